@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "easeml-ci",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "easeml-ci", targets: ["easeml-ci"]),
+        .library(name: "EaseMLCore", targets: ["EaseMLCore"]),
+        .library(name: "EaseMLCI", targets: ["EaseMLCI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "EaseMLCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "EaseMLGit", dependencies: ["CGit2"]),
+        .target(name: "EaseMLLedger", dependencies: ["EaseMLCore", "CSQLite"]),
+        .target(
+            name: "EaseMLCI",
+            dependencies: ["EaseMLCore", "EaseMLGit", "EaseMLLedger"]
+        ),
+        .executableTarget(
+            name: "easeml-ci",
+            dependencies: [
+                "EaseMLCI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"]),
+        .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
+        .testTarget(name: "EaseMLCITests", dependencies: ["EaseMLCI", "easeml-ci"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
