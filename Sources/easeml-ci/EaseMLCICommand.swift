@@ -6,6 +6,15 @@ struct EaseMLCICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "easeml-ci",
         abstract: "A statistically rigorous continuous-integration gate for machine-learning models.",
-        subcommands: []
+        discussion: """
+            easeml-ci decides whether a new model satisfies a condition such as
+            `n - o > 0.02 +/- 0.01` (new accuracy beats old by 2 points, tolerance 1 point) with a
+            stated reliability, and says how many test examples and labels that needs.
+            The settings live in .easeml.yml (found in the current folder or a parent).
+
+            \(ExitStatus.helpText)
+            """,
+        version: EaseMLCIVersion.current,
+        subcommands: [PlanCommand.self, VersionCommand.self]
     )
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much a developer learns from each evaluation on one test set (DESIGN §5–6).
 ///
 /// Every mode is a bound on the number of distinct transcripts (sequences of answers) a
@@ -32,11 +34,3 @@ public enum Adaptivity: String, Sendable, Hashable, CaseIterable, Codable {
     /// The spelling used in `.easeml.yml` and on the command line.
     public var spelling: String { rawValue }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,0 +1,139 @@
+import EaseMLCore
+import Foundation
+
+/// The result of `easeml-ci plan`: the plan for every method, and optionally how many steps a
+/// given test set supports and a comparison with the original ease.ml/ci.
+public struct PlanReport: Sendable, Codable {
+    public var plan: SampleSizePlan
+    /// The test-set size asked about with `--test-size`.
+    public var testSize: Int?
+    /// Steps that test set supports with the chosen method, and with the paper's Hoeffding.
+    public var supportedSteps: StepSupport?
+    public var supportedStepsHoeffding: StepSupport?
+
+    /// Plans `settings`; with `testSize`, also answers the inverse question.
+    public static func make(_ settings: GateSettings, testSize: Int? = nil) throws(EaseMLCIError) -> PlanReport {
+        let planner = settings.planner
+        do {
+            let plan = try planner.plan(
+                reliability: settings.reliability, adaptivity: settings.adaptivity, steps: settings.steps)
+            var report = PlanReport(plan: plan, testSize: testSize)
+            if let testSize {
+                guard testSize > 0 else {
+                    throw EaseMLCIError.invalidOption(option: "--test-size", message: "must be a positive number of examples")
+                }
+                report.supportedSteps = try planner.supportedSteps(
+                    testSize: testSize, method: plan.chosen, reliability: settings.reliability,
+                    adaptivity: settings.adaptivity)
+                report.supportedStepsHoeffding = try planner.supportedSteps(
+                    testSize: testSize, method: .hoeffding, reliability: settings.reliability,
+                    adaptivity: settings.adaptivity)
+            }
+            return report
+        } catch let error as PlanningError {
+            throw .planning(error)
+        } catch let error as EaseMLCIError {
+            throw error
+        } catch {
+            preconditionFailure("unexpected error \(error)")
+        }
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = try! encoder.encode(self)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The human-readable report; `compare` adds the side-by-side with the original tool.
+    public func text(compare: Bool) -> String {
+        let budget = plan.budget
+        var lines: [String] = []
+        lines.append("Condition    \(plan.condition)")
+        let transcripts = switch budget.adaptivity {
+        case .full: "2^\(budget.steps) transcripts"
+        case .none, .firstChange: "\(budget.steps) transcripts"
+        }
+        lines.append(
+            "Guarantee    reliability \(budget.reliability) over \(budget.steps) step\(budget.steps == 1 ? "" : "s"), "
+                + "adaptivity \(budget.adaptivity.rawValue) (\(transcripts)), \(plan.mode.rawValue)")
+        lines.append(
+            "Per clause   δ′ = \(compact(exp(plan.logDeltaPerClause))) (ln δ′ = \(String(format: "%.2f", plan.logDeltaPerClause)), "
+                + "\(budget.clauses) clause\(budget.clauses == 1 ? "" : "s"))")
+        if let bound = plan.varianceBound {
+            lines.append("Variance     p = \(compact(bound.value)): \(bound.reason)")
+        }
+        lines.append("")
+        let clauseCount = budget.clauses
+        var table = TextTable(
+            header: ["", "method", "N", "labels"] + (clauseCount > 1 ? (1...clauseCount).map { "clause \($0)" } : []))
+        for method in plan.methods {
+            let marker = method.method == plan.chosen ? "▶" : method.applies ? " " : "-"
+            var row = [marker, method.method.title, grouped(method.sampleSize), labelText(method.labels)]
+            if clauseCount > 1 {
+                row += method.clauses.map { clause in
+                    grouped(clause.sampleSize) + (clause.method == method.method ? "" : " (\(clause.method.rawValue))")
+                }
+            }
+            table.rows.append(row)
+        }
+        lines.append(table.render())
+        lines.append("")
+        lines.append("Chosen: \(plan.chosen.rawValue). \(plan.reason).")
+        let notes = Set(plan.methods.flatMap { $0.clauses.compactMap(\.note) }).sorted()
+        if !notes.isEmpty {
+            lines.append("Notes: " + notes.joined(separator: "; ") + ".")
+        }
+        if let testSize, let steps = supportedSteps {
+            lines.append("")
+            lines.append(stepsSentence(testSize: testSize, steps, method: plan.chosen))
+            if let baseline = supportedStepsHoeffding, plan.chosen != .hoeffding {
+                lines.append(stepsSentence(testSize: testSize, baseline, method: .hoeffding))
+            }
+        }
+        if compare {
+            lines.append("")
+            lines.append(comparisonText())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func labelText(_ labels: LabelRequirement) -> String {
+        switch labels {
+        case .none: "0"
+        case .all(let n): grouped(n)
+        case .disagreementsOnly(let n): "≈ \(grouped(n))"
+        case .disagreementsOnlyUnbounded(let n): "≤ \(grouped(n))"
+        }
+    }
+
+    private func stepsSentence(testSize: Int, _ support: StepSupport, method: PlanningMethod) -> String {
+        let size = grouped(testSize)
+        if support.steps == 0 {
+            return "A test set of \(size) examples is too small for even one evaluation with \(method.rawValue)."
+        }
+        let atLeast = support.reachedLimit ? "at least " : ""
+        let bits = support.adaptivity == .none
+            ? "the developer learns nothing (adaptivity none)"
+            : String(format: "%.4g bits of leakage", support.bits)
+        return "A test set of \(size) examples supports \(atLeast)\(grouped(support.steps)) steps with \(method.rawValue) (\(bits))."
+    }
+
+    private func comparisonText() -> String {
+        let original = plan.plan(for: .hoeffding)!
+        let ours = plan.chosenPlan
+        var table = TextTable(header: ["", "original ease.ml/ci (Hoeffding)", "easeml-ci (\(ours.method.rawValue))", "ratio"])
+        table.rows.append([
+            "test examples N", grouped(original.sampleSize), grouped(ours.sampleSize),
+            String(format: "%.1f×", Double(original.sampleSize) / Double(ours.sampleSize)),
+        ])
+        let originalLabels = original.sampleSize * (ours.labels == .none ? 0 : 1)
+        let ratio = ours.labels.count > 0 ? String(format: "%.1f×", Double(originalLabels) / Double(ours.labels.count)) : "—"
+        table.rows.append(["labels", grouped(originalLabels), labelText(ours.labels), ratio])
+        return "Compared with the original ease.ml/ci formula (same input; it labels every example):\n" + table.render()
+    }
+}

@@ -1,0 +1,74 @@
+/// The sufficient statistics of one evaluation: everything the decision rule needs, and nothing
+/// that identifies individual examples.
+///
+/// `predictionsDiffer` needs no labels. `onlyNewCorrect`/`onlyOldCorrect` need labels only on
+/// the examples where the predictions differ (active labeling). `newCorrect`/`oldCorrect` need
+/// every label. A count is `nil` when its labels (or the old model) are not available.
+public struct EvaluationCounts: Sendable, Hashable, Codable {
+    /// N, the number of test examples.
+    public var total: Int
+    /// Examples on which the new and old models predict different classes (`d`·N).
+    public var predictionsDiffer: Int?
+    /// Examples only the new model gets right (N₊).
+    public var onlyNewCorrect: Int?
+    /// Examples only the old model gets right (N₋).
+    public var onlyOldCorrect: Int?
+    /// Examples the new model gets right (`n`·N).
+    public var newCorrect: Int?
+    /// Examples the old model gets right (`o`·N).
+    public var oldCorrect: Int?
+
+    public init(
+        total: Int, predictionsDiffer: Int? = nil, onlyNewCorrect: Int? = nil, onlyOldCorrect: Int? = nil,
+        newCorrect: Int? = nil, oldCorrect: Int? = nil
+    ) {
+        self.total = total
+        self.predictionsDiffer = predictionsDiffer
+        self.onlyNewCorrect = onlyNewCorrect
+        self.onlyOldCorrect = onlyOldCorrect
+        self.newCorrect = newCorrect
+        self.oldCorrect = oldCorrect
+    }
+
+    /// Tallies per-example predictions against labels in one pass.
+    ///
+    /// - Parameters:
+    ///   - new: the new model's predictions.
+    ///   - old: the old model's predictions on the same examples, or `nil` for a first model.
+    ///   - labels: the true labels; all of the same length.
+    public static func tally<Label: Equatable>(new: [Label], old: [Label]?, labels: [Label]) throws(DecisionError) -> EvaluationCounts {
+        guard new.count == labels.count, old.map({ $0.count == labels.count }) ?? true else {
+            throw .lengthMismatch(new: new.count, old: old?.count, labels: labels.count)
+        }
+        var newRight = 0
+        var oldRight = 0
+        var differ = 0
+        var onlyNew = 0
+        var onlyOld = 0
+        for i in labels.indices {
+            let n = new[i] == labels[i]
+            if n { newRight += 1 }
+            guard let old else { continue }
+            let o = old[i] == labels[i]
+            if o { oldRight += 1 }
+            if new[i] != old[i] { differ += 1 }
+            if n && !o { onlyNew += 1 }
+            if o && !n { onlyOld += 1 }
+        }
+        guard old != nil else { return EvaluationCounts(total: labels.count, newCorrect: newRight) }
+        return EvaluationCounts(
+            total: labels.count, predictionsDiffer: differ, onlyNewCorrect: onlyNew, onlyOldCorrect: onlyOld,
+            newCorrect: newRight, oldCorrect: oldRight)
+    }
+
+    /// The observed value of one variable, if it can be computed from these counts.
+    public func estimate(_ variable: Variable) -> Double? {
+        guard total > 0 else { return nil }
+        let count: Int? = switch variable {
+        case .new: newCorrect
+        case .old: oldCorrect
+        case .disagreement: predictionsDiffer
+        }
+        return count.map { Double($0) / Double(total) }
+    }
+}

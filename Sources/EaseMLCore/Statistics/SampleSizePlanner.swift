@@ -1,0 +1,205 @@
+import Foundation
+
+/// Computes how many test examples (and labels) a condition needs, for every method, and picks
+/// the tightest valid one (DESIGN §5, statistics.md). Pure: no I/O.
+public struct SampleSizePlanner: Sendable {
+    public var condition: Condition
+    public var mode: DecisionMode
+    /// A user-stated bound on P(models disagree), used only when no `d` clause gives a tighter one.
+    public var assumedVarianceBound: Double?
+
+    public init(condition: Condition, mode: DecisionMode, assumedVarianceBound: Double? = nil) {
+        self.condition = condition
+        self.mode = mode
+        self.assumedVarianceBound = assumedVarianceBound
+    }
+
+    /// The variance bound the Bennett and exact paired methods use.
+    public var varianceBound: VarianceBound? {
+        VarianceBound.derive(for: condition, mode: mode, assumed: assumedVarianceBound)
+    }
+
+    /// The error budget for `reliability`, `adaptivity` and `steps` split over this condition.
+    public func budget(reliability: Double, adaptivity: Adaptivity, steps: Int) -> ErrorBudget {
+        ErrorBudget(reliability: reliability, adaptivity: adaptivity, steps: steps, clauses: condition.clauses.count)
+    }
+
+    /// The full plan: every method's N and labels, and the chosen method with the reason.
+    public func plan(reliability: Double, adaptivity: Adaptivity, steps: Int) throws(PlanningError) -> SampleSizePlan {
+        let budget = try validatedBudget(reliability: reliability, adaptivity: adaptivity, steps: steps)
+        let bound = varianceBound
+        let methods = PlanningMethod.allCases.map { methodPlan($0, budget: budget, bound: bound) }
+        let candidates = methods.filter(\.applies)
+        let best = candidates.min { $0.sampleSize < $1.sampleSize }!
+        if Double(best.sampleSize) > PlanningError.sampleSizeLimit {
+            let worst = best.clauses.max { $0.rawSampleSize < $1.rawSampleSize }!
+            throw .needsTooManySamples(
+                clause: "\(condition.clauses[worst.clauseIndex])", samples: worst.rawSampleSize)
+        }
+        return SampleSizePlan(
+            condition: "\(condition)", budget: budget, mode: mode, varianceBound: bound,
+            logDeltaPerClause: budget.logDeltaPerClause, methods: methods, chosen: best.method,
+            reason: reason(for: best, among: candidates))
+    }
+
+    /// N for one method only (cheaper than a full plan).
+    public func sampleSize(
+        method: PlanningMethod, reliability: Double, adaptivity: Adaptivity, steps: Int
+    ) throws(PlanningError) -> MethodPlan {
+        let budget = try validatedBudget(reliability: reliability, adaptivity: adaptivity, steps: steps)
+        return methodPlan(method, budget: budget, bound: varianceBound)
+    }
+
+    /// The inverse question: how many steps a test set of `testSize` examples supports with
+    /// `method`. Returns the largest H (capped at `limit`) whose plan needs at most `testSize`.
+    public func supportedSteps(
+        testSize: Int, method: PlanningMethod, reliability: Double, adaptivity: Adaptivity,
+        limit: Int = 1_000_000
+    ) throws(PlanningError) -> StepSupport {
+        func fits(_ steps: Int) throws(PlanningError) -> Bool {
+            try sampleSize(method: method, reliability: reliability, adaptivity: adaptivity, steps: steps)
+                .sampleSize <= testSize
+        }
+        guard try fits(1) else {
+            return StepSupport(steps: 0, bits: 0, reachedLimit: false, adaptivity: adaptivity)
+        }
+        var good = 1
+        var bad: Int? = nil
+        while bad == nil {
+            let next = min(limit, good * 2)
+            if try fits(next) { good = next } else { bad = next }
+            if good == limit { break }
+        }
+        if var high = bad {
+            while high - good > 1 {
+                let mid = good + (high - good) / 2
+                if try fits(mid) { good = mid } else { high = mid }
+            }
+        }
+        return StepSupport(
+            steps: good, bits: adaptivity.leakageBits(steps: good), reachedLimit: bad == nil,
+            adaptivity: adaptivity)
+    }
+
+    private func validatedBudget(reliability: Double, adaptivity: Adaptivity, steps: Int) throws(PlanningError) -> ErrorBudget {
+        guard reliability > 0, reliability < 1 else {
+            throw .invalidInput("reliability must be in the open interval (0, 1), got \(reliability)")
+        }
+        guard steps >= 1 else { throw .invalidInput("steps must be at least 1, got \(steps)") }
+        guard !condition.clauses.isEmpty else { throw .invalidInput("the condition has no clauses") }
+        return budget(reliability: reliability, adaptivity: adaptivity, steps: steps)
+    }
+
+    private func methodPlan(_ method: PlanningMethod, budget: ErrorBudget, bound: VarianceBound?) -> MethodPlan {
+        let requirements = condition.clauses.enumerated().map { index, clause in
+            requirement(method, clause: clause, index: index, budget: budget, bound: bound)
+        }
+        let largest = requirements.max { $0.rawSampleSize < $1.rawSampleSize }!
+        let n = requirements.map(\.sampleSize).max()!
+        return MethodPlan(
+            method: method, applies: method == .hoeffding || requirements.contains { $0.method == method },
+            clauses: requirements, sampleSize: n, rawSampleSize: largest.rawSampleSize,
+            labels: labels(sampleSize: n, raw: largest.rawSampleSize, bound: bound))
+    }
+
+    private func requirement(
+        _ method: PlanningMethod, clause: Clause, index: Int, budget: ErrorBudget, bound: VarianceBound?
+    ) -> ClauseRequirement {
+        let normalized = NormalizedClause(clause)
+        let logDelta = budget.logDeltaPerClause
+        func result(_ used: PlanningMethod, _ raw: Double, _ note: String? = nil) -> ClauseRequirement {
+            let n = raw.isFinite ? Int(min(raw.rounded(.up), 9e18)) : Int.max
+            return ClauseRequirement(clauseIndex: index, method: used, rawSampleSize: raw, sampleSize: max(1, n), note: note)
+        }
+        let hoeffding = HoeffdingBound.sampleSize(
+            for: normalized, originalTolerance: clause.tolerance, logDelta: logDelta)
+        let fallback = { (why: String) in result(.hoeffding, hoeffding, why) }
+        let above = normalized.certifiesAbove(in: mode)
+        switch method {
+        case .hoeffding:
+            return result(.hoeffding, hoeffding)
+        case .bennett:
+            switch normalized.shape {
+            case .paired:
+                guard let bound else { return fallback("no variance bound: add a `d < A +/- ε` clause or variance_bound") }
+                return result(.bennett, BennettBound.sampleSize(
+                    tolerance: normalized.tolerance, varianceBound: bound.value,
+                    logDelta: budget.logDelta, logTranscripts: budget.logTranscripts))
+            case .single(.disagreement) where normalized.comparison == .less:
+                let p = mode == .fpFree ? normalized.threshold : normalized.threshold + 2 * normalized.tolerance
+                guard p > 0, p <= 1 else { return fallback("Bennett needs a positive bound on d") }
+                return result(.bennett, BennettBound.sampleSize(
+                    tolerance: normalized.tolerance, varianceBound: p,
+                    logDelta: budget.logDelta, logTranscripts: budget.logTranscripts))
+            default:
+                return fallback("Bennett (Pattern 1) covers only `n - o` and `d < A` clauses")
+            }
+        case .chernoff:
+            guard case .single = normalized.shape else { return fallback("Chernoff–KL covers one-variable clauses") }
+            let (p0, p1) = bernoulliHypotheses(normalized, above: above)
+            guard p0 < 1 else { return fallback("the clause can never be certified") }
+            return result(.chernoff, ChernoffBound.sampleSize(null: p0, alternative: p1, logDelta: logDelta))
+        case .exact:
+            switch normalized.shape {
+            case .single:
+                let (p0, p1) = bernoulliHypotheses(normalized, above: above)
+                guard p0 < 1 else { return fallback("the clause can never be certified") }
+                if let n = ExactBinomialTest.stableSampleSize(null: p0, alternative: p1, logDelta: logDelta) {
+                    return result(.exact, Double(n))
+                }
+                return result(.chernoff, ChernoffBound.sampleSize(null: p0, alternative: p1, logDelta: logDelta),
+                              "above 2·10⁷ examples the exact search is replaced by Chernoff–KL")
+            case .paired:
+                let test = ExactPairedTest(varianceBound: bound?.value ?? 1)
+                let c0 = above ? normalized.threshold : -normalized.threshold
+                if let n = test.sampleSize(null: c0, tolerance: normalized.tolerance, logDelta: logDelta) {
+                    return result(.exact, Double(n), bound == nil ? "no bound on d: worst case p = 1" : nil)
+                }
+                return fallback("the exact paired search did not converge below 2·10⁷ examples")
+            case .linear:
+                return fallback("only one-variable and `n - o` clauses have exact tests")
+            }
+        }
+    }
+
+    /// (p₀, p₁) for the Bernoulli variable the clause certifies: x itself when certifying
+    /// "above", 1 − x when certifying "below".
+    private func bernoulliHypotheses(_ clause: NormalizedClause, above: Bool) -> (Double, Double) {
+        let p0 = above ? clause.threshold : 1 - clause.threshold
+        return (max(0, p0), min(1, p0 + 2 * clause.tolerance))
+    }
+
+    private func labels(sampleSize n: Int, raw: Double, bound: VarianceBound?) -> LabelRequirement {
+        let labelled = condition.clauses.map(NormalizedClause.init).filter { clause in
+            clause.shape != .single(.disagreement)
+        }
+        if labelled.isEmpty { return .none }
+        guard labelled.allSatisfy({ $0.shape == .paired }) else { return .all(n) }
+        guard let bound, bound.value < 1 else { return .disagreementsOnlyUnbounded(atMost: n) }
+        return .disagreementsOnly(expectedAtMost: Int((bound.value * raw).rounded(.up)))
+    }
+
+    private func reason(for best: MethodPlan, among candidates: [MethodPlan]) -> String {
+        let baseline = candidates.first { $0.method == .hoeffding }!
+        var text = "\(best.method.title) needs N = \(best.sampleSize), the fewest among the methods that apply"
+        if best.method != .hoeffding {
+            let ratio = Double(baseline.sampleSize) / Double(best.sampleSize)
+            text += String(format: " (%.1f× fewer than the paper's Hoeffding N = %d)", ratio, baseline.sampleSize)
+        }
+        let others = candidates.filter { $0.method != best.method && $0.method != .hoeffding }
+            .map { "\($0.method.rawValue) \($0.sampleSize)" }
+        if !others.isEmpty { text += "; others: " + others.joined(separator: ", ") }
+        return text
+    }
+}
+
+/// How many evaluations a test set of a given size supports.
+public struct StepSupport: Sendable, Hashable, Codable {
+    /// The largest H whose plan fits; 0 if not even one evaluation fits.
+    public var steps: Int
+    /// The information a developer can extract over those steps, in bits.
+    public var bits: Double
+    /// True when `steps` is the search limit, i.e. the set supports at least that many.
+    public var reachedLimit: Bool
+    public var adaptivity: Adaptivity
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import EaseMLCI
+import EaseMLCore
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Compute how many test examples and labels a condition needs.",
+        discussion: """
+            For every method (the paper's Hoeffding baseline, Bennett's Pattern 1, Chernoff–KL and
+            the exact binomial/trinomial tests) prints the test-set size N and the labels needed,
+            per clause and overall, and marks the tightest one with ▶. All methods give the same
+            guarantee: over the whole life of one test set, every verdict is right outside the
+            tolerance zone with probability at least the reliability.
+
+            Examples:
+              easeml-ci plan
+              easeml-ci plan --condition 'n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01' \\
+                             --reliability 0.999 --steps 32 --adaptivity full --compare
+              easeml-ci plan --test-size 20000 --json
+
+            \(ExitStatus.helpText)
+            """
+    )
+
+    @OptionGroup var settings: GateOptions
+
+    @Option(name: .long, help: ArgumentHelp("Also say how many steps a test set of this many examples supports.", valueName: "N"))
+    var testSize: Int?
+
+    @Flag(name: .long, help: "Print our N beside the original ease.ml/ci formula for the same input.")
+    var compare = false
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let report = try PlanReport.make(try settings.resolve(), testSize: testSize)
+            print(json ? report.json() : report.text(compare: compare))
+        }
+    }
+}
