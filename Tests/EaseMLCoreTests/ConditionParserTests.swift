@@ -227,7 +227,8 @@ func rejectsWithKindAndPosition(rejection: Rejection) throws {
     let division = try #require(parseError("n / 2 > 0.1 +/- 0.01"))
     #expect(division.diagnostic.message.hasPrefix("division is not part of the condition language"))
     let disjunction = try #require(parseError("n > 0.1 +/- 0.01 or o > 0.1 +/- 0.01"))
-    #expect(disjunction.diagnostic.message == "disjunction is not supported; a condition is a conjunction (/\\) of clauses")
+    let expected = "disjunction is not supported; a condition is a conjunction (/\\) of clauses"
+    #expect(disjunction.diagnostic.message == expected)
 }
 
 @Test func theRenderedDiagnosticDrawsTheCaretUnderTheOffendingToken() throws {

@@ -2,6 +2,7 @@
 /// `d < 0.1 +/- 0.01 /\ n - o > 0.02 +/- 0.01`. `ConditionParser.parse` reads it back to an
 /// equal condition.
 extension Condition: CustomStringConvertible {
+    /// The clauses' canonical texts joined by ` /\ `.
     public var description: String {
         clauses.map(\.description).joined(separator: " /\\ ")
     }
@@ -9,6 +10,7 @@ extension Condition: CustomStringConvertible {
 
 /// The canonical text of a clause, e.g. `n - 1.1 * o > 0.01 +/- 0.01`.
 extension Clause: CustomStringConvertible {
+    /// `expression comparison threshold +/- tolerance`, with numbers in their shortest form.
     public var description: String {
         "\(expression) \(comparison.rawValue) \(threshold.conditionText) +/- \(tolerance.conditionText)"
     }
@@ -17,6 +19,7 @@ extension Clause: CustomStringConvertible {
 /// The canonical text of an expression: `v` for coefficient 1, `-v` / `- v` for −1 and `c * v`
 /// otherwise, e.g. `-0.5 * n + o - 2 * d`. An expression without terms prints as `0`.
 extension LinearExpression: CustomStringConvertible {
+    /// The terms in the order written, joined by ` + ` and ` - `.
     public var description: String {
         guard let first = terms.first else { return "0" }
         var text = Self.body(first, magnitude: first.coefficient)

@@ -100,9 +100,8 @@ private struct Parser {
             if let error = forbidden(current) { throw error }
             throw error(
                 .missingTolerance,
-                "expected +/- and a tolerance after the threshold \(threshold.value.conditionText), found \(current.quoted)",
-                at: current.range,
-                hint: "every clause needs a tolerance, e.g. `\(threshold.value.conditionText) +/- 0.01`")
+                "expected +/- and a tolerance after the threshold \(threshold.text), found \(current.quoted)",
+                at: current.range, hint: "every clause needs a tolerance, e.g. `\(threshold.text) +/- 0.01`")
         }
 
         let tolerance = try parseConstant(role: "tolerance")
@@ -188,10 +187,7 @@ private struct Parser {
             try advance()
             switch current.kind {
             case .identifier:
-                _ = try variable(current)
-                throw error(
-                    .productOfVariables, "a product of two variables is not linear; the condition must be linear in n, o and d",
-                    at: SourceRange(start: start, end: current.range.end))
+                throw try nonLinear(from: start)
             case .number:
                 throw error(
                     .productOfConstants,
@@ -207,10 +203,7 @@ private struct Parser {
     /// The factor after `v *`: a signed constant, or a variable (which makes a non-linear product).
     private mutating func parseFactor(after start: SourceLocation) throws(ConditionError) -> Constant {
         if case .identifier = current.kind {
-            _ = try variable(current)
-            throw error(
-                .productOfVariables, "a product of two variables is not linear; the condition must be linear in n, o and d",
-                at: SourceRange(start: start, end: current.range.end))
+            throw try nonLinear(from: start)
         }
         return try parseConstant(role: "coefficient")
     }
@@ -261,7 +254,8 @@ private struct Parser {
         threshold: Constant, comparison: Comparison, within bounds: AchievableRange
     ) throws(ConditionError) {
         guard threshold.value.isFinite else {
-            throw error(.nonFiniteNumber, "the threshold `\(threshold.text)` is not a finite number", at: threshold.range)
+            throw error(
+                .nonFiniteNumber, "the threshold `\(threshold.text)` is not a finite number", at: threshold.range)
         }
         let above = threshold.value > bounds.upper
         guard above || threshold.value < bounds.lower else { return }
@@ -269,24 +263,28 @@ private struct Parser {
         let verdict = never ? "can never hold" : "always holds"
         throw error(
             never ? .clauseNeverHolds : .clauseAlwaysHolds,
-            "this clause \(verdict): the expression lies in \(bounds) but the threshold is \(threshold.value.conditionText)",
+            "this clause \(verdict): the expression lies in \(bounds) but the threshold is \(threshold.text)",
             at: threshold.range, hint: "each of n, o and d lies in [0, 1]")
     }
 
     private func check(tolerance: Constant, within bounds: AchievableRange) throws(ConditionError) {
         guard tolerance.value.isFinite else {
-            throw error(.nonFiniteNumber, "the tolerance `\(tolerance.text)` is not a finite number", at: tolerance.range)
+            throw error(
+                .nonFiniteNumber, "the tolerance `\(tolerance.text)` is not a finite number", at: tolerance.range)
         }
         guard tolerance.value > 0 else {
+            let value = tolerance.value == 0 ? "0" : tolerance.value.conditionText
+            let written = tolerance.text == value ? value : "\(tolerance.text) (that is, \(value))"
             throw error(
-                .nonPositiveTolerance, "the tolerance must be greater than 0, but it is \(tolerance.value.conditionText)",
+                .nonPositiveTolerance, "the tolerance must be greater than 0, but it is \(written)",
                 at: tolerance.range)
         }
         let limit = (bounds.upper - bounds.lower) / 2
         guard tolerance.value <= limit else {
             throw error(
                 .toleranceTooLarge,
-                "the tolerance \(tolerance.value.conditionText) is more than half the width of the expression's range \(bounds); at most \(limit.conditionText) makes sense",
+                "the tolerance \(tolerance.text) is more than half the width of the expression's range "
+                    + "\(bounds); at most \(limit.conditionText) makes sense",
                 at: tolerance.range)
         }
     }
@@ -305,7 +303,8 @@ private struct Parser {
         if let variable = Variable(rawValue: name) { return variable }
         throw error(
             .unknownVariable,
-            "unknown variable `\(name)`; the variables are n (accuracy of the new model), o (accuracy of the old model) and d (fraction of differing predictions)",
+            "unknown variable `\(name)`; the variables are n (accuracy of the new model), "
+                + "o (accuracy of the old model) and d (fraction of differing predictions)",
             at: token.range, hint: Self.aliasHint(for: name))
     }
 
@@ -328,6 +327,15 @@ private struct Parser {
             return "write `n` for the accuracy of the new model and `o` for that of the old model"
         }
         return nil
+    }
+
+    /// The error for `… * v` at the current token, a variable: a product that is not linear.
+    private func nonLinear(from start: SourceLocation) throws(ConditionError) -> ConditionError {
+        _ = try variable(current)
+        return error(
+            .productOfVariables,
+            "a product of two variables is not linear; the condition must be linear in n, o and d",
+            at: SourceRange(start: start, end: current.range.end))
     }
 
     /// A constant that does not multiply a variable.
