@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import EaseMLCore
+
+/// Monte-Carlo checks of the guarantee (DESIGN §9): at the planned N, with the true value on the
+/// boundary of the condition, the gate passes with probability ≤ δ; at the far edge of the
+/// tolerance zone it passes with probability ≥ 1 − δ.
+///
+/// δ = 0.1 (reliability 0.9, one step) so that rates are measurable with 10,000 test sets.
+/// Monte-Carlo slack: 3 standard errors of a rate near 0.1 over 10,000 runs,
+/// 3·√(0.1·0.9/10,000) = 0.009; a correct gate exceeds it with probability ≈ 0.13 %.
+private let runs = 10_000
+private let slack = 3 * (0.1 * 0.9 / Double(runs)).squareRoot()
+
+/// The per-example outcome probabilities of a simulated pair of models.
+private struct PairModel {
+    /// P(only the new model is right), P(only the old one is), P(both wrong, predictions differ).
+    var onlyNew: Double
+    var onlyOld: Double
+    var bothWrongDiffer: Double
+    /// P(the new model is right) overall.
+    var newAccuracy: Double
+
+    func sample(_ n: Int, _ rng: inout SplitMix64) -> EvaluationCounts {
+        var plus = 0
+        var minus = 0
+        var differ = 0
+        var newRight = 0
+        let bothRight = newAccuracy - onlyNew
+        for _ in 0..<n {
+            let u = rng.uniform()
+            if u < onlyNew {
+                plus += 1; differ += 1; newRight += 1
+            } else if u < onlyNew + onlyOld {
+                minus += 1; differ += 1
+            } else if u < onlyNew + onlyOld + bothWrongDiffer {
+                differ += 1
+            } else if u < onlyNew + onlyOld + bothWrongDiffer + bothRight {
+                newRight += 1
+            }
+        }
+        return EvaluationCounts(
+            total: n, predictionsDiffer: differ, onlyNewCorrect: plus, onlyOldCorrect: minus,
+            newCorrect: newRight, oldCorrect: newRight - plus + minus)
+    }
+}
+
+/// The pass rate of `rule` over `runs` simulated test sets; each distinct outcome is decided once.
+private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: PairModel, seed: UInt64) throws -> Double {
+    var rng = SplitMix64(seed: seed)
+    var decided: [EvaluationCounts: Bool] = [:]
+    var passes = 0
+    for _ in 0..<runs {
+        let counts = model.sample(n, &rng)
+        let passed: Bool
+        if let known = decided[counts] {
+            passed = known
+        } else {
+            passed = try rule.decide(counts, logDeltaPerClause: logDelta).passed
+            decided[counts] = passed
+        }
+        if passed { passes += 1 }
+    }
+    return Double(passes) / Double(runs)
+}
+
+@Test func singleVariableGateKeepsItsFalsePassRateAtThePlannedSize() throws {
+    let c = condition("n > 0.8 +/- 0.05")
+    let plan = try SampleSizePlanner(condition: c, mode: .fpFree).plan(reliability: 0.9, adaptivity: .none, steps: 1)
+    let n = plan.chosenPlan.sampleSize
+    #expect(plan.chosen == .exact)
+    let rule = DecisionRule(condition: c, mode: .fpFree)
+    let atBoundary = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause,
+                                  model: PairModel(onlyNew: 0, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.8), seed: 1)
+    #expect(atBoundary <= 0.1 + slack, "false-pass rate \(atBoundary) at N = \(n)")
+    let atFarEdge = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause,
+                                 model: PairModel(onlyNew: 0, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.9), seed: 2)
+    #expect(atFarEdge >= 0.9 - slack, "pass rate \(atFarEdge) at n = c + 2ε")
+    // The test is not vacuous: halfway through the zone it passes sometimes and fails sometimes.
+    let middle = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause,
+                              model: PairModel(onlyNew: 0, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.85), seed: 3)
+    #expect(middle > 0.2 && middle < 0.95)
+}
+
+@Test func pairedGateKeepsItsFalsePassRateAtThePlannedSize() throws {
+    let c = condition("n - o > 0.02 +/- 0.05 /\\ d < 0.3 +/- 0.05")
+    let plan = try SampleSizePlanner(condition: c, mode: .fpFree).plan(reliability: 0.9, adaptivity: .none, steps: 1)
+    let n = plan.chosenPlan.sampleSize
+    #expect(plan.chosen == .exact)
+    let rule = DecisionRule(condition: c, mode: .fpFree)
+    // Boundary: Δ = 0.02 with the largest disagreement the d clause allows.
+    let boundary = PairModel(onlyNew: 0.16, onlyOld: 0.14, bothWrongDiffer: 0, newAccuracy: 0.8)
+    let falsePass = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: boundary, seed: 11)
+    #expect(falsePass <= 0.1 + slack, "false-pass rate \(falsePass) at N = \(n)")
+    // Same Δ with few disagreements: the d clause passes easily; the paired clause must hold alone.
+    let quiet = PairModel(onlyNew: 0.06, onlyOld: 0.04, bothWrongDiffer: 0.02, newAccuracy: 0.8)
+    let quietRate = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: quiet, seed: 12)
+    #expect(quietRate <= 0.1 + slack, "false-pass rate \(quietRate) with d = 0.12")
+    // Far edge: Δ = 0.12 and d = 0.2 (= A − 2ε′): passes with probability ≥ 1 − δ.
+    let good = PairModel(onlyNew: 0.16, onlyOld: 0.04, bothWrongDiffer: 0, newAccuracy: 0.8)
+    let power = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: good, seed: 13)
+    #expect(power >= 0.9 - slack, "pass rate \(power) at the far edge")
+}

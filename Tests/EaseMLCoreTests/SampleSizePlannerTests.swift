@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import EaseMLCore
+
+/// Must-show of the core issue: 0.999, 32 steps, full, `n - o > 0.02 +/- 0.01 /\ d < 0.1 +/- 0.01`.
+@Test func flagshipConditionNeedsAtMostATenthOfTheOriginalN() throws {
+    let planner = SampleSizePlanner(condition: condition("n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01"), mode: .fpFree)
+    let plan = try planner.plan(reliability: 0.999, adaptivity: .full, steps: 32)
+    // Two clauses share δ′, so the paper's own N is above the one-clause 595,633.
+    #expect(plan.plan(for: .hoeffding)!.sampleSize > 595_633)
+    #expect(plan.chosen == .exact)
+    #expect(plan.chosenPlan.sampleSize * 10 <= 595_633)
+    #expect(plan.varianceBound?.value == 0.1)
+    guard case .disagreementsOnly(let labels) = plan.chosenPlan.labels else {
+        Issue.record("expected active labeling, got \(plan.chosenPlan.labels)")
+        return
+    }
+    #expect(labels * 100 < 595_633)
+    #expect(plan.reason.contains("fewer than the paper's Hoeffding"))
+}
+
+@Test func originalFormulaForTheFlagshipConditionIsTheReferenceNumber() throws {
+    let planner = SampleSizePlanner(condition: condition("n - o > 0.02 +/- 0.01"), mode: .fpFree)
+    let plan = try planner.plan(reliability: 0.999, adaptivity: .full, steps: 32)
+    #expect(plan.plan(for: .hoeffding)!.sampleSize == 595_633)
+    #expect(plan.chosenPlan.labels == .disagreementsOnlyUnbounded(atMost: plan.chosenPlan.sampleSize))
+}
+
+@Test func thousandStepsOfFullAdaptivityDoNotOverflow() throws {
+    let planner = SampleSizePlanner(condition: condition("n > 0.8 +/- 0.05"), mode: .fpFree)
+    let plan = try planner.plan(reliability: 0.999, adaptivity: .full, steps: 1000)
+    #expect(abs(plan.logDeltaPerClause - (log(0.001) - 1000 * log(2.0))) < 1e-9)
+    for method in plan.methods {
+        #expect(method.rawSampleSize.isFinite)
+        #expect(method.sampleSize > 0)
+    }
+    let hoeffding = plan.plan(for: .hoeffding)!.rawSampleSize
+    #expect(abs(hoeffding - (1000 * log(2.0) - log(0.001)) / (2 * 0.05 * 0.05)) < 1e-6)
+    #expect(plan.chosenPlan.sampleSize < plan.plan(for: .hoeffding)!.sampleSize)
+}
+
+@Test func fnFreeMirrorsTheHypothesesOfFpFree() throws {
+    // fn-free `n > 0.8` certifies n < 0.8 against n ≤ 0.7, which is fp-free `n < 0.8`.
+    let fn = try SampleSizePlanner(condition: condition("n > 0.8 +/- 0.05"), mode: .fnFree)
+        .plan(reliability: 0.999, adaptivity: .none, steps: 10)
+    let fpBelow = try SampleSizePlanner(condition: condition("n < 0.8 +/- 0.05"), mode: .fpFree)
+        .plan(reliability: 0.999, adaptivity: .none, steps: 10)
+    #expect(fn.plan(for: .exact)!.sampleSize == fpBelow.plan(for: .exact)!.sampleSize)
+    // Certifying below 0.8 (variance 0.16–0.21) costs more than above (0.16–0.09).
+    let fp = try SampleSizePlanner(condition: condition("n > 0.8 +/- 0.05"), mode: .fpFree)
+        .plan(reliability: 0.999, adaptivity: .none, steps: 10)
+    #expect(fn.plan(for: .exact)!.sampleSize > fp.plan(for: .exact)!.sampleSize)
+}
+
+@Test func varianceBoundComesFromTheDisagreementClauseAndMode() {
+    let c = condition("d < 0.1 +/- 0.01 /\\ n - o > 0.02 +/- 0.01")
+    #expect(VarianceBound.derive(for: c, mode: .fpFree, assumed: nil)?.value == 0.1)
+    #expect(abs(VarianceBound.derive(for: c, mode: .fnFree, assumed: nil)!.value - 0.12) < 1e-12)
+    #expect(VarianceBound.derive(for: c, mode: .fpFree, assumed: 0.05)?.source == .assumption)
+    #expect(VarianceBound.derive(for: c, mode: .fpFree, assumed: 0.5)?.source == .disagreementClause(index: 0))
+    #expect(VarianceBound.derive(for: condition("n - o > 0.02 +/- 0.01"), mode: .fpFree, assumed: nil) == nil)
+    #expect(VarianceBound.derive(for: condition("d > 0.1 +/- 0.01"), mode: .fpFree, assumed: nil) == nil)
+}
+
+@Test func generalLinearClausesFallBackToHoeffdingEverywhere() throws {
+    let plan = try SampleSizePlanner(condition: condition("n - 1.1 * o > 0.01 +/- 0.01"), mode: .fpFree)
+        .plan(reliability: 0.9999, adaptivity: .none, steps: 1)
+    for method in plan.methods {
+        #expect(method.clauses[0].method == .hoeffding)
+        #expect(method.sampleSize == plan.plan(for: .hoeffding)!.sampleSize)
+    }
+    #expect(plan.chosen == .hoeffding)
+    #expect(plan.methods.filter(\.applies).map(\.method) == [.hoeffding])
+}
+
+@Test func tinyToleranceIsReportedAsNeedingTooManySamples() {
+    let planner = SampleSizePlanner(condition: condition("n - 1.1 * o > 0.01 +/- 0.00001"), mode: .fpFree)
+    #expect(throws: PlanningError.self) { try planner.plan(reliability: 0.999, adaptivity: .full, steps: 32) }
+    do {
+        _ = try planner.plan(reliability: 0.999, adaptivity: .full, steps: 32)
+    } catch {
+        #expect(error.description.contains("needs more than 10⁹"))
+    }
+}
+
+@Test func invalidBudgetsAreRejected() {
+    let planner = SampleSizePlanner(condition: condition("n > 0.8 +/- 0.05"), mode: .fpFree)
+    #expect(throws: PlanningError.self) { try planner.plan(reliability: 1, adaptivity: .full, steps: 3) }
+    #expect(throws: PlanningError.self) { try planner.plan(reliability: 0.99, adaptivity: .full, steps: 0) }
+}
+
+@Test func supportedStepsInvertsThePlan() throws {
+    let planner = SampleSizePlanner(condition: condition("n > 0.8 +/- 0.05"), mode: .fpFree)
+    for method in [PlanningMethod.hoeffding, .exact] {
+        let n32 = try planner.sampleSize(method: method, reliability: 0.999, adaptivity: .full, steps: 32).sampleSize
+        let support = try planner.supportedSteps(testSize: n32, method: method, reliability: 0.999, adaptivity: .full)
+        #expect(support.steps >= 32)
+        let next = try planner.sampleSize(method: method, reliability: 0.999, adaptivity: .full, steps: support.steps + 1)
+        #expect(next.sampleSize > n32)
+        #expect(abs(support.bits - Double(support.steps)) < 1e-9)
+    }
+    let hoeffding32 = try planner.sampleSize(method: .hoeffding, reliability: 0.999, adaptivity: .full, steps: 32).sampleSize
+    #expect(try planner.supportedSteps(testSize: hoeffding32 - 1, method: .hoeffding, reliability: 0.999, adaptivity: .full).steps == 31)
+    #expect(try planner.supportedSteps(testSize: 10, method: .exact, reliability: 0.999, adaptivity: .full).steps == 0)
+    let none = try planner.supportedSteps(testSize: 1_000_000, method: .hoeffding, reliability: 0.999, adaptivity: .none)
+    #expect(none.reachedLimit)
+    #expect(none.bits == 0)
+}
