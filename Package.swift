@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"]),
+        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
         .testTarget(name: "EaseMLCITests", dependencies: ["EaseMLCI", "easeml-ci"]),
     ],
