@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "EaseMLGit", dependencies: ["CGit2"]),
-        .target(name: "EaseMLLedger", dependencies: ["EaseMLCore", "CSQLite"]),
+        .target(
+            name: "EaseMLLedger",
+            dependencies: ["EaseMLCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "EaseMLCI",
             dependencies: ["EaseMLCore", "EaseMLGit", "EaseMLLedger"]
@@ -43,6 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
+        .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger"]),
         .testTarget(name: "EaseMLCITests", dependencies: ["EaseMLCI", "easeml-ci"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,6 @@
+import Testing
+@testable import EaseMLLedger
+
+@Test func linkedSQLiteIsVersionThree() {
+    #expect(SQLiteLibrary.version.hasPrefix("3."))
+}
