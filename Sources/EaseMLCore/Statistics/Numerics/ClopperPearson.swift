@@ -48,7 +48,7 @@ public enum ClopperPearson {
             if low == 0 {
                 mid = high * 0x1p-32
             } else if high > 2 * low {
-                mid = (low * high).squareRoot()
+                mid = low.squareRoot() * high.squareRoot()
             } else {
                 mid = low + (high - low) / 2
             }

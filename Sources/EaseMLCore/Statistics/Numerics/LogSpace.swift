@@ -65,7 +65,9 @@ public enum LogSpace {
         let nn = Double(n)
         let kk = Double(k)
         let rest = Double(n - k)
-        return kk * log(nn / kk) + rest * log(nn / rest)
+        let small = Swift.min(kk, rest), large = Swift.max(kk, rest)
+        // small·ln(n/small) + large·ln(n/large), the second as −large·log1p(−small/n) (no cancellation).
+        return small * log(nn / small) - large * log1p(-small / nn)
             + Stirling.error(nn) - Stirling.error(kk) - Stirling.error(rest)
             - 0.5 * (logTwoPi + log(kk) + log(rest) - log(nn))
     }
