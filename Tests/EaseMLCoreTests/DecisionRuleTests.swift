@@ -72,7 +72,7 @@ private let logDelta = log(0.01)
     let new = [0, 1, 0, 2, 1, 1]
     let old = [0, 0, 1, 2, 1, 2]
     let counts = try EvaluationCounts.tally(new: new, old: old, labels: labels)
-    #expect(counts == EvaluationCounts(total: 6, predictionsDiffer: 4, onlyNewCorrect: 2, onlyOldCorrect: 1, newCorrect: 4, oldCorrect: 3))
+    #expect(counts == EvaluationCounts(total: 6, predictionsDiffer: 3, onlyNewCorrect: 2, onlyOldCorrect: 1, newCorrect: 4, oldCorrect: 3))
     #expect(throws: DecisionError.lengthMismatch(new: 5, old: 6, labels: 6)) {
         try EvaluationCounts.tally(new: Array(new.dropLast()), old: old, labels: labels)
     }

@@ -21,7 +21,7 @@ private struct PairModel {
     /// P(the new model is right) overall.
     var newAccuracy: Double
 
-    func sample(_ n: Int, _ rng: inout SplitMix64) -> EvaluationCounts {
+    func sample(_ n: Int, _ rng: inout SeededGenerator) -> EvaluationCounts {
         var plus = 0
         var minus = 0
         var differ = 0
@@ -45,23 +45,39 @@ private struct PairModel {
     }
 }
 
-/// The pass rate of `rule` over `runs` simulated test sets; each distinct outcome is decided once.
-private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: PairModel, seed: UInt64) throws -> Double {
-    var rng = SplitMix64(seed: seed)
-    var decided: [EvaluationCounts: Bool] = [:]
+/// The pass rate over `runs` simulated test sets of a conjunction decided clause by clause:
+/// each clause's rule sees only the statistic it depends on (`key`), so each distinct value is
+/// decided once.
+private struct ClauseUnderTest {
+    var rule: DecisionRule
+    var key: (EvaluationCounts) -> [Int]
+}
+
+private func passRate(_ clauses: [ClauseUnderTest], n: Int, logDelta: Double, model: PairModel, seed: UInt64) throws -> Double {
+    var rng = SeededGenerator(seed: seed)
+    var decided: [[Int]: Bool] = [:]
     var passes = 0
     for _ in 0..<runs {
         let counts = model.sample(n, &rng)
-        let passed: Bool
-        if let known = decided[counts] {
-            passed = known
-        } else {
-            passed = try rule.decide(counts, logDeltaPerClause: logDelta).passed
-            decided[counts] = passed
+        var all = true
+        for (index, clause) in clauses.enumerated() {
+            let key = [index] + clause.key(counts)
+            let passed: Bool
+            if let known = decided[key] {
+                passed = known
+            } else {
+                passed = try clause.rule.decide(counts, logDeltaPerClause: logDelta).passed
+                decided[key] = passed
+            }
+            all = all && passed
         }
-        if passed { passes += 1 }
+        if all { passes += 1 }
     }
     return Double(passes) / Double(runs)
+}
+
+private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: PairModel, seed: UInt64) throws -> Double {
+    try passRate([ClauseUnderTest(rule: rule, key: { [$0.newCorrect ?? -1] })], n: n, logDelta: logDelta, model: model, seed: seed)
 }
 
 @Test func singleVariableGateKeepsItsFalsePassRateAtThePlannedSize() throws {
@@ -87,17 +103,34 @@ private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: Pai
     let plan = try SampleSizePlanner(condition: c, mode: .fpFree).plan(reliability: 0.9, adaptivity: .none, steps: 1)
     let n = plan.chosenPlan.sampleSize
     #expect(plan.chosen == .exact)
-    let rule = DecisionRule(condition: c, mode: .fpFree)
+    #expect(plan.varianceBound?.value == 0.3)
+    // The conjunction's clauses, decided separately at the plan's δ′ (the paired clause with the
+    // variance bound the `d` clause certifies, exactly as the two-clause rule derives it).
+    let whole = DecisionRule(condition: c, mode: .fpFree)
+    #expect(whole.varianceBound?.value == 0.3)
+    let clauses = [
+        ClauseUnderTest(rule: DecisionRule(condition: condition("n - o > 0.02 +/- 0.05"), mode: .fpFree, assumedVarianceBound: 0.3),
+                        key: { [$0.onlyNewCorrect! - $0.onlyOldCorrect!] }),
+        ClauseUnderTest(rule: DecisionRule(condition: condition("d < 0.3 +/- 0.05"), mode: .fpFree),
+                        key: { [$0.predictionsDiffer!] }),
+    ]
+    // Spot check: the clause-by-clause verdict equals the whole rule's verdict.
+    var rng = SeededGenerator(seed: 10)
+    for _ in 0..<20 {
+        let counts = PairModel(onlyNew: 0.16, onlyOld: 0.1, bothWrongDiffer: 0.02, newAccuracy: 0.8).sample(n, &rng)
+        let separately = try clauses.allSatisfy { try $0.rule.decide(counts, logDeltaPerClause: plan.logDeltaPerClause).passed }
+        #expect(try whole.decide(counts, logDeltaPerClause: plan.logDeltaPerClause).passed == separately)
+    }
     // Boundary: Δ = 0.02 with the largest disagreement the d clause allows.
     let boundary = PairModel(onlyNew: 0.16, onlyOld: 0.14, bothWrongDiffer: 0, newAccuracy: 0.8)
-    let falsePass = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: boundary, seed: 11)
+    let falsePass = try passRate(clauses, n: n, logDelta: plan.logDeltaPerClause, model: boundary, seed: 11)
     #expect(falsePass <= 0.1 + slack, "false-pass rate \(falsePass) at N = \(n)")
     // Same Δ with few disagreements: the d clause passes easily; the paired clause must hold alone.
     let quiet = PairModel(onlyNew: 0.06, onlyOld: 0.04, bothWrongDiffer: 0.02, newAccuracy: 0.8)
-    let quietRate = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: quiet, seed: 12)
+    let quietRate = try passRate(clauses, n: n, logDelta: plan.logDeltaPerClause, model: quiet, seed: 12)
     #expect(quietRate <= 0.1 + slack, "false-pass rate \(quietRate) with d = 0.12")
     // Far edge: Δ = 0.12 and d = 0.2 (= A − 2ε′): passes with probability ≥ 1 − δ.
     let good = PairModel(onlyNew: 0.16, onlyOld: 0.04, bothWrongDiffer: 0, newAccuracy: 0.8)
-    let power = try passRate(rule, n: n, logDelta: plan.logDeltaPerClause, model: good, seed: 13)
+    let power = try passRate(clauses, n: n, logDelta: plan.logDeltaPerClause, model: good, seed: 13)
     #expect(power >= 0.9 - slack, "pass rate \(power) at the far edge")
 }

@@ -21,8 +21,8 @@ func condition(_ text: String) -> Condition {
     do { return try ConditionParser.parse(text) } catch { fatalError("\(text): \(error)") }
 }
 
-/// SplitMix64: a tiny deterministic generator so every simulation is reproducible.
-struct SplitMix64: RandomNumberGenerator {
+/// SeededGenerator: a tiny deterministic generator so every simulation is reproducible.
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

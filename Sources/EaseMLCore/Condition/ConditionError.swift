@@ -96,3 +96,5 @@ public struct ConditionError: Error, CustomStringConvertible, Sendable, Equatabl
         return String(scalars)
     }
 }
+
+extension ConditionError: DiagnosticProviding {}
