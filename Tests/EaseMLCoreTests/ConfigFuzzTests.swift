@@ -3,7 +3,7 @@ import Testing
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so every run of the fuzz
 /// test sees the same documents and a failure can be replayed.
-struct SplitMix64 {
+private struct SplitMix64 {
     var state: UInt64
 
     mutating func next() -> UInt64 {
@@ -29,7 +29,7 @@ struct SplitMix64 {
 }
 
 /// Valid `.easeml.yml` documents in all accepted layouts, and damaged copies of them.
-struct ConfigDocumentGenerator {
+private struct ConfigDocumentGenerator {
     var random: SplitMix64
 
     static let values: [String: [String]] = [
@@ -192,7 +192,7 @@ private func lineCount(_ text: String) -> Int {
         let edits = index % 6 == 0 ? 0 : 1 + generator.random.below(4)
         for _ in 0..<edits { text = generator.mutate(text) }
         do {
-            let config = try loader.load(contentsOf: text, file: "fuzz.yml")
+            let config = try configLoader.load(contentsOf: text, file: "fuzz.yml")
             accepted += 1
             #expect(config.reliability > 0 && config.reliability < 1, "\(text)")
             #expect((1...ConfigLoader.maximumSteps).contains(config.steps), "\(text)")

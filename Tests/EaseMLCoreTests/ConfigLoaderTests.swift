@@ -4,12 +4,12 @@ import Testing
 // MARK: - A stand-in condition parser
 
 /// The error of `FakeConditionParser`, positioned inside the condition text.
-struct FakeConditionError: DiagnosticProviding {
+private struct FakeConditionError: DiagnosticProviding {
     var diagnostic: Diagnostic
 }
 
 /// An error without a position, to check the loader's fallback.
-struct PositionlessError: Error, CustomStringConvertible {
+private struct PositionlessError: Error, CustomStringConvertible {
     var description: String { "the parser gave up" }
 }
 
@@ -66,12 +66,12 @@ enum FakeConditionParser {
     }
 }
 
-let loader = ConfigLoader(parseCondition: FakeConditionParser.parse)
+let configLoader = ConfigLoader(parseCondition: FakeConditionParser.parse)
 
 /// Loads `yaml` as `.easeml.yml` and returns the error, or `nil` if it loaded.
-func loadError(_ yaml: String, file: String? = ".easeml.yml") -> ConfigError? {
+func loadConfigError(_ yaml: String, file: String? = ".easeml.yml") -> ConfigError? {
     do {
-        _ = try loader.load(contentsOf: yaml, file: file)
+        _ = try configLoader.load(contentsOf: yaml, file: file)
         return nil
     } catch {
         return error
@@ -80,7 +80,7 @@ func loadError(_ yaml: String, file: String? = ".easeml.yml") -> ConfigError? {
 
 // MARK: - Accepted files
 
-let positionalExample = """
+let originalPositionalExample = """
     ml:
       - script: ./test_model.py
       - condition  : n - o > 0.02 +/- 0.01
@@ -92,7 +92,7 @@ let positionalExample = """
     """
 
 @Test func originalPositionalFormLoads() throws {
-    let config = try loader.load(contentsOf: positionalExample, file: ".easeml.yml")
+    let config = try configLoader.load(contentsOf: originalPositionalExample, file: ".easeml.yml")
     #expect(config.script == "./test_model.py")
     #expect(config.condition == FakeConditionParser.gain)
     #expect(config.conditionText == "n - o > 0.02 +/- 0.01")
@@ -131,10 +131,10 @@ let positionalExample = """
         adaptivity: full
         steps: 32
         """
-    let positional = try loader.load(contentsOf: positionalExample, file: nil)
-    #expect(try loader.load(contentsOf: named, file: nil) == positional)
-    #expect(try loader.load(contentsOf: nested, file: nil) == positional)
-    #expect(try loader.load(contentsOf: mixed, file: nil) == positional)
+    let positional = try configLoader.load(contentsOf: originalPositionalExample, file: nil)
+    #expect(try configLoader.load(contentsOf: named, file: nil) == positional)
+    #expect(try configLoader.load(contentsOf: nested, file: nil) == positional)
+    #expect(try configLoader.load(contentsOf: mixed, file: nil) == positional)
 }
 
 @Test func everyFieldIsRead() throws {
@@ -154,7 +154,7 @@ let positionalExample = """
         test_set: secrets/test-set
         ledger: .easeml/ledger.sqlite
         """
-    let config = try loader.load(contentsOf: yaml, file: ".easeml.yml")
+    let config = try configLoader.load(contentsOf: yaml, file: ".easeml.yml")
     #expect(config.script == "python3 predict.py --fast")
     #expect(config.condition == FakeConditionParser.gainWithFewChanges)
     #expect(config.conditionText == "d < 0.1 +/- 0.01 /\\ n - o > 0.02 +/- 0.01")
@@ -173,7 +173,7 @@ let positionalExample = """
 }
 
 @Test func defaultsApplyToAbsentKeys() throws {
-    let config = try loader.load(
+    let config = try configLoader.load(
         contentsOf: "condition: n > 0.8 +/- 0.05\nreliability: 0.99\n", file: nil)
     #expect(config.condition == FakeConditionParser.accuracy)
     #expect(config.reliability == 0.99)
@@ -205,14 +205,14 @@ let positionalExample = """
 ])
 func adaptivitySpellings(text: String, adaptivity: Adaptivity, address: String?) throws {
     let yaml = "condition: n - o > 0.02 +/- 0.01\nreliability: 0.9\nadaptivity: \(text)\n"
-    let config = try loader.load(contentsOf: yaml, file: nil)
+    let config = try configLoader.load(contentsOf: yaml, file: nil)
     #expect(config.adaptivity == adaptivity)
     #expect(config.hiddenResultAddress == address)
 }
 
 @Test func modelsMayBeASingleGlob() throws {
     let yaml = "condition: n - o > 0.02 +/- 0.01\nreliability: 0.9\nmodels: model/**\n"
-    #expect(try loader.load(contentsOf: yaml, file: nil).modelPaths == ["model/**"])
+    #expect(try configLoader.load(contentsOf: yaml, file: nil).modelPaths == ["model/**"])
 }
 
 @Test func edgeValuesAreAccepted() throws {
@@ -222,7 +222,7 @@ func adaptivitySpellings(text: String, adaptivity: Adaptivity, address: String?)
         steps: 1000000
         variance_bound: 1
         """
-    let config = try loader.load(contentsOf: yaml, file: nil)
+    let config = try configLoader.load(contentsOf: yaml, file: nil)
     #expect(config.reliability == 0.001)
     #expect(config.steps == 1_000_000)
     #expect(config.varianceBound == 1)
@@ -231,7 +231,7 @@ func adaptivitySpellings(text: String, adaptivity: Adaptivity, address: String?)
 // MARK: - Rejected files
 
 /// One rejected file and what the error must say.
-struct Rejection: Sendable, CustomStringConvertible {
+struct ConfigRejection: Sendable, CustomStringConvertible {
     var name: String
     var yaml: String
     var kind: ConfigError.Kind
@@ -243,214 +243,214 @@ struct Rejection: Sendable, CustomStringConvertible {
     var description: String { name }
 }
 
-let base = "condition: n - o > 0.02 +/- 0.01\nreliability: 0.99\n"
+let minimalConfig = "condition: n - o > 0.02 +/- 0.01\nreliability: 0.99\n"
 
-let rejections: [Rejection] = [
-    Rejection(
+let configRejections: [ConfigRejection] = [
+    ConfigRejection(
         name: "misspelled key", yaml: "condition: n - o > 0.02 +/- 0.01\nreliabilty: 0.99\n",
         kind: .unknownKey, line: 2, column: 1, message: "unknown key `reliabilty`",
         hint: "did you mean `reliability`?"),
-    Rejection(
+    ConfigRejection(
         name: "misspelled key, positional", yaml: "ml:\n  - conditon: n - o > 0.02 +/- 0.01\n",
         kind: .unknownKey, line: 2, column: 5, message: "unknown key `conditon`",
         hint: "did you mean `condition`?"),
-    Rejection(
-        name: "capitalized key", yaml: base + "Steps: 3\n", kind: .unknownKey, line: 3, column: 1,
+    ConfigRejection(
+        name: "capitalized key", yaml: minimalConfig + "Steps: 3\n", kind: .unknownKey, line: 3, column: 1,
         message: "unknown key `Steps`", hint: "did you mean `steps`?"),
-    Rejection(
-        name: "unrelated key", yaml: base + "colour: red\n", kind: .unknownKey, line: 3, column: 1,
+    ConfigRejection(
+        name: "unrelated key", yaml: minimalConfig + "colour: red\n", kind: .unknownKey, line: 3, column: 1,
         message: "unknown key `colour`", hint: "the keys are `script`, `condition`"),
-    Rejection(
-        name: "duplicate reliability", yaml: base + "reliability: 1.5\n",
+    ConfigRejection(
+        name: "duplicate reliability", yaml: minimalConfig + "reliability: 1.5\n",
         kind: .duplicateKey, line: 3, column: 1, message: "duplicate key `reliability`",
         hint: "the first `reliability` is on line 2"),
-    Rejection(
+    ConfigRejection(
         name: "reliability 1.5", yaml: "condition: n - o > 0.02 +/- 0.01\nreliability: 1.5\n",
         kind: .invalidReliability, line: 2, column: 14, message: "must be less than 1, got `1.5`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability 1", yaml: "reliability: 1\ncondition: n - o > 0.02 +/- 0.01\n",
         kind: .invalidReliability, line: 1, column: 14, message: "must be less than 1, got `1`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability as a bare percentage", yaml: "reliability: 95\n",
         kind: .invalidReliability, line: 1, column: 14, message: "must be less than 1, got `95`",
         hint: "write `95%` or `0.95`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability 0", yaml: "reliability: 0\n", kind: .invalidReliability, line: 1,
         column: 14, message: "must be greater than 0, got `0`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability negative", yaml: "reliability: -0.5\n", kind: .invalidReliability,
         line: 1, column: 14, message: "must be greater than 0, got `-0.5`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability 100%", yaml: "reliability: 100%\n", kind: .invalidReliability,
         line: 1, column: 14, message: "must be less than 1, got `100%`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability not a number", yaml: "reliability: high\n", kind: .invalidReliability,
         line: 1, column: 14, message: "must be a number between 0 and 1, such as 0.999, got `high`"),
-    Rejection(
+    ConfigRejection(
         name: "reliability NaN", yaml: "reliability: nan\n", kind: .invalidReliability,
         line: 1, column: 14, message: "got `nan`"),
-    Rejection(
-        name: "steps 0", yaml: base + "steps: 0\n", kind: .invalidSteps, line: 3, column: 8,
+    ConfigRejection(
+        name: "steps 0", yaml: minimalConfig + "steps: 0\n", kind: .invalidSteps, line: 3, column: 8,
         message: "`steps` must be at least 1, got `0`"),
-    Rejection(
-        name: "steps negative", yaml: base + "steps: -4\n", kind: .invalidSteps, line: 3, column: 8,
+    ConfigRejection(
+        name: "steps negative", yaml: minimalConfig + "steps: -4\n", kind: .invalidSteps, line: 3, column: 8,
         message: "`steps` must be at least 1, got `-4`"),
-    Rejection(
-        name: "steps fractional", yaml: base + "steps: 2.5\n", kind: .invalidSteps, line: 3,
+    ConfigRejection(
+        name: "steps fractional", yaml: minimalConfig + "steps: 2.5\n", kind: .invalidSteps, line: 3,
         column: 8, message: "`steps` must be a whole number, got `2.5`"),
-    Rejection(
-        name: "steps a word", yaml: base + "steps: many\n", kind: .invalidSteps, line: 3,
+    ConfigRejection(
+        name: "steps a word", yaml: minimalConfig + "steps: many\n", kind: .invalidSteps, line: 3,
         column: 8, message: "`steps` must be a whole number of evaluations, such as 32, got `many`"),
-    Rejection(
-        name: "steps absurd", yaml: base + "steps: 1000001\n", kind: .invalidSteps, line: 3,
+    ConfigRejection(
+        name: "steps absurd", yaml: minimalConfig + "steps: 1000001\n", kind: .invalidSteps, line: 3,
         column: 8, message: "`steps` must be at most 1,000,000, got `1000001`"),
-    Rejection(
-        name: "steps overflowing", yaml: base + "steps: 99999999999999999999999\n",
+    ConfigRejection(
+        name: "steps overflowing", yaml: minimalConfig + "steps: 99999999999999999999999\n",
         kind: .invalidSteps, line: 3, column: 8, message: "must be at most 1,000,000"),
-    Rejection(
-        name: "mode with underscore", yaml: base + "mode: fp_free\n", kind: .invalidMode, line: 3,
+    ConfigRejection(
+        name: "mode with underscore", yaml: minimalConfig + "mode: fp_free\n", kind: .invalidMode, line: 3,
         column: 7, message: "unknown mode `fp_free`; the modes are `fp-free` and `fn-free`",
         hint: "did you mean `fp-free`?"),
-    Rejection(
-        name: "mode without dash", yaml: base + "mode: fnfree\n", kind: .invalidMode, line: 3,
+    ConfigRejection(
+        name: "mode without dash", yaml: minimalConfig + "mode: fnfree\n", kind: .invalidMode, line: 3,
         column: 7, message: "unknown mode `fnfree`", hint: "did you mean `fn-free`?"),
-    Rejection(
-        name: "mode capitalized", yaml: base + "mode: FP-free\n", kind: .invalidMode, line: 3,
+    ConfigRejection(
+        name: "mode capitalized", yaml: minimalConfig + "mode: FP-free\n", kind: .invalidMode, line: 3,
         column: 7, message: "unknown mode `FP-free`", hint: "did you mean `fp-free`?"),
-    Rejection(
-        name: "mode unrelated", yaml: base + "mode: strict\n", kind: .invalidMode, line: 3,
+    ConfigRejection(
+        name: "mode unrelated", yaml: minimalConfig + "mode: strict\n", kind: .invalidMode, line: 3,
         column: 7, message: "unknown mode `strict`"),
-    Rejection(
-        name: "adaptivity dashed", yaml: base + "adaptivity: first-change\n",
+    ConfigRejection(
+        name: "adaptivity dashed", yaml: minimalConfig + "adaptivity: first-change\n",
         kind: .invalidAdaptivity, line: 3, column: 13,
         message: "unknown adaptivity `first-change`", hint: "did you mean `firstChange`?"),
-    Rejection(
-        name: "adaptivity lowercase", yaml: base + "adaptivity: firstchange\n",
+    ConfigRejection(
+        name: "adaptivity lowercase", yaml: minimalConfig + "adaptivity: firstchange\n",
         kind: .invalidAdaptivity, line: 3, column: 13, message: "unknown adaptivity `firstchange`",
         hint: "did you mean `firstChange`?"),
-    Rejection(
-        name: "adaptivity typo", yaml: base + "adaptivity: ful\n", kind: .invalidAdaptivity,
+    ConfigRejection(
+        name: "adaptivity typo", yaml: minimalConfig + "adaptivity: ful\n", kind: .invalidAdaptivity,
         line: 3, column: 13, message: "unknown adaptivity `ful`", hint: "did you mean `full`?"),
-    Rejection(
-        name: "address on full", yaml: base + "adaptivity: full -> a@b.c\n",
+    ConfigRejection(
+        name: "address on full", yaml: minimalConfig + "adaptivity: full -> a@b.c\n",
         kind: .invalidAdaptivity, line: 3, column: 13,
         message: "a hidden-result address (`-> address`) only applies to `adaptivity: none`",
         hint: "write `none -> a@b.c` or drop the arrow"),
-    Rejection(
-        name: "arrow without address", yaml: base + "adaptivity: none ->\n",
+    ConfigRejection(
+        name: "arrow without address", yaml: minimalConfig + "adaptivity: none ->\n",
         kind: .invalidAdaptivity, line: 3, column: 13,
         message: "`none ->` needs an address after the arrow"),
-    Rejection(
-        name: "variance bound 0", yaml: base + "variance_bound: 0\n", kind: .invalidVarianceBound,
+    ConfigRejection(
+        name: "variance bound 0", yaml: minimalConfig + "variance_bound: 0\n", kind: .invalidVarianceBound,
         line: 3, column: 17, message: "`variance_bound` must be a probability greater than 0 and at most 1, got `0`"),
-    Rejection(
-        name: "variance bound 1.5", yaml: base + "variance_bound: 1.5\n",
+    ConfigRejection(
+        name: "variance bound 1.5", yaml: minimalConfig + "variance_bound: 1.5\n",
         kind: .invalidVarianceBound, line: 3, column: 17, message: "got `1.5`"),
-    Rejection(
-        name: "variance bound word", yaml: base + "variance_bound: small\n",
+    ConfigRejection(
+        name: "variance bound word", yaml: minimalConfig + "variance_bound: small\n",
         kind: .invalidVarianceBound, line: 3, column: 17, message: "got `small`"),
-    Rejection(
-        name: "duplicate key", yaml: "steps: 3\n" + base + "steps: 4\n", kind: .duplicateKey,
+    ConfigRejection(
+        name: "duplicate key", yaml: "steps: 3\n" + minimalConfig + "steps: 4\n", kind: .duplicateKey,
         line: 4, column: 1, message: "duplicate key `steps`",
         hint: "a key may be given only once; the first `steps` is on line 1"),
-    Rejection(
+    ConfigRejection(
         name: "duplicate key, positional", yaml: "ml:\n  - steps: 3\n  - mode: fp-free\n  - steps: 4\n",
         kind: .duplicateKey, line: 4, column: 5, message: "duplicate key `steps`",
         hint: "the first `steps` is on line 2"),
-    Rejection(
+    ConfigRejection(
         name: "duplicate key across forms", yaml: "ml:\n  - steps: 3\nsteps: 4\n",
         kind: .duplicateKey, line: 3, column: 1, message: "duplicate key `steps`",
         hint: "the first `steps` is on line 2"),
-    Rejection(
+    ConfigRejection(
         name: "duplicate key in a flow mapping", yaml: "{steps: 1, steps: 2}\n",
         kind: .duplicateKey, line: 1, column: 12, message: "duplicate key `steps`",
         hint: "the first `steps` is on line 1"),
-    Rejection(
+    ConfigRejection(
         name: "control character", yaml: "a\u{0}b: 1\n", kind: .malformedYAML, line: 1, column: 2,
         message: "invalid YAML: control characters are not allowed"),
-    Rejection(
+    ConfigRejection(
         name: "missing condition", yaml: "# settings\nreliability: 0.99\n", kind: .missingKey,
         line: 1, column: 1, message: "missing required key `condition`",
         hint: "add a line such as `condition: n - o > 0.02 +/- 0.01`"),
-    Rejection(
+    ConfigRejection(
         name: "missing reliability, positional",
         yaml: "# settings\nml:\n  - condition: n - o > 0.02 +/- 0.01\n", kind: .missingKey,
         line: 2, column: 1, message: "missing required key `reliability`",
         hint: "add a line such as `reliability: 0.999`"),
-    Rejection(
+    ConfigRejection(
         name: "list for a scalar", yaml: "condition: n - o > 0.02 +/- 0.01\nreliability: [0.9, 0.8]\n",
         kind: .wrongType, line: 2, column: 14, message: "`reliability` must be a single value, not a list"),
-    Rejection(
-        name: "block list for a scalar", yaml: base + "steps:\n  - 3\n", kind: .wrongType, line: 4,
+    ConfigRejection(
+        name: "block list for a scalar", yaml: minimalConfig + "steps:\n  - 3\n", kind: .wrongType, line: 4,
         column: 3, message: "`steps` must be a single value, not a list"),
-    Rejection(
-        name: "mapping for a scalar", yaml: base + "script: {run: x}\n", kind: .wrongType, line: 3,
+    ConfigRejection(
+        name: "mapping for a scalar", yaml: minimalConfig + "script: {run: x}\n", kind: .wrongType, line: 3,
         column: 9, message: "`script` must be a single value, not a mapping"),
-    Rejection(
-        name: "list key", yaml: base + "? [a, b]\n: c\n", kind: .wrongType, line: 3, column: 3,
+    ConfigRejection(
+        name: "list key", yaml: minimalConfig + "? [a, b]\n: c\n", kind: .wrongType, line: 3, column: 3,
         message: "a key must be a plain name"),
-    Rejection(
+    ConfigRejection(
         name: "ml scalar", yaml: "ml: everything\n", kind: .wrongType, line: 1, column: 5,
         message: "`ml:` must hold a list of `key: value` entries"),
-    Rejection(
+    ConfigRejection(
         name: "ml item without colon", yaml: "ml:\n  - steps: 3\n  - reliability\n",
         kind: .wrongType, line: 3, column: 5,
         message: "each entry under `ml:` must be a `key: value` pair"),
-    Rejection(
+    ConfigRejection(
         name: "ml empty", yaml: "ml:\n", kind: .missingValue, line: 1, column: 1,
         message: "`ml:` has no entries"),
-    Rejection(
-        name: "key without value", yaml: base + "email:\n", kind: .missingValue, line: 3,
+    ConfigRejection(
+        name: "key without value", yaml: minimalConfig + "email:\n", kind: .missingValue, line: 3,
         column: 1, message: "`email` has no value"),
-    Rejection(
-        name: "bad e-mail", yaml: base + "email: nobody\n", kind: .invalidValue, line: 3,
+    ConfigRejection(
+        name: "bad e-mail", yaml: minimalConfig + "email: nobody\n", kind: .invalidValue, line: 3,
         column: 8, message: "`email` must be an e-mail address such as `owner@example.com`, got `nobody`"),
-    Rejection(
-        name: "empty script", yaml: base + "script: \"\"\n", kind: .invalidValue, line: 3,
+    ConfigRejection(
+        name: "empty script", yaml: minimalConfig + "script: \"\"\n", kind: .invalidValue, line: 3,
         column: 9, message: "`script` is empty"),
-    Rejection(
-        name: "empty models list", yaml: base + "models: []\n", kind: .invalidValue, line: 3,
+    ConfigRejection(
+        name: "empty models list", yaml: minimalConfig + "models: []\n", kind: .invalidValue, line: 3,
         column: 9, message: "`models` is an empty list"),
-    Rejection(
-        name: "nested models list", yaml: base + "models:\n  - a\n  - [b]\n", kind: .wrongType,
+    ConfigRejection(
+        name: "nested models list", yaml: minimalConfig + "models:\n  - a\n  - [b]\n", kind: .wrongType,
         line: 5, column: 5, message: "each entry of `models` must be a path or glob"),
-    Rejection(
+    ConfigRejection(
         name: "empty condition", yaml: "condition: ''\nreliability: 0.9\n",
         kind: .invalidCondition, line: 1, column: 12, message: "`condition` is empty"),
-    Rejection(
+    ConfigRejection(
         name: "empty file", yaml: "", kind: .emptyDocument, line: 1, column: 1,
         message: "the configuration is empty"),
-    Rejection(
+    ConfigRejection(
         name: "only comments", yaml: "# nothing yet\n\n", kind: .emptyDocument, line: 1,
         column: 1, message: "the configuration is empty"),
-    Rejection(
+    ConfigRejection(
         name: "a list at the top", yaml: "- condition: x\n- reliability: 0.9\n",
         kind: .notAMapping, line: 1, column: 1, message: "must be a mapping of keys to values"),
-    Rejection(
+    ConfigRejection(
         name: "a scalar at the top", yaml: "\n  just words\n", kind: .notAMapping, line: 2,
         column: 3, message: "must be a mapping of keys to values"),
-    Rejection(
+    ConfigRejection(
         name: "mapping value in a scalar", yaml: "condition: n: o\n", kind: .malformedYAML, line: 1,
         column: 13, message: "invalid YAML: mapping values are not allowed in this context"),
-    Rejection(
-        name: "unclosed flow list", yaml: base + "models: [a, b\n", kind: .malformedYAML, line: 4,
+    ConfigRejection(
+        name: "unclosed flow list", yaml: minimalConfig + "models: [a, b\n", kind: .malformedYAML, line: 4,
         column: 1,
         message: "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3, column 9)"),
-    Rejection(
+    ConfigRejection(
         name: "bad indentation", yaml: "ml:\n  - steps: 3\n - mode: fp-free\n",
         kind: .malformedYAML, line: 3, column: 2, message: "invalid YAML: did not find expected key"),
-    Rejection(
-        name: "two documents", yaml: base + "---\nsteps: 2\n", kind: .malformedYAML, line: 3,
+    ConfigRejection(
+        name: "two documents", yaml: minimalConfig + "---\nsteps: 2\n", kind: .malformedYAML, line: 3,
         column: 1,
         message: "invalid YAML: expected a single document in the stream, but found another document"),
-    Rejection(
-        name: "undefined alias", yaml: base + "steps: *many\n", kind: .malformedYAML, line: 3,
+    ConfigRejection(
+        name: "undefined alias", yaml: minimalConfig + "steps: *many\n", kind: .malformedYAML, line: 3,
         column: 8, message: "invalid YAML: found undefined alias"),
 ]
 
-@Test(arguments: rejections)
-func rejection(_ expected: Rejection) throws {
-    let error = try #require(loadError(expected.yaml))
+@Test(arguments: configRejections)
+func rejectedConfig(_ expected: ConfigRejection) throws {
+    let error = try #require(loadConfigError(expected.yaml))
     #expect(error.kind == expected.kind)
     #expect(error.diagnostic.range.start.line == expected.line)
     #expect(error.diagnostic.range.start.column == expected.column)
@@ -463,7 +463,7 @@ func rejection(_ expected: Rejection) throws {
 }
 
 @Test func renderedErrorShowsTheLineAndACaret() throws {
-    let error = try #require(loadError("condition: n - o > 0.02 +/- 0.01\nreliabilty: 0.99\n"))
+    let error = try #require(loadConfigError("condition: n - o > 0.02 +/- 0.01\nreliabilty: 0.99\n"))
     #expect(
         error.description == """
             .easeml.yml:2:1: error: unknown key `reliabilty`
@@ -475,14 +475,14 @@ func rejection(_ expected: Rejection) throws {
 }
 
 @Test func unsuggestedSpellingsGiveNoHint() throws {
-    let mode = try #require(loadError(base + "mode: strict\n"))
+    let mode = try #require(loadConfigError(minimalConfig + "mode: strict\n"))
     #expect(mode.diagnostic.hint == nil)
-    let adaptivity = try #require(loadError(base + "adaptivity: sometimes\n"))
+    let adaptivity = try #require(loadConfigError(minimalConfig + "adaptivity: sometimes\n"))
     #expect(adaptivity.diagnostic.hint == nil)
 }
 
 @Test func errorsWithoutAFileNameStartWithTheLine() throws {
-    let error = try #require(loadError(base + "steps: 0\n", file: nil))
+    let error = try #require(loadConfigError(minimalConfig + "steps: 0\n", file: nil))
     #expect(error.diagnostic.file == nil)
     #expect(error.description.hasPrefix("3:8: error: `steps` must be at least 1"))
 }
@@ -500,7 +500,7 @@ func rejection(_ expected: Rejection) throws {
     ("reliability: 0.9\ncondition: |\n  d < 0.1 +/- 0.01 /\\\n  n - acc > 0.02 +/- 0.01\n", 4, 7),
 ])
 func conditionErrorIsPlacedInTheFile(yaml: String, line: Int, column: Int) throws {
-    let error = try #require(loadError(yaml))
+    let error = try #require(loadConfigError(yaml))
     #expect(error.kind == .invalidCondition)
     #expect(error.diagnostic.message == "unexpected `acc`")
     #expect(error.diagnostic.hint == "the variables are n, o and d")
@@ -516,7 +516,7 @@ func conditionErrorIsPlacedInTheFile(yaml: String, line: Int, column: Int) throw
 }
 
 @Test func conditionErrorOnItsFirstCharacter() throws {
-    let error = try #require(loadError("reliability: 0.9\ncondition: accuracy > 0.5 +/- 0.1\n"))
+    let error = try #require(loadConfigError("reliability: 0.9\ncondition: accuracy > 0.5 +/- 0.1\n"))
     #expect(error.kind == .invalidCondition)
     #expect(error.diagnostic.range.start.line == 2)
     #expect(error.diagnostic.range.start.column == 12)
@@ -524,7 +524,7 @@ func conditionErrorIsPlacedInTheFile(yaml: String, line: Int, column: Int) throw
 }
 
 @Test func conditionErrorWithoutPositionPointsAtTheValue() throws {
-    let error = try #require(loadError("reliability: 0.9\ncondition: boom\n"))
+    let error = try #require(loadConfigError("reliability: 0.9\ncondition: boom\n"))
     #expect(error.kind == .invalidCondition)
     #expect(error.diagnostic.message == "invalid condition: the parser gave up")
     #expect(error.diagnostic.range.start.line == 2)
@@ -532,7 +532,7 @@ func conditionErrorIsPlacedInTheFile(yaml: String, line: Int, column: Int) throw
 }
 
 @Test func configErrorProvidesItsDiagnostic() throws {
-    let error = try #require(loadError(base + "steps: 0\n"))
+    let error = try #require(loadConfigError(minimalConfig + "steps: 0\n"))
     let provider: any DiagnosticProviding = error
     #expect(provider.diagnostic == error.diagnostic)
 }
