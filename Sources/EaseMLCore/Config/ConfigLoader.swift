@@ -643,8 +643,10 @@ private struct ConfigReader {
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context {
+            if let context, context.text.hasPrefix("while") {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            } else if let context {
+                message = "invalid YAML: \(context.text), \(problem)"
             }
             return error(.malformedYAML, at: source.location(of: mark), message)
         case .reader(let problem, let offset, _, _):
