@@ -1,15 +1,8 @@
+import EaseMLCore
 import Foundation
 
 /// Integers with thousands separators (`595,633`), independent of the locale.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return value < 0 ? "-" + out : out
-}
+func grouped(_ value: Int) -> String { IntegerText.grouped(value) }
 
 /// A short decimal for probabilities and logs: `1.2e-13`, `0.999`.
 func compact(_ value: Double) -> String {

@@ -70,7 +70,8 @@ public struct PlanReport: Sendable, Codable {
         lines.append("")
         let clauseCount = budget.clauses
         var table = TextTable(
-            header: ["", "method", "N", "labels"] + (clauseCount > 1 ? (1...clauseCount).map { "clause \($0)" } : []))
+            header: ["", "method", "N", "labels"] + (clauseCount > 1 ? (1...clauseCount).map { "clause \($0)" } : []),
+            leftColumns: 2)
         for method in plan.methods {
             let marker = method.method == plan.chosen ? "▶" : method.applies ? " " : "-"
             var row = [marker, method.method.title, grouped(method.sampleSize), labelText(method.labels)]
@@ -83,7 +84,7 @@ public struct PlanReport: Sendable, Codable {
         }
         lines.append(table.render())
         lines.append("")
-        lines.append("Chosen: \(plan.chosen.rawValue). \(plan.reason).")
+        lines.append("Chosen: \(plan.chosen.title) — \(plan.reason).")
         let notes = Set(plan.methods.flatMap { $0.clauses.compactMap(\.note) }).sorted()
         if !notes.isEmpty {
             lines.append("Notes: " + notes.joined(separator: "; ") + ".")

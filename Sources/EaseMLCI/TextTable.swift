@@ -1,7 +1,8 @@
-/// A plain-text table with left-aligned first column and right-aligned others.
+/// A plain-text table: the first `leftColumns` columns left-aligned, the others right-aligned.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
+    var leftColumns = 1
 
     func render() -> String {
         let all = [header] + rows
@@ -11,8 +12,16 @@ struct TextTable {
         return all.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
+                return column < leftColumns ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces()
         }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
     }
 }

@@ -181,13 +181,14 @@ public struct SampleSizePlanner: Sendable {
 
     private func reason(for best: MethodPlan, among candidates: [MethodPlan]) -> String {
         let baseline = candidates.first { $0.method == .hoeffding }!
-        var text = "\(best.method.title) needs N = \(best.sampleSize), the fewest among the methods that apply"
+        let n = IntegerText.grouped
+        var text = "needs N = \(n(best.sampleSize)), the fewest among the methods that apply"
         if best.method != .hoeffding {
             let ratio = Double(baseline.sampleSize) / Double(best.sampleSize)
-            text += String(format: " (%.1f× fewer than the paper's Hoeffding N = %d)", ratio, baseline.sampleSize)
+            text += String(format: " (%.1f× fewer than", ratio) + " the paper's Hoeffding N = \(n(baseline.sampleSize)))"
         }
         let others = candidates.filter { $0.method != best.method && $0.method != .hoeffding }
-            .map { "\($0.method.rawValue) \($0.sampleSize)" }
+            .map { "\($0.method.rawValue) \(n($0.sampleSize))" }
         if !others.isEmpty { text += "; others: " + others.joined(separator: ", ") }
         return text
     }
