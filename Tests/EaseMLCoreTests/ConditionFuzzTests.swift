@@ -1,33 +1,8 @@
 import Testing
 @testable import EaseMLCore
 
-/// SplitMix64: a tiny deterministic generator, so every run fuzzes the same strings.
-private struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound`.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
-
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
-
-/// Builds condition strings that are valid by construction, in varied spellings.
 private struct ConditionGenerator {
-    var random: SplitMix64
+    var random: SeededGenerator
 
     mutating func space() -> String { random.pick(["", "", " ", " ", "  ", "\n", "\t", " \n  "]) }
 
@@ -113,7 +88,6 @@ private struct ConditionGenerator {
     }
 }
 
-extension SplitMix64: RandomNumberGenerator {}
 
 /// Checks the fuzzing invariant for one string; returns whether it parsed.
 private func checkInvariant(_ text: String) -> Bool {
@@ -137,7 +111,7 @@ private func checkInvariant(_ text: String) -> Bool {
 }
 
 @Test func generatedConditionsParseAndRoundTrip() {
-    var generator = ConditionGenerator(random: SplitMix64(seed: 0xEA5E_3C1))
+    var generator = ConditionGenerator(random: SeededGenerator(seed: 0xEA5E_3C1))
     var failures: [String] = []
     for _ in 0..<3_000 {
         let text = generator.condition()
@@ -147,7 +121,7 @@ private func checkInvariant(_ text: String) -> Bool {
 }
 
 @Test func mutatedAndRandomStringsParseOrFailCleanly() {
-    var generator = ConditionGenerator(random: SplitMix64(seed: 20_210_101))
+    var generator = ConditionGenerator(random: SeededGenerator(seed: 20_210_101))
     var parsed = 0
     var rejected = 0
     for round in 0..<8_000 {

@@ -34,4 +34,13 @@ struct SeededGenerator: RandomNumberGenerator {
     }
     /// A uniform Double in [0, 1).
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A value in `0..<bound`.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    /// One of `choices`, uniformly.
+    mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
+
+    /// True with probability `percent`/100.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
