@@ -36,7 +36,9 @@ let package = Package(
         ),
         .target(
             name: "EaseMLCI",
-            dependencies: ["EaseMLCore", "EaseMLGit", "EaseMLLedger"]
+            dependencies: [
+                "EaseMLCore", "EaseMLGit", "EaseMLLedger", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "easeml-ci",
