@@ -143,6 +143,7 @@ public final class SQLiteDatabase {
     ///
     /// Called inside another transaction on the same connection, it nests as a SAVEPOINT: an
     /// error rolls back to the savepoint only (and propagates, so the outer body sees it too).
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         if isInTransaction {
             savepointDepth += 1
