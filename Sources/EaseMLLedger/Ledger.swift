@@ -19,8 +19,8 @@ import Foundation
 ///
 /// Not `Sendable`: a `Ledger` is one connection. Open one per thread, task or process.
 public final class Ledger {
-    /// The underlying connection (for callers that need raw access, e.g. diagnostics).
-    public let database: SQLiteDatabase
+    /// The underlying connection. Internal so that no caller can write around `charge`.
+    let database: SQLiteDatabase
     /// The file path.
     public var path: String { database.path }
 
@@ -302,6 +302,17 @@ public final class Ledger {
             predictions: try row.optionalData("predictions"), evaluationID: try row.int64("evaluation_id"),
             acceptedAt: try LedgerTimestamp.parse(try row.string("accepted_at"), column: "accepted_at"),
             branch: storedBranch.isEmpty ? nil : storedBranch)
+    }
+
+    /// The newest model accepted on this branch on *any* test set (nil matches models accepted
+    /// without a branch), or nil. Use this for the "old model" after a set is replaced: the last
+    /// accepted model on the branch stays the baseline across test sets (DESIGN §7).
+    public func lastAcceptedModel(branch: String?) throws(LedgerError) -> AcceptedModel? {
+        let rows = try database.query(
+            "SELECT test_set_id FROM accepted_models WHERE branch = ? ORDER BY id DESC LIMIT 1",
+            [.text(branch ?? "")])
+        guard let row = rows.first else { return nil }
+        return try lastAcceptedModel(testSetID: try row.string("test_set_id"), branch: branch)
     }
 
     /// The whole event log, in seq order.

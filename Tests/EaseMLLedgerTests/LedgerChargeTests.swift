@@ -155,6 +155,22 @@ import Testing
         }
     }
 
+    @Test func lastAcceptedOnABranchSpansTestSets() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            try ledger.registerTestSet(sampleSet(id: "s1", steps: 1))
+            try ledger.registerTestSet(sampleSet(id: "s2", steps: 5))
+            #expect(try ledger.lastAcceptedModel(branch: "main") == nil)
+            _ = try ledger.charge(request(set: "s1", model: "m1", .pass, accept: true, branch: "main"))
+            #expect(try ledger.lastAcceptedModel(branch: "main")?.testSetID == "s1")
+            _ = try ledger.charge(request(set: "s2", model: "m2", old: "m1", .pass, accept: true, branch: "main"))
+            let latest = try #require(try ledger.lastAcceptedModel(branch: "main"))
+            #expect(latest.testSetID == "s2")
+            #expect(latest.model == "m2")
+            #expect(try ledger.lastAcceptedModel(branch: nil) == nil)
+        }
+    }
+
     @Test func retireAndReleaseStopCharges() throws {
         try withTemporaryDirectory { dir in
             let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
