@@ -1,0 +1,414 @@
+import CSQLite
+import EaseMLCore
+import Foundation
+
+/// The test-set accountant (DESIGN §6): one SQLite file recording every use of hidden test sets.
+///
+/// Guarantees:
+/// - **Charge before reveal.** `charge(_:)` records an evaluation and checks the budget in one
+///   `BEGIN IMMEDIATE` transaction; the caller reveals a verdict only after it returns. Once it
+///   returns `.charged`, the charge is committed (WAL, durable across a process crash).
+/// - **No overspending.** Concurrent `charge` calls from any number of connections or processes
+///   are serialized by SQLite's write lock, so a set with k steps left grants exactly k charges.
+/// - **Replay is free.** The same (test set, new model, old model) returns the recorded answer
+///   without using a step.
+/// - **Tamper evidence.** Every change appends an event to a SHA-256 hash chain in the same
+///   transaction; `verify()` detects edited, deleted or reordered events and evaluations without
+///   their event. Event payloads hold ids, hashes, verdicts and steps only: never labels or metrics.
+/// - Every write (register, charge, retire, release) is atomic: on any error nothing is written.
+///
+/// Not `Sendable`: a `Ledger` is one connection. Open one per thread, task or process.
+public final class Ledger {
+    /// The underlying connection. Internal so that no caller can write around `charge`.
+    let database: SQLiteDatabase
+    /// The file path.
+    public var path: String { database.path }
+
+    private init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// Opens the ledger at `path`, migrating it to the current schema.
+    ///
+    /// - `create: true` creates the file (and its parent folder) if missing;
+    ///   `create: false` throws `.notFound` instead.
+    /// - A file that is not an SQLite database, is damaged, or is another application's database
+    ///   throws `.corrupt(path, message)`. A file from a newer easeml-ci throws `.newerSchema`.
+    public static func open(at path: String, create: Bool) throws(LedgerError) -> Ledger {
+        let fileManager = FileManager.default
+        if !fileManager.fileExists(atPath: path) {
+            guard create else { throw .notFound(path: path) }
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty && !fileManager.fileExists(atPath: parent) {
+                do {
+                    try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotCreateDirectory(path: parent, message: "\(error)")
+                }
+            }
+        }
+        do {
+            let database = try SQLiteDatabase(path: path, mode: create ? .readWriteCreate : .readWrite)
+            try LedgerSchema.migrate(database)
+            return Ledger(database: database)
+        } catch {
+            throw corruptIfDamaged(error, path: path)
+        }
+    }
+
+    private static func corruptIfDamaged(_ error: LedgerError, path: String) -> LedgerError {
+        if case let .sqlite(code, message, _) = error, code & 0xff == SQLITE_NOTADB || code & 0xff == SQLITE_CORRUPT {
+            return .corrupt(path: path, message: message)
+        }
+        return error
+    }
+
+    // MARK: Test sets
+
+    /// Registers a new test set and appends a `register` event, atomically.
+    /// Throws `.alreadyRegistered` if its id is taken, `.invalidTestSet` for unusable values.
+    @discardableResult
+    public func registerTestSet(_ new: NewTestSet) throws(LedgerError) -> TestSetRecord {
+        guard !new.id.isEmpty else { throw .invalidTestSet("empty id") }
+        guard new.steps >= 1 else { throw .invalidTestSet("steps must be at least 1, got \(new.steps)") }
+        guard new.size >= 0, new.plannedSize >= 0 else { throw .invalidTestSet("negative size") }
+        guard new.reliability > 0, new.reliability < 1 else {
+            throw .invalidTestSet("reliability must be in (0, 1), got \(new.reliability)")
+        }
+        return try database.transaction(.immediate) { () throws(LedgerError) -> TestSetRecord in
+            if try fetchTestSet(id: new.id) != nil { throw .alreadyRegistered(testSetID: new.id) }
+            let now = LedgerTimestamp.now()
+            let classes = CanonicalJSON.encode(.array(new.classes.map { .string($0) }))
+            let forced = new.size < new.plannedSize
+            try database.execute("""
+                INSERT INTO test_sets (id, name, size, classes, steps, adaptivity, reliability, condition,
+                    planned_size, forced, sealed_labels, inputs_path, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    .text(new.id), .text(new.name), .int(new.size), .text(classes), .int(new.steps),
+                    .text(new.adaptivity.rawValue), .real(new.reliability), .text(new.condition),
+                    .int(new.plannedSize), .int(forced ? 1 : 0), .blob(new.sealedLabels),
+                    .text(new.inputsPath), .text(now),
+                ])
+            try appendEvent(.register, at: now, payload: [
+                "test_set": .string(new.id), "size": .integer(Int64(new.size)),
+                "steps": .integer(Int64(new.steps)), "adaptivity": .string(new.adaptivity.rawValue),
+                "forced": .bool(forced),
+            ])
+            guard let record = try fetchTestSet(id: new.id) else {
+                throw .inconsistent("test set \(new.id) vanished after insert")
+            }
+            return record
+        }
+    }
+
+    /// The test set with this id, or nil.
+    public func testSet(id: String) throws(LedgerError) -> TestSetRecord? {
+        try fetchTestSet(id: id)
+    }
+
+    /// All registered test sets, oldest first.
+    public func testSets() throws(LedgerError) -> [TestSetRecord] {
+        var records: [TestSetRecord] = []
+        for row in try database.query("SELECT \(Self.testSetColumns) FROM test_sets ORDER BY created_at, rowid") {
+            records.append(try Self.decodeTestSet(row))
+        }
+        return records
+    }
+
+    /// The opaque sealed labels stored at registration. Throws `.unknownTestSet`.
+    public func sealedLabels(testSetID: String) throws(LedgerError) -> Data {
+        let rows = try database.query("SELECT sealed_labels FROM test_sets WHERE id = ?", [.text(testSetID)])
+        guard let row = rows.first else { throw .unknownTestSet(testSetID: testSetID) }
+        return try row.data("sealed_labels")
+    }
+
+    /// Retires a set: it refuses all further charges (replays still answer). Appends a `retire`
+    /// event. Retiring an already retired set keeps the first reason and writes nothing.
+    /// Throws `.unknownTestSet`.
+    @discardableResult
+    public func retire(id: String, reason: String) throws(LedgerError) -> TestSetRecord {
+        try database.transaction(.immediate) { () throws(LedgerError) -> TestSetRecord in
+            guard let set = try fetchTestSet(id: id) else { throw .unknownTestSet(testSetID: id) }
+            if set.isRetired { return set }
+            try retireInTransaction(id: id, reason: reason, at: LedgerTimestamp.now())
+            guard let record = try fetchTestSet(id: id) else { throw .inconsistent("test set \(id) vanished") }
+            return record
+        }
+    }
+
+    /// Marks a set as released to developers (its labels are no longer secret). A released set
+    /// is also retired (reason "released") if it was not already, since it can no longer certify
+    /// anything. Appends a `release` event. Releasing twice writes nothing. Throws `.unknownTestSet`.
+    @discardableResult
+    public func markReleased(id: String) throws(LedgerError) -> TestSetRecord {
+        try database.transaction(.immediate) { () throws(LedgerError) -> TestSetRecord in
+            guard let set = try fetchTestSet(id: id) else { throw .unknownTestSet(testSetID: id) }
+            if set.releasedAt != nil { return set }
+            let now = LedgerTimestamp.now()
+            if !set.isRetired {
+                try retireInTransaction(id: id, reason: "released", at: now)
+            }
+            try database.execute("UPDATE test_sets SET released_at = ? WHERE id = ?", [.text(now), .text(id)])
+            try appendEvent(.release, at: now, payload: ["test_set": .string(id)])
+            guard let record = try fetchTestSet(id: id) else { throw .inconsistent("test set \(id) vanished") }
+            return record
+        }
+    }
+
+    private func retireInTransaction(id: String, reason: String, at now: String) throws(LedgerError) {
+        try database.execute(
+            "UPDATE test_sets SET retired_at = ?, retired_reason = ? WHERE id = ?",
+            [.text(now), .text(reason), .text(id)])
+        try appendEvent(.retire, at: now, payload: ["test_set": .string(id), "reason": .string(reason)])
+    }
+
+    // MARK: Charging
+
+    /// Charges one evaluation, in ONE `BEGIN IMMEDIATE` transaction:
+    /// 1. If (test set, new model, old model) was already evaluated → `.replay(record)` with the
+    ///    *recorded* verdict (which the caller must reveal instead of its own), no step used; a
+    ///    `replay` event is appended. This holds even for a retired or exhausted set.
+    /// 2. Unknown set → throws `.unknownTestSet`; retired → `.refused(.retired(reason))`;
+    ///    no steps left → `.refused(.exhausted)`. Nothing is written.
+    /// 3. Otherwise the evaluation is inserted with the next step number and the request's verdict
+    ///    (`revealed = false` under adaptivity `none`), a `charge` event is appended, the model is
+    ///    recorded as accepted if `acceptOnPass` and the verdict is `pass` (plus an `accept`
+    ///    event), and the mode's `BudgetPolicy` rule is applied (for `firstChange`, a pass retires
+    ///    the set). Returns `.charged(record, budget after)`.
+    ///
+    /// Throws `.busy` if the write lock could not be had within the busy timeout; then nothing was
+    /// charged and the verdict must not be revealed.
+    public func charge(_ request: ChargeRequest) throws(LedgerError) -> ChargeOutcome {
+        guard !request.newModel.isEmpty else { throw .invalidRequest("empty new model hash") }
+        if request.oldModel == "" { throw .invalidRequest("empty old model hash (use nil for none)") }
+        return try database.transaction(.immediate) { () throws(LedgerError) -> ChargeOutcome in
+            let oldKey = request.oldModel ?? ""
+            let existing = try database.query(
+                "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? AND new_model = ? AND old_model = ?",
+                [.text(request.testSetID), .text(request.newModel), .text(oldKey)])
+            if let row = existing.first {
+                let record = try Self.decodeEvaluation(row)
+                try appendEvent(.replay, at: LedgerTimestamp.now(), payload: [
+                    "test_set": .string(record.testSetID), "evaluation": .integer(record.id),
+                    "step": .integer(Int64(record.step)),
+                ])
+                return .replay(record)
+            }
+            guard let set = try fetchTestSet(id: request.testSetID) else {
+                throw .unknownTestSet(testSetID: request.testSetID)
+            }
+            if set.isRetired { return .refused(.retired(reason: set.retiredReason ?? "retired")) }
+            let (evaluations, passes) = try counts(testSetID: set.id)
+            let before = BudgetPolicy.usage(adaptivity: set.adaptivity, steps: set.steps, evaluations: evaluations, passes: passes)
+            if before.stepsLeft == 0 { return .refused(.exhausted) }
+
+            let now = LedgerTimestamp.now()
+            let step = evaluations + 1
+            let revealed = set.adaptivity != .none
+            try database.execute("""
+                INSERT INTO evaluations (test_set_id, new_model, old_model, step, verdict, revealed,
+                    sealed_metrics, commit_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    .text(set.id), .text(request.newModel), .text(oldKey), .int(step),
+                    .text(request.verdict.rawValue), .int(revealed ? 1 : 0), .blob(request.sealedMetrics),
+                    .text(request.commitID), .text(now),
+                ])
+            let evaluationID = database.lastInsertRowID
+            try appendEvent(.charge, at: now, payload: Self.chargePayload(
+                evaluationID: evaluationID, testSetID: set.id, newModel: request.newModel, oldModel: oldKey,
+                step: step, verdict: request.verdict, revealed: revealed))
+
+            if request.verdict == .pass && request.acceptOnPass {
+                try database.execute("""
+                    INSERT INTO accepted_models (test_set_id, model, predictions, evaluation_id, accepted_at, branch)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, [
+                        .text(set.id), .text(request.newModel), .blob(request.predictions),
+                        .integer(evaluationID), .text(now), .text(request.branch ?? ""),
+                    ])
+                try appendEvent(.accept, at: now, payload: [
+                    "test_set": .string(set.id), "evaluation": .integer(evaluationID),
+                    "model": .string(request.newModel), "branch": .string(request.branch ?? ""),
+                ])
+            }
+            let after = BudgetPolicy.usage(
+                adaptivity: set.adaptivity, steps: set.steps, evaluations: step,
+                passes: passes + (request.verdict == .pass ? 1 : 0))
+            if after.retire {
+                try retireInTransaction(id: set.id, reason: after.retireReason ?? "retired by budget rule", at: now)
+            }
+            guard let record = try fetchEvaluation(id: evaluationID) else {
+                throw .inconsistent("evaluation \(evaluationID) vanished after insert")
+            }
+            return .charged(record, try budgetInTransaction(testSetID: set.id))
+        }
+    }
+
+    static func chargePayload(
+        evaluationID: Int64, testSetID: String, newModel: String, oldModel: String, step: Int,
+        verdict: LedgerVerdict, revealed: Bool
+    ) -> [String: CanonicalJSON.Value] {
+        [
+            "evaluation": .integer(evaluationID), "test_set": .string(testSetID),
+            "new_model": .string(newModel), "old_model": .string(oldModel),
+            "step": .integer(Int64(step)), "verdict": .string(verdict.rawValue), "revealed": .bool(revealed),
+        ]
+    }
+
+    // MARK: Queries
+
+    /// The budget of a set now. Throws `.unknownTestSet`.
+    public func budget(testSetID: String) throws(LedgerError) -> BudgetState {
+        try database.transaction(.deferred) { () throws(LedgerError) -> BudgetState in
+            try budgetInTransaction(testSetID: testSetID)
+        }
+    }
+
+    private func budgetInTransaction(testSetID: String) throws(LedgerError) -> BudgetState {
+        guard let set = try fetchTestSet(id: testSetID) else { throw .unknownTestSet(testSetID: testSetID) }
+        let (evaluations, passes) = try counts(testSetID: testSetID)
+        let usage = BudgetPolicy.usage(adaptivity: set.adaptivity, steps: set.steps, evaluations: evaluations, passes: passes)
+        return BudgetState(
+            testSetID: set.id, adaptivity: set.adaptivity, steps: set.steps,
+            stepsUsed: usage.stepsUsed, stepsLeft: usage.stepsLeft,
+            bitsUsed: usage.bitsUsed, bitsLeft: usage.bitsLeft, passes: passes,
+            retired: set.isRetired, retiredReason: set.retiredReason, released: set.releasedAt != nil)
+    }
+
+    /// The charged evaluations of a set, in step order.
+    public func evaluations(testSetID: String) throws(LedgerError) -> [EvaluationRecord] {
+        var records: [EvaluationRecord] = []
+        for row in try database.query(
+            "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? ORDER BY step", [.text(testSetID)]
+        ) {
+            records.append(try Self.decodeEvaluation(row))
+        }
+        return records
+    }
+
+    /// The newest model accepted on this set and branch (nil matches models accepted without a
+    /// branch), or nil if none.
+    public func lastAcceptedModel(testSetID: String, branch: String? = nil) throws(LedgerError) -> AcceptedModel? {
+        let rows = try database.query("""
+            SELECT test_set_id, model, predictions, evaluation_id, accepted_at, branch FROM accepted_models
+            WHERE test_set_id = ? AND branch = ? ORDER BY id DESC LIMIT 1
+            """, [.text(testSetID), .text(branch ?? "")])
+        guard let row = rows.first else { return nil }
+        let storedBranch = try row.string("branch")
+        return AcceptedModel(
+            testSetID: try row.string("test_set_id"), model: try row.string("model"),
+            predictions: try row.optionalData("predictions"), evaluationID: try row.int64("evaluation_id"),
+            acceptedAt: try LedgerTimestamp.parse(try row.string("accepted_at"), column: "accepted_at"),
+            branch: storedBranch.isEmpty ? nil : storedBranch)
+    }
+
+    /// The newest model accepted on this branch on *any* test set (nil matches models accepted
+    /// without a branch), or nil. Use this for the "old model" after a set is replaced: the last
+    /// accepted model on the branch stays the baseline across test sets (DESIGN §7).
+    public func lastAcceptedModel(branch: String?) throws(LedgerError) -> AcceptedModel? {
+        let rows = try database.query(
+            "SELECT test_set_id FROM accepted_models WHERE branch = ? ORDER BY id DESC LIMIT 1",
+            [.text(branch ?? "")])
+        guard let row = rows.first else { return nil }
+        return try lastAcceptedModel(testSetID: try row.string("test_set_id"), branch: branch)
+    }
+
+    /// The whole event log, in seq order.
+    public func events() throws(LedgerError) -> [LedgerEvent] {
+        try database.query("SELECT seq, at, kind, payload, prev_hash, hash FROM events ORDER BY seq").map {
+            (row) throws(LedgerError) -> LedgerEvent in
+            try Self.decodeEvent(row)
+        }
+    }
+
+    // MARK: Internals
+
+    private func counts(testSetID: String) throws(LedgerError) -> (evaluations: Int, passes: Int) {
+        let rows = try database.query(
+            "SELECT count(*) AS n, coalesce(sum(verdict = 'pass'), 0) AS passes FROM evaluations WHERE test_set_id = ?",
+            [.text(testSetID)])
+        guard let row = rows.first else { return (0, 0) }
+        return (try row.int("n"), try row.int("passes"))
+    }
+
+    /// Appends one event to the chain. Must run inside a write transaction so the read of the
+    /// chain head and the insert are atomic.
+    private func appendEvent(_ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value]) throws(LedgerError) {
+        precondition(database.isInTransaction, "events are appended inside the write transaction")
+        let head = try database.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        let seq = try (head.first?.int64("seq") ?? 0) + 1
+        let prevHash = try head.first?.string("hash") ?? EventChain.genesis
+        let text = CanonicalJSON.encode(payload)
+        let hash = EventChain.hash(prevHash: prevHash, seq: seq, at: at, kind: kind.rawValue, payload: text)
+        try database.execute(
+            "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(seq), .text(at), .text(kind.rawValue), .text(text), .text(prevHash), .text(hash)])
+    }
+
+    private func fetchTestSet(id: String) throws(LedgerError) -> TestSetRecord? {
+        let rows = try database.query("SELECT \(Self.testSetColumns) FROM test_sets WHERE id = ?", [.text(id)])
+        return try rows.first.map { (row) throws(LedgerError) -> TestSetRecord in try Self.decodeTestSet(row) }
+    }
+
+    private func fetchEvaluation(id: Int64) throws(LedgerError) -> EvaluationRecord? {
+        let rows = try database.query("SELECT \(Self.evaluationColumns) FROM evaluations WHERE id = ?", [.integer(id)])
+        return try rows.first.map { (row) throws(LedgerError) -> EvaluationRecord in try Self.decodeEvaluation(row) }
+    }
+
+    static let testSetColumns = """
+        id, name, size, classes, steps, adaptivity, reliability, condition, planned_size, forced,
+        inputs_path, created_at, retired_at, retired_reason, released_at
+        """
+
+    static let evaluationColumns = """
+        id, test_set_id, new_model, old_model, step, verdict, revealed, sealed_metrics, commit_id, created_at
+        """
+
+    static func decodeTestSet(_ row: SQLiteRow) throws(LedgerError) -> TestSetRecord {
+        let id = try row.string("id")
+        let adaptivityText = try row.string("adaptivity")
+        guard let adaptivity = Adaptivity(rawValue: adaptivityText) else {
+            throw .inconsistent("test set \(id) has unknown adaptivity \(adaptivityText)")
+        }
+        let classesText = try row.string("classes")
+        guard let classes = try? JSONDecoder().decode([String].self, from: Data(classesText.utf8)) else {
+            throw .inconsistent("test set \(id) has malformed classes")
+        }
+        return TestSetRecord(
+            id: id, name: try row.string("name"), size: try row.int("size"), classes: classes,
+            steps: try row.int("steps"), adaptivity: adaptivity, reliability: try row.double("reliability"),
+            condition: try row.string("condition"), plannedSize: try row.int("planned_size"),
+            forced: try row.int("forced") != 0, inputsPath: try row.optionalString("inputs_path"),
+            createdAt: try LedgerTimestamp.parse(try row.string("created_at"), column: "created_at"),
+            retiredAt: try row.optionalString("retired_at").map { (t) throws(LedgerError) -> Date in
+                try LedgerTimestamp.parse(t, column: "retired_at")
+            },
+            retiredReason: try row.optionalString("retired_reason"),
+            releasedAt: try row.optionalString("released_at").map { (t) throws(LedgerError) -> Date in
+                try LedgerTimestamp.parse(t, column: "released_at")
+            })
+    }
+
+    static func decodeEvaluation(_ row: SQLiteRow) throws(LedgerError) -> EvaluationRecord {
+        let id = try row.int64("id")
+        let verdictText = try row.string("verdict")
+        guard let verdict = LedgerVerdict(rawValue: verdictText) else {
+            throw .inconsistent("evaluation \(id) has verdict \(verdictText)")
+        }
+        let old = try row.string("old_model")
+        return EvaluationRecord(
+            id: id, testSetID: try row.string("test_set_id"), newModel: try row.string("new_model"),
+            oldModel: old.isEmpty ? nil : old, step: try row.int("step"), verdict: verdict,
+            revealed: try row.int("revealed") != 0, sealedMetrics: try row.optionalData("sealed_metrics"),
+            commitID: try row.optionalString("commit_id"),
+            createdAt: try LedgerTimestamp.parse(try row.string("created_at"), column: "created_at"))
+    }
+
+    static func decodeEvent(_ row: SQLiteRow) throws(LedgerError) -> LedgerEvent {
+        LedgerEvent(
+            seq: try row.int64("seq"), at: try row.string("at"), kind: try row.string("kind"),
+            payload: try row.string("payload"), prevHash: try row.string("prev_hash"), hash: try row.string("hash"))
+    }
+}

@@ -1,0 +1,24 @@
+/// One entry of the hash-chained event log. Payloads hold only ids, hashes, verdicts and steps:
+/// never labels, predictions or metrics.
+public struct LedgerEvent: Sendable, Equatable {
+    /// What happened.
+    public enum Kind: String, Sendable, CaseIterable {
+        case register, charge, replay, accept, retire, release
+    }
+
+    /// Position in the log, from 1, without gaps.
+    public var seq: Int64
+    /// When, as stored (ISO 8601 UTC); hashed as this exact text.
+    public var at: String
+    /// The kind as stored (a `Kind` raw value in files written by this code).
+    public var kind: String
+    /// Canonical JSON (sorted keys, no whitespace).
+    public var payload: String
+    public var prevHash: String
+    public var hash: String
+
+    /// The hash this event should have, given its `prevHash`.
+    public var expectedHash: String {
+        EventChain.hash(prevHash: prevHash, seq: seq, at: at, kind: kind, payload: payload)
+    }
+}

@@ -1,0 +1,136 @@
+import CSQLite
+
+/// The ledger's table layout and its migrations.
+///
+/// The schema version lives in `PRAGMA user_version` (0 for a new, empty file). Each migration
+/// runs in its own `BEGIN IMMEDIATE` transaction together with the bump of `user_version`, so a
+/// crash leaves the file at the previous version or the next one, never in between, and two
+/// processes opening a new file at once migrate it exactly once. A file whose version is newer
+/// than `currentVersion` is refused (`LedgerError.newerSchema`) and left untouched.
+public enum LedgerSchema {
+    /// One schema step: the SQL that takes version `version - 1` to `version`.
+    public struct Migration: Sendable {
+        public let version: Int
+        public let sql: String
+    }
+
+    /// All migrations, in order. Append only: never edit a released migration.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, sql: version1),
+    ]
+
+    /// The schema version this build writes.
+    public static var currentVersion: Int { migrations.last!.version }
+
+    /// Version 1. Notes:
+    /// - `evaluations.old_model` and `accepted_models.branch` store `''` for "none", so the
+    ///   UNIQUE constraint also holds for evaluations without an old model (SQL NULLs never collide).
+    /// - `events` is append-only: triggers refuse UPDATE and DELETE (a determined editor can drop
+    ///   them, which the hash chain then exposes). `AUTOINCREMENT` makes `sqlite_sequence` remember
+    ///   the highest seq, so deleting the newest events is detectable too.
+    /// - Evaluations and accepted models cannot be updated or deleted either.
+    static let version1 = """
+    CREATE TABLE test_sets (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        classes TEXT NOT NULL,
+        steps INTEGER NOT NULL CHECK (steps >= 1),
+        adaptivity TEXT NOT NULL,
+        reliability REAL NOT NULL,
+        condition TEXT NOT NULL,
+        planned_size INTEGER NOT NULL,
+        forced INTEGER NOT NULL CHECK (forced IN (0, 1)),
+        sealed_labels BLOB NOT NULL,
+        inputs_path TEXT,
+        created_at TEXT NOT NULL,
+        retired_at TEXT,
+        retired_reason TEXT,
+        released_at TEXT
+    );
+    CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        new_model TEXT NOT NULL,
+        old_model TEXT NOT NULL DEFAULT '',
+        step INTEGER NOT NULL CHECK (step >= 1),
+        verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail')),
+        revealed INTEGER NOT NULL CHECK (revealed IN (0, 1)),
+        sealed_metrics BLOB,
+        commit_id TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (test_set_id, new_model, old_model),
+        UNIQUE (test_set_id, step)
+    );
+    CREATE TABLE accepted_models (
+        id INTEGER PRIMARY KEY,
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        model TEXT NOT NULL,
+        predictions BLOB,
+        evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+        accepted_at TEXT NOT NULL,
+        branch TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX accepted_models_by_set_branch ON accepted_models (test_set_id, branch, id);
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
+    CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations
+        BEGIN SELECT RAISE(ABORT, 'ledger evaluations are append-only'); END;
+    CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations
+        BEGIN SELECT RAISE(ABORT, 'ledger evaluations are append-only'); END;
+    CREATE TRIGGER accepted_models_no_update BEFORE UPDATE ON accepted_models
+        BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
+    CREATE TRIGGER accepted_models_no_delete BEFORE DELETE ON accepted_models
+        BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
+    CREATE TRIGGER test_sets_no_delete BEFORE DELETE ON test_sets
+        BEGIN SELECT RAISE(ABORT, 'registered test sets cannot be deleted'); END;
+    """
+
+    /// The schema version stored in the file.
+    public static func version(of db: SQLiteDatabase) throws(LedgerError) -> Int {
+        let rows = try db.query("PRAGMA user_version")
+        guard case let .integer(v)? = rows.first?.values.first else {
+            throw .inconsistent("PRAGMA user_version returned no integer")
+        }
+        return Int(v)
+    }
+
+    /// Brings the file to `currentVersion`, one transaction per migration. Refuses a newer file.
+    /// A version-0 file that already has tables of its own (some other SQLite database) is
+    /// reported as `.corrupt` rather than modified.
+    public static func migrate(_ db: SQLiteDatabase) throws(LedgerError) {
+        let found = try version(of: db)
+        if found > currentVersion {
+            throw .newerSchema(path: db.path, found: found, supported: currentVersion)
+        }
+        if found == currentVersion { return }
+        for migration in migrations where migration.version > found {
+            try db.transaction(.immediate) { () throws(LedgerError) in
+                // Re-read under the write lock: another process may have migrated meanwhile.
+                let now = try version(of: db)
+                if now > currentVersion {
+                    throw .newerSchema(path: db.path, found: now, supported: currentVersion)
+                }
+                guard now == migration.version - 1 else { return }
+                if now == 0 {
+                    let tables = try db.query("SELECT count(*) FROM sqlite_master")
+                    if case let .integer(count)? = tables.first?.values.first, count > 0 {
+                        throw .corrupt(path: db.path, message: "an SQLite database, but not an easeml ledger (it has other tables and no ledger schema version)")
+                    }
+                }
+                try db.execute(migration.sql)
+                try db.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// The pass/fail answer of one evaluation, as stored in the ledger.
+public enum LedgerVerdict: String, Sendable, Hashable, Codable {
+    case pass
+    case fail
+
+    /// `.pass` when `passed`, else `.fail`.
+    public init(passed: Bool) { self = passed ? .pass : .fail }
+
+    /// Whether this is `.pass`.
+    public var passed: Bool { self == .pass }
+}
