@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLLedger
 
 /// Every error a workflow can end with, rendered once at the command-line edge.
 public enum EaseMLCIError: Error, CustomStringConvertible {
@@ -10,6 +11,18 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case planning(PlanningError)
     /// A command-line value is invalid; `option` names the flag.
     case invalidOption(option: String, message: String)
+    case data(DataFileError)
+    case ledger(LedgerError)
+    case sealing(SealingError)
+    case decision(DecisionError)
+    /// Predictions that do not fit the registered test set (length, ids, classes).
+    case predictionsMismatch(file: String, message: String)
+    /// The test set is smaller than the plan needs (and `--force` was not given).
+    case testSetTooSmall(size: Int, needed: Int, method: String)
+    /// No usable test set: none registered, unknown id, retired or exhausted.
+    case testSetUnavailable(String)
+    /// The ledger location cannot be determined.
+    case noLedgerLocation(String)
 
     public var description: String {
         switch self {
@@ -21,6 +34,15 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .condition(let error): return error.description
         case .planning(let error): return "error: \(error.description)"
         case .invalidOption(let option, let message): return "error: \(option): \(message)"
+        case .data(let error): return error.description
+        case .ledger(let error): return "error: ledger: \(error.description)"
+        case .sealing(let error): return "error: \(error.description)"
+        case .decision(let error): return "error: \(error.description)"
+        case .predictionsMismatch(let file, let message): return "\(file): error: \(message)"
+        case .testSetTooSmall(let size, let needed, let method):
+            return "error: the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
+        case .testSetUnavailable(let message): return "error: \(message)"
+        case .noLedgerLocation(let message): return "error: \(message)"
         }
     }
 
@@ -29,8 +51,16 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         switch self {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
-        case .unreadableFile:
+        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation:
             return .usageOrConfiguration
+        case .testSetUnavailable:
+            return .testSetUnavailable
+        case .ledger(let error):
+            switch error {
+            case .corrupt, .newerSchema, .notFound: return .usageOrConfiguration
+            case .unknownTestSet: return .testSetUnavailable
+            default: return .internalError
+            }
         }
     }
 }

@@ -28,16 +28,25 @@ struct GateOptions: ParsableArguments {
 
     /// The settings with every given flag applied on top. They start from `--config`, else from
     /// built-in defaults when `--condition` is given, else from the `.easeml.yml` found here or above.
-    func resolve() throws(EaseMLCIError) -> GateSettings {
+    func resolve() throws(EaseMLCIError) -> GateSettings { try resolveWithSource().settings }
+
+    /// The settings, and the configuration file they came from (if any).
+    func resolveWithSource() throws(EaseMLCIError) -> (settings: GateSettings, config: EaseMLConfig?, file: URL?) {
         var settings: GateSettings
+        var loaded: EaseMLConfig?
+        var file: URL?
         if let config {
-            settings = GateSettings(try ConfigurationFile.load(URL(fileURLWithPath: config), displayPath: config))
+            file = URL(fileURLWithPath: config)
+            loaded = try ConfigurationFile.load(file!, displayPath: config)
+            settings = GateSettings(loaded!)
         } else if let condition {
             settings = GateSettings(
                 condition: try ConfigurationFile.parseCondition(condition), reliability: 0.999, mode: .fpFree,
                 adaptivity: .full, steps: 1)
         } else if let url = ConfigurationFile.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
-            settings = GateSettings(try ConfigurationFile.load(url, displayPath: relativePath(url)))
+            file = url
+            loaded = try ConfigurationFile.load(url, displayPath: relativePath(url))
+            settings = GateSettings(loaded!)
         } else {
             throw .configurationNotFound(searchedFrom: FileManager.default.currentDirectoryPath)
         }
@@ -71,7 +80,7 @@ struct GateOptions: ParsableArguments {
             }
             settings.assumedVarianceBound = varianceBound
         }
-        return settings
+        return (settings, loaded, file)
     }
 
     private func relativePath(_ url: URL) -> String {

@@ -7,9 +7,12 @@ import Foundation
 /// (`--key-file`, else `EASEML_KEY_FILE`). Developers who do not hold it can still run every
 /// command that reveals nothing beyond a verdict.
 public struct SealingKey: Sendable {
-    let key: SymmetricKey
+    /// The 32 key bytes (kept as `Data`, which is `Sendable`; `SymmetricKey` is built per use).
+    private let bytes: Data
 
-    init(key: SymmetricKey) { self.key = key }
+    init(key: SymmetricKey) { bytes = key.withUnsafeBytes { Data($0) } }
+
+    private var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// A new random key, as the text to store in a key file or `EASEML_KEY`.
     public static func generateText() -> String {

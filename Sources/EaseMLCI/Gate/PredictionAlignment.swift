@@ -1,0 +1,51 @@
+import Foundation
+
+/// Lines a model's predictions up with a test set's labels: by example id when both files name
+/// ids, by position otherwise; every predicted class must be one of the test set's classes.
+/// The result is one label-class code per test example, in label order.
+enum PredictionAlignment {
+    static func align(_ predictions: ClassColumn, to labels: ClassColumn, file: String) throws(EaseMLCIError) -> [Int32] {
+        guard predictions.count == labels.count else {
+            throw .predictionsMismatch(
+                file: file, message: "\(predictions.count) predictions for a test set of \(labels.count) examples")
+        }
+        var classIndex: [String: Int32] = [:]
+        for (i, name) in labels.classes.enumerated() { classIndex[name] = Int32(i) }
+        var remap = [Int32](repeating: -1, count: predictions.classes.count)
+        for (i, name) in predictions.classes.enumerated() {
+            guard let code = classIndex[name] else {
+                throw .predictionsMismatch(
+                    file: file, message: "predicted class `\(name)` is not one of the test set's \(labels.classes.count) classes")
+            }
+            remap[i] = code
+        }
+        var aligned = predictions.codes.map { remap[Int($0)] }
+        if let labelIDs = labels.ids, let predictionIDs = predictions.ids, labelIDs != predictionIDs {
+            var position: [ArraySlice<UInt8>: Int] = [:]
+            position.reserveCapacity(predictionIDs.count)
+            for i in 0..<predictionIDs.count {
+                guard position.updateValue(i, forKey: predictionIDs.idBytes(at: i)) == nil else {
+                    throw .predictionsMismatch(file: file, message: "example id `\(predictionIDs.id(at: i))` appears more than once")
+                }
+            }
+            var reordered = [Int32](repeating: 0, count: aligned.count)
+            for i in 0..<labelIDs.count {
+                guard let j = position[labelIDs.idBytes(at: i)] else {
+                    throw .predictionsMismatch(file: file, message: "no prediction for test example `\(labelIDs.id(at: i))`")
+                }
+                reordered[i] = aligned[j]
+            }
+            aligned = reordered
+        }
+        return aligned
+    }
+
+    /// Aligned codes as little-endian bytes: how an accepted model is stored in the ledger.
+    static func encode(_ codes: [Int32]) -> Data { codes.withUnsafeBufferPointer { Data(buffer: $0) } }
+
+    static func decode(_ data: Data) -> [Int32] {
+        var values = [Int32](repeating: 0, count: data.count / 4)
+        _ = values.withUnsafeMutableBytes { data.copyBytes(to: $0) }
+        return values
+    }
+}

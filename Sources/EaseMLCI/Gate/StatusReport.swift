@@ -1,0 +1,106 @@
+import EaseMLCore
+import EaseMLLedger
+import Foundation
+
+/// `easeml-ci status`: every test set's budget and its evaluations, without metrics.
+public struct StatusReport: Sendable, Codable {
+    public struct Evaluation: Sendable, Codable {
+        public var step: Int
+        public var at: Date
+        /// The first 12 hex digits of the new model's prediction hash.
+        public var model: String
+        /// `pass`/`fail`, or `hidden` when adaptivity `none` keeps it for the owner.
+        public var verdict: String
+    }
+
+    public struct TestSet: Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var size: Int
+        public var adaptivity: Adaptivity
+        public var reliability: Double
+        public var condition: String
+        public var steps: Int
+        public var stepsUsed: Int
+        public var stepsLeft: Int
+        public var bitsUsed: Double
+        public var bitsLeft: Double
+        public var retired: Bool
+        public var retiredReason: String?
+        public var forced: Bool
+        public var evaluations: [Evaluation]
+        /// One sentence on when a fresh test set is needed.
+        public var outlook: String
+    }
+
+    public var ledger: String
+    public var testSets: [TestSet]
+
+    public static func make(ledger: Ledger) throws(EaseMLCIError) -> StatusReport {
+        do {
+            let sets = try ledger.testSets().sorted { $0.createdAt < $1.createdAt }
+            return StatusReport(ledger: ledger.path, testSets: try sets.map { record throws(LedgerError) in
+                let budget = try ledger.budget(testSetID: record.id)
+                let evaluations = try ledger.evaluations(testSetID: record.id).map {
+                    Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)),
+                               verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
+                }
+                let outlook: String
+                if budget.retired {
+                    outlook = "retired (\(budget.retiredReason ?? "retired")): register a new test set for further checks"
+                } else if budget.exhausted {
+                    outlook = "exhausted: register a new test set for further checks"
+                } else {
+                    outlook = "\(budget.stepsLeft) more evaluation\(budget.stepsLeft == 1 ? "" : "s") before a new test set is needed"
+                }
+                return TestSet(
+                    id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,
+                    reliability: record.reliability, condition: record.condition, steps: record.steps,
+                    stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsUsed: budget.bitsUsed,
+                    bitsLeft: budget.bitsLeft, retired: budget.retired, retiredReason: budget.retiredReason,
+                    forced: record.forced, evaluations: evaluations, outlook: outlook)
+            })
+        } catch {
+            throw .ledger(error)
+        }
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// One line per test set, for `testset list`.
+    public func listText() -> String {
+        guard !testSets.isEmpty else { return "No test sets." }
+        var table = TextTable(header: ["id", "name", "examples", "steps left", "state"], leftColumns: 2)
+        for set in testSets {
+            table.rows.append([String(set.id.prefix(12)), set.name, IntegerText.grouped(set.size), "\(set.stepsLeft)", set.retired ? "retired" : "active"])
+        }
+        return table.render()
+    }
+
+    public func text() -> String {
+        if testSets.isEmpty { return "No test set is registered in \(ledger).\nRegister one with `easeml-ci testset add --labels FILE`." }
+        var lines: [String] = []
+        for set in testSets {
+            lines.append("Test set \(set.id.prefix(12))  \(set.name)  (\(IntegerText.grouped(set.size)) examples\(set.forced ? ", registered below the planned size" : ""))")
+            lines.append("  condition   \(set.condition)  at reliability \(set.reliability), adaptivity \(set.adaptivity.rawValue)")
+            lines.append("  steps       \(set.stepsUsed) used, \(set.stepsLeft) left of \(set.steps)")
+            lines.append(String(format: "  leakage     %.3g bits used, %.3g left", set.bitsUsed, set.bitsLeft))
+            lines.append("  outlook     \(set.outlook)")
+            if !set.evaluations.isEmpty {
+                var table = TextTable(header: ["  step", "time", "model", "verdict"], leftColumns: 4)
+                let formatter = ISO8601DateFormatter()
+                for evaluation in set.evaluations {
+                    table.rows.append(["  \(evaluation.step)", formatter.string(from: evaluation.at), evaluation.model, evaluation.verdict])
+                }
+                lines.append(table.render())
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

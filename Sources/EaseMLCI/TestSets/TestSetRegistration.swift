@@ -1,0 +1,78 @@
+import EaseMLCore
+import EaseMLLedger
+import Foundation
+
+/// `easeml-ci testset add`: content-addresses a test set, checks it against the plan, seals its
+/// labels and registers it in the ledger.
+public struct TestSetRegistration {
+    /// What was registered (no labels: sizes and ids only).
+    public struct Report: Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var size: Int
+        public var classes: Int
+        public var plannedSize: Int
+        public var method: String
+        public var steps: Int
+        public var adaptivity: Adaptivity
+        /// Steps the set supports at its size with the chosen method (the guarantee it really has).
+        public var supportedSteps: Int
+        public var forced: Bool
+    }
+
+    public var settings: GateSettings
+    public var labelsPath: String
+    public var inputsPath: String?
+    public var name: String?
+    public var force: Bool
+
+    public init(settings: GateSettings, labelsPath: String, inputsPath: String?, name: String?, force: Bool) {
+        self.settings = settings
+        self.labelsPath = labelsPath
+        self.inputsPath = inputsPath
+        self.name = name
+        self.force = force
+    }
+
+    /// Validates everything first; the ledger is written only when every check has passed.
+    public func register(in ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> Report {
+        guard let data = FileManager.default.contents(atPath: labelsPath) else {
+            throw .unreadableFile(path: labelsPath, reason: "no such file or not readable")
+        }
+        let labels: ClassColumn
+        do { labels = try ClassColumnReader().read(data, file: labelsPath) } catch { throw .data(error) }
+        try checkUniqueIDs(labels)
+        let inputsHash = try inputsPath.map { path throws(EaseMLCIError) in try ContentHash.ofPath(path) } ?? "no-inputs"
+        let id = ContentHash.ofData(Data("easeml-testset-v1\n\(inputsHash)\n\(ContentHash.ofColumn(labels))".utf8))
+        let report = try PlanReport.make(settings, testSize: labels.count)
+        let plan = report.plan
+        let needed = plan.chosenPlan.sampleSize
+        if labels.count < needed && !force {
+            throw .testSetTooSmall(size: labels.count, needed: needed, method: plan.chosen.rawValue)
+        }
+        let sealed: Data
+        do { sealed = try key.seal(SealedLabels(labels).encoded(), context: "labels:\(id)") } catch { throw .sealing(error) }
+        let record: TestSetRecord
+        do {
+            record = try ledger.registerTestSet(NewTestSet(
+                id: id, name: name ?? URL(fileURLWithPath: labelsPath).deletingPathExtension().lastPathComponent,
+                size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
+                reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
+                sealedLabels: sealed, inputsPath: inputsPath))
+        } catch {
+            throw .ledger(error)
+        }
+        return Report(
+            id: record.id, name: record.name, size: record.size, classes: record.classes.count, plannedSize: needed,
+            method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,
+            supportedSteps: report.supportedSteps?.steps ?? 0, forced: record.forced)
+    }
+
+    private func checkUniqueIDs(_ labels: ClassColumn) throws(EaseMLCIError) {
+        guard let ids = labels.ids else { return }
+        var seen = Set<ArraySlice<UInt8>>()
+        for i in 0..<ids.count where !seen.insert(ids.idBytes(at: i)).inserted {
+            throw .data(DataFileError.file(labelsPath, .duplicateID, "example id `\(ids.id(at: i))` appears more than once"))
+        }
+    }
+}

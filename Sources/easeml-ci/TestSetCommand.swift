@@ -1,0 +1,102 @@
+import ArgumentParser
+import EaseMLCI
+import EaseMLCore
+import Foundation
+
+struct TestSetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "testset",
+        abstract: "Register, list and retire hidden test sets (integration owner).",
+        subcommands: [Add.self, List.self, Retire.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a test set: its labels are sealed with the owner's key.",
+            discussion: """
+                The set is content-addressed (inputs and labels), its size is checked against the plan
+                of the current .easeml.yml, and its labels are encrypted (AES-256-GCM) into the ledger.
+                Labels: CSV `id,label`, one label per line, JSONL, or a .npy vector of integers.
+
+                Example:
+                  EASEML_KEY_FILE=~/.easeml.key easeml-ci testset add --labels test/labels.csv --inputs test/inputs
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var gate: GateOptions
+        @OptionGroup var storage: LedgerOptions
+
+        @Option(name: .long, help: ArgumentHelp("The labels file.", valueName: "file"))
+        var labels: String
+
+        @Option(name: .long, help: ArgumentHelp("The test inputs (a file or folder the prediction script reads).", valueName: "path"))
+        var inputs: String?
+
+        @Option(name: .long, help: "A name for the set (default: the labels file's name).")
+        var name: String?
+
+        @Flag(name: .long, help: "Register a set smaller than the plan needs, recording the weaker guarantee.")
+        var force = false
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let resolved = try gate.resolveWithSource()
+                guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "registering a test set")) }
+                let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: true)
+                let report = try TestSetRegistration(
+                    settings: resolved.settings, labelsPath: labels, inputsPath: inputs, name: name, force: force
+                ).register(in: ledger, key: key)
+                if json {
+                    print(encodeJSON(report))
+                } else {
+                    print("Registered test set \(report.id.prefix(12)) (\(report.name)): \(IntegerText.grouped(report.size)) examples, \(report.classes) classes.")
+                    print("The plan (\(report.method)) needs \(IntegerText.grouped(report.plannedSize)); at this size the set supports \(report.supportedSteps) step(s); budget: \(report.steps) step(s), adaptivity \(report.adaptivity.rawValue).")
+                    if report.forced { print("warning: registered below the planned size (--force): the guarantee holds only for \(report.supportedSteps) step(s).") }
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered test sets.")
+        @OptionGroup var storage: LedgerOptions
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let report = try StatusReport.make(ledger: ledger)
+                if json { print(report.json()); return }
+                print(report.listText())
+            }
+        }
+    }
+
+    struct Retire: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retire a test set: it answers no further checks.")
+        @OptionGroup var storage: LedgerOptions
+        @Argument(help: "The test set id (a unique prefix is enough).") var id: String
+        @Option(name: .long, help: "Why it is retired.") var reason = "retired by the owner"
+
+        func run() throws {
+            try reportingErrors {
+                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let retired = try TestSetRetirement.retire(id, reason: reason, in: ledger)
+                print("Retired test set \(retired.prefix(12)).")
+            }
+        }
+    }
+}
+
+/// Pretty JSON with sorted keys and ISO dates.
+func encodeJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
