@@ -17,6 +17,8 @@ public struct TestSetRegistration {
         public var adaptivity: Adaptivity
         /// Steps the set supports at its size with the chosen method (the guarantee it really has).
         public var supportedSteps: Int
+        /// True when `supportedSteps` is the search limit: the set supports at least that many.
+        public var supportedStepsAtLeast: Bool
         public var forced: Bool
     }
 
@@ -65,7 +67,8 @@ public struct TestSetRegistration {
         return Report(
             id: record.id, name: record.name, size: record.size, classes: record.classes.count, plannedSize: needed,
             method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,
-            supportedSteps: report.supportedSteps?.steps ?? 0, forced: record.forced)
+            supportedSteps: report.supportedSteps?.steps ?? 0,
+            supportedStepsAtLeast: report.supportedSteps?.reachedLimit ?? false, forced: record.forced)
     }
 
     private func checkUniqueIDs(_ labels: ClassColumn) throws(EaseMLCIError) {
