@@ -23,6 +23,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case testSetUnavailable(String)
     /// The ledger location cannot be determined.
     case noLedgerLocation(String)
+    /// The prediction script failed; `output` is what it printed (shown only now).
+    case scriptFailed(command: String, reason: String, output: String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return "error: the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
         case .testSetUnavailable(let message): return "error: \(message)"
         case .noLedgerLocation(let message): return "error: \(message)"
+        case .scriptFailed(let command, let reason, let output):
+            return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
     }
 
@@ -51,7 +55,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         switch self {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
-        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation:
+        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation, .scriptFailed:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

@@ -8,11 +8,16 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Decide whether a new model satisfies the condition on the hidden test set.",
         discussion: """
-            Scores the new model's predictions (and the old model's: --old, else the last model this
-            test set accepted) against the sealed labels, decides the condition with its guarantee,
-            charges the ledger, and only then prints the verdict. Asking again about the same
-            predictions replays the recorded verdict without a new charge. Developers see PASS or
-            FAIL and the budget, never accuracies or labels; with adaptivity `none` they see RECORDED.
+            Scores the new model's predictions (a file, or the configured `script` run on the test
+            inputs with $EASEML_INPUTS and $EASEML_OUTPUT) and the old model's (--old, else the last
+            model this test set accepted) against the sealed labels, decides the condition with its
+            guarantee, charges the ledger, and only then prints the verdict. Asking again about the
+            same predictions replays the recorded verdict without a new charge. Developers see PASS
+            or FAIL and the budget, never accuracies or labels; with adaptivity `none`, RECORDED.
+
+            Examples:
+              easeml-ci check --predictions out/predictions.csv
+              easeml-ci check --junit report.xml --markdown summary.md
 
             \(ExitStatus.helpText)
             """)
@@ -20,8 +25,8 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var gate: GateOptions
     @OptionGroup var storage: LedgerOptions
 
-    @Option(name: .long, help: ArgumentHelp("The new model's predictions (same formats as labels).", valueName: "file"))
-    var predictions: String
+    @Option(name: .long, help: ArgumentHelp("The new model's predictions (default: run the configured script).", valueName: "file"))
+    var predictions: String?
 
     @Option(name: .long, help: ArgumentHelp("The old model's predictions (default: the last accepted model).", valueName: "file"))
     var old: String?
@@ -29,24 +34,36 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The test set id or a unique prefix (default: the newest usable set).", valueName: "id"))
     var testSet: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report.", valueName: "file"))
+    var junit: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write a Markdown summary.", valueName: "file"))
+    var markdown: String?
+
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
     func run() throws {
         try reportingErrors {
             let resolved = try gate.resolveWithSource()
+            let source: GateCheck.Source
+            if let predictions {
+                source = .file(predictions)
+            } else if let script = resolved.config?.script {
+                let folder = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
+                source = .script(PredictionScript(command: script, workingDirectory: folder))
+            } else {
+                throw EaseMLCIError.invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
+            }
             let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: false)
-            let outcome = try GateCheck(
-                settings: resolved.settings, predictionsPath: predictions, oldPredictionsPath: old, testSetID: testSet
-            ).run(ledger: ledger, key: try storage.key())
+            let outcome = try GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
+                .run(ledger: ledger, key: try storage.key())
+            if let junit { try AtomicFile.write(CheckSummary.junit(outcome), to: junit) }
+            if let markdown { try AtomicFile.write(CheckSummary.markdown(outcome), to: markdown) }
             if json {
                 print(encodeJSON(outcome))
             } else {
-                let word = outcome.answer.rawValue.uppercased()
-                var line = "\(word)  \(outcome.condition)  (test set \(outcome.testSetID.prefix(12))"
-                if let step = outcome.step { line += ", step \(step)" }
-                line += ", \(outcome.stepsLeft) step\(outcome.stepsLeft == 1 ? "" : "s") left\(outcome.replay ? ", replayed: no new charge" : ""))"
-                print(line)
+                print(CheckSummary.line(outcome))
                 if let message = outcome.message { print(message) }
             }
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }

@@ -7,7 +7,7 @@ struct TestSetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "testset",
         abstract: "Register, list and retire hidden test sets (integration owner).",
-        subcommands: [Add.self, List.self, Retire.self]
+        subcommands: [Add.self, List.self, Retire.self, Release.self]
     )
 
     struct Add: ParsableCommand {
@@ -87,6 +87,25 @@ struct TestSetCommand: ParsableCommand {
                 let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
                 let retired = try TestSetRetirement.retire(id, reason: reason, in: ledger)
                 print("Retired test set \(retired.prefix(12)).")
+            }
+        }
+    }
+}
+
+extension TestSetCommand {
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a retired test set's labels out for developers (owner; recorded in the ledger).")
+        @OptionGroup var storage: LedgerOptions
+        @Argument(help: "The test set id (a unique prefix is enough).") var id: String
+        @Option(name: .long, help: ArgumentHelp("Where to write the labels (CSV).", valueName: "file")) var output: String
+
+        func run() throws {
+            try reportingErrors {
+                guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "releasing labels")) }
+                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let released = try TestSetRelease.release(id, to: output, in: ledger, key: key)
+                print("Released the labels of test set \(released.prefix(12)) to \(output).")
             }
         }
     }

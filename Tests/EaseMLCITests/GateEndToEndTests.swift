@@ -3,7 +3,7 @@ import Testing
 
 /// A temporary git repository with `.easeml.yml`, a key and a labelled test set, driven through
 /// the real `easeml-ci` binary.
-private struct GateFixture {
+struct GateFixture {
     var root: URL
     var environment: [String: String]
     var labels: [String]

@@ -38,14 +38,22 @@ public struct GateCheck {
         }
     }
 
+    /// Where the new model's predictions come from.
+    public enum Source: Sendable {
+        /// A predictions file.
+        case file(String)
+        /// The configured script, run on the test set's inputs.
+        case script(PredictionScript)
+    }
+
     public var settings: GateSettings
-    public var predictionsPath: String
+    public var source: Source
     public var oldPredictionsPath: String?
     public var testSetID: String?
 
-    public init(settings: GateSettings, predictionsPath: String, oldPredictionsPath: String?, testSetID: String?) {
+    public init(settings: GateSettings, source: Source, oldPredictionsPath: String?, testSetID: String?) {
         self.settings = settings
-        self.predictionsPath = predictionsPath
+        self.source = source
         self.oldPredictionsPath = oldPredictionsPath
         self.testSetID = testSetID
     }
@@ -75,11 +83,28 @@ public struct GateCheck {
         do { budget = try ledger.budget(testSetID: testSet.id) } catch { throw .ledger(error) }
         guard let key else { throw .sealing(.missingKey(purpose: "scoring on the sealed test set")) }
         let labels = try unseal(testSet, ledger: ledger, key: key)
-        let newCodes = try readAligned(predictionsPath, labels: labels)
+        let newCodes: [Int32]
+        switch source {
+        case .file(let path):
+            newCodes = try readAligned(path, labels: labels)
+        case .script(let script):
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-\(UUID().uuidString)")
+            do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
+                throw .unreadableFile(path: scratch.path, reason: "cannot create a scratch folder: \(error)")
+            }
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            newCodes = try readAligned(try script.run(inputs: testSet.inputsPath, scratch: scratch), labels: labels)
+        }
         let newModel = ContentHash.ofData(PredictionAlignment.encode(newCodes))
         var oldCodes: [Int32]?
         var oldModel: String?
-        if let oldPredictionsPath {
+        // The old model is part of the question (and of the replay key) only if the condition reads it.
+        let readsOld = settings.condition.clauses.contains { clause in
+            clause.expression.variables.contains { $0 != .new }
+        }
+        if !readsOld {
+            oldCodes = nil
+        } else if let oldPredictionsPath {
             oldCodes = try readAligned(oldPredictionsPath, labels: labels)
             oldModel = ContentHash.ofData(PredictionAlignment.encode(oldCodes!))
         } else if let accepted = try accepted(testSet.id, ledger), let stored = accepted.predictions {

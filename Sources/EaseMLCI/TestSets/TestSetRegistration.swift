@@ -60,7 +60,8 @@ public struct TestSetRegistration {
                 id: id, name: name ?? URL(fileURLWithPath: labelsPath).deletingPathExtension().lastPathComponent,
                 size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
                 reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
-                sealedLabels: sealed, inputsPath: inputsPath))
+                sealedLabels: sealed,
+                inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }))
         } catch {
             throw .ledger(error)
         }
