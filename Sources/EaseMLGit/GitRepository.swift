@@ -1,0 +1,182 @@
+import CGit2
+import Foundation
+
+/// A git repository opened through libgit2. Not thread-safe: use one instance per thread.
+///
+/// Everything the gate needs is here — resolving revisions, walking history, reading a file at a
+/// commit, the paths two commits differ in, exporting a commit's tree to a folder, and notes —
+/// without shelling out to `git`, so the pre-commit hook's fast path stays fast.
+public final class GitRepository {
+    let pointer: OpaquePointer
+
+    /// The `.git` folder.
+    public let gitDirectory: String
+    /// The work tree, or `nil` for a bare repository.
+    public let workTree: String?
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+        gitDirectory = String(cString: git_repository_path(pointer))
+        workTree = git_repository_workdir(pointer).map { String(cString: $0) }
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// Opens the repository containing `path` (any subfolder works, like `git` itself).
+    public static func open(containing path: String) throws(GitError) -> GitRepository {
+        GitRuntime.start()
+        var repository: OpaquePointer?
+        try GitError.check(git_repository_open_ext(&repository, path, 0, nil), "open a repository at \(path)")
+        return GitRepository(pointer: repository!)
+    }
+
+    /// Resolves a revision (`HEAD`, `main~2`, a hash prefix, a tag) to the commit it names.
+    public func resolveCommit(_ revision: String) throws(GitError) -> GitObjectID {
+        var object: OpaquePointer?
+        try GitError.check(git_revparse_single(&object, pointer, revision), "resolve '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try GitError.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "resolve '\(revision)' to a commit")
+        defer { git_object_free(commit) }
+        return GitObjectID(git_object_id(commit).pointee)
+    }
+
+    /// The commit `id`.
+    public func commit(_ id: GitObjectID) throws(GitError) -> GitCommit {
+        let commit = try lookupCommit(id)
+        defer { git_commit_free(commit) }
+        let parents = (0..<git_commit_parentcount(commit)).map { GitObjectID(git_commit_parent_id(commit, $0).pointee) }
+        let author = git_commit_author(commit)!.pointee
+        let message = git_commit_message(commit).map { String(cString: $0) } ?? ""
+        return GitCommit(
+            id: id, parents: parents, summary: git_commit_summary(commit).map { String(cString: $0) } ?? "",
+            message: message, authorName: String(cString: author.name), authorEmail: String(cString: author.email),
+            time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))))
+    }
+
+    /// The commits reachable from `start`, newest first (topological, then by time), at most `limit`.
+    public func history(from start: GitObjectID, limit: Int = .max) throws(GitError) -> [GitObjectID] {
+        var walker: OpaquePointer?
+        try GitError.check(git_revwalk_new(&walker, pointer), "walk the history")
+        defer { git_revwalk_free(walker) }
+        git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        var oid = start.oid
+        try GitError.check(git_revwalk_push(walker, &oid), "walk from \(start.abbreviated())")
+        var result: [GitObjectID] = []
+        var next = git_oid()
+        while result.count < limit {
+            let status = git_revwalk_next(&next, walker)
+            if status == GIT_ITEROVER.rawValue { break }
+            try GitError.check(status, "walk the history")
+            result.append(GitObjectID(next))
+        }
+        return result
+    }
+
+    /// The bytes of `path` (relative to the repository root) at commit `id`, or `nil` if absent.
+    public func contents(of path: String, at id: GitObjectID) throws(GitError) -> Data? {
+        let tree = try commitTree(id)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let status = git_tree_entry_bypath(&entry, tree, path)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try GitError.check(status, "find \(path) at \(id.abbreviated())")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var blob: OpaquePointer?
+        try GitError.check(git_blob_lookup(&blob, pointer, git_tree_entry_id(entry)), "read \(path) at \(id.abbreviated())")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }
+        return Data(bytes: raw, count: size)
+    }
+
+    /// The paths that differ between the trees of `old` (or the empty tree when `nil`) and `new`,
+    /// both sides of renames included, sorted.
+    public func changedPaths(from old: GitObjectID?, to new: GitObjectID) throws(GitError) -> [String] {
+        let newTree = try commitTree(new)
+        defer { git_tree_free(newTree) }
+        var oldTree: OpaquePointer?
+        if let old { oldTree = try commitTree(old) }
+        defer { if let oldTree { git_tree_free(oldTree) } }
+        var diff: OpaquePointer?
+        try GitError.check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "diff \(old?.abbreviated() ?? "empty") and \(new.abbreviated())")
+        defer { git_diff_free(diff) }
+        var paths = Set<String>()
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+            if let path = delta.old_file.path { paths.insert(String(cString: path)) }
+            if let path = delta.new_file.path { paths.insert(String(cString: path)) }
+        }
+        return paths.sorted()
+    }
+
+    /// Writes the tree of commit `id` into `directory` (created if needed), like a clean checkout,
+    /// without touching the repository's index, HEAD or work tree.
+    public func exportTree(of id: GitObjectID, to directory: String) throws(GitError) {
+        let tree = try commitTree(id)
+        defer { git_tree_free(tree) }
+        var options = git_checkout_options()
+        try GitError.check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "prepare a checkout")
+        options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
+        let status = directory.withCString { path in
+            options.target_directory = path
+            return git_checkout_tree(pointer, tree, &options)
+        }
+        try GitError.check(status, "export \(id.abbreviated()) to \(directory)")
+    }
+
+    /// The note attached to `id` under `notesRef`, or `nil`.
+    public func note(for id: GitObjectID, notesRef: String = GitRepository.easemlNotesRef) throws(GitError) -> String? {
+        var note: OpaquePointer?
+        var oid = id.oid
+        let status = git_note_read(&note, pointer, notesRef, &oid)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try GitError.check(status, "read the note of \(id.abbreviated())")
+        defer { git_note_free(note) }
+        return git_note_message(note).map { String(cString: $0) }
+    }
+
+    /// Attaches `message` to `id` under `notesRef`, replacing an existing note.
+    public func setNote(_ message: String, for id: GitObjectID, notesRef: String = GitRepository.easemlNotesRef) throws(GitError) {
+        let signature = try defaultSignature()
+        defer { git_signature_free(signature) }
+        var created = git_oid()
+        var oid = id.oid
+        try GitError.check(
+            git_note_create(&created, pointer, notesRef, signature, signature, &oid, message, 1),
+            "write the note of \(id.abbreviated())")
+    }
+
+    /// The notes ref the gate writes verdicts to.
+    public static let easemlNotesRef = "refs/notes/easeml"
+
+    private func defaultSignature() throws(GitError) -> UnsafeMutablePointer<git_signature> {
+        var signature: UnsafeMutablePointer<git_signature>?
+        if git_signature_default(&signature, pointer) == 0, let signature { return signature }
+        try GitError.check(git_signature_now(&signature, "easeml-ci", "easeml-ci@localhost"), "make a signature")
+        return signature!
+    }
+
+    private func lookupCommit(_ id: GitObjectID) throws(GitError) -> OpaquePointer {
+        var commit: OpaquePointer?
+        var oid = id.oid
+        try GitError.check(git_commit_lookup(&commit, pointer, &oid), "find commit \(id.abbreviated())")
+        return commit!
+    }
+
+    private func commitTree(_ id: GitObjectID) throws(GitError) -> OpaquePointer {
+        let commit = try lookupCommit(id)
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try GitError.check(git_commit_tree(&tree, commit), "read the tree of \(id.abbreviated())")
+        return tree!
+    }
+}
+
+/// libgit2's process-wide initialisation, done once on first use.
+enum GitRuntime {
+    private static let started: Bool = { git_libgit2_init() > 0 }()
+
+    static func start() { _ = started }
+}

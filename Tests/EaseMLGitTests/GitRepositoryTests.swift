@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import EaseMLGit
+
+/// A real repository in a temporary folder, built with the `git` command line.
+private struct Sandbox {
+    let root: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-git-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try git("init", "-q", "-b", "main")
+        try git("config", "user.name", "Test Person")
+        try git("config", "user.email", "test@example.com")
+    }
+
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SandboxError.git(arguments.joined(separator: " ")) }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    enum SandboxError: Error { case git(String) }
+
+    func write(_ path: String, _ text: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func commit(_ message: String) throws -> String {
+        try git("add", "-A")
+        try git("commit", "-q", "-m", message)
+        return try git("rev-parse", "HEAD")
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+@Suite struct GitRepositoryTests {
+    @Test func opensFromASubfolderAndResolvesRevisions() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("models/model.txt", "v1")
+        let first = try sandbox.commit("first model")
+        try sandbox.write("models/model.txt", "v2")
+        let second = try sandbox.commit("second model\n\nlonger body")
+        let repository = try GitRepository.open(containing: sandbox.root.appendingPathComponent("models").path)
+        #expect(repository.workTree.map { URL(fileURLWithPath: $0).standardizedFileURL.path } == sandbox.root.standardizedFileURL.path)
+        #expect(try repository.resolveCommit("HEAD").hex == second)
+        #expect(try repository.resolveCommit("HEAD~1").hex == first)
+        #expect(try repository.resolveCommit(String(first.prefix(8))).hex == first)
+        let commit = try repository.commit(try repository.resolveCommit("HEAD"))
+        #expect(commit.summary == "second model")
+        #expect(commit.parents.map(\.hex) == [first])
+        #expect(commit.authorEmail == "test@example.com")
+        #expect(try repository.history(from: try repository.resolveCommit("HEAD")).map(\.hex) == [second, first])
+        #expect(throws: GitError.self) { try repository.resolveCommit("no-such-branch") }
+        do {
+            _ = try repository.resolveCommit("no-such-branch")
+        } catch {
+            #expect(error.isNotFound)
+            #expect(error.description.contains("no-such-branch"))
+        }
+    }
+
+    @Test func readsFilesAtCommitsAndListsChangedPaths() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("models/model.txt", "v1")
+        try sandbox.write("README", "hello")
+        let first = try #require(GitObjectID(hex: try sandbox.commit("one")))
+        try sandbox.write("models/model.txt", "v2")
+        try sandbox.write(".easeml.yml", "condition: n > 0.5 +/- 0.1\n")
+        let second = try #require(GitObjectID(hex: try sandbox.commit("two")))
+        let repository = try GitRepository.open(containing: sandbox.root.path)
+        #expect(try repository.contents(of: "models/model.txt", at: first) == Data("v1".utf8))
+        #expect(try repository.contents(of: "models/model.txt", at: second) == Data("v2".utf8))
+        #expect(try repository.contents(of: ".easeml.yml", at: first) == nil)
+        #expect(try repository.contents(of: "models", at: first) == nil)
+        #expect(try repository.changedPaths(from: first, to: second) == [".easeml.yml", "models/model.txt"])
+        #expect(try repository.changedPaths(from: nil, to: first) == ["README", "models/model.txt"])
+    }
+
+    @Test func exportsATreeWithoutTouchingTheWorkTree() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("models/model.txt", "v1")
+        let first = try #require(GitObjectID(hex: try sandbox.commit("one")))
+        try sandbox.write("models/model.txt", "v2 uncommitted")
+        let repository = try GitRepository.open(containing: sandbox.root.path)
+        let target = sandbox.root.deletingLastPathComponent().appendingPathComponent("export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: target) }
+        try repository.exportTree(of: first, to: target.path)
+        #expect(try String(contentsOf: target.appendingPathComponent("models/model.txt"), encoding: .utf8) == "v1")
+        #expect(try String(contentsOf: sandbox.root.appendingPathComponent("models/model.txt"), encoding: .utf8) == "v2 uncommitted")
+        #expect(try sandbox.git("status", "--porcelain") == "M models/model.txt")
+    }
+
+    @Test func notesAreReadableWithPlainGit() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.write("a", "1")
+        let id = try #require(GitObjectID(hex: try sandbox.commit("one")))
+        let repository = try GitRepository.open(containing: sandbox.root.path)
+        #expect(try repository.note(for: id) == nil)
+        try repository.setNote("verdict: pass\nstep: 1\n", for: id)
+        #expect(try repository.note(for: id) == "verdict: pass\nstep: 1\n")
+        #expect(try sandbox.git("notes", "--ref=easeml", "show", id.hex) == "verdict: pass\nstep: 1")
+        try repository.setNote("verdict: fail\n", for: id)
+        #expect(try repository.note(for: id) == "verdict: fail\n")
+    }
+
+    @Test func openingOutsideARepositoryFailsWithLibgit2sMessage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-repo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: GitError.self) { try GitRepository.open(containing: folder.path) }
+    }
+}
