@@ -183,7 +183,7 @@ public struct BudgetPlot: Sendable {
         }
         if used == 0 {
             out.line(##"<circle cx="\##(n(points[0].0))" cy="\##(n(points[0].1))" r="3" fill="\##(Palette.steps)"/>"##)
-            out.line(##"<text x="\##(n(Self.plotLeft + 12))" y="\##(n(top + height - 14))" font-size="13" fill="\##(Palette.muted)">no evaluations yet: all \##(steps) steps left</text>"##)
+            out.line(##"<text x="\##(n(Self.plotLeft + 12))" y="\##(n(top + height - 14))" font-size="13" fill="\##(Palette.muted)">no evaluations yet: \##(steps == 1 ? "the 1 step is" : "all \(steps) steps are") left</text>"##)
         }
         // Markers: one per evaluation, on the line.
         let radius = min(4.5, max(1.6, plotWidth / Double(steps) * 0.32))
