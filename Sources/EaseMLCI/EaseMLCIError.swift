@@ -6,6 +6,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     /// `.easeml.yml` was not found or could not be read.
     case configurationNotFound(searchedFrom: String)
     case unreadableFile(path: String, reason: String)
+    /// An output file could not be written; nothing was left at `path`.
+    case unwritableFile(path: String, reason: String)
     case configuration(ConfigError)
     case condition(ConditionError)
     case planning(PlanningError)
@@ -32,6 +34,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return "no .easeml.yml found in \(directory) or any parent folder; pass --config PATH or --condition TEXT"
         case .unreadableFile(let path, let reason):
             return "cannot read \(path): \(reason)"
+        case .unwritableFile(let path, let reason):
+            return "error: cannot write \(path): \(reason)"
         case .configuration(let error): return error.description
         case .condition(let error): return error.description
         case .planning(let error): return "error: \(error.description)"
@@ -55,7 +59,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         switch self {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
-        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation, .scriptFailed:
+        case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
+            .noLedgerLocation, .scriptFailed:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

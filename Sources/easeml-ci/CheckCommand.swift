@@ -58,8 +58,8 @@ struct CheckCommand: ParsableCommand {
             let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: false)
             let outcome = try GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
                 .run(ledger: ledger, key: try storage.key())
-            if let junit { try AtomicFile.write(CheckSummary.junit(outcome), to: junit) }
-            if let markdown { try AtomicFile.write(CheckSummary.markdown(outcome), to: markdown) }
+            if let junit { try AtomicFile.write(Data(CheckSummary.junit(outcome).utf8), to: junit) }
+            if let markdown { try AtomicFile.write(Data(CheckSummary.markdown(outcome).utf8), to: markdown) }
             if json {
                 print(encodeJSON(outcome))
             } else {

@@ -32,7 +32,7 @@ public enum TestSetRelease {
             if let ids = labels.ids { text += csvField(ids.id(at: i)) + "," }
             text += csvField(labels.label(at: i)) + "\n"
         }
-        try AtomicFile.write(text, to: output)
+        try AtomicFile.write(Data(text.utf8), to: output)
         do { _ = try ledger.markReleased(id: set.id) } catch { throw .ledger(error) }
         return set.id
     }
