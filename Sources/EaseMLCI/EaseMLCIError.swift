@@ -25,6 +25,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case testSetUnavailable(String)
     /// The ledger location cannot be determined.
     case noLedgerLocation(String)
+    /// A git operation failed.
+    case git(String)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
 
@@ -49,6 +51,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return "error: the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
         case .testSetUnavailable(let message): return "error: \(message)"
         case .noLedgerLocation(let message): return "error: \(message)"
+        case .git(let message): return "error: \(message)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -60,14 +63,14 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed:
+            .noLedgerLocation, .scriptFailed, .git:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
         case .ledger(let error):
             switch error {
-            case .corrupt, .newerSchema, .notFound: return .usageOrConfiguration
-            case .unknownTestSet: return .testSetUnavailable
+            case .corrupt, .newerSchema: return .usageOrConfiguration
+            case .unknownTestSet, .notFound: return .testSetUnavailable
             default: return .internalError
             }
         }

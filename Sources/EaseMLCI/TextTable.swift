@@ -1,8 +1,10 @@
-/// A plain-text table: the first `leftColumns` columns left-aligned, the others right-aligned.
+/// A plain-text table: the first `leftColumns` columns left-aligned, the others right-aligned
+/// unless listed in `alsoLeft`.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
     var leftColumns = 1
+    var alsoLeft: Set<Int> = []
 
     func render() -> String {
         let all = [header] + rows
@@ -12,7 +14,7 @@ struct TextTable {
         return all.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column < leftColumns ? cell + pad : pad + cell
+                return column < leftColumns || alsoLeft.contains(column) ? cell + pad : pad + cell
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }.joined(separator: "\n")
     }

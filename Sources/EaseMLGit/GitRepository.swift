@@ -41,6 +41,15 @@ public final class GitRepository {
         return GitObjectID(git_object_id(commit).pointee)
     }
 
+    /// The short name of the branch HEAD points to (`main`), or `nil` when HEAD is detached or unborn.
+    public func currentBranch() -> String? {
+        var head: OpaquePointer?
+        guard git_repository_head(&head, pointer) == 0, let head else { return nil }
+        defer { git_reference_free(head) }
+        guard git_reference_is_branch(head) == 1, let name = git_reference_shorthand(head) else { return nil }
+        return String(cString: name)
+    }
+
     /// The commit `id`.
     public func commit(_ id: GitObjectID) throws(GitError) -> GitCommit {
         let commit = try lookupCommit(id)

@@ -34,6 +34,12 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The test set id or a unique prefix (default: the newest usable set).", valueName: "id"))
     var testSet: String?
 
+    @Option(name: .long, help: ArgumentHelp("Evaluate this commit from its own tree (its .easeml.yml and script); a commit that changes no model path passes with no charge.", valueName: "rev"))
+    var commit: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --commit: the target branch whose last accepted model is the old one (default: the current branch).", valueName: "name"))
+    var branch: String?
+
     @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report.", valueName: "file"))
     var junit: String?
 
@@ -45,6 +51,21 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let commit {
+                let outcome = try CommitCheck(revision: commit, branch: branch, ledgerPath: storage.ledger, oldPredictionsPath: old)
+                    .run(in: FileManager.default.currentDirectoryPath, key: try storage.key())
+                if let gate = outcome.gate {
+                    try writeSummaries(gate)
+                    if json { print(encodeJSON(outcome)) } else {
+                        print("\(outcome.commit.prefix(7))  " + CheckSummary.line(gate))
+                        if let message = gate.message { print(message) }
+                    }
+                } else {
+                    print(json ? encodeJSON(outcome) : "\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
+                }
+                if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+                return
+            }
             let resolved = try gate.resolveWithSource()
             let source: GateCheck.Source
             if let predictions {
@@ -58,8 +79,7 @@ struct CheckCommand: ParsableCommand {
             let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: false)
             let outcome = try GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
                 .run(ledger: ledger, key: try storage.key())
-            if let junit { try AtomicFile.write(Data(CheckSummary.junit(outcome).utf8), to: junit) }
-            if let markdown { try AtomicFile.write(Data(CheckSummary.markdown(outcome).utf8), to: markdown) }
+            try writeSummaries(outcome)
             if json {
                 print(encodeJSON(outcome))
             } else {
@@ -68,5 +88,10 @@ struct CheckCommand: ParsableCommand {
             }
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
         }
+    }
+
+    private func writeSummaries(_ outcome: GateCheck.Outcome) throws {
+        if let junit { try AtomicFile.write(Data(CheckSummary.junit(outcome).utf8), to: junit) }
+        if let markdown { try AtomicFile.write(Data(CheckSummary.markdown(outcome).utf8), to: markdown) }
     }
 }

@@ -50,12 +50,21 @@ public struct GateCheck {
     public var source: Source
     public var oldPredictionsPath: String?
     public var testSetID: String?
+    /// The branch whose last accepted model is the old model, and on which a pass is accepted.
+    public var branch: String?
+    /// The commit being evaluated, recorded with the charge.
+    public var commitID: String?
 
-    public init(settings: GateSettings, source: Source, oldPredictionsPath: String?, testSetID: String?) {
+    public init(
+        settings: GateSettings, source: Source, oldPredictionsPath: String?, testSetID: String?,
+        branch: String? = nil, commitID: String? = nil
+    ) {
         self.settings = settings
         self.source = source
         self.oldPredictionsPath = oldPredictionsPath
         self.testSetID = testSetID
+        self.branch = branch
+        self.commitID = commitID
     }
 
     /// Picks the test set: the given id (a unique prefix is enough) or the newest one still usable.
@@ -145,7 +154,8 @@ public struct GateCheck {
         do {
             charge = try ledger.charge(ChargeRequest(
                 testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: LedgerVerdict(passed: verdict.passed),
-                sealedMetrics: metrics, acceptOnPass: true, predictions: PredictionAlignment.encode(newCodes)))
+                sealedMetrics: metrics, commitID: commitID, acceptOnPass: true,
+                predictions: PredictionAlignment.encode(newCodes), branch: branch))
         } catch {
             throw .ledger(error)
         }
@@ -162,7 +172,7 @@ public struct GateCheck {
     }
 
     private func accepted(_ id: String, _ ledger: Ledger) throws(EaseMLCIError) -> AcceptedModel? {
-        do { return try ledger.lastAcceptedModel(testSetID: id) } catch { throw .ledger(error) }
+        do { return try ledger.lastAcceptedModel(testSetID: id, branch: branch) } catch { throw .ledger(error) }
     }
 
     private func unseal(_ testSet: TestSetRecord, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> ClassColumn {

@@ -1,0 +1,95 @@
+import EaseMLCore
+import EaseMLGit
+import EaseMLLedger
+import Foundation
+
+/// `easeml-ci check --commit REV`: evaluates a commit as a CI candidate from its own tree.
+///
+/// The commit is a candidate when it changes a model path (`models:`) or `.easeml.yml`; anything
+/// else passes at once with "no model change" and no charge. A candidate's `.easeml.yml` and
+/// `script` are taken from the commit (exported to a temporary folder, never the working
+/// directory), the old model is the last model *accepted* on the target branch, and the verdict is
+/// attached to the commit as a note under `refs/notes/easeml`.
+public struct CommitCheck {
+    public struct Outcome: Sendable, Codable {
+        public var commit: String
+        public var summary: String
+        public var candidate: Bool
+        /// The changed paths that made it a candidate.
+        public var relevantPaths: [String]
+        /// The gate's answer; `nil` for a non-candidate.
+        public var gate: GateCheck.Outcome?
+
+        public var exitStatus: ExitStatus { gate?.exitStatus ?? .success }
+    }
+
+    public var revision: String
+    /// The target branch (default: the branch HEAD is on).
+    public var branch: String?
+    public var ledgerPath: String?
+    /// Old-model predictions to use instead of the last accepted model (to bootstrap a branch).
+    public var oldPredictionsPath: String?
+
+    public init(revision: String, branch: String?, ledgerPath: String?, oldPredictionsPath: String? = nil) {
+        self.revision = revision
+        self.branch = branch
+        self.ledgerPath = ledgerPath
+        self.oldPredictionsPath = oldPredictionsPath
+    }
+
+    public func run(in directory: String, key: SealingKey?) throws(EaseMLCIError) -> Outcome {
+        do {
+            let repository = try GitRepository.open(containing: directory)
+            guard let workTree = repository.workTree else { throw EaseMLCIError.git("\(directory) is a bare repository") }
+            let id = try repository.resolveCommit(revision)
+            let commit = try repository.commit(id)
+            guard let configText = try repository.contents(of: ".easeml.yml", at: id) else {
+                throw EaseMLCIError.git("commit \(id.abbreviated()) has no .easeml.yml")
+            }
+            let configName = "\(id.abbreviated()):.easeml.yml"
+            let config: EaseMLConfig
+            do {
+                config = try ConfigLoader(parseCondition: { try ConditionParser.parse($0) })
+                    .load(contentsOf: String(decoding: configText, as: UTF8.self), file: configName)
+            } catch {
+                throw EaseMLCIError.configuration(error)
+            }
+            let changed = try repository.changedPaths(from: commit.parents.first, to: id)
+            let relevant = ModelPathMatcher(patterns: config.modelPaths).relevantPaths(among: changed)
+            guard !relevant.isEmpty else {
+                return Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil)
+            }
+            guard let script = config.script else {
+                throw EaseMLCIError.configuration(ConfigError(kind: .missingKey, diagnostic: Diagnostic(
+                    file: configName, range: SourceRange(start: .init(line: 1, column: 1, offset: 0), end: .init(line: 1, column: 1, offset: 0)),
+                    message: "checking a commit needs `script:`, the command that writes the model's predictions")))
+            }
+            let checkout = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-commit-\(id.abbreviated(12))-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: checkout) }
+            try repository.exportTree(of: id, to: checkout.path)
+            let path = try LedgerLocation.resolve(
+                explicit: ledgerPath, configuration: config,
+                configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
+                from: URL(fileURLWithPath: directory))
+            let ledger = try LedgerLocation.open(path, create: false)
+            let gate = try GateCheck(
+                settings: GateSettings(config), source: .script(PredictionScript(command: script, workingDirectory: checkout.path)),
+                oldPredictionsPath: oldPredictionsPath.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory + "/")).path },
+                testSetID: nil, branch: branch ?? repository.currentBranch(), commitID: id.hex
+            ).run(ledger: ledger, key: key)
+            if gate.answer != .refused {
+                let note = VerdictNote(
+                    verdict: gate.answer.rawValue, testSetID: gate.testSetID, step: gate.step, stepsLeft: gate.stepsLeft,
+                    condition: gate.condition)
+                try repository.setNote(note.text, for: id)
+            }
+            return Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
+        } catch let error as GitError {
+            throw .git(error.description)
+        } catch let error as EaseMLCIError {
+            throw error
+        } catch {
+            throw .git("\(error)")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import EaseMLCI
+import Foundation
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show the gate's history of a branch (verdict, step, steps left per commit), like git log.",
+        discussion: "Reads the notes under refs/notes/easeml; any clone with those notes shows the same history.\n\n\(ExitStatus.helpText)")
+
+    @Argument(help: "Where to start (default HEAD).") var revision = "HEAD"
+    @Option(name: [.customShort("n"), .customLong("max-count")], help: "How many commits.") var limit = 20
+    @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let log = try GateLog.read(in: FileManager.default.currentDirectoryPath, revision: revision, limit: limit)
+            print(json ? encodeJSON(log) : log.text())
+        }
+    }
+}
