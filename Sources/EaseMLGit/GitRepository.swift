@@ -135,6 +135,57 @@ public final class GitRepository {
         try GitError.check(status, "export \(id.abbreviated()) to \(directory)")
     }
 
+    /// The paths staged in the index that differ from HEAD's tree (every indexed path when HEAD
+    /// is unborn), sorted: what the next commit would change.
+    public func stagedPaths() throws(GitError) -> [String] {
+        var headTree: OpaquePointer?
+        if let head = try? resolveCommit("HEAD") { headTree = try commitTree(head) }
+        defer { if let headTree { git_tree_free(headTree) } }
+        var diff: OpaquePointer?
+        try GitError.check(git_diff_tree_to_index(&diff, pointer, headTree, nil, nil), "diff HEAD and the index")
+        defer { git_diff_free(diff) }
+        var paths = Set<String>()
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+            if let path = delta.old_file.path { paths.insert(String(cString: path)) }
+            if let path = delta.new_file.path { paths.insert(String(cString: path)) }
+        }
+        return paths.sorted()
+    }
+
+    /// The staged (index) version of `path`, or `nil` when it is not in the index.
+    public func stagedContents(of path: String) throws(GitError) -> Data? {
+        var index: OpaquePointer?
+        try GitError.check(git_repository_index(&index, pointer), "open the index")
+        defer { git_index_free(index) }
+        guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+        var blob: OpaquePointer?
+        var oid = entry.pointee.id
+        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "read the staged \(path)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }
+        return Data(bytes: raw, count: size)
+    }
+
+    /// A string value of the repository's configuration (`core.hooksPath`), or `nil` when unset.
+    public func configValue(_ name: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, name) == 0, let value else { return nil }
+        return String(cString: value)
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` (or equal to it).
+    public func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID) -> Bool {
+        if ancestor == descendant { return true }
+        var a = ancestor.oid
+        var d = descendant.oid
+        return git_graph_descendant_of(pointer, &d, &a) == 1
+    }
+
     /// The note attached to `id` under `notesRef`, or `nil`.
     public func note(for id: GitObjectID, notesRef: String = GitRepository.easemlNotesRef) throws(GitError) -> String? {
         var note: OpaquePointer?

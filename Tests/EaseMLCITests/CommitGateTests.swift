@@ -6,12 +6,12 @@ import Glibc
 #endif
 
 /// A real repository whose commits carry a model (its predictions file) and `.easeml.yml`.
-private struct ModelRepository {
+struct ModelRepository {
     let root: URL
     let environment: [String: String]
     let labels: [Int]
 
-    init() throws {
+    init(condition: String = "n - o > 0 +/- 0.05") throws {
         root = try CommandLineRunner.temporaryDirectory()
         labels = (0..<3000).map { ($0 * 7 + $0 / 3) % 4 }
         environment = ["EASEML_KEY_FILE": root.appendingPathComponent("../\(root.lastPathComponent).key").standardizedFileURL.path]
@@ -19,7 +19,7 @@ private struct ModelRepository {
         try git("config", "user.name", "Model Developer")
         try git("config", "user.email", "dev@example.com")
         try """
-            condition: n - o > 0 +/- 0.05
+            condition: \(condition)
             reliability: 0.9
             adaptivity: full
             steps: 8

@@ -1,0 +1,85 @@
+import EaseMLGit
+import Foundation
+
+/// `easeml-ci hooks install`: writes the pre-commit and pre-push hooks into the repository's hooks
+/// folder (`core.hooksPath` when set). An existing hook that is not ours is kept and chained: it
+/// is renamed to `<hook>.pre-easeml` and runs first; nothing is overwritten silently.
+public struct HookInstaller {
+    public static let hookNames = ["pre-commit", "pre-push"]
+    static let marker = "# installed by easeml-ci hooks install"
+
+    public struct Report: Sendable, Codable {
+        public var folder: String
+        public var installed: [String]
+        /// Existing hooks that now run before ours, by hook name.
+        public var chained: [String: String]
+    }
+
+    /// The `easeml-ci` executable the hooks call.
+    public var executable: String
+
+    public init(executable: String) {
+        self.executable = executable
+    }
+
+    public func install(in directory: String) throws(EaseMLCIError) -> Report {
+        let repository: GitRepository
+        do { repository = try GitRepository.open(containing: directory) } catch { throw .git(error.description) }
+        let folder: String
+        if let configured = repository.configValue("core.hooksPath") {
+            let base = repository.workTree ?? repository.gitDirectory
+            folder = configured.hasPrefix("/") ? configured : URL(fileURLWithPath: base).appendingPathComponent(configured).path
+        } else {
+            folder = URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("hooks").path
+        }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw .unwritableFile(path: folder, reason: error.localizedDescription)
+        }
+        var report = Report(folder: folder, installed: [], chained: [:])
+        for name in Self.hookNames {
+            let path = folder + "/" + name
+            let chainedPath = path + ".pre-easeml"
+            if let existing = FileManager.default.contents(atPath: path),
+                !String(decoding: existing, as: UTF8.self).contains(Self.marker)
+            {
+                guard !FileManager.default.fileExists(atPath: chainedPath) else {
+                    throw .unwritableFile(path: path, reason: "both \(name) and \(name).pre-easeml exist; merge them by hand first")
+                }
+                do { try FileManager.default.moveItem(atPath: path, toPath: chainedPath) } catch {
+                    throw .unwritableFile(path: path, reason: error.localizedDescription)
+                }
+                report.chained[name] = chainedPath
+            }
+            try AtomicFile.write(Data(script(for: name).utf8), to: path)
+            chmod(path, 0o755)
+            report.installed.append(path)
+        }
+        return report
+    }
+
+    /// The hook script: runs a chained hook first (with the same standard input), then easeml-ci.
+    func script(for name: String) -> String {
+        let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return """
+            #!/bin/sh
+            \(Self.marker)
+            # Chained hook: the one that was here before easeml-ci, if any.
+            hook_dir=$(dirname "$0")
+            easeml=\(quoted)
+            [ -x "$easeml" ] || easeml=easeml-ci
+            if [ "\(name)" = "pre-push" ]; then
+              input=$(cat)
+              if [ -x "$hook_dir/\(name).pre-easeml" ]; then
+                printf '%s\\n' "$input" | "$hook_dir/\(name).pre-easeml" "$@" || exit $?
+              fi
+              printf '%s\\n' "$input" | "$easeml" hook \(name) "$@"
+              exit $?
+            fi
+            if [ -x "$hook_dir/\(name).pre-easeml" ]; then
+              "$hook_dir/\(name).pre-easeml" "$@" || exit $?
+            fi
+            exec "$easeml" hook \(name) "$@"
+
+            """
+    }
+}

@@ -1,0 +1,86 @@
+import EaseMLCore
+import EaseMLGit
+import EaseMLLedger
+import Foundation
+
+/// The pre-commit hook: fast, needs no key and reads no hidden data. When the staged change
+/// touches `.easeml.yml` or a model path it checks that the configuration and condition are valid
+/// (blocking the commit if not) and compares the plan with the registered test set (warnings).
+/// A commit that touches nothing relevant is answered after one index diff.
+public struct PreCommitCheck {
+    public struct Report: Sendable, Codable {
+        /// The staged paths that concern the gate (empty: nothing to check).
+        public var relevantPaths: [String]
+        /// Problems that block the commit (invalid configuration or condition).
+        public var errors: [String]
+        public var warnings: [String]
+        public var blocked: Bool { !errors.isEmpty }
+    }
+
+    public var ledgerPath: String?
+
+    public init(ledgerPath: String?) {
+        self.ledgerPath = ledgerPath
+    }
+
+    public func run(in directory: String) throws(EaseMLCIError) -> Report {
+        let repository: GitRepository
+        let staged: [String]
+        let configData: Data?
+        do {
+            repository = try GitRepository.open(containing: directory)
+            staged = try repository.stagedPaths()
+            configData = try repository.stagedContents(of: ".easeml.yml")
+        } catch {
+            throw .git(error.description)
+        }
+        guard let configData, let workTree = repository.workTree else {
+            return Report(relevantPaths: [], errors: [], warnings: [])
+        }
+        let config: EaseMLConfig
+        do {
+            config = try ConfigLoader(parseCondition: { try ConditionParser.parse($0) })
+                .load(contentsOf: String(decoding: configData, as: UTF8.self), file: ".easeml.yml")
+        } catch {
+            let configStaged = staged.contains(".easeml.yml")
+            return Report(
+                relevantPaths: configStaged ? [".easeml.yml"] : [],
+                errors: configStaged ? [error.description] : [], warnings: configStaged ? [] : ["the committed .easeml.yml is invalid:\n\(error.description)"])
+        }
+        let relevant = ModelPathMatcher(patterns: config.modelPaths).relevantPaths(among: staged)
+        guard !relevant.isEmpty else { return Report(relevantPaths: [], errors: [], warnings: []) }
+        var warnings: [String] = []
+        let settings = GateSettings(config)
+        let plan: SampleSizePlan
+        do {
+            plan = try settings.planner.plan(reliability: settings.reliability, adaptivity: settings.adaptivity, steps: settings.steps)
+        } catch {
+            return Report(relevantPaths: relevant, errors: ["\(error)"], warnings: [])
+        }
+        let needed = plan.chosenPlan.sampleSize
+        let labels = plan.chosenPlan.labels.count
+        let path = try LedgerLocation.resolve(
+            explicit: ledgerPath, configuration: config,
+            configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
+            from: URL(fileURLWithPath: directory))
+        guard FileManager.default.fileExists(atPath: path) else {
+            warnings.append("no test set is registered yet (no ledger at \(path)); `easeml-ci check` will refuse. The condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels).")
+            return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+        }
+        let ledger = try LedgerLocation.open(path, create: false)
+        guard let testSet = try? GateCheck.selectTestSet(nil, in: ledger) else {
+            warnings.append("no usable test set is registered: `easeml-ci check` will refuse until the owner registers one")
+            return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+        }
+        if testSet.size < needed {
+            warnings.append("this condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels); the registered test set \(testSet.id.prefix(12)) has \(IntegerText.grouped(testSet.size))")
+        }
+        if testSet.condition != "\(config.condition)" {
+            warnings.append("the registered test set was provisioned for `\(testSet.condition)`, not `\(config.condition)`")
+        }
+        if let budget = try? ledger.budget(testSetID: testSet.id), budget.stepsLeft <= 2 {
+            warnings.append("the test set has \(budget.stepsLeft) step\(budget.stepsLeft == 1 ? "" : "s") left; the owner should prepare a new one")
+        }
+        return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+    }
+}

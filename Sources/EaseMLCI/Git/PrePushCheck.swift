@@ -1,0 +1,68 @@
+import EaseMLGit
+import Foundation
+
+/// The pre-push hook: the real check, on the hidden test set, of every candidate commit being
+/// pushed (oldest first), reading git's pre-push protocol on standard input:
+/// `<local ref> <local sha> <remote ref> <remote sha>` per line. Commits that already carry a
+/// verdict note are not evaluated again. The push is blocked when any candidate fails or the test
+/// set refuses.
+public struct PrePushCheck {
+    public struct Report: Sendable, Codable {
+        public var checked: [CommitCheck.Outcome]
+        /// Commits skipped because they already have a verdict note, with that verdict.
+        public var alreadyJudged: [String: String]
+        public var blocked: Bool
+    }
+
+    public var ledgerPath: String?
+
+    public init(ledgerPath: String?) {
+        self.ledgerPath = ledgerPath
+    }
+
+    private static let zero = String(repeating: "0", count: 40)
+
+    public func run(in directory: String, updates: String, key: SealingKey?) throws(EaseMLCIError) -> Report {
+        let commits: [GitObjectID]
+        let repository: GitRepository
+        do {
+            repository = try GitRepository.open(containing: directory)
+            commits = try pushedCommits(updates, repository)
+        } catch let error as GitError {
+            throw .git(error.description)
+        } catch {
+            throw .git("\(error)")
+        }
+        var report = Report(checked: [], alreadyJudged: [:], blocked: false)
+        for id in commits {
+            if let note = try? repository.note(for: id).flatMap(VerdictNote.init(parsing:)) {
+                report.alreadyJudged[id.hex] = note.verdict
+                if note.verdict == "fail" { report.blocked = true }
+                continue
+            }
+            let outcome = try CommitCheck(revision: id.hex, branch: nil, ledgerPath: ledgerPath).run(in: directory, key: key)
+            report.checked.append(outcome)
+            if outcome.exitStatus != .success { report.blocked = true }
+        }
+        return report
+    }
+
+    /// The commits each update adds, oldest first, without duplicates.
+    private func pushedCommits(_ updates: String, _ repository: GitRepository) throws -> [GitObjectID] {
+        var result: [GitObjectID] = []
+        var seen = Set<GitObjectID>()
+        for line in updates.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count == 4, fields[1] != Self.zero else { continue }
+            let local = try GitObjectID(hex: fields[1]) ?? repository.resolveCommit(fields[1])
+            let remote = fields[3] == Self.zero ? nil : try GitObjectID(hex: fields[3]) ?? repository.resolveCommit(fields[3])
+            var added: [GitObjectID] = []
+            for id in try repository.history(from: local, limit: 1000) {
+                if let remote, repository.isAncestor(id, of: remote) { break }
+                added.append(id)
+            }
+            for id in added.reversed() where seen.insert(id).inserted { result.append(id) }
+        }
+        return result
+    }
+}
