@@ -50,7 +50,10 @@ let package = Package(
         .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
         .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger"]),
-        .testTarget(name: "EaseMLCITests", dependencies: ["EaseMLCI", "easeml-ci"]),
+        .testTarget(
+            name: "EaseMLCITests",
+            dependencies: ["EaseMLCI", "easeml-ci", .product(name: "Yams", package: "Yams")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Times `easeml-ci hook pre-commit` on a commit that touches nothing relevant (the common case),
+# side by side with `git diff --cached --name-only` (the least any pre-commit hook must do: list the
+# staged paths). Release build; hyperfine from Debian. Usage: Benchmarks/pre-commit-hook.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
+swift build -c release >/dev/null
+bin="$(swift build -c release --show-bin-path)/easeml-ci"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+git init -q -b main . && git config user.email bench@example.com && git config user.name bench
+cat > .easeml.yml <<'YML'
+condition: n - o > 0.02 +/- 0.01 /\ d < 0.1 +/- 0.01
+reliability: 0.999
+adaptivity: full
+steps: 32
+models: [model/]
+script: ./predict.sh
+YML
+mkdir -p model && echo v1 > model/weights.bin && seq 1 2000 > README.md
+git add -A && git commit -q -m init
+echo "a docs change" >> README.md && git add README.md
+hyperfine --warmup 5 --runs 100 --export-json "$work/hook.json" \
+  -n "git diff --cached --name-only (baseline)" "git diff --cached --name-only" \
+  -n "easeml-ci hook pre-commit" "$bin hook pre-commit"
+python3 - "$work/hook.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+base, ours = r["git diff --cached --name-only (baseline)"], r["easeml-ci hook pre-commit"]
+print(f"median: easeml-ci {ours['median']*1000:.1f} ms, git {base['median']*1000:.1f} ms, ratio {ours['median']/base['median']:.2f}x")
+PY
