@@ -15,6 +15,6 @@ struct EaseMLCICommand: ParsableCommand {
             \(ExitStatus.helpText)
             """,
         version: EaseMLCIVersion.current,
-        subcommands: [PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self, StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, VersionCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self, StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, VersionCommand.self]
     )
 }
