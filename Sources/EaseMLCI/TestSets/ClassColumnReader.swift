@@ -211,15 +211,20 @@ public struct ClassColumnReader: Sendable {
     }
 }
 
-/// Maps label bytes to dense class codes; a short linear table first (most tasks have few
-/// classes), a dictionary beyond it.
+/// Maps label bytes to dense class codes: a direct table for one-byte labels (digit classes), a
+/// short linear table next (most tasks have few classes), a dictionary beyond it.
 struct ClassInterner {
     private(set) var classes: [String] = []
     private var classBytes: [[UInt8]] = []
     private var index: [String: Int32] = [:]
+    private var oneByte = [Int32](repeating: -1, count: 256)
 
     mutating func code(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int32 {
         let length = end - start
+        if length == 1 {
+            let known = oneByte[Int(b[start])]
+            if known >= 0 { return known }
+        }
         if classBytes.count <= 64, let field = b.baseAddress.map({ $0 + start }) {
             for i in classBytes.indices where classBytes[i].count == length {
                 let equal = classBytes[i].withUnsafeBufferPointer { known in
@@ -239,6 +244,7 @@ struct ClassInterner {
         classes.append(text)
         classBytes.append(Array(text.utf8))
         index[text] = new
+        if classBytes[classBytes.count - 1].count == 1 { oneByte[Int(classBytes[classBytes.count - 1][0])] = new }
         return new
     }
 }
