@@ -21,21 +21,24 @@ public struct ClassColumnReader: Sendable {
 
     /// Parses `data`; `file` names the file in errors and chooses the format by its extension.
     public func read(_ data: Data, file: String) throws(DataFileError) -> ClassColumn {
-        let bytes = [UInt8](data)
-        if bytes.isEmpty { throw .file(file, .empty, "the file is empty") }
+        if data.isEmpty { throw .file(file, .empty, "the file is empty") }
         let lower = file.lowercased()
-        if lower.hasSuffix(".npy") || bytes.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
-            return try NumpyIntegerVector.read(bytes, file: file)
+        if lower.hasSuffix(".npy") || data.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
+            return try NumpyIntegerVector.read([UInt8](data), file: file)
         }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
-            return try readJSONLines(bytes, file: file)
+            return try readJSONLines([UInt8](data), file: file)
         }
-        return try readDelimited(bytes, file: file)
+        let result = data.withUnsafeBytes { raw in
+            Result { () throws(DataFileError) in try readDelimited(raw.bindMemory(to: UInt8.self), file: file) }
+        }
+        return try result.get()
     }
 
     // MARK: CSV and one-per-line
 
-    private func readDelimited(_ bytes: [UInt8], file: String) throws(DataFileError) -> ClassColumn {
+    /// One pass over the bytes in place: no copy of the file and no allocation per line.
+    private func readDelimited(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(DataFileError) -> ClassColumn {
         var interner = ClassInterner()
         var codes: [Int32] = []
         var ids = ExampleIDs()
@@ -43,57 +46,65 @@ public struct ClassColumnReader: Sendable {
         var lineNumber = 0
         var lineStart = 0
         var seenHeader = false
-        codes.reserveCapacity(bytes.count / 4)
-        var error: DataFileError?
-        bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            while lineStart < count, error == nil {
-                var lineEnd = lineStart
-                while lineEnd < count && buffer[lineEnd] != 0x0A { lineEnd += 1 }
-                lineNumber += 1
-                var contentEnd = lineEnd
-                if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                defer { lineStart = lineEnd + 1 }
-                if isBlank(buffer, lineStart, contentEnd) { continue }
-                let fields = splitCSV(buffer, lineStart, contentEnd)
-                guard let fields else {
-                    error = positioned(file, bytes, lineStart, contentEnd, lineNumber, 1, .malformedRow, "unterminated quoted field")
-                    return
-                }
-                if !seenHeader {
-                    seenHeader = true
-                    let names = fields.map { String(decoding: buffer[$0.start..<$0.end], as: UTF8.self).lowercased() }
-                    if names.count == 2 && (names[0] == "id" || Self.headerLabelNames.contains(names[1])) { hasIDs = true; continue }
-                    if names.count == 1 && Self.headerLabelNames.contains(names[0]) { hasIDs = false; continue }
-                }
-                let expectIDs = hasIDs ?? (fields.count == 2)
-                if hasIDs == nil { hasIDs = expectIDs }
-                guard fields.count == (expectIDs ? 2 : 1) else {
-                    error = positioned(file, bytes, lineStart, contentEnd, lineNumber, 1, .malformedRow,
-                                       "expected \(expectIDs ? "2 fields (id,label)" : "1 field (a label)"), found \(fields.count)")
-                    return
-                }
-                let labelField = fields[expectIDs ? 1 : 0]
-                if isMissing(buffer, labelField.start, labelField.end) {
-                    error = positioned(file, bytes, lineStart, contentEnd, lineNumber, labelField.start - lineStart + 1,
-                                       .missingLabel, "missing label (empty, NaN or null)")
-                    return
-                }
-                codes.append(interner.code(buffer, labelField.start, labelField.end))
-                if expectIDs { ids.append(UnsafeBufferPointer(rebasing: buffer[fields[0].start..<fields[0].end])) }
+        let count = buffer.count
+        codes.reserveCapacity(count / 4)
+        guard let base = buffer.baseAddress else { throw .file(file, .empty, "the file is empty") }
+        while lineStart < count {
+            let lineEnd = memchr(base + lineStart, 0x0A, count - lineStart)
+                .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+            lineNumber += 1
+            var contentEnd = lineEnd
+            if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            defer { lineStart = lineEnd + 1 }
+            if isBlank(buffer, lineStart, contentEnd) { continue }
+            guard let fields = splitCSV(buffer, lineStart, contentEnd) else {
+                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, 1, .malformedRow, "unterminated quoted field")
             }
+            if !seenHeader {
+                seenHeader = true
+                let first = String(decoding: buffer[fields.first.start..<fields.first.end], as: UTF8.self).lowercased()
+                if fields.count == 2 {
+                    let second = String(decoding: buffer[fields.second.start..<fields.second.end], as: UTF8.self).lowercased()
+                    if first == "id" || Self.headerLabelNames.contains(second) { hasIDs = true; continue }
+                }
+                if fields.count == 1 && Self.headerLabelNames.contains(first) { hasIDs = false; continue }
+            }
+            let expectIDs = hasIDs ?? (fields.count == 2)
+            if hasIDs == nil { hasIDs = expectIDs }
+            guard fields.count == (expectIDs ? 2 : 1) else {
+                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, 1, .malformedRow,
+                                 "expected \(expectIDs ? "2 fields (id,label)" : "1 field (a label)"), found \(fields.count)")
+            }
+            let labelField = expectIDs ? fields.second : fields.first
+            if isMissing(buffer, labelField.start, labelField.end) {
+                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, labelField.start - lineStart + 1,
+                                 .missingLabel, "missing label (empty, NaN or null)")
+            }
+            codes.append(interner.code(buffer, labelField.start, labelField.end))
+            if expectIDs { ids.append(UnsafeBufferPointer(rebasing: buffer[fields.first.start..<fields.first.end])) }
         }
-        if let error { throw error }
         if codes.isEmpty { throw .file(file, .empty, "the file has no labels") }
         return ClassColumn(classes: interner.classes, codes: codes, ids: hasIDs == true ? ids : nil)
     }
 
     private struct Field { var start: Int; var end: Int }
 
+    /// The first two fields of a line and how many fields it has.
+    private struct Fields {
+        var first = Field(start: 0, end: 0)
+        var second = Field(start: 0, end: 0)
+        var count = 0
+
+        mutating func append(_ field: Field) {
+            if count == 0 { first = field } else if count == 1 { second = field }
+            count += 1
+        }
+    }
+
     /// Splits one CSV line into field ranges (quotes stripped; doubled quotes are left in place,
     /// which only matters for ids and labels that contain quotes). `nil` if a quote is unterminated.
-    private func splitCSV(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [Field]? {
-        var fields: [Field] = []
+    private func splitCSV(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Fields? {
+        var fields = Fields()
         var i = start
         while true {
             while i < end && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
@@ -141,10 +152,10 @@ public struct ClassColumnReader: Sendable {
         return text == "nan" || text == "null" || text == "none"
     }
 
-    private func positioned(
-        _ file: String, _ bytes: [UInt8], _ lineStart: Int, _ lineEnd: Int, _ line: Int, _ column: Int,
+    private func positioned<Bytes: RandomAccessCollection<UInt8>>(
+        _ file: String, _ bytes: Bytes, _ lineStart: Int, _ lineEnd: Int, _ line: Int, _ column: Int,
         _ kind: DataFileError.Kind, _ message: String
-    ) -> DataFileError {
+    ) -> DataFileError where Bytes.Index == Int {
         let start = SourceLocation(line: line, column: column, offset: lineStart + column - 1)
         let sourceLine = String(decoding: bytes[lineStart..<min(lineEnd, lineStart + 200)], as: UTF8.self)
         return DataFileError(
@@ -200,22 +211,26 @@ public struct ClassColumnReader: Sendable {
     }
 }
 
-/// Maps label bytes to dense class codes; a short linear table first (most tasks have few
-/// classes), a dictionary beyond it.
+/// Maps label bytes to dense class codes: a direct table for one-byte labels (digit classes), a
+/// short linear table next (most tasks have few classes), a dictionary beyond it.
 struct ClassInterner {
     private(set) var classes: [String] = []
     private var classBytes: [[UInt8]] = []
     private var index: [String: Int32] = [:]
+    private var oneByte = [Int32](repeating: -1, count: 256)
 
     mutating func code(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int32 {
         let length = end - start
-        if classBytes.count <= 64 {
-            for (i, known) in classBytes.enumerated() where known.count == length {
-                var equal = true
-                var k = 0
-                while k < length {
-                    if known[k] != b[start + k] { equal = false; break }
-                    k += 1
+        if length == 1 {
+            let known = oneByte[Int(b[start])]
+            if known >= 0 { return known }
+        }
+        if classBytes.count <= 64, let field = b.baseAddress.map({ $0 + start }) {
+            for i in classBytes.indices where classBytes[i].count == length {
+                let equal = classBytes[i].withUnsafeBufferPointer { known in
+                    var k = 0
+                    while k < length && known[k] == field[k] { k += 1 }
+                    return k == length
                 }
                 if equal { return Int32(i) }
             }
@@ -229,6 +244,7 @@ struct ClassInterner {
         classes.append(text)
         classBytes.append(Array(text.utf8))
         index[text] = new
+        if classBytes[classBytes.count - 1].count == 1 { oneByte[Int(classBytes[classBytes.count - 1][0])] = new }
         return new
     }
 }

@@ -49,12 +49,22 @@ public enum ContentHash {
     /// The hash of a column's content: its ids (if any) and class names, independent of file format.
     public static func ofColumn(_ column: ClassColumn) -> String {
         var hasher = SHA256()
-        let classBytes = column.classes.map { Data($0.utf8) }
+        let classBytes = column.classes.map { Array($0.utf8) }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20 + 4096)
         for i in 0..<column.count {
-            if let ids = column.ids { hasher.update(data: Data(ids.idBytes(at: i))); hasher.update(data: Data([0])) }
-            hasher.update(data: classBytes[Int(column.codes[i])])
-            hasher.update(data: Data([0x0A]))
+            if let ids = column.ids {
+                chunk.append(contentsOf: ids.bytes[ids.offsets[i]..<ids.offsets[i + 1]])
+                chunk.append(0)
+            }
+            chunk.append(contentsOf: classBytes[Int(column.codes[i])])
+            chunk.append(0x0A)
+            if chunk.count >= 1 << 20 {
+                chunk.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                chunk.removeAll(keepingCapacity: true)
+            }
         }
+        chunk.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 

@@ -36,6 +36,10 @@ public struct EvaluationCounts: Sendable, Hashable, Codable {
     ///   - new: the new model's predictions.
     ///   - old: the old model's predictions on the same examples, or `nil` for a first model.
     ///   - labels: the true labels; all of the same length.
+    ///
+    /// Inlinable so that callers get a copy specialised to their label type (ten million
+    /// `Int32` codes tally in milliseconds, not through generic witnesses).
+    @inlinable
     public static func tally<Label: Equatable>(new: [Label], old: [Label]?, labels: [Label]) throws(DecisionError) -> EvaluationCounts {
         guard new.count == labels.count, old.map({ $0.count == labels.count }) ?? true else {
             throw .lengthMismatch(new: new.count, old: old?.count, labels: labels.count)
