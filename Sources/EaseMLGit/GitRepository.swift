@@ -208,6 +208,47 @@ public final class GitRepository {
             "write the note of \(id.abbreviated())")
     }
 
+    /// Creates a commit whose tree holds the single file `name` with `contents`, on top of
+    /// `parent` (none for the first), and points `ref` at it. Returns the new commit.
+    public func commitSingleFile(
+        named name: String, contents: Data, parent: GitObjectID?, message: String, ref: String
+    ) throws(GitError) -> GitObjectID {
+        var blob = git_oid()
+        let written = contents.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
+        try GitError.check(written, "store \(name)")
+        var builder: OpaquePointer?
+        try GitError.check(git_treebuilder_new(&builder, pointer, nil), "build a tree")
+        defer { git_treebuilder_free(builder) }
+        try GitError.check(git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB), "add \(name) to a tree")
+        var treeID = git_oid()
+        try GitError.check(git_treebuilder_write(&treeID, builder), "write a tree")
+        var tree: OpaquePointer?
+        try GitError.check(git_tree_lookup(&tree, pointer, &treeID), "read the new tree")
+        defer { git_tree_free(tree) }
+        let signature = try defaultSignature()
+        defer { git_signature_free(signature) }
+        var parentCommit: OpaquePointer?
+        if let parent { parentCommit = try lookupCommit(parent) }
+        defer { if let parentCommit { git_commit_free(parentCommit) } }
+        var commitID = git_oid()
+        var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
+        let created = parents.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(&commitID, pointer, nil, signature, signature, nil, message, tree, buffer.count, buffer.baseAddress)
+        }
+        try GitError.check(created, "commit \(name)")
+        var reference: OpaquePointer?
+        try GitError.check(git_reference_create(&reference, pointer, ref, &commitID, 1, message), "update \(ref)")
+        git_reference_free(reference)
+        return GitObjectID(commitID)
+    }
+
+    /// The commit `ref` points to, or `nil` when the ref does not exist.
+    public func referenceTarget(_ ref: String) -> GitObjectID? {
+        var oid = git_oid()
+        guard git_reference_name_to_id(&oid, pointer, ref) == 0 else { return nil }
+        return GitObjectID(oid)
+    }
+
     /// The notes ref the gate writes verdicts to.
     public static let easemlNotesRef = "refs/notes/easeml"
 

@@ -315,6 +315,12 @@ public final class Ledger {
         return try lastAcceptedModel(testSetID: try row.string("test_set_id"), branch: branch)
     }
 
+    /// Writes a consistent, compacted copy of the whole ledger (WAL included) to `path`, which must
+    /// not exist: what travels with the repository.
+    public func snapshot(to path: String) throws(LedgerError) {
+        _ = try database.execute("VACUUM INTO ?", [.text(path)])
+    }
+
     /// The whole event log, in seq order.
     public func events() throws(LedgerError) -> [LedgerEvent] {
         try database.query("SELECT seq, at, kind, payload, prev_hash, hash FROM events ORDER BY seq").map {

@@ -52,7 +52,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let commit {
-                let outcome = try CommitCheck(revision: commit, branch: branch, ledgerPath: storage.ledger, oldPredictionsPath: old)
+                let outcome = try CommitCheck(revision: commit, branch: branch, ledgerPath: storage.ledger, oldPredictionsPath: old, ledgerRemote: storage.ledgerRemote)
                     .run(in: FileManager.default.currentDirectoryPath, key: try storage.key())
                 if let gate = outcome.gate {
                     try writeSummaries(gate)
@@ -76,9 +76,14 @@ struct CheckCommand: ParsableCommand {
             } else {
                 throw EaseMLCIError.invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
             }
-            let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: false)
-            let outcome = try GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
-                .run(ledger: ledger, key: try storage.key())
+            let check = GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
+            let key = try storage.key()
+            let outcome: GateCheck.Outcome
+            if let travelling = try storage.travelling(resolved) {
+                outcome = try travelling.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+            } else {
+                outcome = try check.run(ledger: try LedgerLocation.open(try storage.ledgerPath(resolved), create: false), key: key)
+            }
             try writeSummaries(outcome)
             if json {
                 print(encodeJSON(outcome))

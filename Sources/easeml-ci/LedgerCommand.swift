@@ -6,7 +6,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Inspect the ledger.",
-        subcommands: [Verify.self])
+        subcommands: [Verify.self, Pull.self, Push.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,6 +20,43 @@ struct LedgerCommand: ParsableCommand {
                 let report = try EaseMLLedgerVerification.run(ledger)
                 print(json ? encodeJSON(report) : report.text)
                 if !report.clean { throw ExitCode(ExitStatus.failure.rawValue) }
+            }
+        }
+    }
+
+    struct Pull: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the local ledger with the one travelling at the git remote (refs/easeml/ledger).")
+        @OptionGroup var storage: LedgerOptions
+
+        func run() throws {
+            try reportingErrors {
+                let gate = try? GateOptions.parse([]).resolveWithSource()
+                guard let travelling = try storage.travelling(gate) else {
+                    throw EaseMLCIError.invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
+                }
+                if let commit = try travelling.pull() {
+                    print("Pulled the ledger from \(travelling.remote) (\(commit.abbreviated())).")
+                } else {
+                    print("\(travelling.remote) has no ledger yet; the local one is unchanged.")
+                }
+            }
+        }
+    }
+
+    struct Push: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish the local ledger to the git remote, as a fast-forward only (it must extend the remote one).")
+        @OptionGroup var storage: LedgerOptions
+
+        func run() throws {
+            try reportingErrors {
+                let gate = try? GateOptions.parse([]).resolveWithSource()
+                guard let travelling = try storage.travelling(gate) else {
+                    throw EaseMLCIError.invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
+                }
+                try travelling.publishLocal()
+                print("Pushed the ledger to \(travelling.remote) (\(TravellingLedger.ref)).")
             }
         }
     }

@@ -9,6 +9,9 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (default: `ledger:` in .easeml.yml, else .git/easeml/ledger.sqlite).", valueName: "path"))
     var ledger: String?
 
+    @Option(name: .long, help: ArgumentHelp("The git remote the ledger travels with (default: `ledger_remote:` in .easeml.yml).", valueName: "remote"))
+    var ledgerRemote: String?
+
     @Option(name: .long, help: ArgumentHelp("The owner's key file (default: EASEML_KEY, else EASEML_KEY_FILE).", valueName: "path"))
     var keyFile: String?
 
@@ -16,6 +19,12 @@ struct LedgerOptions: ParsableArguments {
         try LedgerLocation.resolve(
             explicit: ledger, configuration: gate?.config, configurationFile: gate?.file,
             from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+
+    /// The travelling ledger, when a remote is configured.
+    func travelling(_ gate: (settings: GateSettings, config: EaseMLConfig?, file: URL?)?) throws(EaseMLCIError) -> TravellingLedger? {
+        guard let remote = ledgerRemote ?? gate?.config?.ledgerRemote else { return nil }
+        return TravellingLedger(remote: remote, directory: FileManager.default.currentDirectoryPath, ledgerPath: try ledgerPath(gate))
     }
 
     func key() throws(EaseMLCIError) -> SealingKey? {

@@ -46,10 +46,16 @@ struct TestSetCommand: ParsableCommand {
             try reportingErrors {
                 let resolved = try gate.resolveWithSource()
                 guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "registering a test set")) }
-                let ledger = try LedgerLocation.open(try storage.ledgerPath(resolved), create: true)
-                let report = try TestSetRegistration(
-                    settings: resolved.settings, labelsPath: labels, inputsPath: inputs, name: name, force: force
-                ).register(in: ledger, key: key)
+                let registration = TestSetRegistration(
+                    settings: resolved.settings, labelsPath: labels, inputsPath: inputs, name: name, force: force)
+                let report: TestSetRegistration.Report
+                if let travelling = try storage.travelling(resolved) {
+                    report = try travelling.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
+                        (try registration.register(in: ledger, key: key), true)
+                    }
+                } else {
+                    report = try registration.register(in: try LedgerLocation.open(try storage.ledgerPath(resolved), create: true), key: key)
+                }
                 if json {
                     print(encodeJSON(report))
                 } else {

@@ -30,11 +30,15 @@ public struct CommitCheck {
     /// Old-model predictions to use instead of the last accepted model (to bootstrap a branch).
     public var oldPredictionsPath: String?
 
-    public init(revision: String, branch: String?, ledgerPath: String?, oldPredictionsPath: String? = nil) {
+    /// The remote the ledger travels with (overrides `ledger_remote:`).
+    public var ledgerRemote: String?
+
+    public init(revision: String, branch: String?, ledgerPath: String?, oldPredictionsPath: String? = nil, ledgerRemote: String? = nil) {
         self.revision = revision
         self.branch = branch
         self.ledgerPath = ledgerPath
         self.oldPredictionsPath = oldPredictionsPath
+        self.ledgerRemote = ledgerRemote
     }
 
     public func run(in directory: String, key: SealingKey?) throws(EaseMLCIError) -> Outcome {
@@ -71,12 +75,17 @@ public struct CommitCheck {
                 explicit: ledgerPath, configuration: config,
                 configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
                 from: URL(fileURLWithPath: directory))
-            let ledger = try LedgerLocation.open(path, create: false)
-            let gate = try GateCheck(
+            let check = GateCheck(
                 settings: GateSettings(config), source: .script(PredictionScript(command: script, workingDirectory: checkout.path)),
                 oldPredictionsPath: oldPredictionsPath.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory + "/")).path },
-                testSetID: nil, branch: branch ?? repository.currentBranch(), commitID: id.hex
-            ).run(ledger: ledger, key: key)
+                testSetID: nil, branch: branch ?? repository.currentBranch(), commitID: id.hex)
+            let gate: GateCheck.Outcome
+            if let remote = ledgerRemote ?? config.ledgerRemote {
+                gate = try TravellingLedger(remote: remote, directory: directory, ledgerPath: path)
+                    .charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+            } else {
+                gate = try check.run(ledger: try LedgerLocation.open(path, create: false), key: key)
+            }
             if gate.answer != .refused {
                 let note = VerdictNote(
                     verdict: gate.answer.rawValue, testSetID: gate.testSetID, step: gate.step, stepsLeft: gate.stepsLeft,

@@ -76,6 +76,7 @@ enum ConfigKey: String, CaseIterable {
     case models
     case testSet = "test_set"
     case ledger
+    case ledgerRemote = "ledger_remote"
 }
 
 /// One `key: value` pair, wherever in the file it was written.
@@ -272,7 +273,8 @@ private struct ConfigReader {
             adaptivity: builder.adaptivity ?? .full, steps: builder.steps ?? 1,
             hiddenResultAddress: builder.hiddenResultAddress, email: builder.email,
             dataMode: builder.dataMode, varianceBound: builder.varianceBound,
-            modelPaths: builder.modelPaths ?? [], testSet: builder.testSet, ledger: builder.ledger)
+            modelPaths: builder.modelPaths ?? [], testSet: builder.testSet, ledger: builder.ledger,
+            ledgerRemote: builder.ledgerRemote)
     }
 
     func missingKey(_ key: ConfigKey, at range: SourceRange) -> ConfigError {
@@ -351,6 +353,7 @@ private struct ConfigReader {
         case .models: builder.modelPaths = try models(entry)
         case .testSet: builder.testSet = try path(entry)
         case .ledger: builder.ledger = try path(entry)
+        case .ledgerRemote: builder.ledgerRemote = try path(entry)
         }
     }
 
@@ -714,6 +717,7 @@ private struct ConfigBuilder {
     var modelPaths: [String]?
     var testSet: String?
     var ledger: String?
+    var ledgerRemote: String?
 }
 
 extension String {

@@ -18,6 +18,7 @@
 /// | `models` | `modelPaths` | no | `[]` |
 /// | `test_set` | `testSet` | no | `nil` |
 /// | `ledger` | `ledger` | no | `nil` |
+/// | `ledgerRemote` | `ledger_remote` | no | `nil` |
 public struct EaseMLConfig: Sendable, Equatable {
     /// The command that writes the model's predictions for the test inputs (key `script`),
     /// run from the repository root. It never receives labels. `nil` when not configured.
@@ -81,6 +82,11 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// root or absolute. `nil` means the tool's default location.
     public var ledger: String?
 
+    /// The git remote the ledger travels with (key `ledger_remote`, e.g. `origin`): its history
+    /// lives in the ref `refs/easeml/ledger` there, updated only by fast-forward pushes, so
+    /// ephemeral CI runners share one budget. `nil` keeps the ledger local.
+    public var ledgerRemote: String?
+
     /// Creates a configuration. Values are stored as given; `ConfigLoader` is what validates
     /// them when reading a file.
     public init(
@@ -88,7 +94,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         mode: DecisionMode = .fpFree, adaptivity: Adaptivity = .full, steps: Int = 1,
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
         varianceBound: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
-        ledger: String? = nil
+        ledger: String? = nil, ledgerRemote: String? = nil
     ) {
         self.script = script
         self.condition = condition
@@ -104,6 +110,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         self.modelPaths = modelPaths
         self.testSet = testSet
         self.ledger = ledger
+        self.ledgerRemote = ledgerRemote
     }
 
     /// δ = 1 − `reliability`: the failure probability over the whole life of a test set.
