@@ -60,4 +60,12 @@ public struct ModelSelectionPool: Sendable {
 
     /// The number of items on which not all models agree.
     public var disagreementCount: Int { disagrees.reduce(0) { $0 + Int($1) } }
+
+    /// `length` distinct items in uniformly random order (a partial Fisher–Yates shuffle).
+    public func drawStream(length: Int, using rng: inout SeededRandomGenerator) -> [Int] {
+        precondition(length >= 0 && length <= itemCount, "a stream is at most the pool")
+        var order = Array(0..<itemCount)
+        for i in 0..<length { order.swapAt(i, i + rng.below(itemCount - i)) }
+        return Array(order[0..<length])
+    }
 }
