@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLEngines
 import EaseMLLedger
 
 /// Every error a workflow can end with, rendered once at the command-line edge.
@@ -23,6 +24,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case testSetUnavailable(String)
     /// The ledger location cannot be determined.
     case noLedgerLocation(String)
+    /// ModelPicker (model selection) refused its input or state.
+    case modelSelection(ModelPickerError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
 
@@ -45,6 +48,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return "error: the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
         case .testSetUnavailable(let message): return "error: \(message)"
         case .noLedgerLocation(let message): return "error: \(message)"
+        case .modelSelection(let error): return "error: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -55,7 +59,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         switch self {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
-        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation, .scriptFailed:
+        case .unreadableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall, .noLedgerLocation, .scriptFailed,
+             .modelSelection:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

@@ -15,6 +15,6 @@ struct EaseMLCICommand: ParsableCommand {
             \(ExitStatus.helpText)
             """,
         version: EaseMLCIVersion.current,
-        subcommands: [PlanCommand.self, CheckCommand.self, StatusCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, VersionCommand.self]
+        subcommands: [PlanCommand.self, CheckCommand.self, StatusCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self, VersionCommand.self]
     )
 }
