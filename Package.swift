@@ -30,6 +30,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "EaseMLGit", dependencies: ["CGit2"]),
+        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore"]),
         .target(
             name: "EaseMLLedger",
             dependencies: ["EaseMLCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
@@ -37,7 +38,8 @@ let package = Package(
         .target(
             name: "EaseMLCI",
             dependencies: [
-                "EaseMLCore", "EaseMLGit", "EaseMLLedger", .product(name: "Crypto", package: "swift-crypto"),
+                "EaseMLCore", "EaseMLGit", "EaseMLLedger", "EaseMLEngines",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
         .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger"]),
+        .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines"]),
         .testTarget(
             name: "EaseMLCITests",
             dependencies: ["EaseMLCI", "easeml-ci", .product(name: "Yams", package: "Yams")]

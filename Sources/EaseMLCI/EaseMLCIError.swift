@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLEngines
 import EaseMLLedger
 
 /// Every error a workflow can end with, rendered once at the command-line edge.
@@ -27,6 +28,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case noLedgerLocation(String)
     /// A git operation failed.
     case git(String)
+    /// ModelPicker (model selection) refused its input or state.
+    case modelSelection(ModelPickerError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
 
@@ -52,6 +55,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .testSetUnavailable(let message): return "error: \(message)"
         case .noLedgerLocation(let message): return "error: \(message)"
         case .git(let message): return "error: \(message)"
+        case .modelSelection(let error): return "error: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -63,7 +67,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
