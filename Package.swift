@@ -21,6 +21,10 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -30,7 +34,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "EaseMLGit", dependencies: ["CGit2"]),
-        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore"]),
+        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore", "CBLAS"]),
         .target(
             name: "EaseMLLedger",
             dependencies: ["EaseMLCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]

@@ -2,7 +2,7 @@
 # Installs the system libraries easeml-ci links against and builds it (release).
 # Usage: ./install.sh            (as root, or with sudo available)
 set -euo pipefail
-packages=(libgit2-dev libsqlite3-dev pkg-config)
+packages=(libgit2-dev libsqlite3-dev libopenblas-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

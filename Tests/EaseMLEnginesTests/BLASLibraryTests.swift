@@ -1,0 +1,6 @@
+import Testing
+@testable import EaseMLEngines
+
+@Test func linkedBLASIsOpenBLAS() {
+    #expect(BLASLibrary.configuration.hasPrefix("OpenBLAS"))
+}
