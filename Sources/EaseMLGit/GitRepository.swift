@@ -92,12 +92,7 @@ public final class GitRepository {
         try GitError.check(status, "find \(path) at \(id.abbreviated())")
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        var blob: OpaquePointer?
-        try GitError.check(git_blob_lookup(&blob, pointer, git_tree_entry_id(entry)), "read \(path) at \(id.abbreviated())")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }
-        return Data(bytes: raw, count: size)
+        return try blobContents(git_tree_entry_id(entry).pointee, "read \(path) at \(id.abbreviated())")
     }
 
     /// The paths that differ between the trees of `old` (or the empty tree when `nil`) and `new`,
@@ -159,9 +154,13 @@ public final class GitRepository {
         try GitError.check(git_repository_index(&index, pointer), "open the index")
         defer { git_index_free(index) }
         guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+        return try blobContents(entry.pointee.id, "read the staged \(path)")
+    }
+
+    private func blobContents(_ id: git_oid, _ operation: String) throws(GitError) -> Data {
         var blob: OpaquePointer?
-        var oid = entry.pointee.id
-        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "read the staged \(path)")
+        var oid = id
+        try GitError.check(git_blob_lookup(&blob, pointer, &oid), operation)
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }

@@ -31,10 +31,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let gate = try? GateOptions.parse([]).resolveWithSource()
-                guard let travelling = try storage.travelling(gate) else {
-                    throw EaseMLCIError.invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
-                }
+                let travelling = try storage.requireTravelling()
                 if let commit = try travelling.pull() {
                     print("Pulled the ledger from \(travelling.remote) (\(commit.abbreviated())).")
                 } else {
@@ -51,10 +48,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let gate = try? GateOptions.parse([]).resolveWithSource()
-                guard let travelling = try storage.travelling(gate) else {
-                    throw EaseMLCIError.invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
-                }
+                let travelling = try storage.requireTravelling()
                 try travelling.publishLocal()
                 print("Pushed the ledger to \(travelling.remote) (\(TravellingLedger.ref)).")
             }

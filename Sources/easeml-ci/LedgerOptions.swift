@@ -27,6 +27,14 @@ struct LedgerOptions: ParsableArguments {
         return TravellingLedger(remote: remote, directory: FileManager.default.currentDirectoryPath, ledgerPath: try ledgerPath(gate))
     }
 
+    /// The travelling ledger, or a usage error naming how to configure one.
+    func requireTravelling() throws(EaseMLCIError) -> TravellingLedger {
+        guard let travelling = try travelling(try? GateOptions.parse([]).resolveWithSource()) else {
+            throw .invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
+        }
+        return travelling
+    }
+
     func key() throws(EaseMLCIError) -> SealingKey? {
         do { return try SealingKey.resolve(keyFile: keyFile, environment: ProcessInfo.processInfo.environment) } catch {
             throw .sealing(error)

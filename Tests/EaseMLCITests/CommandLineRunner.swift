@@ -67,3 +67,25 @@ struct CommandLineRunner {
         return url
     }
 }
+
+/// Runs the `git` command line in `directory` (test fixtures only) and returns its trimmed output.
+@discardableResult
+func runGit(_ directory: URL, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw GitCommandError(arguments: arguments) }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+struct GitCommandError: Error, CustomStringConvertible {
+    var arguments: [String]
+    var description: String { "git \(arguments.joined(separator: " ")) failed" }
+}

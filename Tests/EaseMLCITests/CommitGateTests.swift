@@ -35,20 +35,7 @@ struct ModelRepository {
     enum RepositoryError: Error { case failed(String) }
 
     @discardableResult
-    func git(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw RepositoryError.failed("git \(arguments)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func git(_ arguments: String...) throws -> String { try runGit(root, arguments) }
 
     /// Writes predictions that are right on the first `accuracy` fraction of the examples.
     func write(_ path: String, accuracy: Double) throws {

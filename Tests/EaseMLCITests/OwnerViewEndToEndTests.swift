@@ -3,48 +3,7 @@ import Testing
 
 /// A temporary repository with `.easeml.yml`, the owner's key and a labelled test set, driven
 /// through the real `easeml-ci` binary (the same setup as the gate's end-to-end tests).
-private struct OwnerFixture {
-    var root: URL
-    var environment: [String: String]
-    var labels: [String]
-    let classes = ["0", "1", "2", "3"]
-
-    init(config: String, size: Int = 3000) throws {
-        root = try CommandLineRunner.temporaryDirectory()
-        environment = [:]
-        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
-        try config.write(to: root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
-        let classes = classes
-        labels = (0..<size).map { classes[($0 * 7 + $0 / 5) % classes.count] }
-        try write("labels.csv", labels: labels)
-        let key = root.appendingPathComponent("owner.key").path
-        let generated = try CommandLineRunner.run(["key", "generate", "--output", key], in: root)
-        guard generated.status == 0 else { throw SetupError(message: generated.stderr) }
-        environment = ["EASEML_KEY_FILE": key]
-    }
-
-    struct SetupError: Error { var message: String }
-
-    func write(_ name: String, labels: [String]) throws {
-        let text = "id,label\n" + labels.enumerated().map { "e\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n"
-        try text.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
-
-    /// A model that is wrong on exactly `wrong` examples.
-    func model(_ name: String, wrong: Int, offset: Int = 0) throws -> String {
-        var predictions = labels
-        for i in 0..<wrong {
-            let index = (offset + i * 13) % labels.count
-            predictions[index] = classes[(classes.firstIndex(of: predictions[index])! + 1) % classes.count]
-        }
-        try write(name, labels: predictions)
-        return name
-    }
-
-    func run(_ arguments: [String], key: Bool = true) throws -> CommandLineRunner.Result {
-        try CommandLineRunner.run(arguments, in: root, environment: key ? environment : [:])
-    }
-
+extension GateFixture {
     /// A second, different key in a folder of its own.
     func otherKey() throws -> (path: String, folder: URL) {
         let folder = try CommandLineRunner.temporaryDirectory()
@@ -56,13 +15,11 @@ private struct OwnerFixture {
     func listing() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
     }
-
-    func remove() { try? FileManager.default.removeItem(at: root) }
 }
 
 @Suite(.serialized) struct OwnerViewEndToEndTests {
     @Test func reportShowsTheHiddenVerdictsOfNoneAndTheirMetricsWithTheKey() throws {
-        let fixture = try OwnerFixture(config: """
+        let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05
             reliability: 0.9
             adaptivity: none
@@ -109,7 +66,7 @@ private struct OwnerFixture {
     }
 
     @Test func reportRefusesWithoutTheKeyOrWithAWrongKeyAndRevealsNothing() throws {
-        let fixture = try OwnerFixture(config: """
+        let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05
             reliability: 0.9
             adaptivity: full
@@ -146,7 +103,7 @@ private struct OwnerFixture {
     }
 
     @Test func statusPlotWritesAValidChartWithOneMarkerPerEvaluation() throws {
-        let fixture = try OwnerFixture(config: """
+        let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05
             reliability: 0.9
             adaptivity: full
@@ -185,7 +142,7 @@ private struct OwnerFixture {
     }
 
     @Test func aFailingPlotWriteLeavesNoFileAndExitsTwo() throws {
-        let fixture = try OwnerFixture(config: """
+        let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05
             reliability: 0.9
             adaptivity: full

@@ -3,22 +3,8 @@ import Testing
 @testable import EaseMLCI
 
 @Suite(.serialized) struct TravellingLedgerTests {
-    /// Runs git in `directory`, failing the test setup on error.
     @discardableResult
-    private func git(_ directory: URL, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ModelRepository.RepositoryError.failed("git \(arguments)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    private func git(_ directory: URL, _ arguments: String...) throws -> String { try runGit(directory, arguments) }
 
     @Test func twoClonesRaceForTheFinalStepAndExactlyOneWins() throws {
         let owner = try ModelRepository(condition: "n > 0.5 +/- 0.05")

@@ -91,7 +91,7 @@ public struct GateCheck {
         let budget: BudgetState
         do { budget = try ledger.budget(testSetID: testSet.id) } catch { throw .ledger(error) }
         guard let key else { throw .sealing(.missingKey(purpose: "scoring on the sealed test set")) }
-        let labels = try unseal(testSet, ledger: ledger, key: key)
+        let labels = try SealedLabels.open(testSetID: testSet.id, ledger: ledger, key: key)
         let newCodes: [Int32]
         switch source {
         case .file(let path):
@@ -173,24 +173,6 @@ public struct GateCheck {
 
     private func accepted(_ id: String, _ ledger: Ledger) throws(EaseMLCIError) -> AcceptedModel? {
         do { return try ledger.lastAcceptedModel(testSetID: id, branch: branch) } catch { throw .ledger(error) }
-    }
-
-    private func unseal(_ testSet: TestSetRecord, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> ClassColumn {
-        do {
-            let sealed = try ledger.sealedLabels(testSetID: testSet.id)
-            guard let labels = SealedLabels.decode(try key.open(sealed, context: "labels:\(testSet.id)")) else {
-                throw EaseMLCIError.testSetUnavailable("the sealed labels of \(testSet.id) are unreadable")
-            }
-            return labels.column
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as SealingError {
-            throw .sealing(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .testSetUnavailable("\(error)")
-        }
     }
 
     private func readAligned(_ path: String, labels: ClassColumn) throws(EaseMLCIError) -> [Int32] {

@@ -1,3 +1,4 @@
+import EaseMLLedger
 import Foundation
 
 /// The plaintext that is sealed for a test set: its label column, format-independent.
@@ -132,5 +133,19 @@ struct SealedLabels {
             }
             return SealedLabels(ClassColumn(classes: legacy.classes, codes: values, ids: ids))
         }
+    }
+}
+
+extension SealedLabels {
+    /// Opens the sealed labels of `testSetID` from `ledger` with the owner's key.
+    static func open(testSetID: String, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> ClassColumn {
+        let sealed: Data
+        do { sealed = try ledger.sealedLabels(testSetID: testSetID) } catch { throw .ledger(error) }
+        let opened: Data
+        do { opened = try key.open(sealed, context: "labels:\(testSetID)") } catch { throw .sealing(error) }
+        guard let labels = decode(opened) else {
+            throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable")
+        }
+        return labels.column
     }
 }

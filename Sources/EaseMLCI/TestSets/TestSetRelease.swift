@@ -11,22 +11,7 @@ public enum TestSetRelease {
         guard set.isRetired else {
             throw .testSetUnavailable("test set \(set.id.prefix(12)) is still in use; retire it first (`easeml-ci testset retire \(set.id.prefix(12))`), then release it")
         }
-        let labels: ClassColumn
-        do {
-            let opened = try key.open(try ledger.sealedLabels(testSetID: set.id), context: "labels:\(set.id)")
-            guard let decoded = SealedLabels.decode(opened) else {
-                throw EaseMLCIError.testSetUnavailable("the sealed labels of \(set.id) are unreadable")
-            }
-            labels = decoded.column
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as SealingError {
-            throw .sealing(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .testSetUnavailable("\(error)")
-        }
+        let labels = try SealedLabels.open(testSetID: set.id, ledger: ledger, key: key)
         var text = labels.ids == nil ? "label\n" : "id,label\n"
         for i in 0..<labels.count {
             if let ids = labels.ids { text += csvField(ids.id(at: i)) + "," }
