@@ -127,3 +127,27 @@ func referenceValuesAreReproduced(_ key: String) throws {
     let ascending = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
     #expect(Array(ascending.prefix(10)) == reference.bottom10_idx)
 }
+
+/// valuation.md §4.2: with 10 % of the training labels flipped, the lowest values find them.
+@Test func lowestValuesFindFlippedLabels() throws {
+    let data = try dataset("breast_cancer")
+    var train: [[Double]] = []
+    var trainLabels: [Int] = []
+    var valid: [[Double]] = []
+    var validLabels: [Int] = []
+    for (r, row) in data.features.enumerated() {
+        if r % 10 < 7 { train.append(row); trainLabels.append(data.labels[r]) } else { valid.append(row); validLabels.append(data.labels[r]) }
+    }
+    let classes = Set(data.labels).count
+    let flipped = Set(trainLabels.indices.filter { $0 % 10 == 3 })
+    for t in flipped { trainLabels[t] = (trainLabels[t] + 1) % classes }
+    let values = KNNShapley.values(training: train, trainingLabels: trainLabels, validation: valid, validationLabels: validLabels, k: 5)
+    let ascending = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+    func found(_ q: Double) -> Int {
+        let m = Int((q * Double(values.count)).rounded(.toNearestOrEven))
+        return ascending.prefix(m).filter(flipped.contains).count
+    }
+    #expect(flipped.count == 40)
+    #expect(found(0.1) == 32)
+    #expect(found(0.2) == 38)
+}
