@@ -60,7 +60,7 @@ struct TestSetCommand: ParsableCommand {
                     print(encodeJSON(report))
                 } else {
                     print("Registered test set \(report.id.prefix(12)) (\(report.name)): \(IntegerText.grouped(report.size)) examples, \(report.classes) classes.")
-                    print("The plan (\(report.method)) needs \(IntegerText.grouped(report.plannedSize)); at this size the set supports \(report.supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(report.supportedSteps)) step(s); budget: \(report.steps) step(s), adaptivity \(report.adaptivity.rawValue).")
+                    print("The plan (\(report.method)) needs \(IntegerText.grouped(report.plannedSize)); at this size the set supports \(report.supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(report.supportedSteps)) step(s) (\(String(format: "%.4g", report.supportedBits)) bits); budget: \(report.steps) step(s), adaptivity \(report.adaptivity.rawValue).")
                     if report.forced { print("warning: registered below the planned size (--force): the guarantee holds only for \(report.supportedSteps) step(s).") }
                 }
             }

@@ -19,6 +19,8 @@ public struct TestSetRegistration {
         public var supportedSteps: Int
         /// True when `supportedSteps` is the search limit: the set supports at least that many.
         public var supportedStepsAtLeast: Bool
+        /// The leakage those steps allow, in bits (0 for adaptivity `none`).
+        public var supportedBits: Double
         public var forced: Bool
     }
 
@@ -69,7 +71,8 @@ public struct TestSetRegistration {
             id: record.id, name: record.name, size: record.size, classes: record.classes.count, plannedSize: needed,
             method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,
             supportedSteps: report.supportedSteps?.steps ?? 0,
-            supportedStepsAtLeast: report.supportedSteps?.reachedLimit ?? false, forced: record.forced)
+            supportedStepsAtLeast: report.supportedSteps?.reachedLimit ?? false,
+            supportedBits: report.supportedSteps?.bits ?? 0, forced: record.forced)
     }
 
     private func checkUniqueIDs(_ labels: ClassColumn) throws(EaseMLCIError) {
