@@ -52,7 +52,9 @@ public struct BudgetPlot: Sendable {
         let sets = report.testSets
         let columns = sets.count <= 1 ? 1 : (sets.count <= 4 ? 2 : 3)
         let rows = max(1, (sets.count + columns - 1) / columns)
-        let width = Self.margin * 2 + Double(columns) * Self.cardWidth + Double(columns - 1) * Self.gap
+        let cardsWidth = Self.margin * 2 + Double(columns) * Self.cardWidth + Double(columns - 1) * Self.gap
+        // Never narrower than the legend, which is one line long.
+        let width = max(cardsWidth, Self.margin * 2 + Self.legendLabels.reduce(0) { $0 + Self.legendItemWidth($1) })
         let height = Self.margin + Self.headerHeight + Double(rows) * Self.cardHeight + Double(rows - 1) * Self.gap + Self.margin
         var out = SVGText()
         out.line(##"<?xml version="1.0" encoding="UTF-8"?>"##)
@@ -75,6 +77,15 @@ public struct BudgetPlot: Sendable {
 
     // MARK: - Header and legend
 
+    /// The legend's entries, in order: three markers, then three line styles.
+    static let legendLabels = [
+        "pass", "fail", "hidden (adaptivity none: kept for the owner)", "steps left", "bits of leakage left",
+        "budget not yet used",
+    ]
+
+    /// The horizontal space one legend entry takes (swatch, gap and text at 12 px).
+    static func legendItemWidth(_ label: String) -> Double { 26 + Double(label.count) * 6.6 }
+
     private func header(_ out: inout SVGText, width: Double) {
         let x = Self.margin
         var y = Self.margin + 18
@@ -88,20 +99,20 @@ public struct BudgetPlot: Sendable {
         func item(_ label: String, _ swatch: (inout SVGText, Double, Double) -> Void) {
             swatch(&out, lx + 7, y - 4)
             out.line(##"<text x="\##(n(lx + 18))" y="\##(n(y))" fill="\##(Palette.text)">\##(escape(label))</text>"##)
-            lx += 26 + Double(label.count) * 6.6
+            lx += Self.legendItemWidth(label)
         }
-        item("pass") { out, cx, cy in Self.marker(&out, "pass", cx, cy, 4.5, className: "legend-marker", title: nil) }
-        item("fail") { out, cx, cy in Self.marker(&out, "fail", cx, cy, 4.5, className: "legend-marker", title: nil) }
-        item("hidden (adaptivity none: kept for the owner)") { out, cx, cy in
+        item(Self.legendLabels[0]) { out, cx, cy in Self.marker(&out, "pass", cx, cy, 4.5, className: "legend-marker", title: nil) }
+        item(Self.legendLabels[1]) { out, cx, cy in Self.marker(&out, "fail", cx, cy, 4.5, className: "legend-marker", title: nil) }
+        item(Self.legendLabels[2]) { out, cx, cy in
             Self.marker(&out, "hidden", cx, cy, 4.5, className: "legend-marker", title: nil)
         }
-        item("steps left") { out, cx, cy in
+        item(Self.legendLabels[3]) { out, cx, cy in
             out.line(##"<line x1="\##(n(cx - 8))" y1="\##(n(cy))" x2="\##(n(cx + 6))" y2="\##(n(cy))" stroke="\##(Palette.steps)" stroke-width="2.5"/>"##)
         }
-        item("bits of leakage left") { out, cx, cy in
+        item(Self.legendLabels[4]) { out, cx, cy in
             out.line(##"<line x1="\##(n(cx - 8))" y1="\##(n(cy))" x2="\##(n(cx + 6))" y2="\##(n(cy))" stroke="\##(Palette.bits)" stroke-width="2.5"/>"##)
         }
-        item("budget not yet used") { out, cx, cy in
+        item(Self.legendLabels[5]) { out, cx, cy in
             out.line(##"<line x1="\##(n(cx - 8))" y1="\##(n(cy))" x2="\##(n(cx + 6))" y2="\##(n(cy))" stroke="\##(Palette.axis)" stroke-width="1.5" stroke-dasharray="4 3"/>"##)
         }
     }
