@@ -40,3 +40,9 @@ let emoContextPool: ModelSelectionPool = {
         fatalError("cannot read EmoContext from \(folder.path): \(error)")
     }
 }()
+
+/// A bundled classification dataset of `shared/data` (`digits`, `breast_cancer`, `wine`, `iris`).
+func readDataset(_ name: String) throws -> LabeledMatrix {
+    let url = sharedFolder.appendingPathComponent("data/\(name).csv")
+    return try CSVMatrixReader.readLabeled(String(contentsOf: url, encoding: .utf8), file: url.path)
+}

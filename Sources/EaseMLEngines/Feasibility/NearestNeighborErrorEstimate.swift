@@ -1,0 +1,64 @@
+import EaseMLCore
+
+/// A measured 1-nearest-neighbour error rate: `errors` misclassified out of `trials` queries, with an
+/// exact two-sided 95 % Clopper–Pearson interval (2.5 % each side).
+///
+/// For leave-one-out the trials are not independent, so the interval is a guide rather than a
+/// guarantee; for a held-out split (queries disjoint from the references) it is exact, conditional on
+/// the references.
+public struct NearestNeighborErrorEstimate: Sendable, Hashable, Codable {
+    /// How the queries and references were chosen.
+    public enum Method: String, Sendable, Hashable, Codable {
+        /// Every example queried against all the others.
+        case leaveOneOut = "leave-one-out"
+        /// Test examples queried against disjoint training examples.
+        case heldOut = "held-out"
+    }
+
+    public var method: Method
+    /// Examples the queries were matched against (training size; n − 1 for leave-one-out).
+    public var references: Int
+    /// Queries whose nearest neighbour has a different label.
+    public var errors: Int
+    /// Queries made.
+    public var trials: Int
+
+    public init(method: Method, references: Int, errors: Int, trials: Int) {
+        precondition(trials > 0 && errors >= 0 && errors <= trials, "need 0 ≤ errors ≤ trials, trials > 0")
+        self.method = method
+        self.references = references
+        self.errors = errors
+        self.trials = trials
+    }
+
+    /// errors / trials.
+    public var rate: Double { Double(errors) / Double(trials) }
+    /// The lower end of the 95 % interval on the error rate.
+    public var lower: Double { ClopperPearson.lowerBound(successes: errors, trials: trials, logAlpha: Self.logSideAlpha) }
+    /// The upper end of the 95 % interval on the error rate.
+    public var upper: Double { ClopperPearson.upperBound(successes: errors, trials: trials, logAlpha: Self.logSideAlpha) }
+
+    /// ln 0.025, the error probability of each side of the interval.
+    static let logSideAlpha = -3.6888794541139363
+
+    /// Leave-one-out 1-NN error of `data` (at least two examples).
+    public static func leaveOneOut(
+        _ data: LabeledMatrix, metric: DistanceMetric, progress: ((Int, Int) -> Void)? = nil
+    ) -> NearestNeighborErrorEstimate {
+        let neighbours = NearestNeighborSearch.leaveOneOut(data.features, metric: metric, progress: progress)
+        var errors = 0
+        for (i, neighbour) in neighbours.enumerated() where data.labels[neighbour.index] != data.labels[i] { errors += 1 }
+        return NearestNeighborErrorEstimate(method: .leaveOneOut, references: data.features.rows - 1, errors: errors, trials: data.features.rows)
+    }
+
+    /// 1-NN error of `test` classified by its nearest example in `training`.
+    public static func heldOut(
+        training: LabeledMatrix, test: LabeledMatrix, metric: DistanceMetric, progress: ((Int, Int) -> Void)? = nil
+    ) -> NearestNeighborErrorEstimate {
+        let neighbours = NearestNeighborSearch(references: training.features, metric: metric)
+            .nearest(to: test.features, progress: progress)
+        var errors = 0
+        for (i, neighbour) in neighbours.enumerated() where training.labels[neighbour.index] != test.labels[i] { errors += 1 }
+        return NearestNeighborErrorEstimate(method: .heldOut, references: training.features.rows, errors: errors, trials: test.features.rows)
+    }
+}
