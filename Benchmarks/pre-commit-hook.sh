@@ -22,7 +22,7 @@ YML
 mkdir -p model && echo v1 > model/weights.bin && seq 1 2000 > README.md
 git add -A && git commit -q -m init
 echo "a docs change" >> README.md && git add README.md
-hyperfine --warmup 5 --runs 100 --export-json "$work/hook.json" \
+hyperfine -N --warmup 5 --runs 100 --export-json "$work/hook.json" \
   -n "git diff --cached --name-only (baseline)" "git diff --cached --name-only" \
   -n "easeml-ci hook pre-commit" "$bin hook pre-commit"
 python3 - "$work/hook.json" <<'PY'

@@ -28,6 +28,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case noLedgerLocation(String)
     /// A git operation failed.
     case git(String)
+    /// A feature matrix file (CSV or `.npy`) cannot be used.
+    case matrixFile(MatrixFileError)
     /// ModelPicker (model selection) refused its input or state.
     case modelSelection(ModelPickerError)
     /// The prediction script failed; `output` is what it printed (shown only now).
@@ -56,6 +58,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .noLedgerLocation(let message): return "error: \(message)"
         case .git(let message): return "error: \(message)"
         case .modelSelection(let error): return "error: \(error.description)"
+        case .matrixFile(let error): return error.description
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -67,7 +70,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
