@@ -90,12 +90,12 @@ public struct PickSession: Sendable {
         }
     }
 
-    /// Loads the session `name` (or the newest open one) from the ledger.
+    /// Loads the session `name` (default: the newest open one, else the newest) from the ledger.
     public static func load(_ ledger: Ledger, name: String?) throws(EaseMLCIError) -> PickSession {
         do {
             let chosen: String
             if let name { chosen = name } else {
-                guard let newest = try ledger.pickSessionNames(openOnly: true).last else {
+                guard let newest = try ledger.pickSessionNames(openOnly: true).last ?? ledger.pickSessionNames().last else {
                     throw EaseMLCIError.invalidOption(option: "--name", message: "no open pick session; start one with `easeml-ci pick start`")
                 }
                 chosen = newest

@@ -26,7 +26,8 @@ public enum PickWorkflow {
         }
         let inputs = try session.record.session.inputsPath.map { (path) throws(EaseMLCIError) -> PickInputs in try PickInputs.load(path) }
         let ids = session.record.session.itemIDs
-        let items = plan.items.map { item in
+        // Pending items in the order they were asked, so asking again shows the same list.
+        let items = session.pendingItems.prefix(batch).map { item in
             let id = ids[item]
             var shown: [String: String] = [:]
             if let inputs { for (column, value) in zip(inputs.columns, inputs.values(for: id)) { shown[column] = value } }
