@@ -341,7 +341,7 @@ public final class Ledger {
 
     /// Appends one event to the chain. Must run inside a write transaction so the read of the
     /// chain head and the insert are atomic.
-    private func appendEvent(_ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value]) throws(LedgerError) {
+    func appendEvent(_ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value]) throws(LedgerError) {
         precondition(database.isInTransaction, "events are appended inside the write transaction")
         let head = try database.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         let seq = try (head.first?.int64("seq") ?? 0) + 1

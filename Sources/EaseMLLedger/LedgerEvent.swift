@@ -4,6 +4,9 @@ public struct LedgerEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable, CaseIterable {
         case register, charge, replay, accept, retire, release
+        /// ModelPicker sessions (schema version 2): created, stream advanced, labels received,
+        /// model chosen. Payloads hold the session name, counts and SHA-256 digests, never labels.
+        case pickStart = "pick-start", pickAdvance = "pick-advance", pickLabel = "pick-label", pickChoose = "pick-choose"
     }
 
     /// Position in the log, from 1, without gaps.

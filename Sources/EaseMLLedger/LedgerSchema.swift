@@ -17,6 +17,7 @@ public enum LedgerSchema {
     /// All migrations, in order. Append only: never edit a released migration.
     public static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
+        Migration(version: 2, sql: version2),
     ]
 
     /// The schema version this build writes.
@@ -94,6 +95,86 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
     CREATE TRIGGER test_sets_no_delete BEFORE DELETE ON test_sets
         BEGIN SELECT RAISE(ABORT, 'registered test sets cannot be deleted'); END;
+    """
+
+    /// Version 2: ModelPicker sessions (`Ledger+PickSessions.swift`). Notes:
+    /// - A session's fixed description (seed, γ, ε, δ, budget, pool ids, candidates with their
+    ///   prediction columns and file hashes) is written once; only `stream_position`, `draws`,
+    ///   `status`, `stop_reason`, `chosen_model` and `closed_at` change afterwards.
+    /// - `pick_queries` is the query log (t, item, p_t); its label is the item's row in
+    ///   `pick_labels` (labels arrive in any order, `seq` is their arrival order). Both are
+    ///   append-only, so a session's state can always be rebuilt by replaying them.
+    /// - `pick_choices` records which model serves from now on (append-only); the newest row is
+    ///   where the next session starts.
+    static let version2 = """
+    CREATE TABLE pick_sessions (
+        name TEXT PRIMARY KEY NOT NULL,
+        created_at TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        gamma REAL NOT NULL CHECK (gamma >= 0),
+        epsilon REAL NOT NULL CHECK (epsilon > 0 AND epsilon < 1),
+        delta REAL NOT NULL CHECK (delta > 0 AND delta < 1),
+        label_budget INTEGER NOT NULL CHECK (label_budget >= 1),
+        classes TEXT NOT NULL,
+        item_ids TEXT NOT NULL,
+        inputs_path TEXT,
+        stream_position INTEGER NOT NULL DEFAULT 0 CHECK (stream_position >= 0),
+        draws INTEGER NOT NULL DEFAULT 0 CHECK (draws >= 0),
+        status TEXT NOT NULL CHECK (status IN ('open', 'stopped')),
+        stop_reason TEXT,
+        chosen_model TEXT,
+        closed_at TEXT
+    );
+    CREATE TABLE pick_candidates (
+        session TEXT NOT NULL REFERENCES pick_sessions(name),
+        position INTEGER NOT NULL CHECK (position >= 0),
+        name TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        predictions BLOB NOT NULL,
+        PRIMARY KEY (session, position)
+    );
+    CREATE TABLE pick_queries (
+        session TEXT NOT NULL REFERENCES pick_sessions(name),
+        round INTEGER NOT NULL CHECK (round >= 1),
+        item INTEGER NOT NULL CHECK (item >= 0),
+        probability REAL NOT NULL CHECK (probability > 0 AND probability <= 1),
+        PRIMARY KEY (session, round)
+    );
+    CREATE TABLE pick_labels (
+        session TEXT NOT NULL REFERENCES pick_sessions(name),
+        item INTEGER NOT NULL CHECK (item >= 0),
+        label TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (session, item),
+        UNIQUE (session, seq)
+    );
+    CREATE TABLE pick_choices (
+        id INTEGER PRIMARY KEY,
+        session TEXT NOT NULL REFERENCES pick_sessions(name),
+        model TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        chosen_at TEXT NOT NULL
+    );
+    CREATE TRIGGER pick_sessions_no_delete BEFORE DELETE ON pick_sessions
+        BEGIN SELECT RAISE(ABORT, 'pick sessions cannot be deleted'); END;
+    CREATE TRIGGER pick_candidates_no_update BEFORE UPDATE ON pick_candidates
+        BEGIN SELECT RAISE(ABORT, 'pick candidates are append-only'); END;
+    CREATE TRIGGER pick_candidates_no_delete BEFORE DELETE ON pick_candidates
+        BEGIN SELECT RAISE(ABORT, 'pick candidates are append-only'); END;
+    CREATE TRIGGER pick_queries_no_update BEFORE UPDATE ON pick_queries
+        BEGIN SELECT RAISE(ABORT, 'the pick query log is append-only'); END;
+    CREATE TRIGGER pick_queries_no_delete BEFORE DELETE ON pick_queries
+        BEGIN SELECT RAISE(ABORT, 'the pick query log is append-only'); END;
+    CREATE TRIGGER pick_labels_no_update BEFORE UPDATE ON pick_labels
+        BEGIN SELECT RAISE(ABORT, 'pick labels are append-only'); END;
+    CREATE TRIGGER pick_labels_no_delete BEFORE DELETE ON pick_labels
+        BEGIN SELECT RAISE(ABORT, 'pick labels are append-only'); END;
+    CREATE TRIGGER pick_choices_no_update BEFORE UPDATE ON pick_choices
+        BEGIN SELECT RAISE(ABORT, 'pick choices are append-only'); END;
+    CREATE TRIGGER pick_choices_no_delete BEFORE DELETE ON pick_choices
+        BEGIN SELECT RAISE(ABORT, 'pick choices are append-only'); END;
     """
 
     /// The schema version stored in the file.

@@ -1,13 +1,202 @@
 import ArgumentParser
 import EaseMLCI
+import EaseMLLedger
 import Foundation
 
 struct PickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pick",
         abstract: "Pick the best of several models on fresh data with few labels (ModelPicker).",
-        subcommands: [Simulate.self]
+        subcommands: [Start.self, Next.self, Label.self, Run.self, Status.self, Choose.self, Simulate.self]
     )
+
+    /// The ledger and the session name shared by the session subcommands.
+    struct SessionOptions: ParsableArguments {
+        @Option(name: .long, help: ArgumentHelp("The ledger file (default: .git/easeml/ledger.sqlite of the enclosing repository).", valueName: "path"))
+        var ledger: String?
+
+        @Option(name: .long, help: ArgumentHelp("The session (default: the newest open one).", valueName: "name"))
+        var name: String?
+
+        func open(create: Bool = false) throws(EaseMLCIError) -> Ledger {
+            let path = try LedgerLocation.resolve(
+                explicit: ledger, configuration: nil, configurationFile: nil, from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            return try LedgerLocation.open(path, create: create)
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a session: choose among candidate models on an unlabeled pool.",
+            discussion: """
+                Records the candidates' predictions, the pool and the settings in the ledger. Then ask
+                `pick next` for items to label, give labels with `pick label` (or use `pick run`), and
+                watch `pick status`. The session stops by itself when the certified stopping rule
+                holds or the label budget is spent, and records the chosen model.
+
+                Example:
+                  easeml-ci pick start --name monday --models preds/m1.csv preds/m2.csv preds/m3.csv
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var options: SessionOptions
+
+        @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("One prediction file per candidate model (CSV `id,prediction`, JSONL or .npy).", valueName: "file"))
+        var models: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("The pool's item ids, one a line (default: the ids of the first prediction file).", valueName: "file"))
+        var poolIds: String?
+
+        @Option(name: .long, help: ArgumentHelp("A CSV `id,column,…` whose columns are shown to the labeler.", valueName: "file"))
+        var inputs: String?
+
+        @Option(name: .long, help: "The seed of the stream order, the query coins and the certificate's draws.")
+        var seed: UInt64 = 1
+
+        @Option(name: .long, help: ArgumentHelp("ModelPicker's query scale γ.", valueName: "γ"))
+        var gamma = 1.0
+
+        @Option(name: .long, help: ArgumentHelp("The stopping rule's tolerance, in accuracy (0.02 = 2 points).", valueName: "ε"))
+        var epsilon = 0.02
+
+        @Option(name: .long, help: ArgumentHelp("The stopping rule's error probability.", valueName: "δ"))
+        var delta = 0.05
+
+        @Option(name: .long, help: ArgumentHelp("The most labels to ask for.", valueName: "n"))
+        var labelBudget = 200
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                guard let name = options.name else { throw EaseMLCIError.invalidOption(option: "--name", message: "name the new session") }
+                let session = try PickSessionStart(
+                    name: name, modelPaths: models, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma, epsilon: epsilon,
+                    delta: delta, labelBudget: labelBudget
+                ).run(ledger: try options.open(create: true))
+                let report = PickStatusReport(session)
+                print(json ? encodeJSON(report) : "Started " + report.text())
+            }
+        }
+    }
+
+    struct Next: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the items to label now.",
+            discussion: "Pending items first, then ModelPicker's next queries (skipping items it does not need) and the stopping rule's next draws, up to --batch. Asking again without labeling shows the same items.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+        @OptionGroup var options: SessionOptions
+
+        @Option(name: .long, help: "How many items.")
+        var batch = 10
+
+        @Option(name: .long, help: "table, csv or json.")
+        var format: Format = .table
+
+        func run() throws {
+            try reportingErrors {
+                let next = try PickWorkflow.next(ledger: try options.open(), name: options.name, batch: batch)
+                switch format {
+                case .json:
+                    print(encodeJSON(next.items))
+                case .csv, .table:
+                    let rows = next.items.map { item in [item.id] + next.columns.map { item.inputs[$0] ?? "" } }
+                    if format == .csv {
+                        print((["id"] + next.columns).map(csvField).joined(separator: ","))
+                        for row in rows { print(row.map(csvField).joined(separator: ",")) }
+                    } else if next.items.isEmpty {
+                        let record = next.session.record
+                        print(record.status == .open ? "Nothing to label now." : "Session \(record.name) has stopped: chose \(record.chosenModel ?? "-").")
+                    } else {
+                        for row in [["id"] + next.columns] + rows { print(row.joined(separator: "\t")) }
+                    }
+                }
+            }
+        }
+
+        func csvField(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+    }
+
+    struct Label: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record labels: CSV files of `id,label` lines and/or id=label arguments.",
+            discussion: "Labels may come in any order and late; an unknown id or class refuses the whole call (exit 2, nothing recorded).")
+
+        @OptionGroup var options: SessionOptions
+
+        @Argument(help: ArgumentHelp("Label files or id=label pairs.", valueName: "file-or-id=label"))
+        var labels: [String]
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let given = try PickWorkflow.parseLabels(arguments: labels)
+                let report = PickStatusReport(try PickWorkflow.label(ledger: try options.open(), name: options.name, given))
+                print(json ? encodeJSON(report) : report.text())
+            }
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Label interactively: one item at a time (? help, s skip, q quit); resumable.")
+
+        @OptionGroup var options: SessionOptions
+
+        func run() throws {
+            try reportingErrors {
+                let loop = PickInteractiveLoop(readLine: { Swift.readLine() }, write: { text in
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                })
+                try loop.run(ledger: try options.open(), name: options.name)
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Current best, beliefs, labels used and the guarantee reached so far.")
+
+        @OptionGroup var options: SessionOptions
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let report = PickStatusReport(try PickSession.load(try options.open(), name: options.name))
+                print(json ? encodeJSON(report) : report.text())
+            }
+        }
+    }
+
+    struct Choose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the session now and record the model that serves from now on.",
+            discussion: "Without --model: the certified model if the stopping rule holds, else ModelPicker's current best.")
+
+        @OptionGroup var options: SessionOptions
+
+        @Option(name: .long, help: "The model to choose.")
+        var model: String?
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let report = PickStatusReport(try PickWorkflow.choose(ledger: try options.open(), name: options.name, model: model))
+                print(json ? encodeJSON(report) : report.text())
+            }
+        }
+    }
 
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
