@@ -45,6 +45,15 @@ struct PickCommand: ParsableCommand {
         @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("One prediction file per candidate model (CSV `id,prediction`, JSONL or .npy).", valueName: "file"))
         var models: [String] = []
 
+        @Flag(name: .long, help: "Take the candidates from the gate: every model commit it accepted on the test set, each commit's own script run on --pool-inputs.")
+        var fromGate = false
+
+        @Option(name: .long, help: ArgumentHelp("With --from-gate: the production pool's inputs, given to each script as $EASEML_INPUTS.", valueName: "path"))
+        var poolInputs: String?
+
+        @Option(name: .long, help: ArgumentHelp("With --from-gate: the test set whose accepted models compete (default: the newest).", valueName: "id"))
+        var testSet: String?
+
         @Option(name: .long, help: ArgumentHelp("The pool's item ids, one a line (default: the ids of the first prediction file).", valueName: "file"))
         var poolIds: String?
 
@@ -72,10 +81,23 @@ struct PickCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 guard let name = options.name else { throw EaseMLCIError.invalidOption(option: "--name", message: "name the new session") }
+                let ledger = try options.open(create: true)
+                var candidates = models
+                var scratch: URL?
+                defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+                if fromGate {
+                    guard models.isEmpty else { throw EaseMLCIError.invalidOption(option: "--from-gate", message: "give either --models or --from-gate") }
+                    guard let poolInputs else { throw EaseMLCIError.invalidOption(option: "--pool-inputs", message: "--from-gate needs the pool's inputs") }
+                    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-pick-\(UUID().uuidString)")
+                    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    scratch = folder
+                    candidates = try GateCandidates(testSetID: testSet, poolInputs: poolInputs, directory: FileManager.default.currentDirectoryPath)
+                        .predictionFiles(ledger: ledger, into: folder)
+                }
                 let session = try PickSessionStart(
-                    name: name, modelPaths: models, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma, epsilon: epsilon,
+                    name: name, modelPaths: candidates, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma, epsilon: epsilon,
                     delta: delta, labelBudget: labelBudget
-                ).run(ledger: try options.open(create: true))
+                ).run(ledger: ledger)
                 let report = PickStatusReport(session)
                 print(json ? encodeJSON(report) : "Started " + report.text())
             }

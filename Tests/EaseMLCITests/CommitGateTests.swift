@@ -119,3 +119,27 @@ struct ModelRepository {
         #expect(noSet.stderr.contains("registering a test set"))
     }
 }
+
+@Suite(.serialized) struct PickFromGateTests {
+    @Test func theGatesAcceptedCommitsBecomeModelPickerCandidates() throws {
+        let repo = try ModelRepository()
+        defer { repo.remove() }
+        #expect(try repo.run(["testset", "add", "--labels", "labels.csv", "--force"]).status == 0)
+        let v1 = try repo.commitModel(accuracy: 0.9, message: "v1")
+        #expect(try repo.run(["check", "--commit", "HEAD", "--old", "baseline.csv"]).status == 0)
+        _ = try repo.commitModel(accuracy: 0.6, message: "v2")
+        #expect(try repo.run(["check", "--commit", "HEAD"]).status == 1)
+        let v3 = try repo.commitModel(accuracy: 0.97, message: "v3")
+        #expect(try repo.run(["check", "--commit", "HEAD"]).status == 0)
+        try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("pool"), withIntermediateDirectories: true)
+        let start = try repo.run(["pick", "start", "--name", "production", "--from-gate", "--pool-inputs", "pool", "--json"])
+        #expect(start.status == 0, "\(start.stderr)")
+        // Exactly the two accepted commits compete, named by their short ids; the rejected v2 does not.
+        #expect(start.stdout.contains(String(v1.prefix(7))))
+        #expect(start.stdout.contains(String(v3.prefix(7))))
+        let rejected = try repo.git("rev-parse", "--short=7", "HEAD~1")
+        #expect(!start.stdout.contains(rejected))
+        let alone = try repo.run(["pick", "start", "--name", "other", "--from-gate", "--pool-inputs", "pool", "--models", "baseline.csv"])
+        #expect(alone.status == 2)
+    }
+}

@@ -86,6 +86,17 @@ public struct GateCheck {
         return usable
     }
 
+    /// The test set named by `id` (a unique prefix), retired ones included, or the newest one.
+    public static func selectTestSetIncludingRetired(_ id: String?, in ledger: Ledger) throws(EaseMLCIError) -> TestSetRecord {
+        let sets: [TestSetRecord]
+        do { sets = try ledger.testSets() } catch { throw .ledger(error) }
+        let matches = id.map { prefix in sets.filter { $0.id.hasPrefix(prefix) } } ?? sets
+        guard let newest = matches.max(by: { $0.createdAt < $1.createdAt }), id == nil || matches.count == 1 else {
+            throw .testSetUnavailable(id.map { matches.isEmpty ? "no test set with id \($0)" : "the id prefix \($0) is ambiguous" } ?? "no test set is registered")
+        }
+        return newest
+    }
+
     public func run(ledger: Ledger, key: SealingKey?) throws(EaseMLCIError) -> Outcome {
         let testSet = try Self.selectTestSet(testSetID, in: ledger)
         let budget: BudgetState

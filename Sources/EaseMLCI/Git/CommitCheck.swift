@@ -47,30 +47,16 @@ public struct CommitCheck {
             guard let workTree = repository.workTree else { throw EaseMLCIError.git("\(directory) is a bare repository") }
             let id = try repository.resolveCommit(revision)
             let commit = try repository.commit(id)
-            guard let configText = try repository.contents(of: ".easeml.yml", at: id) else {
-                throw EaseMLCIError.git("commit \(id.abbreviated()) has no .easeml.yml")
-            }
-            let configName = "\(id.abbreviated()):.easeml.yml"
-            let config: EaseMLConfig
-            do {
-                config = try ConfigLoader(parseCondition: { try ConditionParser.parse($0) })
-                    .load(contentsOf: String(decoding: configText, as: UTF8.self), file: configName)
-            } catch {
-                throw EaseMLCIError.configuration(error)
-            }
+            let snapshot = try CommitSnapshot(id, in: repository)
+            let config = snapshot.config
             let changed = try repository.changedPaths(from: commit.parents.first, to: id)
             let relevant = ModelPathMatcher(patterns: config.modelPaths).relevantPaths(among: changed)
             guard !relevant.isEmpty else {
                 return Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil)
             }
-            guard let script = config.script else {
-                throw EaseMLCIError.configuration(ConfigError(kind: .missingKey, diagnostic: Diagnostic(
-                    file: configName, range: SourceRange(start: .init(line: 1, column: 1, offset: 0), end: .init(line: 1, column: 1, offset: 0)),
-                    message: "checking a commit needs `script:`, the command that writes the model's predictions")))
-            }
-            let checkout = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-commit-\(id.abbreviated(12))-\(UUID().uuidString)")
+            let script = try snapshot.script(for: "checking a commit")
+            let checkout = try snapshot.export(from: repository)
             defer { try? FileManager.default.removeItem(at: checkout) }
-            try repository.exportTree(of: id, to: checkout.path)
             let path = try LedgerLocation.resolve(
                 explicit: ledgerPath, configuration: config,
                 configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
