@@ -30,6 +30,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case git(String)
     /// ModelPicker (model selection) refused its input or state.
     case modelSelection(ModelPickerError)
+    /// The feasibility study refused its input.
+    case feasibility(FeasibilityError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
 
@@ -56,6 +58,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .noLedgerLocation(let message): return "error: \(message)"
         case .git(let message): return "error: \(message)"
         case .modelSelection(let error): return "error: \(error.description)"
+        case .feasibility(let error): return error.description
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -67,7 +70,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .feasibility:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
