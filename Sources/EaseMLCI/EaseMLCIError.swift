@@ -32,6 +32,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case matrixFile(MatrixFileError)
     /// ModelPicker (model selection) refused its input or state.
     case modelSelection(ModelPickerError)
+    /// The feasibility study refused its input.
+    case feasibility(FeasibilityError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
 
@@ -59,6 +61,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .git(let message): return "error: \(message)"
         case .modelSelection(let error): return "error: \(error.description)"
         case .matrixFile(let error): return error.description
+        case .feasibility(let error): return error.description
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -70,7 +73,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

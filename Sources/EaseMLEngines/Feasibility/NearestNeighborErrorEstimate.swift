@@ -38,6 +38,27 @@ public struct NearestNeighborErrorEstimate: Sendable, Hashable, Codable {
     /// The upper end of the 95 % interval on the error rate.
     public var upper: Double { ClopperPearson.upperBound(successes: errors, trials: trials, logAlpha: Self.logSideAlpha) }
 
+    private enum CodingKeys: String, CodingKey { case method, references, errors, trials, rate, lower, upper }
+
+    /// Encodes the counts and, for readers, the rate and its interval (ignored when decoding).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(method, forKey: .method)
+        try container.encode(references, forKey: .references)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(trials, forKey: .trials)
+        try container.encode(rate, forKey: .rate)
+        try container.encode(lower, forKey: .lower)
+        try container.encode(upper, forKey: .upper)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            method: try container.decode(Method.self, forKey: .method), references: try container.decode(Int.self, forKey: .references),
+            errors: try container.decode(Int.self, forKey: .errors), trials: try container.decode(Int.self, forKey: .trials))
+    }
+
     /// ln 0.025, the error probability of each side of the interval.
     static let logSideAlpha = -3.6888794541139363
 

@@ -1,0 +1,115 @@
+import ArgumentParser
+import EaseMLCI
+import EaseMLEngines
+import Foundation
+
+struct FeasibilityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feasibility",
+        abstract: "Estimate the best accuracy any model can reach on this data, and judge the target.",
+        discussion: """
+            For each representation (one --data file each: CSV with a labels column, or .npy features
+            with --labels), measures the 1-nearest-neighbour error (leave-one-out up to 20,000
+            examples), the Cover–Hart lower bound on the Bayes error, the implied accuracy ceiling and a
+            convergence curve (1/16 … 1 of the data) extrapolated to ten times the data. The verdict
+            against the target is "feasible", "infeasible" (exit 1) or "unclear". The target comes from
+            --target, the `n > c` clause of --condition, or the condition of .easeml.yml.
+
+            Example:
+              easeml-ci feasibility --data digits.csv --target 0.95 --plot curve.svg
+
+            \(ExitStatus.helpText)
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("A feature file (.csv or .npy); repeat for several representations.", valueName: "file"))
+    var data: [String]
+
+    @Option(name: .long, help: ArgumentHelp("The labels column of CSV files.", valueName: "name"))
+    var labelsColumn = "label"
+
+    @Option(name: .long, help: ArgumentHelp("Labels for .npy features (.npy vector or CSV with the labels column).", valueName: "file"))
+    var labels: String?
+
+    @Option(name: .long, help: ArgumentHelp("The target accuracy.", valueName: "accuracy"))
+    var target: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A condition whose `n > c` clause gives the target.", valueName: "text"))
+    var condition: String?
+
+    @Option(name: .long, help: "The distance: euclidean or cosine.")
+    var metric = "euclidean"
+
+    @Option(name: .long, help: "The random seed (test split and subsamples).")
+    var seed: UInt64 = 1
+
+    @Flag(name: .long, help: "Print machine-readable JSON.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Write the convergence curves as an SVG chart.", valueName: "file.svg"))
+    var plot: String?
+
+    func run() throws {
+        var status = ExitStatus.success
+        try reportingErrors {
+            guard !data.isEmpty else { throw EaseMLCIError.invalidOption(option: "--data", message: "give at least one feature file") }
+            guard let metric = DistanceMetric(rawValue: metric) else {
+                throw EaseMLCIError.invalidOption(option: "--metric", message: "use euclidean or cosine, not \(metric)")
+            }
+            if let target, !(target > 0 && target <= 1) {
+                throw EaseMLCIError.invalidOption(option: "--target", message: "an accuracy in (0, 1], got \(target)")
+            }
+            guard target == nil || condition == nil else {
+                throw EaseMLCIError.invalidOption(option: "--target", message: "give --target or --condition, not both")
+            }
+            var goal = target
+            var source: String? = target == nil ? nil : "--target"
+            if let condition {
+                goal = FeasibilityReport.target(of: try ConfigurationFile.parseCondition(condition))
+                source = "condition `\(condition)`"
+                if goal == nil { throw EaseMLCIError.invalidOption(option: "--condition", message: "no `n > c` clause to take a target accuracy from") }
+            } else if goal == nil, let url = ConfigurationFile.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+                let config = try ConfigurationFile.load(url)
+                goal = FeasibilityReport.target(of: config.condition)
+                source = goal == nil ? nil : "\(url.lastPathComponent) condition `\(config.conditionText)`"
+            }
+            let bar = ProgressBar(representations: data.count)
+            let report = try FeasibilityReport.make(
+                .init(dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: goal,
+                      targetSource: source, seed: seed),
+                progress: bar.map { bar in { bar.update(representation: $0, fraction: $1) } })
+            bar?.finish()
+            if let plot {
+                try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot)
+            }
+            print(json ? encodeJSON(report) : report.text())
+            status = report.exitStatus
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only when it is a terminal.
+private final class ProgressBar {
+    let representations: Int
+    var lastDrawn = -1
+
+    init?(representations: Int) {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        self.representations = representations
+    }
+
+    func update(representation: Int, fraction: Double) {
+        let overall = (Double(representation) + min(1, max(0, fraction))) / Double(representations)
+        let percent = Int(overall * 100)
+        guard percent != lastDrawn else { return }
+        lastDrawn = percent
+        let filled = percent * 30 / 100
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
+            + "] \(percent)% representation \(representation + 1)/\(representations)"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 72) + "\r").utf8))
+    }
+}
