@@ -13,12 +13,27 @@ public struct FeasibilityPlot: Sendable {
     public init(report: FeasibilityReport) { self.report = report }
 
     private static let width = 760.0
-    private static let height = 460.0
+    private static let height = 474.0
     private static let left = 70.0
     private static let right = 200.0
-    private static let top = 80.0
+    private static let top = 94.0
     private static let bottom = 56.0
     private static let colours = ["#2b6cb0", "#dd6b20", "#2f855a", "#805ad5", "#b7791f", "#c53030"]
+
+    /// Splits `text` at spaces into lines of at most `width` characters (a longer word stands alone).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 
     /// The chart as an SVG document.
     public func svg() -> String {
@@ -43,7 +58,10 @@ public struct FeasibilityPlot: Sendable {
         out.append(##"<text x="\##(n(Self.left))" y="26" font-size="16" font-weight="bold" fill="#111827">Accuracy ceiling as the data grows</text>"##)
         out.append(##"<text x="\##(n(Self.left))" y="46" fill="#4b5563">1 − Cover–Hart bound from the held-out 1-NN error · band: 95 % interval · dashed: extrapolation · ◇: all data</text>"##)
         if let verdict = report.verdictText {
-            out.append(##"<text x="\##(n(Self.left))" y="64" fill="#111827" font-weight="bold">Verdict: \##(escape(verdict))</text>"##)
+            // Bold 12 px text is about 7.5 px a character: wrap at word boundaries to the chart's width.
+            for (index, line) in Self.wrap("Verdict: " + verdict, width: Int((Self.width - Self.left - 10) / 7.5)).prefix(2).enumerated() {
+                out.append(##"<text x="\##(n(Self.left))" y="\##(n(64 + 15 * Double(index)))" fill="#111827" font-weight="bold">\##(escape(line))</text>"##)
+            }
         }
         // Grid and axes.
         var tick = yMin
