@@ -109,3 +109,50 @@ import Glibc
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+@Suite(.serialized) struct FeasibilityHookTests {
+    @Test func preCommitRunsTheCachedFeasibilityStudyAndBlocksAnImpossibleCondition() throws {
+        let repo = try ModelRepository()
+        defer { repo.remove() }
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/wine.csv")
+        try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: data, to: repo.root.appendingPathComponent("data/wine.csv"))
+        func configure(_ condition: String, block: Bool) throws {
+            try """
+                condition: \(condition)
+                reliability: 0.9
+                steps: 4
+                models: [model/]
+                feasibility_data: data/wine.csv
+                feasibility_block: \(block)
+                """.write(to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+            try repo.git("add", ".easeml.yml", "data")
+        }
+        // wine's 1-NN error is 0.23: its accuracy ceiling is about 0.87, so n > 0.95 cannot be met.
+        try configure("n > 0.95 +/- 0.01", block: true)
+        let blocked = try repo.run(["hook", "pre-commit"])
+        #expect(blocked.status == 1, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("feasibility (wine.csv): infeasible"))
+        let cache = repo.root.appendingPathComponent(".git/easeml/feasibility-cache")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.count == 1)
+        // Warn instead of block; the same data is answered from the cache (no second entry).
+        try configure("n > 0.95 +/- 0.01", block: false)
+        let warned = try repo.run(["hook", "pre-commit"])
+        #expect(warned.status == 0)
+        #expect(warned.stderr.contains("warning: feasibility (wine.csv): infeasible"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.count == 1)
+        // A reachable target says nothing about feasibility.
+        try configure("n > 0.5 +/- 0.05", block: true)
+        let fine = try repo.run(["hook", "pre-commit"])
+        #expect(fine.status == 0)
+        #expect(!fine.stderr.contains("feasibility"))
+        // A typo in the new keys gets a suggestion.
+        try "condition: n > 0.5 +/- 0.05\nreliability: 0.9\nfeasibility_dat: data/wine.csv\n".write(
+            to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        try repo.git("add", ".easeml.yml")
+        let typo = try repo.run(["hook", "pre-commit"])
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("feasibility_data"))
+    }
+}

@@ -5,7 +5,10 @@ import Foundation
 
 /// The pre-commit hook: fast, needs no key and reads no hidden data. When the staged change
 /// touches `.easeml.yml` or a model path it checks that the configuration and condition are valid
-/// (blocking the commit if not) and compares the plan with the registered test set (warnings).
+/// (blocking the commit if not), compares the plan with the registered test set (warnings), and,
+/// when `.easeml.yml` or the configured feasibility data changed, runs the feasibility study
+/// (cached by the data's content) and warns — or blocks, with `feasibility_block: true` — when the
+/// condition's `n > c` asks for more than the data's accuracy ceiling.
 /// A commit that touches nothing relevant is answered after one index diff.
 public struct PreCommitCheck {
     public struct Report: Sendable, Codable {
@@ -47,9 +50,30 @@ public struct PreCommitCheck {
                 relevantPaths: configStaged ? [".easeml.yml"] : [],
                 errors: configStaged ? [error.description] : [], warnings: configStaged ? [] : ["the committed .easeml.yml is invalid:\n\(error.description)"])
         }
+        let feasibilityData = config.feasibility?.dataPaths ?? []
         let relevant = ModelPathMatcher(patterns: config.modelPaths).relevantPaths(among: staged)
+            + staged.filter { feasibilityData.contains($0) && !$0.hasSuffix(".easeml.yml") }
         guard !relevant.isEmpty else { return Report(relevantPaths: [], errors: [], warnings: []) }
         var warnings: [String] = []
+        var errors: [String] = []
+        if let feasibility = config.feasibility,
+            staged.contains(".easeml.yml") || staged.contains(where: feasibilityData.contains),
+            let target = FeasibilityReport.target(of: config.condition)
+        {
+            let request = FeasibilityReport.Request(
+                dataPaths: feasibility.dataPaths.map { URL(fileURLWithPath: workTree).appendingPathComponent($0).path },
+                labelsColumn: feasibility.labelsColumn ?? "label")
+            let cache = FeasibilityCache(folder: URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("easeml/feasibility-cache"))
+            let study = try cache.report(for: request).report
+            let best = study.entries[study.best].estimate
+            let verdict = best.verdict(target: target)
+            let message = "feasibility (\(best.name)): \(verdict.text)"
+            switch verdict.kind {
+            case "infeasible": if feasibility.blocks { errors.append(message) } else { warnings.append(message) }
+            case "unclear": warnings.append(message)
+            default: break
+            }
+        }
         let settings = GateSettings(config)
         let plan: SampleSizePlan
         do {
@@ -65,12 +89,12 @@ public struct PreCommitCheck {
             from: URL(fileURLWithPath: directory))
         guard FileManager.default.fileExists(atPath: path) else {
             warnings.append("no test set is registered yet (no ledger at \(path)); `easeml-ci check` will refuse. The condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels).")
-            return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+            return Report(relevantPaths: relevant, errors: errors, warnings: warnings)
         }
         let ledger = try LedgerLocation.open(path, create: false)
         guard let testSet = try? GateCheck.selectTestSet(nil, in: ledger) else {
             warnings.append("no usable test set is registered: `easeml-ci check` will refuse until the owner registers one")
-            return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+            return Report(relevantPaths: relevant, errors: errors, warnings: warnings)
         }
         if testSet.size < needed {
             warnings.append("this condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels); the registered test set \(testSet.id.prefix(12)) has \(IntegerText.grouped(testSet.size))")
@@ -81,6 +105,6 @@ public struct PreCommitCheck {
         if let budget = try? ledger.budget(testSetID: testSet.id), budget.stepsLeft <= 2 {
             warnings.append("the test set has \(budget.stepsLeft) step\(budget.stepsLeft == 1 ? "" : "s") left; the owner should prepare a new one")
         }
-        return Report(relevantPaths: relevant, errors: [], warnings: warnings)
+        return Report(relevantPaths: relevant, errors: errors, warnings: warnings)
     }
 }

@@ -77,6 +77,9 @@ enum ConfigKey: String, CaseIterable {
     case testSet = "test_set"
     case ledger
     case ledgerRemote = "ledger_remote"
+    case feasibilityData = "feasibility_data"
+    case feasibilityLabels = "feasibility_labels"
+    case feasibilityBlock = "feasibility_block"
 }
 
 /// One `key: value` pair, wherever in the file it was written.
@@ -274,7 +277,10 @@ private struct ConfigReader {
             hiddenResultAddress: builder.hiddenResultAddress, email: builder.email,
             dataMode: builder.dataMode, varianceBound: builder.varianceBound,
             modelPaths: builder.modelPaths ?? [], testSet: builder.testSet, ledger: builder.ledger,
-            ledgerRemote: builder.ledgerRemote)
+            ledgerRemote: builder.ledgerRemote,
+            feasibility: builder.feasibilityData.map {
+                FeasibilityCheck(dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false)
+            })
     }
 
     func missingKey(_ key: ConfigKey, at range: SourceRange) -> ConfigError {
@@ -354,6 +360,9 @@ private struct ConfigReader {
         case .testSet: builder.testSet = try path(entry)
         case .ledger: builder.ledger = try path(entry)
         case .ledgerRemote: builder.ledgerRemote = try path(entry)
+        case .feasibilityData: builder.feasibilityData = try paths(entry)
+        case .feasibilityLabels: builder.feasibilityLabels = try path(entry)
+        case .feasibilityBlock: builder.feasibilityBlock = try boolean(entry)
         }
     }
 
@@ -522,26 +531,40 @@ private struct ConfigReader {
         return value
     }
 
-    func models(_ entry: Entry) throws(ConfigError) -> [String] {
+    func models(_ entry: Entry) throws(ConfigError) -> [String] { try paths(entry) }
+
+    /// One path or a non-empty list of paths (`models`, `feasibility_data`).
+    func paths(_ entry: Entry) throws(ConfigError) -> [String] {
+        let name = entry.key.rawValue
         guard case .sequence(let sequence) = entry.value else {
             return [try path(entry)]
         }
         guard !sequence.isEmpty else {
             throw error(
                 .invalidValue, at: entry.value,
-                "`models` is an empty list; name at least one path or glob, or leave the key out")
+                "`\(name)` is an empty list; name at least one path, or leave the key out")
         }
         var paths: [String] = []
         for item in sequence {
             guard case .scalar(let scalar) = item, !isNull(item) else {
-                throw error(.wrongType, at: item, "each entry of `models` must be a path or glob")
+                throw error(.wrongType, at: item, "each entry of `\(name)` must be a path")
             }
             guard !scalar.string.allSatisfy(\.isWhitespace) else {
-                throw error(.invalidValue, at: item, "an entry of `models` is empty")
+                throw error(.invalidValue, at: item, "an entry of `\(name)` is empty")
             }
             paths.append(scalar.string)
         }
         return paths
+    }
+
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`).
+    func boolean(_ entry: Entry) throws(ConfigError) -> Bool {
+        let value = try scalar(entry).string.lowercased()
+        switch value {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(.invalidValue, at: entry.value, "`\(entry.key.rawValue)` must be true or false, not `\(value)`")
+        }
     }
 
     // MARK: Conditions
@@ -718,6 +741,9 @@ private struct ConfigBuilder {
     var testSet: String?
     var ledger: String?
     var ledgerRemote: String?
+    var feasibilityData: [String]?
+    var feasibilityLabels: String?
+    var feasibilityBlock: Bool?
 }
 
 extension String {

@@ -19,6 +19,7 @@
 /// | `test_set` | `testSet` | no | `nil` |
 /// | `ledger` | `ledger` | no | `nil` |
 /// | `ledgerRemote` | `ledger_remote` | no | `nil` |
+/// | `feasibility` | `feasibility_data`, `feasibility_labels`, `feasibility_block` | no | `nil` |
 public struct EaseMLConfig: Sendable, Equatable {
     /// The command that writes the model's predictions for the test inputs (key `script`),
     /// run from the repository root. It never receives labels. `nil` when not configured.
@@ -87,6 +88,10 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// ephemeral CI runners share one budget. `nil` keeps the ledger local.
     public var ledgerRemote: String?
 
+    /// The feasibility study the pre-commit hook runs when `.easeml.yml` or this data changes
+    /// (keys `feasibility_data`, `feasibility_labels`, `feasibility_block`); `nil` when not set.
+    public var feasibility: FeasibilityCheck?
+
     /// Creates a configuration. Values are stored as given; `ConfigLoader` is what validates
     /// them when reading a file.
     public init(
@@ -94,7 +99,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         mode: DecisionMode = .fpFree, adaptivity: Adaptivity = .full, steps: Int = 1,
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
         varianceBound: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
-        ledger: String? = nil, ledgerRemote: String? = nil
+        ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil
     ) {
         self.script = script
         self.condition = condition
@@ -111,8 +116,27 @@ public struct EaseMLConfig: Sendable, Equatable {
         self.testSet = testSet
         self.ledger = ledger
         self.ledgerRemote = ledgerRemote
+        self.feasibility = feasibility
     }
 
     /// δ = 1 − `reliability`: the failure probability over the whole life of a test set.
     public var delta: Double { 1 - reliability }
 }
+
+/// What the pre-commit hook's feasibility study reads, and whether an infeasible condition blocks.
+public struct FeasibilityCheck: Sendable, Equatable {
+    /// Labelled feature files (CSV or `.npy`), relative to the repository root: one per
+    /// representation of the same examples.
+    public var dataPaths: [String]
+    /// The label column's name (`nil`: the last column).
+    public var labelsColumn: String?
+    /// Block the commit (instead of warning) when the condition asks for more than the data can give.
+    public var blocks: Bool
+
+    public init(dataPaths: [String], labelsColumn: String?, blocks: Bool) {
+        self.dataPaths = dataPaths
+        self.labelsColumn = labelsColumn
+        self.blocks = blocks
+    }
+}
+

@@ -1,0 +1,38 @@
+import EaseMLEngines
+import Foundation
+
+/// Feasibility reports cached by the content of their data, so the pre-commit hook only repeats
+/// the study when the data (or how it is read) changed. Reports are stored without a target;
+/// verdicts are derived per target from the stored estimates.
+public struct FeasibilityCache: Sendable {
+    /// Where reports are kept, e.g. `.git/easeml/feasibility-cache`.
+    public var folder: URL
+
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// The report for `request` (its target ignored), from the cache when the data is unchanged.
+    public func report(for request: FeasibilityReport.Request) throws(EaseMLCIError) -> (report: FeasibilityReport, cached: Bool) {
+        var keyed = request
+        keyed.target = nil
+        keyed.targetSource = nil
+        var key = "easeml-feasibility-v1\n\(keyed.labelsColumn)\n\(keyed.labelsPath ?? "")\n\(keyed.metric.rawValue)\n\(keyed.seed)\n\(keyed.leaveOneOutLimit)\n"
+        for path in keyed.dataPaths { key += try ContentHash.ofFile(path) + "\n" }
+        if let labels = keyed.labelsPath { key += try ContentHash.ofFile(labels) + "\n" }
+        let file = folder.appendingPathComponent(ContentHash.ofData(Data(key.utf8)) + ".json")
+        if let data = FileManager.default.contents(atPath: file.path),
+            let report = try? JSONDecoder().decode(FeasibilityReport.self, from: data)
+        {
+            return (report, true)
+        }
+        let report = try FeasibilityReport.make(keyed)
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw .unwritableFile(path: folder.path, reason: error.localizedDescription)
+        }
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        if let data = try? encoder.encode(report) { try AtomicFile.write(data, to: file.path) }
+        return (report, false)
+    }
+}
