@@ -547,7 +547,7 @@ private struct ConfigReader {
         var paths: [String] = []
         for item in sequence {
             guard case .scalar(let scalar) = item, !isNull(item) else {
-                throw error(.wrongType, at: item, "each entry of `\(name)` must be a path")
+                throw error(.wrongType, at: item, "each entry of `\(name)` must be a path\(entry.key == .models ? " or glob" : "")")
             }
             guard !scalar.string.allSatisfy(\.isWhitespace) else {
                 throw error(.invalidValue, at: item, "an entry of `\(name)` is empty")
