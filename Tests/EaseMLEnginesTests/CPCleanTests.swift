@@ -186,3 +186,23 @@ struct CPCleanReference {
     let five = reference.greedyOrder(k: 5)
     #expect(five.certainBefore == 165 && five.order == [372, 7, 342, 27, 152, 367])
 }
+
+@Test func referenceRandomOrderNeedsFarMoreRows() {
+    // valuation.md §4.3: random order needs 49.35 rows on average (sd 18.8, range 12–80) for K = 3.
+    let reference = CPCleanReference.shared
+    let start = CPClean(candidates: reference.candidates, labels: reference.labels, classCount: reference.classCount,
+                        validation: reference.validation, k: 3)
+    var counts: [Int] = []
+    for seed in 0..<20 {
+        var random = SeededRandomGenerator(seed: UInt64(seed))
+        var order = start.dirtyRows
+        random.shuffle(&order)
+        var engine = start
+        for row in order where !engine.isComplete { engine.clean(row: row, value: reference.groundTruth(row)) }
+        #expect(engine.isComplete)
+        counts.append(engine.cleanedRows.count)
+    }
+    let mean = Double(counts.reduce(0, +)) / 20
+    #expect(mean > 35 && mean < 65, "random-order mean \(mean), counts \(counts)")
+    #expect(counts.allSatisfy { $0 >= 3 })
+}
