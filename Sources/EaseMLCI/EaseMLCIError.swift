@@ -36,6 +36,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case feasibility(FeasibilityError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
+    /// A cleaning session (`easeml-ci clean`) cannot proceed: bad state, inputs or cleaned rows.
+    case cleaning(message: String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .modelSelection(let error): return "error: \(error.description)"
         case .matrixFile(let error): return error.description
         case .feasibility(let error): return error.description
+        case .cleaning(let message): return "error: clean: \(message)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -73,7 +76,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

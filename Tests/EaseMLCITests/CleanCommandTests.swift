@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct CleanCommandTests {
+    /// breast_cancer split as in valuation.md §4.3: training rows r % 10 < 7, of which t % 5 == 2 miss
+    /// the cells of base feature b = (t div 5) mod 10 (columns b, b+10, b+20); the true row 342 as a
+    /// cleaned-rows file.
+    private func dirtySplit() throws -> URL {
+        let folder = try CommandLineRunner.temporaryDirectory()
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/breast_cancer.csv")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
+        let body = Array(lines.dropFirst())
+        let train = body.indices.filter { $0 % 10 < 7 }.map { body[$0] }
+        let valid = body.indices.filter { $0 % 10 >= 7 }.map { body[$0] }
+        let dirty = train.enumerated().map { t, line -> String in
+            guard t % 5 == 2 else { return line }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let b = (t / 5) % 10
+            for c in [b, b + 10, b + 20] { fields[c] = c == b ? "" : "NaN" }
+            return fields.joined(separator: ",")
+        }
+        func write(_ rows: [String], _ name: String) throws {
+            try (rows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write([lines[0]] + dirty, "train.csv")
+        try write([lines[0]] + valid, "valid.csv")
+        let features = lines[0].split(separator: ",").dropLast().joined(separator: ",")
+        try write(["row," + features, "342," + train[342].split(separator: ",").dropLast().joined(separator: ",")], "fixed.csv")
+        return folder
+    }
+
+    @Test func nextApplyStatusRoundTrip() throws {
+        let folder = try dirtySplit()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let start = ["--train", "train.csv", "--valid", "valid.csv", "-k", "3", "--scale", "minmax"]
+        let status = try CommandLineRunner.run(["clean", "status"] + start, in: folder)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.hasPrefix("166 of 170 validation predictions are certain (K = 3); 80 rows"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("easeml-clean.json").path))
+
+        // Resumed from the state file: the reference's first three rows, best first.
+        let next = try CommandLineRunner.run(["clean", "next", "--batch", "3", "--json"], in: folder)
+        #expect(next.status == 0, "\(next.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])
+        let rows = try #require(report["next"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["row"] as? Int } == [342, 57, 152])
+        #expect(rows.first?["missingColumns"] as? [String] == ["x8", "x18", "x28"])
+
+        let apply = try CommandLineRunner.run(["clean", "apply", "fixed.csv"], in: folder)
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(apply.stdout.contains("Recorded 1 cleaned row: 342.\n168 of 170"))
+        let after = try CommandLineRunner.run(["clean", "next"], in: folder)
+        #expect(after.stdout.contains("1     57 "))
+
+        // Applying the same row twice is refused and leaves the state alone.
+        let again = try CommandLineRunner.run(["clean", "apply", "fixed.csv"], in: folder)
+        #expect(again.status == 2 && again.stderr == "error: clean: fixed.csv: row 342 is already cleaned\n")
+        let json = try CommandLineRunner.run(["clean", "status", "--json"], in: folder)
+        let final = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((final["status"] as? [String: Any])?["cleanedRows"] as? [Int] == [342])
+    }
+
+    @Test func errorsArePositionedAndSessionsAreGuarded() throws {
+        let folder = try dirtySplit()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let none = try CommandLineRunner.run(["clean", "status"], in: folder)
+        #expect(none.status == 2 && none.stderr.contains("no cleaning session in easeml-clean.json"))
+        try "a,b,label\n1,oops,0\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let bad = try CommandLineRunner.run(["clean", "status", "--train", "bad.csv", "--valid", "valid.csv"], in: folder)
+        #expect(bad.status == 2 && bad.stderr == "bad.csv:2:2: error: `oops` is not a finite number\n")
+        _ = try CommandLineRunner.run(["clean", "status", "--train", "train.csv", "--valid", "valid.csv"], in: folder)
+        let other = try CommandLineRunner.run(["clean", "status", "--train", "train.csv", "--valid", "valid.csv", "-k", "5"], in: folder)
+        #expect(other.status == 2 && other.stderr.contains("holds a session with other inputs"))
+    }
+}
