@@ -34,6 +34,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case modelSelection(ModelPickerError)
     /// The prediction script failed; `output` is what it printed (shown only now).
     case scriptFailed(command: String, reason: String, output: String)
+    /// The AutoML engine refused its input (score matrix, splits, settings, data discipline).
+    case automl(AutoMLError)
 
     public var description: String {
         switch self {
@@ -59,6 +61,9 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .git(let message): return "error: \(message)"
         case .modelSelection(let error): return "error: \(error.description)"
         case .matrixFile(let error): return error.description
+        case .automl(let error):
+            if case .matrix = error { return error.description }
+            return "error: automl: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -70,7 +75,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .automl:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

@@ -81,7 +81,8 @@ public struct ArmGaussianProcess: Sendable, Hashable {
             }
         }
         // Variance: conditioned on the real and the pending arms.
-        let conditioning = observedArms + pendingArms
+        // Sorted, so that the same set of arms gives bitwise the same variances (exact ties between tenants).
+        let conditioning = (observedArms + pendingArms).sorted()
         var newVariance = (0..<k).map { sigma[$0 * k + $0] }
         if !conditioning.isEmpty {
             let factor = Self.cholesky(arms: conditioning, covariance: sigma, k: k, noise: noiseVariance)
