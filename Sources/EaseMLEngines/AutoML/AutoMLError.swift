@@ -18,6 +18,11 @@ public enum AutoMLError: Error, CustomStringConvertible, Sendable, Equatable {
     case matrix(file: String, line: Int, message: String)
     /// A data set named in a split is not in the matrix.
     case unknownDataset(String)
+    /// A trial's input is a registered test set (`how`: the same path, a symlink to it, or a
+    /// byte-identical copy), so the search would touch the hidden test set.
+    case testSetInput(input: String, testSet: String, testSetPath: String, how: String)
+    /// A trial command template cannot be filled in.
+    case trialTemplate(String)
 
     public var description: String {
         switch self {
@@ -31,6 +36,9 @@ public enum AutoMLError: Error, CustomStringConvertible, Sendable, Equatable {
         case .matrix(let file, let line, let message):
             return line > 0 ? "\(file):\(line): error: \(message)" : "\(file): error: \(message)"
         case .unknownDataset(let name): return "the data set `\(name)` is not in the score matrix"
+        case .testSetInput(let input, let testSet, let path, let how):
+            return "refusing to search: the trial input \(input) is \(how) the registered test set \(testSet) (\(path)); search on training and validation data only"
+        case .trialTemplate(let message): return "trial command: \(message)"
         }
     }
 }
