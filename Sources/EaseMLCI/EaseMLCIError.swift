@@ -38,6 +38,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case scriptFailed(command: String, reason: String, output: String)
     /// A cleaning session (`easeml-ci clean`) cannot proceed: bad state, inputs or cleaned rows.
     case cleaning(message: String)
+    /// The AutoML engine refused its input (score matrix, splits, settings, data discipline).
+    case automl(AutoMLError)
 
     public var description: String {
         switch self {
@@ -65,6 +67,9 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .matrixFile(let error): return error.description
         case .feasibility(let error): return error.description
         case .cleaning(let message): return "error: clean: \(message)"
+        case .automl(let error):
+            if case .matrix = error { return error.description }
+            return "error: automl: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -76,7 +81,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning, .automl:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable

@@ -1,0 +1,80 @@
+import EaseMLEngines
+import EaseMLLedger
+import Foundation
+
+/// The search touches training and validation data only: before any trial runs, every trial input
+/// is compared with the registered test sets' files, by path, through symlinks (real paths), and by
+/// content (SHA-256, so a byte-identical copy elsewhere is caught too). Folders are compared file by
+/// file on both sides.
+public enum AutoMLDataDiscipline {
+    /// One protected file: a registered test set's input.
+    public struct ProtectedFile: Sendable, Hashable {
+        public var testSet: String
+        public var path: String
+        public init(testSet: String, path: String) {
+            self.testSet = testSet
+            self.path = path
+        }
+    }
+
+    /// The files of the ledger's registered test sets (those registered with their inputs).
+    public static func protectedFiles(_ ledger: Ledger) throws(EaseMLCIError) -> [ProtectedFile] {
+        let records: [TestSetRecord]
+        do { records = try ledger.testSets() } catch { throw .ledger(error) }
+        return records.compactMap { record in record.inputsPath.map { ProtectedFile(testSet: record.name.isEmpty ? record.id : record.name, path: $0) } }
+    }
+
+    /// Throws `.automl(.testSetInput…)` naming the first trial input that is a protected file.
+    /// Protected files that no longer exist are compared by path only.
+    public static func check(inputs: [String], protected: [ProtectedFile]) throws(EaseMLCIError) {
+        var protectedFiles: [(file: ProtectedFile, path: String, real: String, hash: String?)] = []
+        for entry in protected {
+            for file in files(under: entry.path) {
+                protectedFiles.append((entry, standardized(file), realPath(file), try? ContentHash.ofFile(file)))
+            }
+            if files(under: entry.path).isEmpty { protectedFiles.append((entry, standardized(entry.path), realPath(entry.path), nil)) }
+        }
+        let hashes = Set(protectedFiles.compactMap(\.hash))
+        for input in inputs {
+            for file in files(under: input) + [input] {
+                let path = standardized(file)
+                let real = realPath(file)
+                if let hit = protectedFiles.first(where: { $0.path == path }) {
+                    throw .automl(.testSetInput(input: file, testSet: hit.file.testSet, testSetPath: hit.file.path, how: "the same file as"))
+                }
+                if let hit = protectedFiles.first(where: { $0.real == real }) {
+                    throw .automl(.testSetInput(input: file, testSet: hit.file.testSet, testSetPath: hit.file.path, how: "a link to"))
+                }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue, !hashes.isEmpty else { continue }
+                let hash = try ContentHash.ofFile(file)
+                if let hit = protectedFiles.first(where: { $0.hash == hash }) {
+                    throw .automl(.testSetInput(input: file, testSet: hit.file.testSet, testSetPath: hit.file.path, how: "a byte-identical copy of"))
+                }
+            }
+        }
+    }
+
+    /// The regular files at `path` (itself, or every file below a folder), following symlinks.
+    static func files(under path: String) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let full = path + "/" + relative
+            var sub: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { found.append(full) }
+        }
+        return found.sorted()
+    }
+
+    static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return standardized(path) }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,101 @@
+/// The Gaussian prior over one tenant's K arm scores: mean μ0 and covariance Σ (`automl.md`).
+///
+/// Learned from history: the rows P (n × K) of earlier data sets' scores give μ0 = column means and
+/// Σ = sample covariance of the columns (denominator n − 1) + 1e-4·I. With too little history
+/// (fewer than `minimumHistory` rows) the arms are independent: plain UCB, with μ0 the column means
+/// of whatever rows exist (or `independentMean`) and Σ = `independentVariance`·I.
+public struct AutoMLArmPrior: Sendable, Hashable, Codable {
+    /// μ0, length K.
+    public let mean: [Double]
+    /// Σ, K×K row-major, symmetric positive definite.
+    public let covariance: [Double]
+    /// Whether the prior was learned from history (false: independent arms).
+    public let learned: Bool
+
+    /// The diagonal added to the sample covariance.
+    public static let covarianceJitter = 1e-4
+    /// The fewest history rows for a learned prior (a sample covariance needs ≥ 2).
+    public static let defaultMinimumHistory = 2
+
+    public var armCount: Int { mean.count }
+
+    /// A prior given directly. `covariance` is K×K row-major; it is symmetrised.
+    public init(mean: [Double], covariance: [Double], learned: Bool = true) throws(AutoMLError) {
+        let k = mean.count
+        guard k > 0 else { throw .noArms }
+        guard covariance.count == k * k else { throw .armCount(what: "the prior covariance", expected: k * k, found: covariance.count) }
+        guard mean.allSatisfy(\.isFinite) else { throw .notFinite(what: "a prior mean") }
+        guard covariance.allSatisfy(\.isFinite) else { throw .notFinite(what: "a prior covariance entry") }
+        var symmetric = covariance
+        for i in 0..<k {
+            guard covariance[i * k + i] > 0 else { throw .invalidSetting("the prior variance of arm \(i) must be > 0") }
+            for j in 0..<i {
+                let average = 0.5 * (covariance[i * k + j] + covariance[j * k + i])
+                symmetric[i * k + j] = average
+                symmetric[j * k + i] = average
+            }
+        }
+        self.mean = mean
+        self.covariance = symmetric
+        self.learned = learned
+    }
+
+    /// Independent arms (plain UCB): mean `mean` and variance `variance` for each of `armCount` arms.
+    public static func independent(armCount: Int, mean: Double = 0.5, variance: Double = 0.25) throws(AutoMLError) -> AutoMLArmPrior {
+        guard armCount > 0 else { throw .noArms }
+        return try independent(means: [Double](repeating: mean, count: armCount), variance: variance)
+    }
+
+    static func independent(means: [Double], variance: Double) throws(AutoMLError) -> AutoMLArmPrior {
+        guard variance.isFinite, variance > 0 else { throw .invalidSetting("the independent prior variance must be > 0, got \(variance)") }
+        let k = means.count
+        var covariance = [Double](repeating: 0, count: k * k)
+        for i in 0..<k { covariance[i * k + i] = variance }
+        return try AutoMLArmPrior(mean: means, covariance: covariance, learned: false)
+    }
+
+    /// The prior learned from `history` (one row of K scores per earlier data set), or independent
+    /// arms when there are fewer than `minimumHistory` rows.
+    public static func fromHistory(
+        _ history: [[Double]], armCount: Int, minimumHistory: Int = defaultMinimumHistory,
+        independentMean: Double = 0.5, independentVariance: Double = 0.25
+    ) throws(AutoMLError) -> AutoMLArmPrior {
+        guard armCount > 0 else { throw .noArms }
+        for row in history {
+            guard row.count == armCount else { throw .armCount(what: "a history row", expected: armCount, found: row.count) }
+            guard row.allSatisfy(\.isFinite) else { throw .notFinite(what: "a history score") }
+        }
+        let n = history.count
+        let means: [Double] = (0..<armCount).map { k in n == 0 ? independentMean : history.reduce(0) { $0 + $1[k] } / Double(n) }
+        guard n >= max(2, minimumHistory) else { return try independent(means: means, variance: independentVariance) }
+        var covariance = [Double](repeating: 0, count: armCount * armCount)
+        for i in 0..<armCount {
+            for j in 0...i {
+                var sum = 0.0
+                for row in history { sum += (row[i] - means[i]) * (row[j] - means[j]) }
+                let value = sum / Double(n - 1)
+                covariance[i * armCount + j] = value
+                covariance[j * armCount + i] = value
+            }
+            covariance[i * armCount + i] += covarianceJitter
+        }
+        return try AutoMLArmPrior(mean: means, covariance: covariance, learned: true)
+    }
+
+    /// The expected cost of each arm: the column means of past costs (e.g. fit seconds), or nil when
+    /// there is no history (no cost known).
+    public static func expectedCosts(_ history: [[Double]], armCount: Int) throws(AutoMLError) -> [Double]? {
+        guard !history.isEmpty else { return nil }
+        var sums = [Double](repeating: 0, count: armCount)
+        for row in history {
+            guard row.count == armCount else { throw .armCount(what: "a cost history row", expected: armCount, found: row.count) }
+            for k in 0..<armCount {
+                guard row[k].isFinite else { throw .notFinite(what: "a past cost") }
+                sums[k] += row[k]
+            }
+        }
+        let costs = sums.map { $0 / Double(history.count) }
+        for (k, cost) in costs.enumerated() where !(cost > 0) { throw .nonPositiveCost(what: "the expected cost of arm \(k)", value: cost) }
+        return costs
+    }
+}
