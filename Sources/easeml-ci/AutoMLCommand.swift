@@ -14,9 +14,9 @@ struct AutoMLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replay a score/cost matrix offline: mean time until the global regret ≤ ε, per policy.",
             discussion: """
-                Each split serves its tenants (data sets) from one pool of workers; the other data sets'
-                scores give every tenant its GP prior and their fit times the expected costs of
-                `cost_gap`. A trial takes one unit (clock `evaluations`) or the matrix's fit seconds
+                Each split serves its tenants (data sets) from one pool of workers; the other data sets' \
+                scores give every tenant its GP prior and their fit times the expected costs of \
+                `cost_gap`. A trial takes one unit (clock `evaluations`) or the matrix's fit seconds \
                 (clock `seconds`). With --tenants, prints the first picks of one run instead.
 
                 Example:

@@ -8,11 +8,11 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Decide whether a new model satisfies the condition on the hidden test set.",
         discussion: """
-            Scores the new model's predictions (a file, or the configured `script` run on the test
-            inputs with $EASEML_INPUTS and $EASEML_OUTPUT) and the old model's (--old, else the last
-            model this test set accepted) against the sealed labels, decides the condition with its
-            guarantee, charges the ledger, and only then prints the verdict. Asking again about the
-            same predictions replays the recorded verdict without a new charge. Developers see PASS
+            Scores the new model's predictions (a file, or the configured `script` run on the test \
+            inputs with $EASEML_INPUTS and $EASEML_OUTPUT) and the old model's (--old, else the last \
+            model this test set accepted) against the sealed labels, decides the condition with its \
+            guarantee, charges the ledger, and only then prints the verdict. Asking again about the \
+            same predictions replays the recorded verdict without a new charge. Developers see PASS \
             or FAIL and the budget, never accuracies or labels; with adaptivity `none`, RECORDED.
 
             Examples:

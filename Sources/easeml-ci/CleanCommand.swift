@@ -7,10 +7,10 @@ struct CleanCommand: ParsableCommand {
         commandName: "clean",
         abstract: "CPClean: which training rows with missing cells to clean first, until validation predictions are certain.",
         discussion: """
-            Training rows with missing cells (empty or NaN) get candidate repairs (mean, median, min,
-            max, the 25 % and 75 % grid points, 5-NN imputation; or --candidates FILE). A validation
-            prediction of the KNN classifier is certain when it is the same whichever repairs are true;
-            once all are, further cleaning cannot change validation accuracy. The session lives in a
+            Training rows with missing cells (empty or NaN) get candidate repairs (mean, median, min, \
+            max, the 25 % and 75 % grid points, 5-NN imputation; or --candidates FILE). A validation \
+            prediction of the KNN classifier is certain when it is the same whichever repairs are true; \
+            once all are, further cleaning cannot change validation accuracy. The session lives in a \
             JSON state file (--state); the first command starts it from --train and --valid.
 
             Example:

@@ -7,9 +7,9 @@ struct EaseMLCICommand: ParsableCommand {
         commandName: "easeml-ci",
         abstract: "A statistically rigorous continuous-integration gate for machine-learning models.",
         discussion: """
-            easeml-ci decides whether a new model satisfies a condition such as
-            `n - o > 0.02 +/- 0.01` (new accuracy beats old by 2 points, tolerance 1 point) with a
-            stated reliability, and says how many test examples and labels that needs.
+            easeml-ci decides whether a new model satisfies a condition such as \
+            `n - o > 0.02 +/- 0.01` (new accuracy beats old by 2 points, tolerance 1 point) with a \
+            stated reliability, and says how many test examples and labels that needs. \
             The settings live in .easeml.yml (found in the current folder or a parent).
 
             \(ExitStatus.helpText)

@@ -8,11 +8,11 @@ struct FeasibilityCommand: ParsableCommand {
         commandName: "feasibility",
         abstract: "Estimate the best accuracy any model can reach on this data, and judge the target.",
         discussion: """
-            For each representation (one --data file each: CSV with a labels column, or .npy features
-            with --labels), measures the 1-nearest-neighbour error (leave-one-out up to 20,000
-            examples), the Cover–Hart lower bound on the Bayes error, the implied accuracy ceiling and a
-            convergence curve (1/16 … 1 of the data) extrapolated to ten times the data. The verdict
-            against the target is "feasible", "infeasible" (exit 1) or "unclear". The target comes from
+            For each representation (one --data file each: CSV with a labels column, or .npy features \
+            with --labels), measures the 1-nearest-neighbour error (leave-one-out up to 20,000 \
+            examples), the Cover–Hart lower bound on the Bayes error, the implied accuracy ceiling and a \
+            convergence curve (1/16 … 1 of the data) extrapolated to ten times the data. The verdict \
+            against the target is "feasible", "infeasible" (exit 1) or "unclear". The target comes from \
             --target, the `n > c` clause of --condition, or the condition of .easeml.yml.
 
             Example:

@@ -29,9 +29,9 @@ struct PickCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a session: choose among candidate models on an unlabeled pool.",
             discussion: """
-                Records the candidates' predictions, the pool and the settings in the ledger. Then ask
-                `pick next` for items to label, give labels with `pick label` (or use `pick run`), and
-                watch `pick status`. The session stops by itself when the certified stopping rule
+                Records the candidates' predictions, the pool and the settings in the ledger. Then ask \
+                `pick next` for items to label, give labels with `pick label` (or use `pick run`), and \
+                watch `pick status`. The session stops by itself when the certified stopping rule \
                 holds or the label budget is spent, and records the chosen model.
 
                 Example:
@@ -224,10 +224,10 @@ struct PickCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Simulate ModelPicker and two baselines on a fully labeled pool.",
             discussion: """
-                Runs the protocol of Karimi et al. (AISTATS 2021): per realization, a stream of items is
-                drawn from the pool without replacement in random order; the truth is the best model on
-                it; ModelPicker (with γ(B)), labeling uniformly among disagreement items, and labeling
-                uniformly at random each answer a model. Prints identification probability against
+                Runs the protocol of Karimi et al. (AISTATS 2021): per realization, a stream of items is \
+                drawn from the pool without replacement in random order; the truth is the best model on \
+                it; ModelPicker (with γ(B)), labeling uniformly among disagreement items, and labeling \
+                uniformly at random each answer a model. Prints identification probability against \
                 labels used. With --epsilon, also simulates the certified stopping rule.
 
                 Example:

@@ -8,10 +8,10 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Compute how many test examples and labels a condition needs.",
         discussion: """
-            For every method (the paper's Hoeffding baseline, Bennett's Pattern 1, Chernoff–KL and
-            the exact binomial/trinomial tests) prints the test-set size N and the labels needed,
-            per clause and overall, and marks the tightest one with ▶. All methods give the same
-            guarantee: over the whole life of one test set, every verdict is right outside the
+            For every method (the paper's Hoeffding baseline, Bennett's Pattern 1, Chernoff–KL and \
+            the exact binomial/trinomial tests) prints the test-set size N and the labels needed, \
+            per clause and overall, and marks the tightest one with ▶. All methods give the same \
+            guarantee: over the whole life of one test set, every verdict is right outside the \
             tolerance zone with probability at least the reliability.
 
             Examples:

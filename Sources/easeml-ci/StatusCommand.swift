@@ -7,8 +7,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show every test set's budget: steps and bits used and left, and the evaluations so far.",
         discussion: """
-            With --plot FILE.svg also draws a burn-down chart: per test set, steps and bits left
-            against the evaluation number, a pass/fail/hidden marker per evaluation (never metrics),
+            With --plot FILE.svg also draws a burn-down chart: per test set, steps and bits left \
+            against the evaluation number, a pass/fail/hidden marker per evaluation (never metrics), \
             and whether the set is exhausted or retired. The file is replaced atomically.
 
             \(ExitStatus.helpText)

@@ -14,8 +14,8 @@ struct TestSetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a test set: its labels are sealed with the owner's key.",
             discussion: """
-                The set is content-addressed (inputs and labels), its size is checked against the plan
-                of the current .easeml.yml, and its labels are encrypted (AES-256-GCM) into the ledger.
+                The set is content-addressed (inputs and labels), its size is checked against the plan \
+                of the current .easeml.yml, and its labels are encrypted (AES-256-GCM) into the ledger. \
                 Labels: CSV `id,label`, one label per line, JSONL, or a .npy vector of integers.
 
                 Example:

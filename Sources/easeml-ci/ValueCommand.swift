@@ -6,8 +6,8 @@ struct ValueCommand: ParsableCommand {
         commandName: "value",
         abstract: "Rank training rows by their exact KNN-Shapley value: the lowest are the likely mislabelled or harmful ones.",
         discussion: """
-            Values every training row by its exact Shapley value for a K-nearest-neighbour classifier
-            (squared Euclidean distance, ties by row order) on the validation set. Features: every
+            Values every training row by its exact Shapley value for a K-nearest-neighbour classifier \
+            (squared Euclidean distance, ties by row order) on the validation set. Features: every \
             column but the label column. Rows are printed lowest value first.
 
             Example:
