@@ -1,12 +1,20 @@
 /// A plain-text table: the first `leftColumns` columns left-aligned, the others right-aligned
 /// unless listed in `alsoLeft`.
-struct TextTable {
-    var header: [String]
-    var rows: [[String]] = []
-    var leftColumns = 1
-    var alsoLeft: Set<Int> = []
+public struct TextTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]] = []
+    public var leftColumns = 1
+    public var alsoLeft: Set<Int> = []
 
-    func render() -> String {
+    public init(header: [String], rows: [[String]] = [], leftColumns: Int = 1, alsoLeft: Set<Int> = []) {
+        self.header = header
+        self.rows = rows
+        self.leftColumns = leftColumns
+        self.alsoLeft = alsoLeft
+    }
+
+    /// The table as lines of text, columns separated by two spaces.
+    public func render() -> String {
         let all = [header] + rows
         let widths = (0..<header.count).map { column in
             all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0

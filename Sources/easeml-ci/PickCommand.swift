@@ -134,7 +134,7 @@ struct PickCommand: ParsableCommand {
                         let record = next.session.record
                         print(record.status == .open ? "Nothing to label now." : "Session \(record.name) has stopped: chose \(record.chosenModel ?? "-").")
                     } else {
-                        for row in [["id"] + next.columns] + rows { print(row.joined(separator: "\t")) }
+                        print(TextTable(header: ["id"] + next.columns, rows: rows, leftColumns: next.columns.count + 1).render())
                     }
                 }
             }
