@@ -2,6 +2,7 @@ import ArgumentParser
 import EaseMLCI
 import EaseMLCore
 import EaseMLEngines
+import EaseMLLedger
 import Foundation
 
 struct AutoMLCommand: ParsableCommand {
@@ -47,13 +48,9 @@ struct AutoMLCommand: ParsableCommand {
                 let (settings, base, ledger) = try options.load()
                 let search = AutoMLSearchRun(
                     ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in
-                        print(line)
-                        fflush(stdout)
-                    })
+                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
                 let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
-                print(try AutoMLLeaderboard(ledger: ledger, run: id).table())
-                fflush(stdout)
+                FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
             }
         }
     }

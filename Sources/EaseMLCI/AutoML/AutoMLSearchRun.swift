@@ -189,7 +189,7 @@ public struct AutoMLSearchRun {
                     do {
                         completion.outcome = try trial.run()
                     } catch {
-                        completion.error = error.description
+                        completion.error = "\(error)"
                     }
                     let duration = ContinuousClock.now - started
                     completion.seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

@@ -343,7 +343,7 @@ struct ConfigReader {
 
     // MARK: Values
 
-    func apply(_ entry: Entry, to builder: inout ConfigBuilder) throws(ConfigError) {
+    fileprivate func apply(_ entry: Entry, to builder: inout ConfigBuilder) throws(ConfigError) {
         switch entry.key {
         case .script: builder.script = try path(entry)
         case .condition: builder.condition = try condition(entry)
