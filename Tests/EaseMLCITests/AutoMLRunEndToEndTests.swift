@@ -113,7 +113,16 @@ import Glibc
         for trial in finishedBefore {
             #expect(lines.filter { $0 == "start \(trial.arm + 1)" }.count == 1, "arm \(trial.arm) ran again")
         }
-        for x in 1...6 { #expect(lines.filter { $0 == "end \(x)" }.count <= 1, "x=\(x) completed twice") }
+        for trial in finishedBefore {
+            #expect(byArm[trial.arm]?.attempts == 1)
+            #expect(byArm[trial.arm]?.id == trial.id)
+        }
+        // Interrupted trials ran again, once; the orphan of the killed run was killed, not finished.
+        let interrupted = before.filter { !$0.state.isFinal }
+        #expect(!interrupted.isEmpty)
+        for trial in interrupted { #expect(byArm[trial.arm]?.attempts == 2) }
+        #expect(lines.filter { $0 == "end 3" }.isEmpty, "the x=3 trial finished: \(lines)")
+        #expect(lines.filter { $0.hasPrefix("start") }.count == 6 + interrupted.count, "\(lines)")
         #expect(try ledger.automlRun(id: "run-1")?.status == "done")
 
         let verify = try CommandLineRunner.run(["ledger", "verify", "--ledger", Self.ledger(folder)], in: folder)
@@ -128,7 +137,7 @@ import Glibc
         #expect(rows.first?["rank"] as? Int == 1)
         #expect(rows.map { $0["state"] as? String } == ["ok", "ok", "ok", "ok", "failed", "timed-out"] || rows.map { $0["state"] as? String } == ["ok", "ok", "ok", "ok", "timed-out", "failed"])
         let table = try CommandLineRunner.run(["automl", "leaderboard", "--ledger", Self.ledger(folder)], in: folder)
-        #expect(table.stdout.contains("1     fake[x=2]  ok         0.9000"))
+        #expect(table.stdout.contains("   1  fake[x=2]  ok         0.9000"))
     }
 
     @Test func aRunOnARegisteredTestSetIsRefused() throws {

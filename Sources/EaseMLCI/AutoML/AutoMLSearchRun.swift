@@ -235,18 +235,22 @@ public struct AutoMLSearchRun {
         return number.doubleValue
     }
 
-    /// Kills the process group of a trial orphaned by a killed run: the process whose environment
-    /// holds `EASEML_TRIAL=<tag>` (Linux `/proc`; elsewhere nothing is found).
+    /// Kills the process groups of a trial orphaned by a killed run: those of the processes whose
+    /// environment holds `EASEML_TRIAL=<tag>` (Linux `/proc`; elsewhere nothing is found). The groups
+    /// are collected first, so a trial's shell cannot outlive a child killed alone.
     static func killOrphan(tag: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
         let wanted = Data((trialEnvironmentKey + "=" + tag).utf8)
+        var groups = Set<pid_t>()
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(),
                 let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
                 environment.split(separator: 0).contains(where: { Data($0) == wanted })
             else { continue }
+            // Trials run in process groups of their own; kill whole groups, never our own.
             let group = getpgid(pid)
-            if group > 0 && group == pid { kill(-group, SIGKILL) } else { kill(pid, SIGKILL) }
+            if group > 1 && group != getpgrp() { groups.insert(group) }
         }
+        for group in groups { kill(-group, SIGKILL) }
     }
 }
