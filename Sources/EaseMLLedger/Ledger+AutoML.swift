@@ -128,6 +128,28 @@ extension Ledger {
         }
     }
 
+    /// Records that the run's arm was committed to `branch` as `commit`; appends `automl-propose`.
+    public func recordAutoMLProposal(run: String, arm: Int, branch: String, commit: String) throws(LedgerError) {
+        try database.transaction(.immediate) { () throws(LedgerError) in
+            guard try fetchAutoMLRun(id: run) != nil else { throw .invalidRequest("no automl run \(run)") }
+            let now = LedgerTimestamp.now()
+            _ = try database.execute(
+                "INSERT INTO automl_proposals (run, arm, branch, commit_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(run), .int(arm), .text(branch), .text(commit), .text(now)])
+            try appendEvent(.automlPropose, at: now, payload: [
+                "run": .string(run), "arm": .integer(Int64(arm)), "branch": .string(branch), "commit": .string(commit),
+            ])
+        }
+    }
+
+    /// The branches a run's arms were proposed on, oldest first: (arm, branch, commit).
+    public func automlProposals(run: String) throws(LedgerError) -> [(arm: Int, branch: String, commit: String)] {
+        try database.query("SELECT arm, branch, commit_id FROM automl_proposals WHERE run = ? ORDER BY id", [.text(run)]).map {
+            (row) throws(LedgerError) -> (arm: Int, branch: String, commit: String) in
+            (try row.int("arm"), try row.string("branch"), try row.string("commit_id"))
+        }
+    }
+
     private func fetchAutoMLRun(id: String) throws(LedgerError) -> AutoMLRunRecord? {
         let rows = try database.query("""
             SELECT id, created_at, tenant, policy, seed, metric, space_hash, budget_trials, budget_seconds, elapsed_seconds, status

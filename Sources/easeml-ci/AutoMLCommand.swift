@@ -55,6 +55,25 @@ struct AutoMLCommand: ParsableCommand {
         }
     }
 
+    struct Propose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Option(name: .customLong("run"), help: ArgumentHelp("The run (default: the newest).", valueName: "id"))
+        var runID: String?
+
+        func run() throws {
+            try reportingErrors {
+                let path = try ledger.ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+                let result = try AutoMLProposalCommit.propose(
+                    ledger: try LedgerLocation.open(path, create: false), run: runID, repositoryPath: FileManager.default.currentDirectoryPath)
+                print("proposed \(result.arm) (score \(String(format: "%.4f", result.score))) on \(result.branch) as \(result.commit.prefix(12))")
+            }
+        }
+    }
+
     struct Leaderboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rank a run's trials (default: the newest run).")
 
@@ -78,7 +97,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Run.self, Leaderboard.self, Simulate.self]
+        subcommands: [Run.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

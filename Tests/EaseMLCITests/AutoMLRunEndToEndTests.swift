@@ -156,3 +156,31 @@ import Glibc
         #expect(try ledger.automlRunIDs().isEmpty)
     }
 }
+
+extension AutoMLRunEndToEndTests {
+    @Test func proposeCommitsTheBestArmOnABranchAndLeavesTheWorkingTreeAlone() throws {
+        let folder = try Self.workspace(trials: 100, workers: 2)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try runGit(folder, ["init", "-q", "-b", "main"])
+        try runGit(folder, ["-c", "user.name=t", "-c", "user.email=t@t", "add", "trial.sh", ".easeml.yml", "train.csv", "valid.csv"])
+        try runGit(folder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "base"])
+        let run = try CommandLineRunner.run(["automl", "run", "--ledger", Self.ledger(folder)], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let statusBefore = try runGit(folder, ["status", "--porcelain"])
+        let headBefore = try runGit(folder, ["rev-parse", "HEAD"])
+        let result = try CommandLineRunner.run(["automl", "propose", "--ledger", Self.ledger(folder)], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("proposed fake[x=2] (score 0.9000) on easeml/automl/main/run-1"))
+        let file = try runGit(folder, ["show", "easeml/automl/main/run-1:easeml-automl.json"])
+        #expect(file.contains("\"arm\" : \"fake[x=2]\""))
+        #expect(file.contains("\"x\" : \"2\""))
+        #expect(try runGit(folder, ["rev-parse", "easeml/automl/main/run-1^"]) == headBefore)
+        #expect(try runGit(folder, ["show", "easeml/automl/main/run-1:trial.sh"]).contains("EASEML_RESULT"))
+        #expect(try runGit(folder, ["rev-parse", "HEAD"]) == headBefore)
+        #expect(try runGit(folder, ["status", "--porcelain"]) == statusBefore)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("easeml-automl.json").path))
+        let ledger = try Ledger.open(at: Self.ledger(folder), create: false)
+        #expect(try ledger.automlProposals(run: "run-1").map(\.branch) == ["easeml/automl/main/run-1"])
+        #expect(try ledger.verify().isClean)
+    }
+}
