@@ -86,10 +86,10 @@ import Glibc
         let deadline = Date().addingTimeInterval(60)
         while Self.executions(folder).filter({ $0.hasPrefix("end") }).count < 2, Date() < deadline { usleep(20_000) }
         // Let the run record them, then kill it hard in the middle of the search.
-        usleep(150_000)
+        let ledger = try Ledger.open(at: Self.ledger(folder), create: false)
+        while ((try? ledger.automlTrials(run: "run-1"))?.filter({ $0.state.isFinal }).count ?? 0) < 2, Date() < deadline { usleep(10_000) }
         kill(running.process.processIdentifier, SIGKILL)
         _ = running.finish()
-        let ledger = try Ledger.open(at: Self.ledger(folder), create: false)
         let before = try ledger.automlTrials(run: "run-1")
         let finishedBefore = before.filter { $0.state.isFinal }
         #expect(!finishedBefore.isEmpty)
