@@ -7,6 +7,11 @@ public struct LedgerEvent: Sendable, Equatable {
         /// ModelPicker sessions (schema version 2): created, stream advanced, labels received,
         /// model chosen. Payloads hold the session name, counts and SHA-256 digests, never labels.
         case pickStart = "pick-start", pickAdvance = "pick-advance", pickLabel = "pick-label", pickChoose = "pick-choose"
+        /// AutoML searches (schema version 3): run started, trial started, trial ended, running
+        /// trials re-queued on resume, run finished, best arm proposed. Payloads hold run ids, arm
+        /// keys, trial ids and states, never scores.
+        case automlStart = "automl-start", automlTrialStart = "automl-trial-start", automlTrialEnd = "automl-trial-end"
+        case automlRequeue = "automl-requeue", automlFinish = "automl-finish", automlPropose = "automl-propose"
     }
 
     /// Position in the log, from 1, without gaps.

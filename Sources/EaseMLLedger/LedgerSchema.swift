@@ -18,6 +18,7 @@ public enum LedgerSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
+        Migration(version: 3, sql: version3),
     ]
 
     /// The schema version this build writes.
@@ -175,6 +176,71 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'pick choices are append-only'); END;
     CREATE TRIGGER pick_choices_no_delete BEFORE DELETE ON pick_choices
         BEGIN SELECT RAISE(ABORT, 'pick choices are append-only'); END;
+    """
+
+    /// Version 3: AutoML searches. A run searches one tenant's arms; each trial row moves
+    /// queued → running → ok / failed / timed-out (a `running` row left by a killed run goes back
+    /// to `queued` on resume); proposals record the branch a run's best arm was committed to.
+    static let version3 = """
+    CREATE TABLE automl_runs (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        space_hash TEXT NOT NULL,
+        budget_trials INTEGER,
+        budget_seconds REAL,
+        elapsed_seconds REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('running', 'done'))
+    );
+    CREATE TABLE automl_arms (
+        run TEXT NOT NULL REFERENCES automl_runs(id),
+        position INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        candidate TEXT NOT NULL,
+        parameters TEXT NOT NULL,
+        command TEXT NOT NULL,
+        PRIMARY KEY (run, position)
+    );
+    CREATE TABLE automl_trials (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run TEXT NOT NULL REFERENCES automl_runs(id),
+        arm INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'ok', 'failed', 'timed-out')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        score REAL,
+        seconds REAL,
+        reason TEXT,
+        log_path TEXT,
+        started_at TEXT,
+        ended_at TEXT,
+        UNIQUE (run, arm)
+    );
+    CREATE TABLE automl_proposals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run TEXT NOT NULL REFERENCES automl_runs(id),
+        arm INTEGER NOT NULL,
+        branch TEXT NOT NULL,
+        commit_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TRIGGER automl_runs_no_delete BEFORE DELETE ON automl_runs
+        BEGIN SELECT RAISE(ABORT, 'automl runs are kept'); END;
+    CREATE TRIGGER automl_arms_no_update BEFORE UPDATE ON automl_arms
+        BEGIN SELECT RAISE(ABORT, 'automl arms are append-only'); END;
+    CREATE TRIGGER automl_arms_no_delete BEFORE DELETE ON automl_arms
+        BEGIN SELECT RAISE(ABORT, 'automl arms are append-only'); END;
+    CREATE TRIGGER automl_trials_no_delete BEFORE DELETE ON automl_trials
+        BEGIN SELECT RAISE(ABORT, 'automl trials are kept'); END;
+    CREATE TRIGGER automl_trials_final BEFORE UPDATE ON automl_trials
+        WHEN OLD.state IN ('ok', 'failed', 'timed-out')
+        BEGIN SELECT RAISE(ABORT, 'a finished automl trial is final'); END;
+    CREATE TRIGGER automl_proposals_no_update BEFORE UPDATE ON automl_proposals
+        BEGIN SELECT RAISE(ABORT, 'automl proposals are append-only'); END;
+    CREATE TRIGGER automl_proposals_no_delete BEFORE DELETE ON automl_proposals
+        BEGIN SELECT RAISE(ABORT, 'automl proposals are append-only'); END;
     """
 
     /// The schema version stored in the file.

@@ -1,13 +1,103 @@
 import ArgumentParser
 import EaseMLCI
+import EaseMLCore
 import EaseMLEngines
+import EaseMLLedger
 import Foundation
 
 struct AutoMLCommand: ParsableCommand {
+    /// The `automl:` section, the folder it is relative to, and the ledger.
+    struct SearchOptions: ParsableArguments {
+        @OptionGroup var gate: GateOptions
+        @OptionGroup var ledger: LedgerOptions
+
+        func load() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, ledger: Ledger) {
+            let resolved = try gate.resolveWithSource()
+            guard let settings = resolved.config?.automl else {
+                throw .invalidOption(option: "automl", message: "the configuration has no `automl:` section")
+            }
+            let base = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
+            return (settings, base, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search the arms of the `automl:` section until its budget is spent, recording every trial in the ledger.",
+            discussion: """
+                Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
+                After a crash or kill, `--resume` continues the newest unfinished run: finished trials are kept,
+                interrupted ones run again.
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var options: SearchOptions
+
+        @Flag(name: .long, help: "Continue the newest unfinished run (or --run) instead of starting one.")
+        var resume = false
+
+        @Option(name: .customLong("run"), help: ArgumentHelp("The run to resume.", valueName: "id"))
+        var runID: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the configuration).", valueName: "path"))
+        var output: String?
+
+        func run() throws {
+            try reportingErrors {
+                let (settings, base, ledger) = try options.load()
+                let search = AutoMLSearchRun(
+                    ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
+                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+                let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
+                FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
+            }
+        }
+    }
+
+    struct Propose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Option(name: .customLong("run"), help: ArgumentHelp("The run (default: the newest).", valueName: "id"))
+        var runID: String?
+
+        func run() throws {
+            try reportingErrors {
+                let path = try ledger.ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+                let result = try AutoMLProposalCommit.propose(
+                    ledger: try LedgerLocation.open(path, create: false), run: runID, repositoryPath: FileManager.default.currentDirectoryPath)
+                print("proposed \(result.arm) (score \(String(format: "%.4f", result.score))) on \(result.branch) as \(result.commit.prefix(12))")
+            }
+        }
+    }
+
+    struct Leaderboard: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rank a run's trials (default: the newest run).")
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Option(name: .customLong("run"), help: ArgumentHelp("The run.", valueName: "id"))
+        var runID: String?
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let path = try ledger.ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+                let board = try AutoMLLeaderboard(ledger: try LedgerLocation.open(path, create: false), run: runID)
+                print(json ? board.json() : board.table())
+            }
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Simulate.self]
+        subcommands: [Run.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

@@ -80,10 +80,11 @@ enum ConfigKey: String, CaseIterable {
     case feasibilityData = "feasibility_data"
     case feasibilityLabels = "feasibility_labels"
     case feasibilityBlock = "feasibility_block"
+    case automl
 }
 
 /// One `key: value` pair, wherever in the file it was written.
-private struct Entry {
+struct Entry {
     var key: ConfigKey
     var keyNode: Node
     var value: Node
@@ -170,7 +171,7 @@ struct SourceText {
 }
 
 /// Reads one file. All positions in its errors are positions in `source`.
-private struct ConfigReader {
+struct ConfigReader {
     let source: SourceText
     let file: String?
     let parseCondition: ConditionParsing
@@ -280,7 +281,7 @@ private struct ConfigReader {
             ledgerRemote: builder.ledgerRemote,
             feasibility: builder.feasibilityData.map {
                 FeasibilityCheck(dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false)
-            })
+            }, automl: builder.automl)
     }
 
     func missingKey(_ key: ConfigKey, at range: SourceRange) -> ConfigError {
@@ -342,7 +343,7 @@ private struct ConfigReader {
 
     // MARK: Values
 
-    func apply(_ entry: Entry, to builder: inout ConfigBuilder) throws(ConfigError) {
+    fileprivate func apply(_ entry: Entry, to builder: inout ConfigBuilder) throws(ConfigError) {
         switch entry.key {
         case .script: builder.script = try path(entry)
         case .condition: builder.condition = try condition(entry)
@@ -363,6 +364,7 @@ private struct ConfigReader {
         case .feasibilityData: builder.feasibilityData = try paths(entry)
         case .feasibilityLabels: builder.feasibilityLabels = try path(entry)
         case .feasibilityBlock: builder.feasibilityBlock = try boolean(entry)
+        case .automl: builder.automl = try automl(entry)
         }
     }
 
@@ -744,6 +746,7 @@ private struct ConfigBuilder {
     var feasibilityData: [String]?
     var feasibilityLabels: String?
     var feasibilityBlock: Bool?
+    var automl: AutoMLSettings?
 }
 
 extension String {

@@ -20,6 +20,7 @@
 /// | `ledger` | `ledger` | no | `nil` |
 /// | `ledgerRemote` | `ledger_remote` | no | `nil` |
 /// | `feasibility` | `feasibility_data`, `feasibility_labels`, `feasibility_block` | no | `nil` |
+/// | `automl` | `automl` (a mapping, see `AutoMLSettings`) | no | `nil` |
 public struct EaseMLConfig: Sendable, Equatable {
     /// The command that writes the model's predictions for the test inputs (key `script`),
     /// run from the repository root. It never receives labels. `nil` when not configured.
@@ -92,6 +93,9 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// (keys `feasibility_data`, `feasibility_labels`, `feasibility_block`); `nil` when not set.
     public var feasibility: FeasibilityCheck?
 
+    /// The model search of `easeml-ci automl` (key `automl`); `nil` when not set.
+    public var automl: AutoMLSettings?
+
     /// Creates a configuration. Values are stored as given; `ConfigLoader` is what validates
     /// them when reading a file.
     public init(
@@ -99,7 +103,8 @@ public struct EaseMLConfig: Sendable, Equatable {
         mode: DecisionMode = .fpFree, adaptivity: Adaptivity = .full, steps: Int = 1,
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
         varianceBound: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
-        ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil
+        ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil,
+        automl: AutoMLSettings? = nil
     ) {
         self.script = script
         self.condition = condition
@@ -117,6 +122,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         self.ledger = ledger
         self.ledgerRemote = ledgerRemote
         self.feasibility = feasibility
+        self.automl = automl
     }
 
     /// δ = 1 − `reliability`: the failure probability over the whole life of a test set.

@@ -89,6 +89,17 @@ public struct AutoMLScheduler: Sendable {
         }
     }
 
+    /// Replays a trial recorded earlier (resuming a stored search): marks the arm running, then
+    /// observes its score, or records its failure when `score` is nil and `failed`. A tenant with a
+    /// restored trial has had its warm-start turn.
+    public mutating func restore(tenant: Int, arm: Int, score: Double?, failed: Bool) throws(AutoMLError) {
+        guard tenants.indices.contains(tenant) else { throw .unknownArm(tenant: tenant, arm: arm) }
+        do { try tenants[tenant].start(arm: arm) } catch { throw Self.located(error, tenant: tenant) }
+        picks += 1
+        if warmStartPointer == tenant { warmStartPointer += 1 }
+        if let score { try observe(tenant: tenant, arm: arm, score: score) } else if failed { try fail(tenant: tenant, arm: arm) }
+    }
+
     /// Records the score of a running trial.
     public mutating func observe(tenant: Int, arm: Int, score: Double) throws(AutoMLError) {
         guard tenants.indices.contains(tenant) else { throw .unknownArm(tenant: tenant, arm: arm) }

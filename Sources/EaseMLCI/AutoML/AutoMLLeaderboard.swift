@@ -1,0 +1,85 @@
+import EaseMLLedger
+import Foundation
+
+/// A run's trials ranked for people (`automl leaderboard`): ok trials by score (best first, ties
+/// by trial id), then failed and timed-out ones, then those still queued or running.
+public struct AutoMLLeaderboard: Sendable {
+    /// One ranked row.
+    public struct Row: Sendable, Equatable {
+        public var rank: Int?
+        public var arm: String
+        public var state: String
+        public var score: Double?
+        public var seconds: Double?
+        public var trial: Int64
+        public var reason: String?
+    }
+
+    public var run: AutoMLRunRecord
+    public var rows: [Row]
+
+    /// The leaderboard of `run` (default: the newest run).
+    public init(ledger: Ledger, run requested: String?) throws(EaseMLCIError) {
+        do {
+            guard let id = try requested ?? ledger.automlRunIDs().last else { throw EaseMLCIError.automl(.invalidSetting("no automl run yet")) }
+            guard let record = try ledger.automlRun(id: id) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(id)")) }
+            let arms = try ledger.automlArms(run: id)
+            let trials = try ledger.automlTrials(run: id)
+            func order(_ trial: AutoMLTrialRecord) -> Int {
+                switch trial.state {
+                case .ok: return 0
+                case .failed, .timedOut: return 1
+                case .queued, .running: return 2
+                }
+            }
+            let sorted = trials.sorted { a, b in
+                if order(a) != order(b) { return order(a) < order(b) }
+                if let x = a.score, let y = b.score, x != y { return x > y }
+                return a.id < b.id
+            }
+            var rank = 0
+            self.run = record
+            self.rows = sorted.map { trial in
+                if trial.state == .ok { rank += 1 }
+                return Row(
+                    rank: trial.state == .ok ? rank : nil, arm: arms.indices.contains(trial.arm) ? arms[trial.arm].key : "#\(trial.arm)",
+                    state: trial.state.rawValue, score: trial.score, seconds: trial.seconds, trial: trial.id, reason: trial.reason)
+            }
+        } catch let error as LedgerError {
+            throw .ledger(error)
+        } catch let error as EaseMLCIError {
+            throw error
+        } catch {
+            throw .automl(.invalidSetting("\(error)"))
+        }
+    }
+
+    /// The best ok row, if any.
+    public var best: Row? { rows.first { $0.rank == 1 } }
+
+    /// A plain-text table with a title line.
+    public func table() -> String {
+        var table = TextTable(header: ["rank", "arm", "state", run.metric, "seconds", "trial"], leftColumns: 0, alsoLeft: [1, 2])
+        table.rows = rows.map { row in
+            [row.rank.map(String.init) ?? "-", row.arm, row.state, row.score.map { String(format: "%.4f", $0) } ?? "-",
+             row.seconds.map { String(format: "%.2f", $0) } ?? "-", String(row.trial)]
+        }
+        return "automl \(run.id) (\(run.status)): \(rows.count) trials, policy \(run.policy)\n" + table.render()
+    }
+
+    /// `{"run": …, "status": …, "metric": …, "rows": [{rank, arm, state, score, seconds, trial, reason}]}`.
+    public func json() -> String {
+        let object: [String: Any] = [
+            "run": run.id, "status": run.status, "metric": run.metric, "policy": run.policy,
+            "rows": rows.map { row -> [String: Any] in
+                [
+                    "rank": row.rank.map { $0 as Any } ?? NSNull(), "arm": row.arm, "state": row.state,
+                    "score": row.score.map { $0 as Any } ?? NSNull(), "seconds": row.seconds.map { $0 as Any } ?? NSNull(),
+                    "trial": row.trial, "reason": row.reason.map { $0 as Any } ?? NSNull(),
+                ]
+            },
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
