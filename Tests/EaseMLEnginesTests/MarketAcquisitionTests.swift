@@ -65,15 +65,21 @@ import Testing
         #expect(first == Array(ranked.prefix(10)))
     }
 
+    /// Measured (5 seeds, 60 labelled, batches of 10, 5-NN): after 50 labels 0.8790 vs 0.8570,
+    /// after 100 labels 0.9155 vs 0.8998; ahead at every batch.
     @Test func beatsRandomOrderOnDigits() throws {
         let (ranking, random) = try curves("digits", standardize: false, initial: 60, budget: 100, seeds: [1, 2, 3, 4, 5])
-        #expect(ranking[4] - random[4] > 0.0)
-        #expect(ranking[9] - random[9] > 0.0)
+        #expect(zip(ranking, random).allSatisfy { $0 > $1 })
+        #expect(ranking[4] - random[4] > 0.015)
+        #expect(ranking[9] - random[9] > 0.01)
     }
 
+    /// Measured (10 seeds, 10 labelled, z-scored, batches of 10, 5-NN): behind after the first
+    /// batch (0.8250 vs 0.8942: the value estimate from 10 rows is poor), ahead after 20, 30 and 40
+    /// labels (0.9692 / 0.9654 / 0.9769 vs 0.9346 / 0.9346 / 0.9423).
     @Test func beatsRandomOrderOnWine() throws {
         let (ranking, random) = try curves("wine", standardize: true, initial: 10, budget: 40, seeds: Array(1...10))
-        #expect(ranking[2] - random[2] > 0.0)
-        #expect(ranking[3] - random[3] > 0.0)
+        #expect(ranking[0] < random[0])
+        for batch in 1...3 { #expect(ranking[batch] - random[batch] > 0.02) }
     }
 }

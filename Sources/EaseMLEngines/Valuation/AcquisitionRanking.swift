@@ -17,7 +17,12 @@
 /// ranking lost to random order (0.80 vs 0.91 5-NN validation accuracy); pure coverage (farthest
 /// first over the whole pool) picks outliers of low value. Filtering by value and spreading the
 /// batch over the valuable half beats random order when the ranking is recomputed after each batch
-/// of labels (see `AcquisitionSimulation` and its tests for the measured margins).
+/// of labels (`AcquisitionSimulation`, batches of 10, 5-NN validation accuracy): digits, 60
+/// labelled, 5 seeds: 0.879 vs 0.857 after 50 labels, 0.916 vs 0.900 after 100; wine (z-scored),
+/// 10 labelled, 10 seeds: behind after the first 10 labels (0.825 vs 0.894), ahead after 20–40
+/// (0.977 vs 0.942 after 40). On breast_cancer it did not beat random in a numpy check (0.954 vs
+/// 0.959 after 60 labels from 20), and on digits pure coverage without the value filter did
+/// as well (0.935 after 100), so the value filter is the part still to be improved.
 public enum AcquisitionRanking {
     /// One ranked pool row.
     public struct Entry: Sendable, Equatable, Codable {
