@@ -212,11 +212,30 @@ public final class GitRepository {
     public func commitSingleFile(
         named name: String, contents: Data, parent: GitObjectID?, message: String, ref: String
     ) throws(GitError) -> GitObjectID {
+        try commit(file: name, contents: contents, treeOf: nil, parent: parent, message: message, ref: ref)
+    }
+
+    /// Creates a commit on top of `base` whose tree is `base`'s with the top-level file `name` set to
+    /// `contents`, and points `ref` at it. Neither the index nor the working tree is touched.
+    public func commitFile(
+        named name: String, contents: Data, onTopOf base: GitObjectID, message: String, ref: String
+    ) throws(GitError) -> GitObjectID {
+        try commit(file: name, contents: contents, treeOf: base, parent: base, message: message, ref: ref)
+    }
+
+    /// Commits the tree of `treeSource` (empty when `nil`) with the top-level file `name` set to
+    /// `contents`, on top of `parent`, and points `ref` at the new commit.
+    private func commit(
+        file name: String, contents: Data, treeOf treeSource: GitObjectID?, parent: GitObjectID?, message: String, ref: String
+    ) throws(GitError) -> GitObjectID {
         var blob = git_oid()
         let written = contents.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
         try GitError.check(written, "store \(name)")
+        var baseTree: OpaquePointer?
+        if let treeSource { baseTree = try commitTree(treeSource) }
+        defer { if let baseTree { git_tree_free(baseTree) } }
         var builder: OpaquePointer?
-        try GitError.check(git_treebuilder_new(&builder, pointer, nil), "build a tree")
+        try GitError.check(git_treebuilder_new(&builder, pointer, baseTree), "build a tree")
         defer { git_treebuilder_free(builder) }
         try GitError.check(git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB), "add \(name) to a tree")
         var treeID = git_oid()
@@ -231,42 +250,6 @@ public final class GitRepository {
         defer { if let parentCommit { git_commit_free(parentCommit) } }
         var commitID = git_oid()
         var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
-        let created = parents.withUnsafeMutableBufferPointer { buffer in
-            git_commit_create(&commitID, pointer, nil, signature, signature, nil, message, tree, buffer.count, buffer.baseAddress)
-        }
-        try GitError.check(created, "commit \(name)")
-        var reference: OpaquePointer?
-        try GitError.check(git_reference_create(&reference, pointer, ref, &commitID, 1, message), "update \(ref)")
-        git_reference_free(reference)
-        return GitObjectID(commitID)
-    }
-
-    /// Creates a commit on top of `base` whose tree is `base`'s with the top-level file `name` set to
-    /// `contents`, and points `ref` at it. Neither the index nor the working tree is touched.
-    public func commitFile(
-        named name: String, contents: Data, onTopOf base: GitObjectID, message: String, ref: String
-    ) throws(GitError) -> GitObjectID {
-        var blob = git_oid()
-        let written = contents.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
-        try GitError.check(written, "store \(name)")
-        let baseCommit = try lookupCommit(base)
-        defer { git_commit_free(baseCommit) }
-        var baseTree: OpaquePointer?
-        try GitError.check(git_commit_tree(&baseTree, baseCommit), "read the tree of \(base.abbreviated())")
-        defer { git_tree_free(baseTree) }
-        var builder: OpaquePointer?
-        try GitError.check(git_treebuilder_new(&builder, pointer, baseTree), "build a tree")
-        defer { git_treebuilder_free(builder) }
-        try GitError.check(git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB), "add \(name) to a tree")
-        var treeID = git_oid()
-        try GitError.check(git_treebuilder_write(&treeID, builder), "write a tree")
-        var tree: OpaquePointer?
-        try GitError.check(git_tree_lookup(&tree, pointer, &treeID), "read the new tree")
-        defer { git_tree_free(tree) }
-        let signature = try defaultSignature()
-        defer { git_signature_free(signature) }
-        var commitID = git_oid()
-        var parents: [OpaquePointer?] = [baseCommit]
         let created = parents.withUnsafeMutableBufferPointer { buffer in
             git_commit_create(&commitID, pointer, nil, signature, signature, nil, message, tree, buffer.count, buffer.baseAddress)
         }
