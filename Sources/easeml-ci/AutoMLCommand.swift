@@ -66,7 +66,7 @@ struct AutoMLCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let path = try ledger.ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+                let path = try ledger.ledgerPathFromWorkingConfiguration()
                 let result = try AutoMLProposalCommit.propose(
                     ledger: try LedgerLocation.open(path, create: false), run: runID, repositoryPath: FileManager.default.currentDirectoryPath)
                 print("proposed \(result.arm) (score \(String(format: "%.4f", result.score))) on \(result.branch) as \(result.commit.prefix(12))")
@@ -87,7 +87,7 @@ struct AutoMLCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let path = try ledger.ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+                let path = try ledger.ledgerPathFromWorkingConfiguration()
                 let board = try AutoMLLeaderboard(ledger: try LedgerLocation.open(path, create: false), run: runID)
                 print(json ? board.json() : board.table())
             }

@@ -16,7 +16,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
                 let report = try EaseMLLedgerVerification.run(ledger)
                 print(json ? encodeJSON(report) : report.text)
                 if !report.clean { throw ExitCode(ExitStatus.failure.rawValue) }

@@ -27,6 +27,12 @@ struct LedgerOptions: ParsableArguments {
         return TravellingLedger(remote: remote, directory: FileManager.default.currentDirectoryPath, ledgerPath: try ledgerPath(gate))
     }
 
+    /// The ledger path for commands that take no gate options: `--ledger`, else the `.easeml.yml`
+    /// found here or above (when it loads), else `.git/easeml/ledger.sqlite`.
+    func ledgerPathFromWorkingConfiguration() throws(EaseMLCIError) -> String {
+        try ledgerPath(try? GateOptions.parse([]).resolveWithSource())
+    }
+
     /// The travelling ledger, or a usage error naming how to configure one.
     func requireTravelling() throws(EaseMLCIError) -> TravellingLedger {
         guard let travelling = try travelling(try? GateOptions.parse([]).resolveWithSource()) else {

@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+            let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
             let report = try OwnerReport.make(ledger: ledger, key: try storage.key(), testSetID: testSet)
             print(json ? report.json() : report.text())
         }

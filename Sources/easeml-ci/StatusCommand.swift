@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+            let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
             let report = try StatusReport.make(ledger: ledger)
             if let plot { try AtomicFile.write(Data(BudgetPlot(report: report).svg().utf8), to: plot) }
             print(json ? report.json() : report.text())

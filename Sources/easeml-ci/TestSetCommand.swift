@@ -74,7 +74,7 @@ struct TestSetCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
                 let report = try StatusReport.make(ledger: ledger)
                 if json { print(report.json()); return }
                 print(report.listText())
@@ -90,7 +90,7 @@ struct TestSetCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
                 let retired = try TestSetRetirement.retire(id, reason: reason, in: ledger)
                 print("Retired test set \(retired.prefix(12)).")
             }
@@ -109,7 +109,7 @@ extension TestSetCommand {
         func run() throws {
             try reportingErrors {
                 guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "releasing labels")) }
-                let ledger = try LedgerLocation.open(try storage.ledgerPath(try? GateOptions.parse([]).resolveWithSource()), create: false)
+                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
                 let released = try TestSetRelease.release(id, to: output, in: ledger, key: key)
                 print("Released the labels of test set \(released.prefix(12)) to \(output).")
             }
