@@ -23,7 +23,16 @@ public enum CSVMatrixReader {
 
     /// The table split into features and labels.
     public static func readLabeled(_ text: String, file: String, labels: LabelsColumn = .named("label")) throws(MatrixFileError) -> LabeledMatrix {
-        let table = try parse(text, file: file) { (header: [String], width: Int) throws(MatrixFileError) -> Int? in
+        try readLabeled(text, file: file, labels: labels, cell: number, rejectEmptyLabels: false)
+    }
+
+    /// The labelled reading both `readLabeled` and `IncompleteTableReader` use: `cell` parses a
+    /// feature field (`nil` = not acceptable; it also decides whether the first line is a header).
+    static func readLabeled(
+        _ text: String, file: String, labels: LabelsColumn, cell: (Substring) -> Double?, rejectEmptyLabels: Bool
+    ) throws(MatrixFileError) -> LabeledMatrix {
+        let table = try parse(text, file: file, cell: cell, rejectEmptyLabels: rejectEmptyLabels) {
+            (header: [String], width: Int) throws(MatrixFileError) -> Int? in
             switch labels {
             case .last: return width - 1
             case .named(let name):
@@ -37,14 +46,15 @@ public enum CSVMatrixReader {
     }
 
     private static func parse(
-        _ text: String, file: String, labelsIndex: ([String], Int) throws(MatrixFileError) -> Int?
+        _ text: String, file: String, cell: (Substring) -> Double? = number, rejectEmptyLabels: Bool = false,
+        labelsIndex: ([String], Int) throws(MatrixFileError) -> Int?
     ) throws(MatrixFileError) -> (matrix: Matrix, header: [String], labels: [String]) {
         // "\r\n" is one Character in Swift, so it is matched as a separator of its own.
         var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         while let last = lines.last, last.allSatisfy({ $0 == "\r" || $0 == " " }) { lines.removeLast() }
         guard let first = lines.first else { throw .empty(file: file) }
         let firstFields = fields(first)
-        let hasHeader = firstFields.contains { number($0) == nil }
+        let hasHeader = firstFields.contains { cell($0) == nil }
         let width = firstFields.count
         // Without a header, `.named` lookups fail (no names to match) and `.last` still works.
         let header = hasHeader ? firstFields.map(String.init) : []
@@ -60,9 +70,12 @@ public enum CSVMatrixReader {
             guard row.count == width else { throw .raggedRow(file: file, line: lineNumber, expected: width, found: row.count) }
             for (column, field) in row.enumerated() {
                 if column == labelColumn {
+                    if rejectEmptyLabels && field.isEmpty {
+                        throw .notANumber(file: file, line: lineNumber, column: column + 1, field: "")
+                    }
                     labels.append(labelText(field))
                 } else {
-                    guard let value = number(field) else {
+                    guard let value = cell(field) else {
                         throw .notANumber(file: file, line: lineNumber, column: column + 1, field: String(field))
                     }
                     values.append(value)

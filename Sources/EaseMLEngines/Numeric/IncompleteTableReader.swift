@@ -13,46 +13,7 @@ public enum IncompleteTableReader {
     public static func readLabeled(
         _ text: String, file: String, labels: CSVMatrixReader.LabelsColumn = .last
     ) throws(MatrixFileError) -> LabeledMatrix {
-        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        while let last = lines.last, last.allSatisfy({ $0 == "\r" || $0 == " " }) { lines.removeLast() }
-        guard let first = lines.first else { throw .empty(file: file) }
-        let firstFields = fields(first)
-        let hasHeader = firstFields.contains { cell($0) == nil }
-        let width = firstFields.count
-        let header = hasHeader ? firstFields.map(String.init) : []
-        let labelColumn: Int
-        switch labels {
-        case .last: labelColumn = width - 1
-        case .named(let name):
-            guard let index = header.firstIndex(of: name) else {
-                throw .missingColumn(file: file, name: name, available: header)
-            }
-            labelColumn = index
-        }
-        var values: [Double] = []
-        var labelTexts: [String] = []
-        var rows = 0
-        for (offset, line) in lines.enumerated() where !(hasHeader && offset == 0) {
-            let lineNumber = offset + 1
-            let row = fields(line)
-            guard row.count == width else { throw .raggedRow(file: file, line: lineNumber, expected: width, found: row.count) }
-            for (column, field) in row.enumerated() {
-                if column == labelColumn {
-                    guard !field.isEmpty else {
-                        throw .notANumber(file: file, line: lineNumber, column: column + 1, field: "")
-                    }
-                    labelTexts.append(labelText(field))
-                } else {
-                    guard let value = cell(field) else {
-                        throw .notANumber(file: file, line: lineNumber, column: column + 1, field: String(field))
-                    }
-                    values.append(value)
-                }
-            }
-            rows += 1
-        }
-        guard rows > 0 else { throw .empty(file: file) }
-        return LabeledMatrix(features: Matrix(rows: rows, columns: width - 1, values: values), labelTexts: labelTexts)
+        try CSVMatrixReader.readLabeled(text, file: file, labels: labels, cell: cell, rejectEmptyLabels: true)
     }
 
     /// The value of a feature cell: a finite number, NaN for a missing cell, `nil` for anything else.
@@ -60,21 +21,5 @@ public enum IncompleteTableReader {
         if field.isEmpty || field.lowercased() == "nan" { return .nan }
         guard let value = Double(field), value.isFinite else { return nil }
         return value
-    }
-
-    private static func fields(_ line: Substring) -> [Substring] {
-        let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-        return trimmed.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            var f = field.drop { $0 == " " || $0 == "\"" }
-            while let last = f.last, last == " " || last == "\"" { f = f.dropLast() }
-            return f
-        }
-    }
-
-    private static func labelText(_ field: Substring) -> String {
-        if let value = Double(field), value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-            return String(Int64(value))
-        }
-        return String(field)
     }
 }
