@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system libraries easeml-ci links against and builds it (release).
 # Usage: ./install.sh            (as root, or with sudo available)
+# Also creates .venv/ with the Python packages the tests use (Tests/python-requirements.txt).
 set -euo pipefail
+cd "$(dirname "$0")"
 packages=(libgit2-dev libsqlite3-dev libopenblas-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
@@ -11,6 +13,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+# The tests' Python peers (scikit-learn trials, a local Ray cluster) live in .venv/, never on the
+# runtime path of easeml-ci. EASEML_SKIP_PYTHON=1 skips them (the tests that need them then fail
+# with a message naming this script).
+if [ "${EASEML_SKIP_PYTHON:-0}" != "1" ]; then
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
+  fi
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt
 fi
 if [ "${EASEML_SKIP_BUILD:-0}" != "1" ]; then
   swift build -c release
