@@ -46,11 +46,12 @@ private func expectSameAsSimplePath(
 }
 
 @Test func exactTiesAreRankedByIndexDespiteGemmRounding() {
-    // Integer features offset by 10⁴: ‖a‖² + ‖b‖² − 2a·b rounds differently for rows at exactly the
-    // same distance, so only the direct recomputation of near-ties gets the tie rule right.
+    // Integer features offset by 10⁴ + 0.3 (not a binary fraction): differences are still exact
+    // integers, so exact ties abound, but ‖a‖² + ‖b‖² − 2a·b rounds differently for rows at exactly
+    // the same distance; only the direct recomputation of near-ties gets the tie rule right.
     var rng = SeededRandomGenerator(seed: 7)
-    let training = randomMatrix(rows: 1500, columns: 3, rng: &rng, levels: 4, offset: 1e4)
-    let validation = randomMatrix(rows: 60, columns: 3, rng: &rng, levels: 4, offset: 1e4)
+    let training = randomMatrix(rows: 1500, columns: 3, rng: &rng, levels: 4, offset: 10_000.3)
+    let validation = randomMatrix(rows: 60, columns: 3, rng: &rng, levels: 4, offset: 10_000.3)
     let trainingLabels = (0..<1500).map { _ in rng.below(2) }
     let validationLabels = (0..<60).map { _ in rng.below(2) }
     for k in [1, 5] {
