@@ -45,6 +45,20 @@ public enum NumpyMatrixReader {
         guard count > 0 else { throw .empty(file: file) }
         let bigEndian = order == ">"
         var values = [Double](repeating: 0, count: count)
+        if kind == "f", !bigEndian {
+            // Little-endian floats (the common case): whole words, no byte assembly.
+            try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
+                let raw = UnsafeRawBufferPointer(buffer)
+                for i in 0..<count {
+                    let value = width == 4
+                        ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 4 * i, as: UInt32.self))))
+                        : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 8 * i, as: UInt64.self)))
+                    guard value.isFinite else { throw .nonFiniteNumpy(file: file, row: i / columns + 1, column: i % columns + 1) }
+                    values[i] = value
+                }
+            }
+            return Matrix(rows: rows, columns: columns, values: values)
+        }
         try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
             for i in 0..<count {
                 var raw: UInt64 = 0

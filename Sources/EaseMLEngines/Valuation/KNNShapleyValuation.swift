@@ -26,6 +26,8 @@ public struct KNNShapleyValuation: Sendable {
     public static let blockBudget = 1 << 21
     /// Low bits of a distance dropped to make room for the index (more when N needs more bits).
     static let minimumTruncatedBits = 20
+    /// Validation rows per task of the sorting phase (they share one pair of key arrays).
+    static let rowsPerGroup = 4
 
     /// The training rows and the distance used to rank them.
     public let search: NearestNeighborSearch
@@ -79,10 +81,20 @@ public struct KNNShapleyValuation: Sendable {
             buffer.withUnsafeMutableBufferPointer { rows in
                 let rows = DisjointWrites(base: rows.baseAddress!)
                 search.approximateDistances(prepared, queryRows: first..<(first + count), referenceRows: 0..<n, into: rows.base)
-                DispatchQueue.concurrentPerform(iterations: count) { q in
-                    contributions(
-                        row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
-                        truncatedBits: truncatedBits, reciprocals: reciprocals)
+                // Groups of a few rows share one pair of key arrays; groups are handed out dynamically.
+                let groups = (count + Self.rowsPerGroup - 1) / Self.rowsPerGroup
+                DispatchQueue.concurrentPerform(iterations: groups) { group in
+                    var keys = [UInt64](repeating: 0, count: n)
+                    var scratch = [UInt64](repeating: 0, count: n)
+                    keys.withUnsafeMutableBufferPointer { keys in
+                        scratch.withUnsafeMutableBufferPointer { scratch in
+                            for q in (group * Self.rowsPerGroup)..<min(count, (group + 1) * Self.rowsPerGroup) {
+                                contributions(
+                                    row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
+                                    truncatedBits: truncatedBits, reciprocals: reciprocals, keys: keys, scratch: scratch)
+                            }
+                        }
+                    }
                 }
                 total.withUnsafeMutableBufferPointer { sums in
                     let sums = DisjointWrites(base: sums.baseAddress!)
@@ -102,61 +114,60 @@ public struct KNNShapleyValuation: Sendable {
     }
 
     /// Overwrites `row` (the approximate distances of validation row `query` to every training row)
-    /// with each training row's Shapley value for that validation row.
+    /// with each training row's Shapley value for that validation row. `keys` and `scratch` hold N
+    /// entries each; their contents are not needed before nor kept after.
     private func contributions(
         row: UnsafeMutablePointer<Double>, query: Int, prepared: NearestNeighborSearch.PreparedRows, label: Int,
-        truncatedBits: Int, reciprocals: [Double]
+        truncatedBits: Int, reciprocals: [Double], keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>
     ) {
         let n = trainingLabels.count
         let lowMask: UInt64 = (1 << UInt64(truncatedBits)) - 1
-        var keys = [UInt64](repeating: 0, count: n)
-        var scratch = [UInt64](repeating: 0, count: n)
         var largest = 0.0
         for i in 0..<n {
             let distance = row[i]
             largest = max(largest, abs(distance))
             keys[i] = (Self.orderedBits(distance) & ~lowMask) | UInt64(i)
         }
-        Self.radixSort(&keys, scratch: &scratch, fromBit: truncatedBits)
+        let sorted = Self.radixSort(keys, scratch: scratch, fromBit: truncatedBits)
         // Neighbours whose truncated distances differ by more than `separation` are in exact order.
         let truncationError = Double(sign: .plus, exponent: truncatedBits - 51, significand: largest) + Double.leastNormalMagnitude
         let separation = 1.5 * (2 * search.errorBound(prepared, query: query) + truncationError)
-        keys.withUnsafeMutableBufferPointer { keys in
-            var p = 0
-            while p < n {
-                var end = p + 1
-                var previous = Self.distance(orderedBits: keys[p] & ~lowMask)
-                while end < n {
-                    let next = Self.distance(orderedBits: keys[end] & ~lowMask)
-                    if next - previous > separation { break }
-                    previous = next
-                    end += 1
-                }
-                if end - p > 1 {
-                    var run = (p..<end).map { position -> (distance: Double, index: Int) in
-                        let index = Int(keys[position] & lowMask)
-                        return (search.exactDistance(prepared, query: query, reference: index), index)
-                    }
-                    run.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
-                    for (offset, entry) in run.enumerated() { keys[p + offset] = UInt64(entry.index) }
-                }
-                p = end
+        var p = 0
+        while p < n {
+            var end = p + 1
+            var previous = Self.distance(orderedBits: sorted[p] & ~lowMask)
+            while end < n {
+                let next = Self.distance(orderedBits: sorted[end] & ~lowMask)
+                if next - previous > separation { break }
+                previous = next
+                end += 1
             }
+            if end - p > 1 {
+                var run = (p..<end).map { position -> (distance: Double, index: Int) in
+                    let index = Int(sorted[position] & lowMask)
+                    return (search.exactDistance(prepared, query: query, reference: index), index)
+                }
+                run.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
+                for (offset, entry) in run.enumerated() { sorted[p + offset] = UInt64(entry.index) }
+            }
+            p = end
         }
         // KNNShapley.valuesByRank, term for term: (m_i − m_{i+1}) / max(K, i) is 0 or ±1 / max(K, i).
         trainingLabels.withUnsafeBufferPointer { labels in
-            var index = Int(keys[n - 1] & lowMask)
-            var next = labels[index] == label
-            var value = (next ? 1 : 0) / Double(max(n, k))
-            row[index] = value
-            var i = n - 1
-            while i >= 1 {
-                index = Int(keys[i - 1] & lowMask)
-                let match = labels[index] == label
-                if match != next { value = match ? value + reciprocals[i] : value - reciprocals[i] }
+            reciprocals.withUnsafeBufferPointer { reciprocals in
+                var index = Int(sorted[n - 1] & lowMask)
+                var next = labels[index] == label
+                var value = (next ? 1 : 0) / Double(max(n, k))
                 row[index] = value
-                next = match
-                i -= 1
+                var i = n - 1
+                while i >= 1 {
+                    index = Int(sorted[i - 1] & lowMask)
+                    let match = labels[index] == label
+                    if match != next { value = match ? value + reciprocals[i] : value - reciprocals[i] }
+                    row[index] = value
+                    next = match
+                    i -= 1
+                }
             }
         }
     }
@@ -172,46 +183,50 @@ public struct KNNShapleyValuation: Sendable {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
-    /// Sorts `keys` by their bits from `fromBit` up (LSD radix sort, 11-bit digits, skipping digits
-    /// all keys share); the order of keys equal in those bits is unspecified.
-    static func radixSort(_ keys: inout [UInt64], scratch: inout [UInt64], fromBit: Int) {
+    /// Sorts `keys` by their bits from `fromBit` up (LSD radix sort, 11-bit digits, one counting
+    /// pass for all digits, skipping digits all keys share) and returns the buffer that holds the
+    /// result: `keys` or `scratch` (as many entries). The order of keys equal in those bits is that of
+    /// the input.
+    static func radixSort(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, fromBit: Int
+    ) -> UnsafeMutableBufferPointer<UInt64> {
         let n = keys.count
-        guard n > 1 else { return }
+        guard n > 1, fromBit < 64 else { return keys }
         let digitBits = 11
         let buckets = 1 << digitBits
-        var counts = [Int](repeating: 0, count: buckets)
-        var inScratch = false
-        var shift = fromBit
-        keys.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { b in
-                var source = a
-                var target = b
-                while shift < 64 {
-                    let width = min(digitBits, 64 - shift)
-                    let mask = UInt64((1 << width) - 1)
-                    for d in 0..<buckets { counts[d] = 0 }
-                    for i in 0..<n { counts[Int((source[i] >> UInt64(shift)) & mask)] += 1 }
-                    if counts[Int((source[0] >> UInt64(shift)) & mask)] != n {
-                        var offset = 0
-                        for d in 0..<buckets {
-                            let c = counts[d]
-                            counts[d] = offset
-                            offset += c
-                        }
-                        for i in 0..<n {
-                            let key = source[i]
-                            let d = Int((key >> UInt64(shift)) & mask)
-                            target[counts[d]] = key
-                            counts[d] += 1
-                        }
-                        swap(&source, &target)
-                        inScratch.toggle()
-                    }
-                    shift += digitBits
+        let passes = (64 - fromBit + digitBits - 1) / digitBits
+        let mask = UInt64(buckets - 1)
+        var counts = [Int](repeating: 0, count: passes * buckets)
+        return counts.withUnsafeMutableBufferPointer { counts in
+            for i in 0..<n {
+                var key = keys[i] >> UInt64(fromBit)
+                for pass in 0..<passes {
+                    counts[pass * buckets + Int(key & mask)] += 1
+                    key >>= UInt64(digitBits)
                 }
             }
+            var source = keys
+            var target = scratch
+            for pass in 0..<passes {
+                let shift = UInt64(fromBit + pass * digitBits)
+                let count = counts.baseAddress! + pass * buckets
+                if count[Int((source[0] >> shift) & mask)] == n { continue }
+                var offset = 0
+                for d in 0..<buckets {
+                    let c = count[d]
+                    count[d] = offset
+                    offset += c
+                }
+                for i in 0..<n {
+                    let key = source[i]
+                    let d = Int((key >> shift) & mask)
+                    target[count[d]] = key
+                    count[d] += 1
+                }
+                swap(&source, &target)
+            }
+            return source
         }
-        if inScratch { swap(&keys, &scratch) }
     }
 }
 
