@@ -112,3 +112,4 @@ func fastPathEqualsSimplePathOnRealData(_ name: String) throws {
     #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
     #expect(values.allSatisfy { KNNShapleyValuation.distance(orderedBits: KNNShapleyValuation.orderedBits($0)).bitPattern == $0.bitPattern })
 }
+

@@ -19,8 +19,10 @@ import Foundation
 /// **Cost.** O(V·N·d) for the products (BLAS), O(V·N) for the sorts and the recursion.
 /// **Memory.** Besides the inputs, one block of `queryBlock × N` doubles (at most `blockBudget`
 /// doubles, 16 MiB, unless N alone exceeds it) and two N-entry key arrays per worker thread.
-/// **Threads.** BLAS's own for the products; the sorts and the recursion of a block's rows run on
-/// all cores (`DispatchQueue.concurrentPerform`).
+/// **Threads.** Every phase runs on all cores through `DispatchQueue.concurrentPerform`: the
+/// product in slices of training rows (one single-threaded BLAS call per slice; OpenBLAS's own
+/// threads are off meanwhile, see `BLASLibrary.withoutBLASThreads`), the sorts and recursions by
+/// validation row, the sums by range of training rows.
 public struct KNNShapleyValuation: Sendable {
     /// The largest distance block, in doubles, the default block size keeps to.
     public static let blockBudget = 1 << 21
@@ -74,40 +76,49 @@ public struct KNNShapleyValuation: Sendable {
         var total = [Double](repeating: 0, count: n)
         var buffer = [Double](repeating: 0, count: min(block, max(1, validation.rows)) * n)
         let chunkCount = min(n, 4 * ProcessInfo.processInfo.activeProcessorCount)
-        var start = 0
-        while start < validation.rows {
-            let count = min(block, validation.rows - start)
-            let first = start
-            buffer.withUnsafeMutableBufferPointer { rows in
-                let rows = DisjointWrites(base: rows.baseAddress!)
-                search.approximateDistances(prepared, queryRows: first..<(first + count), referenceRows: 0..<n, into: rows.base)
-                // Groups of a few rows share one pair of key arrays; groups are handed out dynamically.
-                let groups = (count + Self.rowsPerGroup - 1) / Self.rowsPerGroup
-                DispatchQueue.concurrentPerform(iterations: groups) { group in
-                    var keys = [UInt64](repeating: 0, count: n)
-                    var scratch = [UInt64](repeating: 0, count: n)
-                    keys.withUnsafeMutableBufferPointer { keys in
-                        scratch.withUnsafeMutableBufferPointer { scratch in
-                            for q in (group * Self.rowsPerGroup)..<min(count, (group + 1) * Self.rowsPerGroup) {
-                                contributions(
-                                    row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
-                                    truncatedBits: truncatedBits, reciprocals: reciprocals, keys: keys, scratch: scratch)
+        let sliceCount = min(n, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        BLASLibrary.withoutBLASThreads {
+            var start = 0
+            while start < validation.rows {
+                let count = min(block, validation.rows - start)
+                let first = start
+                buffer.withUnsafeMutableBufferPointer { rows in
+                    let rows = DisjointWrites(base: rows.baseAddress!)
+                    // The product in slices of training rows, one BLAS call per slice on the worker threads.
+                    DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
+                        let columns = (slice * n / sliceCount)..<((slice + 1) * n / sliceCount)
+                        search.approximateDistances(
+                            prepared, queryRows: first..<(first + count), referenceRows: columns, into: rows.base + columns.lowerBound,
+                            stride: n)
+                    }
+                    // Groups of a few rows share one pair of key arrays; groups are handed out dynamically.
+                    let groups = (count + Self.rowsPerGroup - 1) / Self.rowsPerGroup
+                    DispatchQueue.concurrentPerform(iterations: groups) { group in
+                        var keys = [UInt64](repeating: 0, count: n)
+                        var scratch = [UInt64](repeating: 0, count: n)
+                        keys.withUnsafeMutableBufferPointer { keys in
+                            scratch.withUnsafeMutableBufferPointer { scratch in
+                                for q in (group * Self.rowsPerGroup)..<min(count, (group + 1) * Self.rowsPerGroup) {
+                                    contributions(
+                                        row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
+                                        truncatedBits: truncatedBits, reciprocals: reciprocals, keys: keys, scratch: scratch)
+                                }
+                            }
+                        }
+                    }
+                    total.withUnsafeMutableBufferPointer { sums in
+                        let sums = DisjointWrites(base: sums.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                            let range = (chunk * n / chunkCount)..<((chunk + 1) * n / chunkCount)
+                            for q in 0..<count {
+                                let row = rows.base + q * n
+                                for i in range { sums.base[i] += row[i] }
                             }
                         }
                     }
                 }
-                total.withUnsafeMutableBufferPointer { sums in
-                    let sums = DisjointWrites(base: sums.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                        let range = (chunk * n / chunkCount)..<((chunk + 1) * n / chunkCount)
-                        for q in 0..<count {
-                            let row = rows.base + q * n
-                            for i in range { sums.base[i] += row[i] }
-                        }
-                    }
-                }
+                start += count
             }
-            start += count
         }
         let divisor = Double(max(1, validation.rows))
         return total.map { $0 / divisor }
