@@ -6,6 +6,14 @@
 /// `Double` exactly.
 public enum NumpyMatrixReader {
     public static func read(_ bytes: [UInt8], file: String) throws(MatrixFileError) -> Matrix {
+        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
+            try read(UnsafeRawBufferPointer(buffer), file: file)
+        }
+    }
+
+    /// The array in the file's bytes (e.g. a `Data`'s, without copying them into an array first).
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(MatrixFileError) -> Matrix {
+        let bytes = bytes.bindMemory(to: UInt8.self)
         func fail(_ reason: String) -> MatrixFileError { .unsupportedNumpy(file: file, reason: reason) }
         guard bytes.count >= 10, bytes.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) else {
             throw fail("not a .npy file (missing the \\x93NUMPY magic)")
@@ -47,8 +55,8 @@ public enum NumpyMatrixReader {
         var values = [Double](repeating: 0, count: count)
         if kind == "f", !bigEndian {
             // Little-endian floats (the common case): whole words, no byte assembly.
-            try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
-                let raw = UnsafeRawBufferPointer(buffer)
+            do {
+                let raw = UnsafeRawBufferPointer(bytes)
                 for i in 0..<count {
                     let value = width == 4
                         ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 4 * i, as: UInt32.self))))
@@ -59,7 +67,8 @@ public enum NumpyMatrixReader {
             }
             return Matrix(rows: rows, columns: columns, values: values)
         }
-        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
+        do {
+            let buffer = bytes
             for i in 0..<count {
                 var raw: UInt64 = 0
                 let base = dataStart + i * width
