@@ -7,7 +7,8 @@ import Foundation
 /// **Method**, per block of validation rows: one `dgemm` gives approximate distances to all training
 /// rows (`NearestNeighborSearch.approximateDistances`). Per validation row, each approximate distance
 /// is packed with its training index into one 64-bit key (the distance's order-preserving bit
-/// pattern with its low bits replaced by the index) and the keys are bucket-sorted. Two neighbours in that order are certainly in the exact order when their
+/// pattern with its low `truncatedBits` bits replaced by the index) and the keys are radix-sorted on
+/// the distance bits. Two neighbours in that order are certainly in the exact order when their
 /// truncated distances differ by more than twice the product's error bound plus the truncation error;
 /// every run of neighbours not separated that way (exact ties, near-ties) has its distances
 /// recomputed directly and is re-sorted by (distance, training index), the tie rule of the
@@ -17,7 +18,7 @@ import Foundation
 ///
 /// **Cost.** O(V·N·d) for the products (BLAS), O(V·N) for the sorts and the recursion.
 /// **Memory.** Besides the inputs, one block of `queryBlock × N` doubles (at most `blockBudget`
-/// doubles, 16 MiB, unless N alone exceeds it) and three N-entry arrays per task of the sorting phase.
+/// doubles, 16 MiB, unless N alone exceeds it) and two N-entry key arrays per worker thread.
 /// **Threads.** Every phase runs on all cores through `DispatchQueue.concurrentPerform`: the
 /// product in slices of training rows (one single-threaded BLAS call per slice; OpenBLAS's own
 /// threads are off meanwhile, see `BLASLibrary.withoutBLASThreads`), the sorts and recursions by
@@ -94,16 +95,13 @@ public struct KNNShapleyValuation: Sendable {
                     let groups = (count + Self.rowsPerGroup - 1) / Self.rowsPerGroup
                     DispatchQueue.concurrentPerform(iterations: groups) { group in
                         var keys = [UInt64](repeating: 0, count: n)
-                        var sorted = [UInt64](repeating: 0, count: n)
-                        var starts = [Int](repeating: 0, count: n + 1)
+                        var scratch = [UInt64](repeating: 0, count: n)
                         keys.withUnsafeMutableBufferPointer { keys in
-                            sorted.withUnsafeMutableBufferPointer { sorted in
-                                starts.withUnsafeMutableBufferPointer { starts in
-                                    for q in (group * Self.rowsPerGroup)..<min(count, (group + 1) * Self.rowsPerGroup) {
-                                        contributions(
-                                            row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
-                                            truncatedBits: truncatedBits, reciprocals: reciprocals, keys: keys, sorted: sorted, starts: starts)
-                                    }
+                            scratch.withUnsafeMutableBufferPointer { scratch in
+                                for q in (group * Self.rowsPerGroup)..<min(count, (group + 1) * Self.rowsPerGroup) {
+                                    contributions(
+                                        row: rows.base + q * n, query: first + q, prepared: prepared, label: validationLabels[first + q],
+                                        truncatedBits: truncatedBits, reciprocals: reciprocals, keys: keys, scratch: scratch)
                                 }
                             }
                         }
@@ -127,25 +125,21 @@ public struct KNNShapleyValuation: Sendable {
     }
 
     /// Overwrites `row` (the approximate distances of validation row `query` to every training row)
-    /// with each training row's Shapley value for that validation row. `keys` and `sorted` hold N
-    /// entries, `starts` N + 1; their contents are not needed before nor kept after.
+    /// with each training row's Shapley value for that validation row. `keys` and `scratch` hold N
+    /// entries each; their contents are not needed before nor kept after.
     private func contributions(
         row: UnsafeMutablePointer<Double>, query: Int, prepared: NearestNeighborSearch.PreparedRows, label: Int,
-        truncatedBits: Int, reciprocals: [Double], keys: UnsafeMutableBufferPointer<UInt64>, sorted: UnsafeMutableBufferPointer<UInt64>,
-        starts: UnsafeMutableBufferPointer<Int>
+        truncatedBits: Int, reciprocals: [Double], keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>
     ) {
         let n = trainingLabels.count
         let lowMask: UInt64 = (1 << UInt64(truncatedBits)) - 1
-        var lowest = Double.infinity
-        var highest = -Double.infinity
+        var largest = 0.0
         for i in 0..<n {
             let distance = row[i]
-            lowest = min(lowest, distance)
-            highest = max(highest, distance)
+            largest = max(largest, abs(distance))
             keys[i] = (Self.orderedBits(distance) & ~lowMask) | UInt64(i)
         }
-        Self.bucketSort(keys, distances: row, lowest: lowest, highest: highest, into: sorted, starts: starts)
-        let largest = max(abs(lowest), abs(highest))
+        let sorted = Self.radixSort(keys, scratch: scratch, fromBit: truncatedBits)
         // Neighbours whose truncated distances differ by more than `separation` are in exact order.
         let truncationError = Double(sign: .plus, exponent: truncatedBits - 51, significand: largest) + Double.leastNormalMagnitude
         let separation = 1.5 * (2 * search.errorBound(prepared, query: query) + truncationError)
@@ -200,59 +194,49 @@ public struct KNNShapleyValuation: Sendable {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
-    /// Writes `keys` to `sorted` in ascending order of their distances, where `keys[i]` belongs to
-    /// `distances[i]` (finite, in [`lowest`, `highest`]) and holds a non-decreasing function of it in
-    /// its high bits (the truncated distance) and anything in its low bits (the index). Keys come out
-    /// ascending except that keys of distinct distances with the same high bits may come in either
-    /// order, which the near-tie repair settles. A bucket sort: N buckets over the distance range by linear
-    /// interpolation (one counting pass, one scatter), then each bucket sorted on its own (insertion
-    /// sort when small). Linear on spread distances; on many equal distances the buckets' own sorts
-    /// make it O(N log N). `starts` holds N + 1 entries of scratch space.
-    static func bucketSort(
-        _ keys: UnsafeMutableBufferPointer<UInt64>, distances: UnsafePointer<Double>, lowest: Double, highest: Double,
-        into sorted: UnsafeMutableBufferPointer<UInt64>, starts: UnsafeMutableBufferPointer<Int>
-    ) {
+    /// Sorts `keys` by their bits from `fromBit` up (LSD radix sort, 11-bit digits, one counting
+    /// pass for all digits, skipping digits all keys share) and returns the buffer that holds the
+    /// result: `keys` or `scratch` (as many entries). The order of keys equal in those bits is that of
+    /// the input.
+    static func radixSort(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, fromBit: Int
+    ) -> UnsafeMutableBufferPointer<UInt64> {
         let n = keys.count
-        guard n > 1 else {
-            if n == 1 { sorted[0] = keys[0] }
-            return
-        }
-        let scale = Double(n) / (highest - lowest)
-        guard scale.isFinite else {
-            // Equal (or unrepresentably spread) distances: one bucket.
-            for i in 0..<n { sorted[i] = keys[i] }
-            var all = sorted
-            all.sort()
-            return
-        }
-        func bucket(_ i: Int) -> Int { min(n - 1, Int((distances[i] - lowest) * scale)) }
-        for b in 0...n { starts[b] = 0 }
-        for i in 0..<n { starts[bucket(i) + 1] += 1 }
-        for b in 0..<n { starts[b + 1] += starts[b] }
-        for i in 0..<n {
-            let b = bucket(i)
-            sorted[starts[b]] = keys[i]
-            starts[b] += 1
-        }
-        // After the scatter `starts[b]` is the end of bucket b and the start of bucket b + 1.
-        var begin = 0
-        for b in 0..<n {
-            let end = starts[b]
-            if end - begin > 32 {
-                var slice = UnsafeMutableBufferPointer(rebasing: sorted[begin..<end])
-                slice.sort()
-            } else if end - begin > 1 {
-                for i in (begin + 1)..<end {
-                    let key = sorted[i]
-                    var j = i
-                    while j > begin && sorted[j - 1] > key {
-                        sorted[j] = sorted[j - 1]
-                        j -= 1
-                    }
-                    sorted[j] = key
+        guard n > 1, fromBit < 64 else { return keys }
+        let digitBits = 11
+        let buckets = 1 << digitBits
+        let passes = (64 - fromBit + digitBits - 1) / digitBits
+        let mask = UInt64(buckets - 1)
+        var counts = [Int](repeating: 0, count: passes * buckets)
+        return counts.withUnsafeMutableBufferPointer { counts in
+            for i in 0..<n {
+                var key = keys[i] >> UInt64(fromBit)
+                for pass in 0..<passes {
+                    counts[pass * buckets + Int(key & mask)] += 1
+                    key >>= UInt64(digitBits)
                 }
             }
-            begin = end
+            var source = keys
+            var target = scratch
+            for pass in 0..<passes {
+                let shift = UInt64(fromBit + pass * digitBits)
+                let count = counts.baseAddress! + pass * buckets
+                if count[Int((source[0] >> shift) & mask)] == n { continue }
+                var offset = 0
+                for d in 0..<buckets {
+                    let c = count[d]
+                    count[d] = offset
+                    offset += c
+                }
+                for i in 0..<n {
+                    let key = source[i]
+                    let d = Int((key >> shift) & mask)
+                    target[count[d]] = key
+                    count[d] += 1
+                }
+                swap(&source, &target)
+            }
+            return source
         }
     }
 }
