@@ -91,18 +91,19 @@ func fastPathEqualsSimplePathOnRealData(_ name: String) throws {
 
 @Test func radixSortOrdersByTheBitsFromTheStartBitAndKeepsTheInputOrderOfEqualKeys() {
     var rng = SeededRandomGenerator(seed: 5)
-    for fromBit in [0, 20, 41, 63] {
+    for (fromBit, toBit) in [(0, 64), (20, 64), (41, 64), (63, 64), (20, 45)] {
         var keys = (0..<3000).map { _ in rng.next() >> UInt64(rng.below(40)) }
         // Equal high bits in a block of keys: the digit-skipping path.
         if fromBit == 41 { for i in 0..<keys.count { keys[i] = keys[i] & ((1 << 50) - 1) | (0x3FF << 50) } }
+        if toBit < 64 { for i in 0..<keys.count { keys[i] &= (1 << UInt64(toBit)) - 1 } }
         var scratch = [UInt64](repeating: 0, count: keys.count)
         let expected = keys.enumerated().sorted { ($0.element >> UInt64(fromBit), $0.offset) < ($1.element >> UInt64(fromBit), $1.offset) }.map(\.element)
         let sorted = keys.withUnsafeMutableBufferPointer { keys in
             scratch.withUnsafeMutableBufferPointer { scratch in
-                Array(KNNShapleyValuation.radixSort(keys, scratch: scratch, fromBit: fromBit))
+                Array(KNNShapleyValuation.radixSort(keys, scratch: scratch, fromBit: fromBit, toBit: toBit))
             }
         }
-        #expect(sorted == expected, "from bit \(fromBit)")
+        #expect(sorted == expected, "bits \(fromBit)..<\(toBit)")
     }
 }
 

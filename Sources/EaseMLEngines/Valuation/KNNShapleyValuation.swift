@@ -7,8 +7,9 @@ import Foundation
 /// **Method**, per block of validation rows: one `dgemm` gives approximate distances to all training
 /// rows (`NearestNeighborSearch.approximateDistances`). Per validation row, each approximate distance
 /// is packed with its training index into one 64-bit key (the distance's order-preserving bit
-/// pattern with its low `truncatedBits` bits replaced by the index) and the keys are radix-sorted on
-/// the distance bits. Two neighbours in that order are certainly in the exact order when their
+/// pattern, less the smallest distance's, with its low `truncatedBits` bits replaced by the index)
+/// and the keys are radix-sorted on the distance bits (three 11-bit passes for 10,000 rows of
+/// typical embeddings). Two neighbours in that order are certainly in the exact order when their
 /// truncated distances differ by more than twice the product's error bound plus the truncation error;
 /// every run of neighbours not separated that way (exact ties, near-ties) has its distances
 /// recomputed directly and is re-sorted by (distance, training index), the tie rule of the
@@ -133,22 +134,28 @@ public struct KNNShapleyValuation: Sendable {
     ) {
         let n = trainingLabels.count
         let lowMask: UInt64 = (1 << UInt64(truncatedBits)) - 1
-        var largest = 0.0
+        var base = UInt64.max
+        var top = UInt64.min
         for i in 0..<n {
-            let distance = row[i]
-            largest = max(largest, abs(distance))
-            keys[i] = (Self.orderedBits(distance) & ~lowMask) | UInt64(i)
+            let key = Self.orderedBits(row[i]) & ~lowMask
+            keys[i] = key
+            base = min(base, key)
+            top = max(top, key)
         }
-        let sorted = Self.radixSort(keys, scratch: scratch, fromBit: truncatedBits)
+        // Keys relative to the smallest: only the bits the range needs get sorted.
+        for i in 0..<n { keys[i] = (keys[i] - base) | UInt64(i) }
+        let sorted = Self.radixSort(keys, scratch: scratch, fromBit: truncatedBits, toBit: UInt64.bitWidth - (top - base).leadingZeroBitCount)
+        // Within a factor 1 + 2⁻³² of the largest |distance| (the truncation lowers it at most that much).
+        let largest = max(abs(Self.distance(orderedBits: base)), abs(Self.distance(orderedBits: top)))
         // Neighbours whose truncated distances differ by more than `separation` are in exact order.
         let truncationError = Double(sign: .plus, exponent: truncatedBits - 51, significand: largest) + Double.leastNormalMagnitude
         let separation = 1.5 * (2 * search.errorBound(prepared, query: query) + truncationError)
         var p = 0
         while p < n {
             var end = p + 1
-            var previous = Self.distance(orderedBits: sorted[p] & ~lowMask)
+            var previous = Self.distance(orderedBits: (sorted[p] & ~lowMask) + base)
             while end < n {
-                let next = Self.distance(orderedBits: sorted[end] & ~lowMask)
+                let next = Self.distance(orderedBits: (sorted[end] & ~lowMask) + base)
                 if next - previous > separation { break }
                 previous = next
                 end += 1
@@ -194,18 +201,18 @@ public struct KNNShapleyValuation: Sendable {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
-    /// Sorts `keys` by their bits from `fromBit` up (LSD radix sort, 11-bit digits, one counting
-    /// pass for all digits, skipping digits all keys share) and returns the buffer that holds the
-    /// result: `keys` or `scratch` (as many entries). The order of keys equal in those bits is that of
-    /// the input.
+    /// Sorts `keys` by their bits `fromBit ..< toBit` (LSD radix sort, 11-bit digits, one counting
+    /// pass for all digits, skipping digits all keys share; bits from `toBit` up must be zero) and
+    /// returns the buffer that holds the result: `keys` or `scratch` (as many entries). The order of
+    /// keys equal in those bits is that of the input.
     static func radixSort(
-        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, fromBit: Int
+        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>, fromBit: Int, toBit: Int = 64
     ) -> UnsafeMutableBufferPointer<UInt64> {
         let n = keys.count
-        guard n > 1, fromBit < 64 else { return keys }
+        guard n > 1, fromBit < toBit else { return keys }
         let digitBits = 11
         let buckets = 1 << digitBits
-        let passes = (64 - fromBit + digitBits - 1) / digitBits
+        let passes = (toBit - fromBit + digitBits - 1) / digitBits
         let mask = UInt64(buckets - 1)
         var counts = [Int](repeating: 0, count: passes * buckets)
         return counts.withUnsafeMutableBufferPointer { counts in
