@@ -43,11 +43,14 @@ public enum LabeledDataFile {
         }
     }
 
+    /// The file's bytes, memory-mapped when the system allows (no copy of a large feature file).
     private static func contents(_ path: String) throws(EaseMLCIError) -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
-        return data
+        do { return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
+            throw .unreadableFile(path: path, reason: error.localizedDescription)
+        }
     }
 
     private static func text(_ path: String) throws(EaseMLCIError) -> String {

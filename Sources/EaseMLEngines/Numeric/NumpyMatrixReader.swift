@@ -52,21 +52,26 @@ public enum NumpyMatrixReader {
         }
         guard count > 0 else { throw .empty(file: file) }
         let bigEndian = order == ">"
-        var values = [Double](repeating: 0, count: count)
         if kind == "f", !bigEndian {
-            // Little-endian floats (the common case): whole words, no byte assembly.
-            do {
-                let raw = UnsafeRawBufferPointer(bytes)
+            // Little-endian floats (the common case): whole words, no byte assembly, no zero-filling.
+            let raw = UnsafeRawBufferPointer(bytes)
+            var firstNonFinite = -1
+            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for i in 0..<count {
                     let value = width == 4
                         ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 4 * i, as: UInt32.self))))
                         : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 8 * i, as: UInt64.self)))
-                    guard value.isFinite else { throw .nonFiniteNumpy(file: file, row: i / columns + 1, column: i % columns + 1) }
-                    values[i] = value
+                    buffer[i] = value
+                    if !value.isFinite && firstNonFinite < 0 { firstNonFinite = i }
                 }
+                initialized = count
+            }
+            guard firstNonFinite < 0 else {
+                throw .nonFiniteNumpy(file: file, row: firstNonFinite / columns + 1, column: firstNonFinite % columns + 1)
             }
             return Matrix(rows: rows, columns: columns, values: values)
         }
+        var values = [Double](repeating: 0, count: count)
         do {
             let buffer = bytes
             for i in 0..<count {
