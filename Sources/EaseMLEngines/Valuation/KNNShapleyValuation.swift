@@ -19,7 +19,8 @@ import Foundation
 ///
 /// **Cost.** O(V·N·d) for the products (BLAS), O(V·N) for the sorts and the recursion.
 /// **Memory.** Besides the inputs, one block of `queryBlock × N` doubles (at most `blockBudget`
-/// doubles, 16 MiB, unless N alone exceeds it) and two N-entry key arrays per worker thread.
+/// doubles, 16 MiB, unless N alone exceeds it) and two N-entry key arrays per task of the sorting
+/// phase.
 /// **Threads.** Every phase runs on all cores through `DispatchQueue.concurrentPerform`: the
 /// product in slices of training rows (one single-threaded BLAS call per slice; OpenBLAS's own
 /// threads are off meanwhile, see `BLASLibrary.withoutBLASThreads`), the sorts and recursions by
