@@ -131,8 +131,9 @@ public struct AutoMLSearchRun {
         guard let record = try ledger.automlRun(id: run) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(run)")) }
         let arms = settings.arms
         let policy = AutoMLPolicy(rawValue: settings.policy) ?? .costGap
-        let prior = try AutoMLArmPrior.independent(armCount: arms.count)
-        var scheduler = AutoMLScheduler(tenants: [try AutoMLTenantSearch(prior: prior)], policy: policy, seed: settings.seed)
+        let history = try AutoMLHistory.load(ledger: ledger, armKeys: arms.map(\.key), before: run)
+        var scheduler = AutoMLScheduler(tenants: [try history.tenantSearch(armCount: arms.count)], policy: policy, seed: settings.seed)
+        report("automl: \(run): \(try history.summary(armCount: arms.count)); policy \(scheduler.effectivePolicy.rawValue)")
         var queued: [Int] = []
         var trialCount = 0
         for trial in try ledger.automlTrials(run: run) {
