@@ -55,7 +55,7 @@ public struct AutoMLSearchRun {
 
     /// Refuses to start when a trial input is a registered test set's file.
     public func checkDataDiscipline() throws(EaseMLCIError) {
-        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], protected: AutoMLDataDiscipline.protectedFiles(ledger))
+        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger)
     }
 
     /// Starts a new run and searches until the budget stops it; returns the run id.
