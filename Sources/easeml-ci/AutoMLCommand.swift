@@ -55,6 +55,32 @@ struct AutoMLCommand: ParsableCommand {
         }
     }
 
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what `automl run` would do, without running anything.",
+            discussion: """
+                Prints the arms (candidate, parameters, GP prior mean and sd, expected seconds), the budget, \
+                the per-trial limits, the workers, the policy applied, whether the prior is learned from \
+                earlier runs in the ledger or the arms are independent, whether expected costs are known, \
+                and the result of the data check (train and valid must not be a test set's inputs or labels).
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var options: SearchOptions
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let (settings, base, ledger) = try options.load()
+                let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, ledger: ledger)
+                print(json ? encodeJSON(plan) : plan.text())
+            }
+        }
+    }
+
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
@@ -97,7 +123,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Run.self, Leaderboard.self, Propose.self, Simulate.self]
+        subcommands: [Plan.self, Run.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {
