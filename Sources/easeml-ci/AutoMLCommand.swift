@@ -55,6 +55,72 @@ struct AutoMLCommand: ParsableCommand {
         }
     }
 
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a trial script and the matching `automl:` section into .easeml.yml.",
+            discussion: """
+                --preset sklearn writes automl_sklearn.py (scikit-learn: k-NN, SVM, random forest, logistic \
+                regression, gradient boosting, small grids; reads CSV files with a label column, prints \
+                EASEML_RESULT, pickles the model into the trial folder) and appends an `automl:` section \
+                to the configuration, leaving the rest of the file as it is. An existing script or \
+                `automl:` section is replaced only with --force.
+
+                Example:
+                  easeml-ci automl init --preset sklearn --train data/train.csv --valid data/valid.csv --python .venv/bin/python
+
+                \(ExitStatus.helpText)
+                """)
+
+        @Option(name: .long, help: ArgumentHelp("The preset: sklearn.", valueName: "name"))
+        var preset: String
+
+        @Option(name: .long, help: ArgumentHelp("The configuration to extend (default: .easeml.yml here or in a parent folder).", valueName: "path"))
+        var config: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where the trial script goes (default: automl_sklearn.py next to the configuration).", valueName: "path"))
+        var script: String?
+
+        @Option(name: .long, help: ArgumentHelp("The training CSV (relative to the configuration's folder).", valueName: "path"))
+        var train = "data/train.csv"
+
+        @Option(name: .long, help: ArgumentHelp("The validation CSV (relative to the configuration's folder).", valueName: "path"))
+        var valid = "data/valid.csv"
+
+        @Option(name: .long, help: ArgumentHelp("The label column of the CSV files.", valueName: "column"))
+        var label = "label"
+
+        @Option(name: .long, help: ArgumentHelp("The Python interpreter with scikit-learn (`python:`).", valueName: "path"))
+        var python = AutoMLSettings.defaultPython
+
+        @Option(name: .long, help: ArgumentHelp("The budget in trials.", valueName: "n"))
+        var trials = 11
+
+        @Flag(name: .long, help: "Replace an existing script or `automl:` section.")
+        var force = false
+
+        func run() throws {
+            try reportingErrors {
+                guard AutoMLPreset.names.contains(preset) else {
+                    throw EaseMLCIError.invalidOption(option: "--preset", message: "unknown preset `\(preset)`; the presets are " + AutoMLPreset.names.joined(separator: ", "))
+                }
+                guard trials >= 1 else { throw EaseMLCIError.invalidOption(option: "--trials", message: "must be ≥ 1, got \(trials)") }
+                let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                guard let file = config.map({ URL(fileURLWithPath: $0) }) ?? ConfigurationFile.locate(from: here) else {
+                    throw EaseMLCIError.configurationNotFound(searchedFrom: here.path)
+                }
+                let scriptPath = script.map { URL(fileURLWithPath: $0).path }
+                    ?? file.deletingLastPathComponent().appendingPathComponent(AutoMLPreset.defaultScriptName).path
+                let result = try AutoMLPreset(
+                    configPath: file.path, scriptPath: scriptPath, train: train, valid: valid, label: label, python: python, trials: trials,
+                    force: force
+                ).install()
+                print("wrote \(result.scriptPath)")
+                print((result.replacedSection ? "replaced the automl: section of " : "added an automl: section to ") + result.configPath)
+                print("next: easeml-ci automl plan, then easeml-ci automl run")
+            }
+        }
+    }
+
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what `automl run` would do, without running anything.",
@@ -123,7 +189,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Plan.self, Run.self, Leaderboard.self, Propose.self, Simulate.self]
+        subcommands: [Init.self, Plan.self, Run.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

@@ -4,7 +4,7 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates
+    case workers, policy, seed, candidates, python
 }
 
 /// Reads the `automl:` section (`AutoMLSettings`) with the loader's positions and typo hints.
@@ -67,6 +67,7 @@ extension ConfigReader {
             }
             settings.seed = number
         }
+        if let python = values[.python] { settings.python = try text(python, "automl.python") }
         settings.candidates = try candidates(required(.candidates))
         return settings
     }
@@ -130,7 +131,7 @@ extension ConfigReader {
             guard name.first.map({ $0.isLetter || $0 == "_" }) == true, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw error(.invalidValue, at: keyNode, "the grid parameter `\(name)` must be a name of letters, digits and `_` (it is used as `{\(name)}`)")
             }
-            guard !["train", "valid", "out_dir", "seed"].contains(name) else {
+            guard !["train", "valid", "out_dir", "seed", "python"].contains(name) else {
                 throw error(.invalidValue, at: keyNode, "the grid parameter `\(name)` would hide the placeholder `{\(name)}`")
             }
             var values: [String] = []
