@@ -12,6 +12,8 @@ public struct LedgerEvent: Sendable, Equatable {
         /// keys, trial ids and states, never scores.
         case automlStart = "automl-start", automlTrialStart = "automl-trial-start", automlTrialEnd = "automl-trial-end"
         case automlRequeue = "automl-requeue", automlFinish = "automl-finish", automlPropose = "automl-propose"
+        /// Arms added to a running search (`automl serve`: a candidate joined the shared zoo).
+        case automlArms = "automl-arms"
     }
 
     /// Position in the log, from 1, without gaps.

@@ -147,6 +147,46 @@ struct AutoMLCommand: ParsableCommand {
         }
     }
 
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search for several tenants at once, sharing the workers across them (multi-tenant Ease.ML).",
+            discussion: """
+                --tenants names a YAML file: `tenants:` (each `{name, config}` with an `automl:` section, or \
+                `{name, train, valid}`), and `budget`, `workers`, `policy`, `seed`, `timeout`, `memory_mb`, \
+                `python`. Every tenant also searches every candidate of the --zoo file (`candidates:`), which \
+                is re-read between scheduling rounds: adding a candidate gives every tenant new arms. Each \
+                tenant's trials go to its own run in the ledger. Stops when the budget is spent, when every \
+                arm has run and there is no zoo, or on SIGTERM/SIGINT (running trials are stopped and recorded).
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Option(name: .long, help: ArgumentHelp("The tenants file (YAML).", valueName: "file"))
+        var tenants: String
+
+        @Option(name: .long, help: ArgumentHelp("The shared model zoo (YAML `candidates:`), re-read between rounds.", valueName: "file"))
+        var zoo: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the tenants file).", valueName: "path"))
+        var output: String?
+
+        func run() throws {
+            try reportingErrors {
+                let settings = try AutoMLServe.loadSettings(tenants)
+                let base = URL(fileURLWithPath: tenants).standardizedFileURL.deletingLastPathComponent().path
+                let stop = StopSignals.install()
+                let serve = AutoMLServe(
+                    ledger: try LedgerLocation.open(try ledger.ledgerPathFromWorkingConfiguration(), create: true), settings: settings,
+                    baseDirectory: base, zooPath: zoo.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                    outputRoot: output ?? base + "/.easeml/automl",
+                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }, stopRequested: { stop.received })
+                _ = try serve.serve()
+            }
+        }
+    }
+
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
@@ -189,7 +229,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Init.self, Plan.self, Run.self, Leaderboard.self, Propose.self, Simulate.self]
+        subcommands: [Init.self, Plan.self, Run.self, Serve.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

@@ -49,30 +49,14 @@ extension ConfigReader {
         if let timeout = values[.timeout] { settings.timeoutSeconds = try positiveNumber(timeout, "automl.timeout") }
         if let memory = values[.memoryMB] { settings.memoryMiB = try wholeNumber(memory, "automl.memory_mb", minimum: 1) }
         if let workers = values[.workers] { settings.workers = try wholeNumber(workers, "automl.workers", minimum: 1) }
-        if let policy = values[.policy] {
-            let name = try text(policy, "automl.policy")
-            guard AutoMLSettings.policies.contains(name) else {
-                let suggestion = EditDistance.closest(to: name, among: AutoMLSettings.policies)
-                throw error(
-                    .invalidValue, at: policy.value,
-                    "unknown policy `\(name)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
-                    hint: suggestion.map { "did you mean `\($0)`?" })
-            }
-            settings.policy = name
-        }
-        if let seed = values[.seed] {
-            let value = try text(seed, "automl.seed")
-            guard let number = UInt64(value) else {
-                throw error(.invalidValue, at: seed.value, "`automl.seed` must be a whole number ≥ 0, got `\(value)`")
-            }
-            settings.seed = number
-        }
+        if let policy = values[.policy] { settings.policy = try policyName(policy, "automl.policy") }
+        if let seed = values[.seed] { settings.seed = try seedNumber(seed, "automl.seed") }
         if let python = values[.python] { settings.python = try text(python, "automl.python") }
         settings.candidates = try candidates(required(.candidates))
         return settings
     }
 
-    private func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
+    func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
         guard case .sequence(let items) = pair.value, !items.isEmpty else {
             throw error(.wrongType, at: isNull(pair.value) ? pair.key : pair.value, "`automl.candidates` must be a non-empty list of `{name, command, grid}`")
         }
@@ -154,19 +138,47 @@ extension ConfigReader {
 
     // MARK: Helpers
 
-    private func mappingPairs(_ node: Node, named name: String, keyNode: Node) throws(ConfigError) -> [(Node, Node)] {
+    /// One of `AutoMLSettings.policies`.
+    func policyName(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
+        let value = try text(pair, name)
+        guard AutoMLSettings.policies.contains(value) else {
+            let suggestion = EditDistance.closest(to: value, among: AutoMLSettings.policies)
+            throw error(
+                .invalidValue, at: pair.value,
+                "unknown policy `\(value)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
+                hint: suggestion.map { "did you mean `\($0)`?" })
+        }
+        return value
+    }
+
+    func seedNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> UInt64 {
+        let value = try text(pair, name)
+        guard let number = UInt64(value) else { throw error(.invalidValue, at: pair.value, "`\(name)` must be a whole number ≥ 0, got `\(value)`") }
+        return number
+    }
+
+    /// The document's root mapping (`what` names the file in errors).
+    func rootMapping(_ what: String) throws(ConfigError) -> [(Node, Node)] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: source.text) } catch { throw yamlError(error) }
+        guard let root, !isNull(root) else { throw error(.emptyDocument, at: source.location(line: 1, column: 1), "the \(what) is empty") }
+        guard case .mapping(let mapping) = root else { throw error(.notAMapping, at: root, "the \(what) must be a mapping of keys to values") }
+        return Array(mapping)
+    }
+
+    func mappingPairs(_ node: Node, named name: String, keyNode: Node) throws(ConfigError) -> [(Node, Node)] {
         guard case .mapping(let mapping) = node else {
             throw error(isNull(node) ? .missingValue : .wrongType, at: isNull(node) ? keyNode : node, "`\(name)` must be a mapping of keys to values")
         }
         return Array(mapping)
     }
 
-    private func keyName(_ node: Node) throws(ConfigError) -> String {
+    func keyName(_ node: Node) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw error(.wrongType, at: node, "a key must be a plain name") }
         return scalar.string
     }
 
-    private func checkDuplicate(_ name: String, _ keyNode: Node, _ seen: inout [String: Node]) throws(ConfigError) {
+    func checkDuplicate(_ name: String, _ keyNode: Node, _ seen: inout [String: Node]) throws(ConfigError) {
         if let first = seen[name] {
             throw error(.duplicateKey, at: keyNode, "duplicate key `\(name)`",
                 hint: "a key may be given only once; the first `\(name)` is on line \(source.location(of: first.mark).line)")
@@ -174,14 +186,14 @@ extension ConfigReader {
         seen[name] = keyNode
     }
 
-    private func unknownKey(_ name: String, at node: Node, among known: [String], in section: String) -> ConfigError {
+    func unknownKey(_ name: String, at node: Node, among known: [String], in section: String) -> ConfigError {
         let suggestion = EditDistance.closest(to: name, among: known)
         return error(
             .unknownKey, at: node, "unknown key `\(name)` in `\(section)`",
             hint: suggestion.map { "did you mean `\($0)`?" } ?? "the keys are " + known.map { "`\($0)`" }.joined(separator: ", "))
     }
 
-    private func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
+    func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = pair.value else { throw error(.wrongType, at: pair.value, "`\(name)` must be a single value") }
         guard !isNull(pair.value), !scalar.string.allSatisfy(\.isWhitespace) else {
             throw error(.missingValue, at: pair.key, "`\(name)` has no value")
@@ -189,7 +201,7 @@ extension ConfigReader {
         return scalar.string
     }
 
-    private func wholeNumber(_ pair: (key: Node, value: Node), _ name: String, minimum: Int) throws(ConfigError) -> Int {
+    func wholeNumber(_ pair: (key: Node, value: Node), _ name: String, minimum: Int) throws(ConfigError) -> Int {
         let value = try text(pair, name)
         guard let number = Int(value), number >= minimum else {
             throw error(.invalidValue, at: pair.value, "`\(name)` must be a whole number ≥ \(minimum), got `\(value)`")
@@ -197,7 +209,7 @@ extension ConfigReader {
         return number
     }
 
-    private func positiveNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> Double {
+    func positiveNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> Double {
         let value = try text(pair, name)
         guard let number = number(value), number > 0 else {
             throw error(.invalidValue, at: pair.value, "`\(name)` must be a number of seconds > 0, got `\(value)`")
