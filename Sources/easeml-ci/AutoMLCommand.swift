@@ -46,9 +46,14 @@ struct AutoMLCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let (settings, base, ledger) = try options.load()
-                let search = AutoMLSearchRun(
+                // A terminal gets one updating progress line; CI logs and pipes get plain lines.
+                let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
+                var search = AutoMLSearchRun(
                     ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+                    report: { line in
+                        if !terminal || !line.contains(": trial ") { FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
+                    })
+                if terminal { search.progress = { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } }
                 let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
                 FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
             }

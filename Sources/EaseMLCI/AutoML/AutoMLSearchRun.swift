@@ -26,6 +26,8 @@ public struct AutoMLSearchRun {
     public let outputRoot: String
     /// Receives one line per event (trial started / ended, stop).
     public var report: (String) -> Void
+    /// Receives the search's state after each event and about once a second while trials run.
+    public var progress: (AutoMLSearchProgress) -> Void = { _ in }
 
     public static let trialEnvironmentKey = "EASEML_TRIAL"
 
@@ -136,8 +138,12 @@ public struct AutoMLSearchRun {
         report("automl: \(run): \(try history.summary(armCount: arms.count)); policy \(scheduler.effectivePolicy.rawValue)")
         var queued: [Int] = []
         var trialCount = 0
+        var doneCount = 0
+        var best: Double?
         for trial in try ledger.automlTrials(run: run) {
             trialCount += 1
+            if trial.state.isFinal { doneCount += 1 }
+            if let score = trial.score { best = max(best ?? score, score) }
             switch trial.state {
             case .ok: try scheduler.restore(tenant: 0, arm: trial.arm, score: trial.score, failed: false)
             case .failed, .timedOut: try scheduler.restore(tenant: 0, arm: trial.arm, score: nil, failed: true)
@@ -199,7 +205,10 @@ public struct AutoMLSearchRun {
                 }
             }
             if running == 0 { break }
-            signal.wait()
+            progress(AutoMLSearchProgress(
+                done: doneCount, running: running, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
+                budgetSeconds: settings.budgetSeconds))
+            if signal.wait(timeout: .now() + 1) == .timedOut { continue }
             guard let done = completions.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             running -= 1
             let state: AutoMLTrialRecord.State
@@ -221,6 +230,8 @@ public struct AutoMLSearchRun {
             }
             try ledger.finishAutoMLTrial(id: done.trial, state: state, score: score, seconds: done.seconds, reason: reason, runElapsedSeconds: elapsed())
             if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
+            doneCount += 1
+            if let score { best = max(best ?? score, score) }
             report("automl: trial \(done.trial) \(state.rawValue): \(arms[done.arm].key)" + (score.map { " score \(compact($0))" } ?? "") + (reason.map { " (\($0))" } ?? ""))
         }
         try ledger.finishAutoMLRun(id: run, elapsedSeconds: elapsed())

@@ -1,0 +1,94 @@
+import EaseMLLedger
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `automl run`'s output: one updating line on a terminal (a real pseudo-terminal through
+/// `script(1)`), plain lines in CI and pipes; and a budget in wall seconds.
+@Suite(.serialized) struct AutoMLProgressTests {
+    static let script = """
+        #!/bin/sh
+        # trial.sh {x}: logs its start time (seconds since the epoch), sleeps, scores x/10.
+        echo "$(date +%s.%N) $1" >> "$(dirname "$0")/starts.txt"
+        sleep "${TRIAL_SLEEP:-0}"
+        echo "EASEML_RESULT {\\"score\\": 0.$1}"
+        """
+
+    static func workspace(budget: String) throws -> URL {
+        let folder = try CommandLineRunner.temporaryDirectory()
+        let script = folder.appendingPathComponent("trial.sh")
+        try Data(Self.script.utf8).write(to: script)
+        chmod(script.path, 0o755)
+        try Data("x\n1\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
+        try Data("x\n2\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
+        try Data("""
+            condition: n > 0.8 +/- 0.05
+            reliability: 0.99
+            automl:
+              train: train.csv
+              valid: valid.csv
+              budget: \(budget)
+              policy: round_robin
+              candidates:
+                - name: t
+                  command: ./trial.sh {x}
+                  grid: {x: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+
+            """.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
+        return folder
+    }
+
+    @Test func aBudgetInSecondsStopsStartingTrials() throws {
+        let folder = try Self.workspace(budget: "{seconds: 1}")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
+        let result = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["TRIAL_SLEEP": "0.4", "CI": "true"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("done: the budget of 1 seconds is spent"), "\(result.stdout)")
+        let starts = try String(contentsOf: folder.appendingPathComponent("starts.txt"), encoding: .utf8)
+            .split(separator: "\n").compactMap { Double($0.split(separator: " ")[0]) }
+        let trials = try Ledger.open(at: ledgerPath, create: false).automlTrials(run: "run-1")
+        #expect(trials.count == starts.count)
+        #expect(trials.count >= 2 && trials.count < 9, "\(trials.count) trials")
+        // Every trial started within the budget, and every started trial ended.
+        #expect(starts.allSatisfy { $0 - starts[0] < 1.0 }, "\(starts.map { $0 - starts[0] })")
+        #expect(trials.allSatisfy { $0.state == .ok })
+        let elapsed = try #require(try Ledger.open(at: ledgerPath, create: false).automlRun(id: "run-1")?.elapsedSeconds)
+        #expect(elapsed >= 1)
+    }
+
+    @Test func aTerminalGetsOneUpdatingLineAndCIPlainLines() throws {
+        let folder = try Self.workspace(budget: "{trials: 3}")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
+        let command = [CommandLineRunner.executable.path, "automl", "run", "--ledger", ledgerPath].map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "CI")
+        environment["TRIAL_SLEEP"] = "1.2"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let terminal = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(terminal)")
+        #expect(terminal.contains("\rautoml: 0/3 trials done, 1 running, no score yet, "), "\(terminal.debugDescription)")
+        #expect(terminal.contains("\rautoml: 2/3 trials done, 1 running, best 0.2000, "), "\(terminal.debugDescription)")
+        #expect(terminal.contains("\u{1B}[K"))
+        #expect(!terminal.contains("trial 1 started"), "\(terminal)")
+        #expect(terminal.contains("done: the budget of 3 trials is spent"))
+
+        let ci = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["CI": "true"])
+        #expect(ci.status == 0, "\(ci.stderr)")
+        #expect(ci.stdout.contains("automl: trial 4 started: t[x="), "\(ci.stdout)")
+        #expect(!ci.stdout.contains("\r") && !ci.stdout.contains("\u{1B}"))
+    }
+}
