@@ -12,12 +12,17 @@ struct AutoMLCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
 
         func load() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, ledger: Ledger) {
+            let (settings, base, _, ledger) = try loadWithFile()
+            return (settings, base, ledger)
+        }
+
+        func loadWithFile() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger) {
             let resolved = try gate.resolveWithSource()
             guard let settings = resolved.config?.automl else {
                 throw .invalidOption(option: "automl", message: "the configuration has no `automl:` section")
             }
             let base = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
-            return (settings, base, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
+            return (settings, base, resolved.file, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
         }
     }
 
@@ -43,9 +48,23 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the configuration).", valueName: "path"))
         var output: String?
 
+        @Option(name: .long, help: ArgumentHelp("The budget in trials, instead of the configuration's.", valueName: "n"))
+        var budgetTrials: Int?
+
+        @Option(name: .long, help: ArgumentHelp("The budget in wall seconds, instead of the configuration's.", valueName: "s"))
+        var budgetSeconds: Double?
+
         func run() throws {
             try reportingErrors {
-                let (settings, base, ledger) = try options.load()
+                var (settings, base, ledger) = try options.load()
+                if let budgetTrials {
+                    guard budgetTrials >= 1 else { throw EaseMLCIError.invalidOption(option: "--budget-trials", message: "must be ≥ 1, got \(budgetTrials)") }
+                    settings.budgetTrials = budgetTrials
+                }
+                if let budgetSeconds {
+                    guard budgetSeconds > 0 else { throw EaseMLCIError.invalidOption(option: "--budget-seconds", message: "must be > 0, got \(budgetSeconds)") }
+                    settings.budgetSeconds = budgetSeconds
+                }
                 // A terminal gets one updating progress line; CI logs and pipes get plain lines.
                 let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
                 var search = AutoMLSearchRun(
@@ -143,11 +162,14 @@ struct AutoMLCommand: ParsableCommand {
         @Flag(name: .long, help: "Print machine-readable JSON.")
         var json = false
 
+        @Flag(name: .long, help: "Print only the files the search depends on (configuration, train, valid, trial programs), one absolute path a line.")
+        var paths = false
+
         func run() throws {
             try reportingErrors {
-                let (settings, base, ledger) = try options.load()
-                let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, ledger: ledger)
-                print(json ? encodeJSON(plan) : plan.text())
+                let (settings, base, file, ledger) = try options.loadWithFile()
+                let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, configPath: file?.standardizedFileURL.path, ledger: ledger)
+                print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? encodeJSON(plan) : plan.text())
             }
         }
     }

@@ -31,6 +31,10 @@ import Testing
         #expect(object["priorLearned"] as? Bool == true && object["costsKnown"] as? Bool == true)
         #expect(object["effectivePolicy"] as? String == "cost_gap")
         #expect(object["dataCheckPassed"] as? Bool == true)
+        let paths = try CommandLineRunner.run(["automl", "plan", "--paths", "--ledger", path], in: folder)
+        #expect(paths.status == 0, "\(paths.stderr)")
+        let root = folder.standardizedFileURL.path
+        #expect(paths.stdout == [".easeml.yml", "train.csv", "trial.sh", "valid.csv"].map { "\(root)/\($0)\n" }.joined(), "\(paths.stdout)")
         #expect(try ledger.automlRunIDs().count == 4)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".easeml/automl").path))
     }

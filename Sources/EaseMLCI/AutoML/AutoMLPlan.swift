@@ -1,6 +1,7 @@
 import EaseMLCore
 import EaseMLEngines
 import EaseMLLedger
+import Foundation
 
 /// `easeml-ci automl plan`: what `automl run` would do, without running anything: the arms with
 /// their prior mean and sd and expected cost, the budget, the per-trial limits, the workers, the
@@ -40,10 +41,14 @@ public struct AutoMLPlan: Sendable, Codable {
     public var dataCheckPassed: Bool
     /// The check's result in words (the refusal when it failed).
     public var dataCheck: String
+    /// The files the search depends on, absolute: the configuration, train, valid and the trial
+    /// programs and scripts named in the commands (words that are existing files). A change to
+    /// any of them is a reason to search again (the CI templates' AutoML job).
+    public var watchedPaths: [String]
 
     /// The plan of `settings` (paths relative to `baseDirectory`) against the ledger's history and
     /// test sets, as a new run would see them.
-    public static func make(settings: AutoMLSettings, baseDirectory: String, ledger: Ledger) throws(EaseMLCIError) -> AutoMLPlan {
+    public static func make(settings: AutoMLSettings, baseDirectory: String, configPath: String?, ledger: Ledger) throws(EaseMLCIError) -> AutoMLPlan {
         let arms = settings.arms
         guard !arms.isEmpty else { throw .automl(.noArms) }
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : baseDirectory + "/" + path }
@@ -66,6 +71,10 @@ public struct AutoMLPlan: Sendable, Codable {
             passed = false
             check = "\(error)"
         }
+        var watched = Set([resolve(settings.train), resolve(settings.valid)] + (configPath.map { [$0] } ?? []))
+        for word in Set(arms.flatMap(\.command)) where !word.contains("{") && FileManager.default.fileExists(atPath: resolve(word)) {
+            watched.insert(resolve(word))
+        }
         let configured = AutoMLPolicy(rawValue: settings.policy) ?? .costGap
         let k = arms.count
         return AutoMLPlan(
@@ -78,7 +87,8 @@ public struct AutoMLPlan: Sendable, Codable {
             budgetSeconds: settings.budgetSeconds, timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB,
             workers: settings.workers, policy: settings.policy,
             effectivePolicy: (configured == .costGap && costs == nil ? AutoMLPolicy.maxGap : configured).rawValue,
-            priorLearned: prior.learned, historyRuns: history.scoredRuns, costsKnown: costs != nil, dataCheckPassed: passed, dataCheck: check)
+            priorLearned: prior.learned, historyRuns: history.scoredRuns, costsKnown: costs != nil, dataCheckPassed: passed, dataCheck: check,
+            watchedPaths: watched.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.sorted())
     }
 
     /// The plan for people.
