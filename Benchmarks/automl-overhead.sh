@@ -76,22 +76,23 @@ automl:
       command: ./trial.sh {x}
       grid: {x: [$grid]}
 YML
-(cd "$repo" && hyperfine --runs "$runs" --warmup 1 --export-json "$work/trials.json" \
+(cd "$repo" && hyperfine --runs "$((runs * 2))" --warmup 1 --export-json "$work/trials.json" \
   --prepare "rm -rf $repo/ledger.sqlite* $repo/.easeml" \
-  -n "easeml-ci automl run (40 trials)" "CI=true $bin automl run --ledger $repo/ledger.sqlite" \
-  -n "bare trial" "$repo/trial.sh 10")
+  -n "easeml-ci automl run (40 trials)" "CI=true $bin automl run --ledger $repo/ledger.sqlite")
+# The bare trial without hyperfine's shell (-N): a few milliseconds, below its shell calibration.
+(cd "$repo" && hyperfine -N --runs 200 --warmup 10 --export-json "$work/bare.json" -n "bare trial" "$repo/trial.sh 10")
 
-python3 - "$work/scheduler.json" "$work/trials.json" <<'PY'
+python3 - "$work/scheduler.json" "$work/trials.json" "$work/bare.json" <<'PY'
 import json, sys
 def means(path):
-    return {r["command"]: (r["mean"], r["stddev"] or 0) for r in json.load(open(path))["results"]}
+    return {r["command"]: (r["mean"], r["stddev"] or 0, r["min"], r["median"]) for r in json.load(open(path))["results"]}
 s = means(sys.argv[1])
 swift, numpy = s["easeml-ci automl simulate"], s["numpy scheduler"]
-print(f"scheduler: easeml-ci {swift[0]:.3f} s ({swift[0] / 5000 * 1e6:.0f} us/decision incl. process start), "
-      f"numpy {numpy[0]:.3f} s ({numpy[0] / 5000 * 1e6:.0f} us/decision), ratio numpy/easeml-ci {numpy[0] / swift[0]:.1f}")
-t = means(sys.argv[2])
-run, bare = t["easeml-ci automl run (40 trials)"], t["bare trial"]
+print(f"scheduler: easeml-ci {swift[0]:.3f} ± {swift[1]:.3f} s ({swift[0] / 5000 * 1e6:.0f} us/decision incl. process start), "
+      f"numpy {numpy[0]:.3f} ± {numpy[1]:.3f} s ({numpy[0] / 5000 * 1e6:.0f} us/decision), ratio numpy/easeml-ci {numpy[0] / swift[0]:.1f}")
+run, bare = means(sys.argv[2])["easeml-ci automl run (40 trials)"], means(sys.argv[3])["bare trial"]
 per_trial = run[0] / 40
 print(f"trials: automl run {run[0]:.3f} s for 40 trials = {per_trial * 1e3:.1f} ms/trial; bare trial {bare[0] * 1e3:.1f} ms; "
-      f"overhead {(per_trial - bare[0]) * 1e3:.1f} ms/trial (ratio {per_trial / bare[0]:.1f}x the bare trial)")
+      f"overhead {(per_trial - bare[0]) * 1e3:.1f} ms/trial (ratio {per_trial / bare[0]:.1f}x the bare trial); "
+      f"medians: {run[3] / 40 * 1e3:.1f} ms/trial vs {bare[3] * 1e3:.1f} ms, overhead {(run[3] / 40 - bare[3]) * 1e3:.1f} ms/trial")
 PY

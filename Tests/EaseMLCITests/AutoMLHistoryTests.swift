@@ -3,10 +3,6 @@ import EaseMLLedger
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `automl run` learns its GP prior and expected costs from the ledger's earlier runs (real binary,
 /// real SQLite ledger, earlier runs recorded through the ledger's API).
 ///
@@ -25,28 +21,16 @@ import Glibc
     static let seconds: [Double] = [1, 1, 0.1, 10]
 
     static func workspace(policy: String) throws -> URL {
-        let folder = try CommandLineRunner.temporaryDirectory()
-        let script = folder.appendingPathComponent("trial.sh")
-        try Data(Self.script.utf8).write(to: script)
-        chmod(script.path, 0o755)
-        try Data("x,label\n1,a\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
-        try Data("x,label\n2,b\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        let config = """
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.csv
-              valid: valid.csv
-              budget: {trials: 2}
-              policy: \(policy)
-              candidates:
-                - name: fake
-                  command: ./trial.sh {x}
-                  grid: {x: [1, 2, 3, 4]}
-
-            """
-        try Data(config.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
-        return folder
+        try AutoMLWorkspace.make(script: script, automl: """
+            train: train.csv
+            valid: valid.csv
+            budget: {trials: 2}
+            policy: \(policy)
+            candidates:
+              - name: fake
+                command: ./trial.sh {x}
+                grid: {x: [1, 2, 3, 4]}
+            """)
     }
 
     /// Records the earlier runs as finished runs in the ledger (trial scores and seconds).

@@ -2,10 +2,6 @@ import EaseMLLedger
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `automl run`'s output: one updating line on a terminal (a real pseudo-terminal through
 /// `script(1)`), plain lines in CI and pipes; and a budget in wall seconds.
 @Suite(.serialized) struct AutoMLProgressTests {
@@ -18,27 +14,16 @@ import Glibc
         """
 
     static func workspace(budget: String) throws -> URL {
-        let folder = try CommandLineRunner.temporaryDirectory()
-        let script = folder.appendingPathComponent("trial.sh")
-        try Data(Self.script.utf8).write(to: script)
-        chmod(script.path, 0o755)
-        try Data("x\n1\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
-        try Data("x\n2\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        try Data("""
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.csv
-              valid: valid.csv
-              budget: \(budget)
-              policy: round_robin
-              candidates:
-                - name: t
-                  command: ./trial.sh {x}
-                  grid: {x: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
-
-            """.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
-        return folder
+        try AutoMLWorkspace.make(script: script, automl: """
+            train: train.csv
+            valid: valid.csv
+            budget: \(budget)
+            policy: round_robin
+            candidates:
+              - name: t
+                command: ./trial.sh {x}
+                grid: {x: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+            """)
     }
 
     @Test func aBudgetInSecondsStopsStartingTrials() throws {

@@ -243,13 +243,10 @@ public struct AutoMLServe {
                     report("automl serve: the zoo file is unusable, keeping the previous zoo: \(error)")
                 }
             }
+            if stopReason == nil, let limit = settings.budgetSeconds, elapsed() >= limit { stopReason = "the budget of \(compact(limit)) seconds is spent" }
             while stopSignal == nil, stopReason == nil, !exhausted, running.count < settings.workers {
                 if let limit = settings.budgetTrials, started >= limit {
                     stopReason = "the budget of \(limit) trials is spent"
-                    break
-                }
-                if let limit = settings.budgetSeconds, elapsed() >= limit {
-                    stopReason = "the budget of \(compact(limit)) seconds is spent"
                     break
                 }
                 guard let proposal = scheduler.next() else {
