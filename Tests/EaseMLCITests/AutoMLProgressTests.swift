@@ -37,9 +37,10 @@ import Testing
             .split(separator: "\n").compactMap { Double($0.split(separator: " ")[0]) }
         let trials = try Ledger.open(at: ledgerPath, create: false).automlTrials(run: "run-1")
         #expect(trials.count == starts.count)
-        #expect(trials.count >= 2 && trials.count < 9, "\(trials.count) trials")
-        // Every trial started within the budget, and every started trial ended.
-        #expect(starts.allSatisfy { $0 - starts[0] < 1.0 }, "\(starts.map { $0 - starts[0] })")
+        // One worker, trials of ≥ 0.4 s: at most three can start within the first second.
+        #expect(trials.count >= 2 && trials.count <= 3, "\(trials.count) trials")
+        // Every trial started within the budget (with slack for the shell's start), and every started trial ended.
+        #expect(starts.allSatisfy { $0 - starts[0] < 1.2 }, "\(starts.map { $0 - starts[0] })")
         #expect(trials.allSatisfy { $0.state == .ok })
         let elapsed = try #require(try Ledger.open(at: ledgerPath, create: false).automlRun(id: "run-1")?.elapsedSeconds)
         #expect(elapsed >= 1)
