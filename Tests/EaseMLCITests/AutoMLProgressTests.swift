@@ -30,17 +30,16 @@ import Testing
         let folder = try Self.workspace(budget: "{seconds: 1}")
         defer { try? FileManager.default.removeItem(at: folder) }
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
-        let result = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["TRIAL_SLEEP": "0.4", "CI": "true"])
+        let result = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["TRIAL_SLEEP": "0.7", "CI": "true"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("done: the budget of 1 seconds is spent"), "\(result.stdout)")
         let starts = try String(contentsOf: folder.appendingPathComponent("starts.txt"), encoding: .utf8)
             .split(separator: "\n").compactMap { Double($0.split(separator: " ")[0]) }
         let trials = try Ledger.open(at: ledgerPath, create: false).automlTrials(run: "run-1")
         #expect(trials.count == starts.count)
-        // One worker, trials of ≥ 0.4 s: at most three can start within the first second.
-        #expect(trials.count >= 2 && trials.count <= 3, "\(trials.count) trials")
-        // Every trial started within the budget (with slack for the shell's start), and every started trial ended.
-        #expect(starts.allSatisfy { $0 - starts[0] < 1.2 }, "\(starts.map { $0 - starts[0] })")
+        // One worker, trials of ≥ 0.7 s: at most two can start within the budget's second (fewer on a
+        // loaded machine), and none after it; every started trial ran to its end.
+        #expect(trials.count >= 1 && trials.count <= 2, "\(trials.count) trials")
         #expect(trials.allSatisfy { $0.state == .ok })
         let elapsed = try #require(try Ledger.open(at: ledgerPath, create: false).automlRun(id: "run-1")?.elapsedSeconds)
         #expect(elapsed >= 1)
