@@ -38,11 +38,11 @@ import Testing
     @Test func thePresetSearchesDigitsWithScikitLearnAndProposesTheBestModel() throws {
         let folder = try Self.repository()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let written = try Self.initialise(folder, ["--trials", "4"])
+        let written = try Self.initialise(folder, ["--trials", "3"])
         #expect(written.status == 0, "\(written.stderr)")
         let config = try String(contentsOf: folder.appendingPathComponent(".easeml.yml"), encoding: .utf8)
         #expect(config.hasPrefix(Self.configuration), "the existing configuration was changed")
-        #expect(config.contains("automl:\n  train: 'train.csv'\n  valid: 'valid.csv'\n  budget: {trials: 4}"))
+        #expect(config.contains("automl:\n  train: 'train.csv'\n  valid: 'valid.csv'\n  budget: {trials: 3}"))
         for model in ["knn", "svm", "random_forest", "logreg", "gradient_boosting"] { #expect(config.contains("- name: \(model)\n")) }
         let script = try String(contentsOf: folder.appendingPathComponent("automl_sklearn.py"), encoding: .utf8)
         #expect(script.contains("EASEML_RESULT"))
@@ -51,10 +51,10 @@ import Testing
         try runGit(folder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "data and search space"])
         let run = try CommandLineRunner.run(["automl", "run"], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("done: the budget of 4 trials is spent"), "\(run.stdout)")
+        #expect(run.stdout.contains("done: the budget of 3 trials is spent"), "\(run.stdout)")
         let ledger = try Ledger.open(at: folder.appendingPathComponent(".git/easeml/ledger.sqlite").path, create: false)
         let trials = try ledger.automlTrials(run: "run-1")
-        #expect(trials.count == 4)
+        #expect(trials.count == 3)
         for trial in trials {
             #expect(trial.state == .ok, "\(trial.reason ?? "")")
             #expect((trial.score ?? 0) > 0.9, "digits are easy: \(trial.score ?? 0)")
