@@ -121,12 +121,28 @@ import Glibc
     @Test func sigkillDuringApplyLeavesTheRoundWholeAndTheLoopResumes() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let first = try fixture.json(["next"] + Self.start)
-        try fixture.answer(try #require(first["round"] as? [String: Any]), to: "answers.csv")
-        // Time a status (it reads the same files and rebuilds the same state as apply).
+        // Killed while starting the session and opening round 1: afterwards there is no session,
+        // or one without a round, or one with round 1 open; `next` then shows round 1.
         let started = Date()
-        _ = try fixture.run(["status"])
+        _ = try CommandLineRunner.run(["improve", "next", "--ledger", "timing.sqlite"] + Self.start, in: fixture.folder)
         let duration = Date().timeIntervalSince(started)
+        for i in 0..<8 {
+            let running = try CommandLineRunner.start(["improve", "next", "--ledger", "ledger.sqlite"] + Self.start, in: fixture.folder)
+            usleep(UInt32(duration * 1.3 * Double(i) / 7 * 1_000_000))
+            kill(running.process.processIdentifier, SIGKILL)
+            _ = running.finish()
+            let status = try fixture.run(["status", "--json"])
+            if status.status == 0 {
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+                let round = report["round"] as? [String: Any]
+                #expect(round == nil || round?["round"] as? Int == 1)
+            } else {
+                #expect(status.stderr.contains("no improve session default"), "\(status.stderr)")
+            }
+        }
+        let first = try fixture.json(["next"] + Self.start)
+        #expect((first["round"] as? [String: Any])?["round"] as? Int == 1)
+        try fixture.answer(try #require(first["round"] as? [String: Any]), to: "answers.csv")
         var outcomes: Set<Int> = []
         for i in 0..<12 {
             let running = try CommandLineRunner.start(["improve", "apply", "answers.csv", "--ledger", "ledger.sqlite"], in: fixture.folder)
@@ -141,6 +157,7 @@ import Glibc
             if result.status == 0 { #expect(points == 2) }
             if points == 2 { break }
         }
+        #expect(outcomes.contains(1))
         if !outcomes.contains(2) { #expect(try fixture.run(["apply", "answers.csv"]).status == 0) }
         let twice = try fixture.run(["apply", "answers.csv"])
         #expect(twice.status == 2 && twice.stderr.contains("no open round"))
