@@ -5,9 +5,13 @@ import Foundation
 /// moment leaves a session exactly as it was before or after the change, and the next command
 /// resumes from there.
 extension Ledger {
-    /// Creates a session and appends a `clean-start` event. Refuses a taken id.
+    /// Creates a session and appends a `clean-start` event, with `cleaned` rows already recorded
+    /// (a `clean-rows` event; for sessions carried over from elsewhere), in one transaction.
+    /// Refuses a taken id.
     @discardableResult
-    public func createCleaningSession(id: String, kind: CleaningSessionRecord.Kind, settings: String) throws(LedgerError) -> CleaningSessionRecord {
+    public func createCleaningSession(
+        id: String, kind: CleaningSessionRecord.Kind, settings: String, cleaned: [CleanedRowRecord] = []
+    ) throws(LedgerError) -> CleaningSessionRecord {
         guard !id.isEmpty else { throw .invalidRequest("a cleaning session needs an id") }
         return try database.transaction(.immediate) { () throws(LedgerError) -> CleaningSessionRecord in
             if try !database.query("SELECT 1 FROM cleaning_sessions WHERE id = ?", [.text(id)]).isEmpty {
@@ -20,6 +24,7 @@ extension Ledger {
             try appendEvent(.cleanStart, at: now, payload: [
                 "session": .string(id), "kind": .string(kind.rawValue), "settings": .string(Self.digest(settings)),
             ])
+            try insertCleaned(session: id, cleaned, at: now)
             return try fetchCleaningSession(id: id)!
         }
     }

@@ -43,8 +43,8 @@ struct CleanSessionOptions: ParsableArguments {
         } else if training != nil || validation != nil {
             throw .invalidOption(option: training == nil ? "--train" : "--valid", message: "a session starts from both --train and --valid")
         }
-        let ledger = try place.open(create: start != nil, command: "cleaning")
-        return (try CleaningSession.open(ledger: ledger, id: place.session, start: start), ledger)
+        let ledger = try place.open(create: start != nil, command: "clean")
+        return (try CleaningSession.open(ledger: ledger, id: place.id("clean"), start: start), ledger)
     }
 }
 
@@ -115,8 +115,8 @@ struct CleanImportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try place.open(create: true, command: "cleaning")
-            let session = try CleaningSession.importState(file, ledger: ledger, id: place.session)
+            let ledger = try place.open(create: true, command: "clean")
+            let session = try CleaningSession.importState(file, ledger: ledger, id: place.id("clean"))
             print("Imported \(file) as session \(session.id) with \(session.cleaned.count) cleaned row\(session.cleaned.count == 1 ? "" : "s"); \(file) is no longer used.")
             print(session.status.text(), terminator: "")
         }

@@ -54,18 +54,22 @@ struct ImproveSessionOptions: ParsableArguments {
             throw .invalidOption(option: training == nil ? "--train" : validation == nil ? "--valid" : "--pool", message: "a session starts from --train, --pool and --valid")
         }
         let ledger = try place.open(create: start != nil, command: "improve")
-        return (try ImproveSession.open(ledger: ledger, id: place.session, start: start), ledger)
+        return (try ImproveSession.open(ledger: ledger, id: place.id("improve"), start: start), ledger)
     }
 }
 
 /// `--plot` and `--json` of the session subcommands.
 struct ImproveOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Also draw the feasibility curve so far as an SVG.", valueName: "file")) var plot: String?
+    @Option(name: .long, help: ArgumentHelp("A target accuracy to compare the ceiling with.", valueName: "accuracy")) var target: Double?
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func emit(_ report: ImproveReport, session: ImproveSession) throws(EaseMLCIError) {
+        if let target, !(target > 0 && target <= 1) { throw .invalidOption(option: "--target", message: "an accuracy in (0, 1]") }
+        var report = report
+        report.target = target
         if let plot {
-            let svg = ImprovementPlot(title: "Improvement loop \(session.id)", curves: [(session.id, session.curve)]).svg()
+            let svg = ImprovementPlot(title: "Improvement loop \(session.id)", curves: [(session.id, session.curve)], target: target).svg()
             try AtomicFile.write(Data(svg.utf8), to: plot)
         }
         print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
@@ -82,7 +86,8 @@ struct ImproveNextCommand: ParsableCommand {
         try reportingErrors {
             var (opened, ledger) = try session.open()
             let round = try opened.next(ledger: ledger)
-            try output.emit(ImproveReport(session: opened, round: round), session: opened)
+            let done = "Nothing left to do: every validation prediction is certain (cleaning cannot change it) and the pool is labelled."
+            try output.emit(ImproveReport(session: opened, round: round, note: done), session: opened)
         }
     }
 }
@@ -102,7 +107,7 @@ struct ImproveApplyCommand: ParsableCommand {
             if !output.json, let outcome = round.outcome {
                 print("Round \(round.round) (\(round.arm)) recorded: effort \(ImproveReport.number(outcome.effort)), ceiling \(String(format: "%.4f", outcome.ceiling)), gain per unit of effort \(String(format: "%+.6f", outcome.reward)).")
             }
-            try output.emit(ImproveReport(session: opened, round: nil), session: opened)
+            try output.emit(ImproveReport(session: opened, round: nil, note: "`easeml-ci improve next` picks the next round."), session: opened)
         }
     }
 }
@@ -116,7 +121,8 @@ struct ImproveStatusCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (opened, _) = try session.open()
-            try output.emit(ImproveReport(session: opened, round: opened.openRound), session: opened)
+            try output.emit(
+                ImproveReport(session: opened, round: opened.openRound, note: "No open round: `easeml-ci improve next` picks the next one."), session: opened)
         }
     }
 }

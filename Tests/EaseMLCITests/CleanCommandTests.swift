@@ -74,27 +74,27 @@ import Testing
         try state.write(to: folder.appendingPathComponent("easeml-clean.json"), atomically: true, encoding: .utf8)
         let imported = try CommandLineRunner.run(["clean", "import", "--ledger", "ledger.sqlite", "easeml-clean.json"], in: folder)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("Imported easeml-clean.json as session default with 1 cleaned row"))
+        #expect(imported.stdout.contains("Imported easeml-clean.json as session clean with 1 cleaned row"))
         #expect(imported.stdout.contains("168 of 170"))
         let status = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--json"], in: folder)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((report["status"] as? [String: Any])?["cleanedRows"] as? [Int] == [342])
         let twice = try CommandLineRunner.run(["clean", "import", "--ledger", "ledger.sqlite", "easeml-clean.json"], in: folder)
-        #expect(twice.status == 2 && twice.stderr.contains("already has a session default"))
+        #expect(twice.status == 2 && twice.stderr.contains("already has a session clean"))
     }
 
     @Test func errorsArePositionedAndSessionsAreGuarded() throws {
         let folder = try dirtySplit()
         defer { try? FileManager.default.removeItem(at: folder) }
         let none = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite"], in: folder)
-        #expect(none.status == 2 && none.stderr.contains("no cleaning session default: no ledger at ledger.sqlite"))
+        #expect(none.status == 2 && none.stderr.contains("no cleaning session clean: no ledger at ledger.sqlite"))
         try "a,b,label\n1,oops,0\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let bad = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--train", "bad.csv", "--valid", "valid.csv"], in: folder)
         #expect(bad.status == 2 && bad.stderr == "bad.csv:2:2: error: `oops` is not a finite number\n")
         _ = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--train", "train.csv", "--valid", "valid.csv"], in: folder)
         let other = try CommandLineRunner.run(
             ["clean", "status", "--ledger", "ledger.sqlite", "--train", "train.csv", "--valid", "valid.csv", "-k", "5"], in: folder)
-        #expect(other.status == 2 && other.stderr.contains("session default has other inputs"))
+        #expect(other.status == 2 && other.stderr.contains("session clean has other inputs"))
         let second = try CommandLineRunner.run(
             ["clean", "status", "--ledger", "ledger.sqlite", "--session", "k5", "--train", "train.csv", "--valid", "valid.csv", "-k", "5"], in: folder)
         #expect(second.status == 0 && second.stdout.contains("(K = 5)"), "\(second.stderr)")

@@ -103,7 +103,7 @@ import Glibc
         let round3 = try #require(third["round"] as? [String: Any])
         #expect((round3["reason"] as? String ?? "").hasPrefix("UCB1 on the normalised gain per unit of effort"))
 
-        let status = try fixture.run(["status", "--plot", "curve.svg"])
+        let status = try fixture.run(["status", "--plot", "curve.svg", "--target", "0.999"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.hasPrefix("Round 3: \(round3["arm"] as! String) — UCB1"))
         let table = status.stdout.split(separator: "\n").filter { $0.hasPrefix("    ") || $0.hasPrefix("round") }
@@ -111,7 +111,8 @@ import Glibc
         let svg = try #require(SVGInspector.parse(try Data(contentsOf: fixture.folder.appendingPathComponent("curve.svg"))))
         #expect(svg.elements(withClasses: "point").count == 3)
         #expect(svg.elements(withClasses: "point", "clean").count == 1 && svg.elements(withClasses: "point", "acquire").count == 1)
-        #expect(svg.text.contains("Improvement loop default"))
+        #expect(svg.text.contains("Improvement loop improve") && svg.elements(withClasses: "target").count == 1)
+        #expect(status.stdout.contains("is below the target 0.999: no model can reach it on this data yet"))
         let verify = try CommandLineRunner.run(["ledger", "verify", "--ledger", "ledger.sqlite"], in: fixture.folder)
         #expect(verify.status == 0, "\(verify.stdout)")
     }
@@ -137,7 +138,7 @@ import Glibc
                 let round = report["round"] as? [String: Any]
                 #expect(round == nil || round?["round"] as? Int == 1)
             } else {
-                #expect(status.stderr.contains("no improve session default"), "\(status.stderr)")
+                #expect(status.stderr.contains("no improve session improve"), "\(status.stderr)")
             }
         }
         let first = try fixture.json(["next"] + Self.start)

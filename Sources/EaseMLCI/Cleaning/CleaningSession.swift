@@ -74,20 +74,20 @@ public struct CleaningSession: Sendable {
     }
 
     /// Turns a JSON state file of an earlier easeml-ci into session `id` (which must not exist),
-    /// with the same inputs and cleaned rows, in one transaction per step (start, rows).
+    /// with the same inputs and cleaned rows, in one transaction.
     public static func importState(_ path: String, ledger: Ledger, id: String) throws(EaseMLCIError) -> CleaningSession {
         let state = try CleaningState.load(path)
         guard try ledgerCall({ () throws(LedgerError) in try ledger.cleaningSession(id: id) }) == nil else {
             throw .cleaning(message: "the ledger already has a session \(id); import into another --session")
         }
         var session = try CleaningSession(id: id, settings: state.settings, cleaned: [])
-        try session.check(state.cleanedRecords.map { ($0.row, $0.values) }, file: path)
+        if !state.cleaned.isEmpty { try session.check(state.cleanedRecords.map { ($0.row, $0.values) }, file: path) }
         let text = try state.settings.json()
         try ledgerCall { () throws(LedgerError) in
-            try ledger.createCleaningSession(id: id, kind: .clean, settings: text)
-            if !state.cleaned.isEmpty { try ledger.recordCleanedRows(session: id, state.cleanedRecords) }
+            try ledger.createCleaningSession(id: id, kind: .clean, settings: text, cleaned: state.cleanedRecords)
         }
-        session = try CleaningSession(id: id, settings: state.settings, cleaned: state.cleanedRecords)
+        for row in state.cleanedRecords { session.engine.clean(row: row.row, value: session.inputs.scaled(row.values)) }
+        session.cleaned = state.cleanedRecords
         return session
     }
 

@@ -12,10 +12,16 @@ public struct ImproveReport: Sendable, Codable {
     /// The costs per row, for the text.
     public var cleanCost: Double
     public var labelCost: Double
+    /// Said instead of a round when there is none.
+    public var note: String?
+    /// The target accuracy the curve is compared with, if any.
+    public var target: Double?
 
-    public init(session: ImproveSession, round: ImproveSession.Round?) {
+    /// The report of `session` with `round` open; `note` is said when `round` is nil.
+    public init(session: ImproveSession, round: ImproveSession.Round?, note: String? = nil) {
         self.session = session.id
         self.round = round
+        self.note = round == nil ? note : nil
         curve = session.curve
         arms = session.armScores
         cleanCost = session.settings.cleanCost
@@ -48,13 +54,18 @@ public struct ImproveReport: Sendable, Codable {
             out += round.arm == .clean
                 ? "Then record them with `easeml-ci improve apply FILE` (a CSV: row, then every feature column; cost \(Self.number(cleanCost)) a row).\n"
                 : "Then record them with `easeml-ci improve apply FILE` (a CSV of row,label; cost \(Self.number(labelCost)) a row).\n"
-        } else {
-            out += "No open round. "
+        } else if let note {
+            out += note + "\n"
         }
         out += "\nFeasibility curve (accuracy ceiling = 1 − Cover–Hart bound from the validation rows' 1-NN error):\n"
         out += Self.curveTable(curve) + "\n"
         let arms = self.arms.map { "\($0.arm.rawValue): \($0.pulls) round\($0.pulls == 1 ? "" : "s"), mean normalised gain \(String(format: "%.3f", $0.meanReward))" }
         out += "Arms — " + arms.joined(separator: "; ") + ".\n"
+        if let target, let ceiling = curve.last?.ceiling {
+            out += ceiling >= target
+                ? String(format: "The accuracy ceiling %.4f reaches the target %.4g: the data no longer rules the target out.\n", ceiling, target)
+                : String(format: "The accuracy ceiling %.4f is below the target %.4g: no model can reach it on this data yet; keep improving it.\n", ceiling, target)
+        }
         return out
     }
 

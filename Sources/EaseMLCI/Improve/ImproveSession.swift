@@ -78,11 +78,11 @@ public struct ImproveSession: Sendable {
             pool: start.pool, poolHash: try ContentHash.ofFile(start.pool), batch: start.batch, cleanCost: start.cleanCost,
             labelCost: start.labelCost, exploration: start.exploration)
         try settings.validate()
-        let empty = CleaningSessionRecord(id: id, kind: .improve, createdAt: "", settings: "", cleaned: [], labels: [], rounds: [])
-        _ = try ImproveSession(id: id, settings: settings, record: empty)
         let text = try SessionJSON.encode(settings)
-        let record = try ledgerCall { () throws(LedgerError) in try ledger.createCleaningSession(id: id, kind: .improve, settings: text) }
-        return try ImproveSession(id: id, settings: settings, record: record)
+        var session = try ImproveSession(
+            id: id, settings: settings, record: CleaningSessionRecord(id: id, kind: .improve, createdAt: "", settings: text, cleaned: [], labels: [], rounds: []))
+        session.record = try ledgerCall { () throws(LedgerError) in try ledger.createCleaningSession(id: id, kind: .improve, settings: text) }
+        return session
     }
 
     private init(id: String, settings: ImproveSettings, record: CleaningSessionRecord) throws(EaseMLCIError) {

@@ -9,10 +9,13 @@ import Foundation
 public struct ImprovementPlot: Sendable {
     public var title: String
     public var curves: [(name: String, points: [ImprovementSimulation.Point])]
+    /// A target accuracy drawn as a dashed red line, when given.
+    public var target: Double?
 
-    public init(title: String, curves: [(name: String, points: [ImprovementSimulation.Point])]) {
+    public init(title: String, curves: [(name: String, points: [ImprovementSimulation.Point])], target: Double? = nil) {
         self.title = title
         self.curves = curves
+        self.target = target
     }
 
     private static let width = 760.0
@@ -32,8 +35,9 @@ public struct ImprovementPlot: Sendable {
         let plotHeight = Self.height - Self.top - Self.bottom
         let points = curves.flatMap(\.points)
         let xMax = max(points.map(\.effort).max() ?? 1, 1e-9)
-        let low = points.map(\.ceiling).min() ?? 0
-        let high = points.map(\.ceiling).max() ?? 1
+        let levels = points.map(\.ceiling) + (target.map { [$0] } ?? [])
+        let low = levels.min() ?? 0
+        let high = levels.max() ?? 1
         let yStep = FeasibilityPlot.step(for: max(high - low, 0.01))
         let yMin = max(0, (low / yStep).rounded(.down) * yStep)
         let yMax = min(1, max(yMin + yStep, (high / yStep).rounded(.up) * yStep))
@@ -84,6 +88,10 @@ public struct ImprovementPlot: Sendable {
             out.append(##"<text class="legend" x="\##(n(lx + 20))" y="\##(n(ly + 11))" fill="#111827">\##(escape(curve.name))</text>"##)
             let last = curve.points.last.map { "ceiling \(String(format: "%.4f", $0.ceiling))" } ?? ""
             out.append(##"<text x="\##(n(lx + 20))" y="\##(n(ly + 27))" fill="#4b5563" font-size="11">\##(escape(last))</text>"##)
+        }
+        if let target {
+            out.append(##"<line class="target" x1="\##(n(Self.left))" x2="\##(n(Self.left + plotWidth))" y1="\##(n(y(target)))" y2="\##(n(y(target)))" stroke="#d73027" stroke-width="1.5" stroke-dasharray="2 3"/>"##)
+            out.append(##"<text x="\##(n(Self.left + 6))" y="\##(n(y(target) - 5))" fill="#d73027">target \##(String(format: "%.4g", target))</text>"##)
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
