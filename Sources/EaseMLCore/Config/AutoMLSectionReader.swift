@@ -4,7 +4,9 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates
+    case workers, policy, seed, candidates, backend
+    case rayAddress = "ray_address"
+    case rayNumCPUs = "ray_num_cpus"
 }
 
 /// Reads the `automl:` section (`AutoMLSettings`) with the loader's positions and typo hints.
@@ -67,8 +69,49 @@ extension ConfigReader {
             }
             settings.seed = number
         }
+        settings.backend = try backend(values)
         settings.candidates = try candidates(required(.candidates))
         return settings
+    }
+
+    /// `backend` and the `ray_*` keys, which only `backend: ray` takes.
+    private func backend(_ values: [AutoMLKey: (key: Node, value: Node)]) throws(ConfigError) -> AutoMLBackend {
+        var name = "local"
+        if let backend = values[.backend] {
+            name = try text(backend, "automl.backend")
+            guard AutoMLBackend.names.contains(name) else {
+                let suggestion = EditDistance.closest(to: name, among: AutoMLBackend.names)
+                throw error(
+                    .invalidValue, at: backend.value,
+                    "unknown backend `\(name)`; the backends are " + AutoMLBackend.names.map { "`\($0)`" }.joined(separator: ", "),
+                    hint: suggestion.map { "did you mean `\($0)`?" })
+            }
+        }
+        guard name == "ray" else {
+            for key in [AutoMLKey.rayAddress, .rayNumCPUs] {
+                if let pair = values[key] {
+                    throw error(.invalidValue, at: pair.key, "`automl.\(key.rawValue)` is used only with `backend: ray`", hint: "add `backend: ray` or remove it")
+                }
+            }
+            return .local
+        }
+        var ray = AutoMLRaySettings()
+        if let address = values[.rayAddress] {
+            let value = try text(address, "automl.ray_address")
+            do {
+                ray.address = try HTTPAddress(parsing: value)
+            } catch {
+                throw self.error(.invalidValue, at: address.value, "`automl.ray_address`: \(error.description)", hint: "such as http://127.0.0.1:8265")
+            }
+        }
+        if let cpus = values[.rayNumCPUs] {
+            let value = try text(cpus, "automl.ray_num_cpus")
+            guard let number = number(value), number > 0 else {
+                throw error(.invalidValue, at: cpus.value, "`automl.ray_num_cpus` must be a number of CPUs > 0, got `\(value)`")
+            }
+            ray.numCPUs = number
+        }
+        return .ray(ray)
     }
 
     private func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
