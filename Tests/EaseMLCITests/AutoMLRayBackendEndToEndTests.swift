@@ -21,22 +21,23 @@ import Glibc
         }
     }
 
-    static func workspace(address: String, workers: Int) throws -> URL {
+    /// A repository folder with data and an `.easeml.yml` of four arms `./trial.sh {x}` on Ray.
+    static func workspace(address: String, workers: Int, timeout: Double = 30) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
         try Data("x,label\n1,a\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
         try Data("x,label\n2,b\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        try writeConfig(folder, address: address, workers: workers)
+        try writeConfig(folder, address: address, workers: workers, timeout: timeout)
         return folder
     }
 
-    static func writeConfig(_ folder: URL, address: String, workers: Int) throws {
+    static func writeConfig(_ folder: URL, address: String, workers: Int, timeout: Double = 30) throws {
         let config = """
             condition: n > 0.8 +/- 0.05
             reliability: 0.99
             automl:
               train: train.csv
               valid: valid.csv
-              timeout: 30
+              timeout: \(timeout)
               workers: \(workers)
               policy: round_robin
               backend: ray

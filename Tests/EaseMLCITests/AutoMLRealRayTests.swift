@@ -70,31 +70,11 @@ import Glibc
         let jobs = RayJobsClient(http: HTTPClient(address: try HTTPAddress(parsing: address), timeoutSeconds: 5, attempts: 1))
         #expect(AutoMLRayBackendEndToEndTests.waitUntil(40) { (try? jobs.version()) != nil }, "the dashboard did not answer")
 
-        let folder = try CommandLineRunner.temporaryDirectory()
+        let folder = try AutoMLRayBackendEndToEndTests.workspace(address: address, workers: 2, timeout: 9)
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("trial.sh")
         try Data(Self.script.utf8).write(to: script)
         chmod(script.path, 0o755)
-        try Data("x,label\n1,a\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
-        try Data("x,label\n2,b\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        try Data("""
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.csv
-              valid: valid.csv
-              timeout: 9
-              workers: 2
-              policy: round_robin
-              backend: ray
-              ray_address: \(address)
-              ray_num_cpus: 1
-              candidates:
-                - name: fake
-                  command: ./trial.sh {x}
-                  grid: {x: [1, 2, 3, 4]}
-
-            """.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
         func executions() -> [String] {
             ((try? String(contentsOf: folder.appendingPathComponent("executions.txt"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)

@@ -51,17 +51,7 @@ extension ConfigReader {
         if let timeout = values[.timeout] { settings.timeoutSeconds = try positiveNumber(timeout, "automl.timeout") }
         if let memory = values[.memoryMB] { settings.memoryMiB = try wholeNumber(memory, "automl.memory_mb", minimum: 1) }
         if let workers = values[.workers] { settings.workers = try wholeNumber(workers, "automl.workers", minimum: 1) }
-        if let policy = values[.policy] {
-            let name = try text(policy, "automl.policy")
-            guard AutoMLSettings.policies.contains(name) else {
-                let suggestion = EditDistance.closest(to: name, among: AutoMLSettings.policies)
-                throw error(
-                    .invalidValue, at: policy.value,
-                    "unknown policy `\(name)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
-                    hint: suggestion.map { "did you mean `\($0)`?" })
-            }
-            settings.policy = name
-        }
+        if let policy = values[.policy] { settings.policy = try choice(policy, "automl.policy", among: AutoMLSettings.policies, kind: "policy") }
         if let seed = values[.seed] {
             let value = try text(seed, "automl.seed")
             guard let number = UInt64(value) else {
@@ -76,17 +66,7 @@ extension ConfigReader {
 
     /// `backend` and the `ray_*` keys, which only `backend: ray` takes.
     private func backend(_ values: [AutoMLKey: (key: Node, value: Node)]) throws(ConfigError) -> AutoMLBackend {
-        var name = "local"
-        if let backend = values[.backend] {
-            name = try text(backend, "automl.backend")
-            guard AutoMLBackend.names.contains(name) else {
-                let suggestion = EditDistance.closest(to: name, among: AutoMLBackend.names)
-                throw error(
-                    .invalidValue, at: backend.value,
-                    "unknown backend `\(name)`; the backends are " + AutoMLBackend.names.map { "`\($0)`" }.joined(separator: ", "),
-                    hint: suggestion.map { "did you mean `\($0)`?" })
-            }
-        }
+        let name = try values[.backend].map { (pair) throws(ConfigError) in try choice(pair, "automl.backend", among: AutoMLBackend.names, kind: "backend") }
         guard name == "ray" else {
             for key in [AutoMLKey.rayAddress, .rayNumCPUs] {
                 if let pair = values[key] {
@@ -221,6 +201,18 @@ extension ConfigReader {
         return error(
             .unknownKey, at: node, "unknown key `\(name)` in `\(section)`",
             hint: suggestion.map { "did you mean `\($0)`?" } ?? "the keys are " + known.map { "`\($0)`" }.joined(separator: ", "))
+    }
+
+    /// A value that must be one of `names` (an unknown one gets the closest as a hint).
+    private func choice(_ pair: (key: Node, value: Node), _ name: String, among names: [String], kind: String) throws(ConfigError) -> String {
+        let value = try text(pair, name)
+        guard names.contains(value) else {
+            let suggestion = EditDistance.closest(to: value, among: names)
+            throw error(
+                .invalidValue, at: pair.value, "unknown \(kind) `\(value)`; the \(kind)s are " + names.map { "`\($0)`" }.joined(separator: ", "),
+                hint: suggestion.map { "did you mean `\($0)`?" })
+        }
+        return value
     }
 
     private func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
