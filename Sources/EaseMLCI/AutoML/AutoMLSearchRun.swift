@@ -28,8 +28,8 @@ public struct AutoMLSearchRun {
     /// Receives one line per event (trial started / ended, stop).
     public var report: (String) -> Void
 
-    /// A search whose trials run on `executor` (default: the one of the settings' backend, see
-    /// `executor(for:report:)`).
+    /// A search whose trials run on `executor` (`executor(for:report:)` makes the one of the
+    /// settings' backend).
     public init(
         ledger: Ledger, settings: AutoMLSettings, baseDirectory: String, outputRoot: String, executor: any AutoMLTrialExecutor,
         report: @escaping (String) -> Void = { _ in }
@@ -191,9 +191,10 @@ public struct AutoMLSearchRun {
         return "easeml-\(digest)-\(runPart)-\(trial)"
     }
 
-    /// Records how a trial ended; returns its state, score and report line. A connection error of
-    /// the executor is not an outcome: it is thrown, and the trial stays running for `--resume`.
-    func store(_ done: Completion, runElapsedSeconds: Double) throws -> (state: AutoMLTrialRecord.State, score: Double?, line: String) {
+    /// Records how a trial ended; returns its score (nil unless ok) and report line. A connection
+    /// error of the executor is not an outcome: it is thrown, and the trial stays running for
+    /// `--resume`.
+    func store(_ done: Completion, runElapsedSeconds: Double) throws -> (score: Double?, line: String) {
         let state: AutoMLTrialRecord.State
         var score: Double?
         var reason: String?
@@ -215,7 +216,7 @@ public struct AutoMLSearchRun {
         try ledger.finishAutoMLTrial(id: done.trial, state: state, score: score, seconds: done.seconds, reason: reason, runElapsedSeconds: runElapsedSeconds)
         let line = "automl: trial \(done.trial) \(state.rawValue): \(settings.arms[done.arm].key)" + (score.map { " score \(compact($0))" } ?? "")
             + (reason.map { " (\($0))" } ?? "")
-        return (state, score, line)
+        return (score, line)
     }
 
     /// The search loop: the coordinator thread owns the ledger and the scheduler; workers only
@@ -300,7 +301,7 @@ public struct AutoMLSearchRun {
             guard let done = completions.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             running -= 1
             do {
-                let (_, score, line) = try store(done, runElapsedSeconds: elapsed())
+                let (score, line) = try store(done, runElapsedSeconds: elapsed())
                 if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
                 report(line)
             } catch let error as EaseMLCIError {
