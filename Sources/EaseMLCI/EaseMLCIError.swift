@@ -42,6 +42,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case improvement(message: String)
     /// The AutoML engine refused its input (score matrix, splits, settings, data discipline).
     case automl(AutoMLError)
+    /// A server the configuration names (a Ray cluster) cannot be reached or answered unusably.
+    case http(HTTPClientError)
 
     public var description: String {
         switch self {
@@ -73,6 +75,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .automl(let error):
             if case .matrix = error { return error.description }
             return "error: automl: \(error.description)"
+        case .http(let error): return "error: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -88,6 +91,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
+        case .http:
+            return .internalError
         case .ledger(let error):
             switch error {
             case .corrupt, .newerSchema: return .usageOrConfiguration

@@ -27,7 +27,8 @@ struct AutoMLCommand: ParsableCommand {
             discussion: """
                 Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
                 After a crash or kill, `--resume` continues the newest unfinished run: finished trials are kept,
-                interrupted ones run again.
+                interrupted ones run again (with `backend: ray`, a job still running on the cluster is adopted and
+                one that ended meanwhile is recorded from its logs; no trial runs twice).
 
                 \(ExitStatus.helpText)
                 """)
@@ -46,9 +47,10 @@ struct AutoMLCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let (settings, base, ledger) = try options.load()
+                let report = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
                 let search = AutoMLSearchRun(
                     ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+                    executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
                 let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
                 FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
             }

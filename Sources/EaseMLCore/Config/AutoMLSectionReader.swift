@@ -4,7 +4,9 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates
+    case workers, policy, seed, candidates, backend
+    case rayAddress = "ray_address"
+    case rayNumCPUs = "ray_num_cpus"
 }
 
 /// Reads the `automl:` section (`AutoMLSettings`) with the loader's positions and typo hints.
@@ -49,17 +51,7 @@ extension ConfigReader {
         if let timeout = values[.timeout] { settings.timeoutSeconds = try positiveNumber(timeout, "automl.timeout") }
         if let memory = values[.memoryMB] { settings.memoryMiB = try wholeNumber(memory, "automl.memory_mb", minimum: 1) }
         if let workers = values[.workers] { settings.workers = try wholeNumber(workers, "automl.workers", minimum: 1) }
-        if let policy = values[.policy] {
-            let name = try text(policy, "automl.policy")
-            guard AutoMLSettings.policies.contains(name) else {
-                let suggestion = EditDistance.closest(to: name, among: AutoMLSettings.policies)
-                throw error(
-                    .invalidValue, at: policy.value,
-                    "unknown policy `\(name)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
-                    hint: suggestion.map { "did you mean `\($0)`?" })
-            }
-            settings.policy = name
-        }
+        if let policy = values[.policy] { settings.policy = try choice(policy, "automl.policy", among: AutoMLSettings.policies, kind: "policy") }
         if let seed = values[.seed] {
             let value = try text(seed, "automl.seed")
             guard let number = UInt64(value) else {
@@ -67,8 +59,39 @@ extension ConfigReader {
             }
             settings.seed = number
         }
+        settings.backend = try backend(values)
         settings.candidates = try candidates(required(.candidates))
         return settings
+    }
+
+    /// `backend` and the `ray_*` keys, which only `backend: ray` takes.
+    private func backend(_ values: [AutoMLKey: (key: Node, value: Node)]) throws(ConfigError) -> AutoMLBackend {
+        let name = try values[.backend].map { (pair) throws(ConfigError) in try choice(pair, "automl.backend", among: AutoMLBackend.names, kind: "backend") }
+        guard name == "ray" else {
+            for key in [AutoMLKey.rayAddress, .rayNumCPUs] {
+                if let pair = values[key] {
+                    throw error(.invalidValue, at: pair.key, "`automl.\(key.rawValue)` is used only with `backend: ray`", hint: "add `backend: ray` or remove it")
+                }
+            }
+            return .local
+        }
+        var ray = AutoMLRaySettings()
+        if let address = values[.rayAddress] {
+            let value = try text(address, "automl.ray_address")
+            do {
+                ray.address = try HTTPAddress(parsing: value)
+            } catch {
+                throw self.error(.invalidValue, at: address.value, "`automl.ray_address`: \(error.description)", hint: "such as http://127.0.0.1:8265")
+            }
+        }
+        if let cpus = values[.rayNumCPUs] {
+            let value = try text(cpus, "automl.ray_num_cpus")
+            guard let number = number(value), number > 0 else {
+                throw error(.invalidValue, at: cpus.value, "`automl.ray_num_cpus` must be a number of CPUs > 0, got `\(value)`")
+            }
+            ray.numCPUs = number
+        }
+        return .ray(ray)
     }
 
     private func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
@@ -178,6 +201,18 @@ extension ConfigReader {
         return error(
             .unknownKey, at: node, "unknown key `\(name)` in `\(section)`",
             hint: suggestion.map { "did you mean `\($0)`?" } ?? "the keys are " + known.map { "`\($0)`" }.joined(separator: ", "))
+    }
+
+    /// A value that must be one of `names` (an unknown one gets the closest as a hint).
+    private func choice(_ pair: (key: Node, value: Node), _ name: String, among names: [String], kind: String) throws(ConfigError) -> String {
+        let value = try text(pair, name)
+        guard names.contains(value) else {
+            let suggestion = EditDistance.closest(to: value, among: names)
+            throw error(
+                .invalidValue, at: pair.value, "unknown \(kind) `\(value)`; the \(kind)s are " + names.map { "`\($0)`" }.joined(separator: ", "),
+                hint: suggestion.map { "did you mean `\($0)`?" })
+        }
+        return value
     }
 
     private func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
