@@ -112,6 +112,8 @@ import Glibc
         let status = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--json"], in: folder)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((report["status"] as? [String: Any])?["cleanedRows"] as? [Int] == [342])
+        let old = try CommandLineRunner.run(["clean", "next", "--state", "easeml-clean.json"], in: folder)
+        #expect(old.status == 2 && old.stderr.contains("move easeml-clean.json there with `easeml-ci clean import easeml-clean.json`"))
         let twice = try CommandLineRunner.run(["clean", "import", "--ledger", "ledger.sqlite", "easeml-clean.json"], in: folder)
         #expect(twice.status == 2 && twice.stderr.contains("already has a session clean"))
     }
