@@ -29,6 +29,7 @@ struct CleanCommand: ParsableCommand {
 /// Options shared by the `clean` subcommands.
 struct CleanSessionOptions: ParsableArguments {
     @OptionGroup var place: SessionLedgerOptions
+    @Option(name: .long, help: .hidden) var state: String?
     @Option(name: .customLong("train"), help: ArgumentHelp("Training rows with missing cells (starts a session).", valueName: "file")) var training: String?
     @Option(name: .customLong("valid"), help: ArgumentHelp("Complete validation rows, same columns.", valueName: "file")) var validation: String?
     @Option(name: .long, help: "The label column's header (default: the last column).") var labelsColumn: String?
@@ -37,6 +38,9 @@ struct CleanSessionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Candidate repairs: a CSV of row, then every feature column; one line per candidate.", valueName: "file")) var candidates: String?
 
     func open() throws(EaseMLCIError) -> (CleaningSession, Ledger) {
+        if let state {
+            throw .invalidOption(option: "--state", message: "cleaning sessions live in the ledger now; move \(state) there with `easeml-ci clean import \(state)`")
+        }
         var start: CleaningSession.Start?
         if let training, let validation {
             start = .init(training: training, validation: validation, labelsColumn: labelsColumn, k: k, scaling: scale, candidates: candidates)

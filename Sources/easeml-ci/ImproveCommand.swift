@@ -19,10 +19,10 @@ struct ImproveCommand: ParsableCommand {
             runs the loop with an oracle on a complete labelled file.
 
             Example:
-              easeml-ci improve next --train train.csv --pool pool.csv --valid valid.csv --scale minmax --batch 10
+              easeml-ci improve next --train t.csv --pool p.csv --valid v.csv
               easeml-ci improve apply answers.csv
               easeml-ci improve status --plot curve.svg
-              easeml-ci improve simulate --data breast_cancer.csv --rounds 12 --plot sim.svg
+              easeml-ci improve simulate --data digits.csv --plot sim.svg
 
             \(ExitStatus.helpText)
             """,
@@ -39,7 +39,7 @@ struct ImproveSessionOptions: ParsableArguments {
     @Option(name: .short, help: "K of the KNN classifier (CPClean and the acquisition ranking).") var k = 3
     @Option(name: .long, help: "none, or minmax: scale each column by its observed training min and max.") var scale = "none"
     @Option(name: .long, help: ArgumentHelp("Candidate repairs: a CSV of row, then every feature column.", valueName: "file")) var candidates: String?
-    @Option(name: .long, help: "Rows per round.") var batch = 10
+    @Option(name: .long, help: "Rows per round (fixed when the session starts, like the costs and c).") var batch = 10
     @Option(name: .long, help: "Effort of cleaning one row (any unit).") var cleanCost = 1.0
     @Option(name: .long, help: "Effort of labelling one pool row (same unit).") var labelCost = 1.0
     @Option(name: .long, help: "UCB1's exploration weight c (1 = UCB1).") var exploration = 1.0

@@ -1,6 +1,9 @@
 import EaseMLCI
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite(.serialized) struct CleanCommandTests {
     /// breast_cancer split as in valuation.md §4.3: training rows r % 10 < 7, of which t % 5 == 2 miss
@@ -64,6 +67,36 @@ import Testing
         #expect(events.status == 0, "\(events.stdout)\(events.stderr)")
     }
 
+    /// SIGKILL at moments spread over `clean apply`: the cleaned row is recorded whole or not at
+    /// all, the chain verifies, and the session resumes.
+    @Test func sigkillDuringApplyRecordsTheBatchWholeOrNotAtAll() throws {
+        let folder = try dirtySplit()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = ["--ledger", "ledger.sqlite"]
+        let started = Date()
+        #expect(try CommandLineRunner.run(["clean", "status", "--train", "train.csv", "--valid", "valid.csv", "--scale", "minmax"] + ledger, in: folder).status == 0)
+        let duration = Date().timeIntervalSince(started)
+        var seen: Set<[Int]> = []
+        for i in 0..<10 {
+            let running = try CommandLineRunner.start(["clean", "apply", "fixed.csv"] + ledger, in: folder)
+            usleep(UInt32(duration * 1.3 * Double(i) / 9 * 1_000_000))
+            kill(running.process.processIdentifier, SIGKILL)
+            _ = running.finish()
+            let status = try CommandLineRunner.run(["clean", "status", "--json"] + ledger, in: folder)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+            let cleaned = try #require((report["status"] as? [String: Any])?["cleanedRows"] as? [Int])
+            #expect(cleaned == [] || cleaned == [342])
+            seen.insert(cleaned)
+            if cleaned == [342] { break }
+        }
+        #expect(seen.contains([]))
+        if !seen.contains([342]) { #expect(try CommandLineRunner.run(["clean", "apply", "fixed.csv"] + ledger, in: folder).status == 0) }
+        let next = try CommandLineRunner.run(["clean", "next", "--json"] + ledger, in: folder)
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["next"] as? [[String: Any]])
+        #expect(rows.first?["row"] as? Int == 57)
+        #expect(try CommandLineRunner.run(["ledger", "verify"] + ledger, in: folder).status == 0)
+    }
+
     @Test func anEarlierJSONStateFileIsImportedIntoTheLedger() throws {
         let folder = try dirtySplit()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -79,6 +112,8 @@ import Testing
         let status = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--json"], in: folder)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((report["status"] as? [String: Any])?["cleanedRows"] as? [Int] == [342])
+        let old = try CommandLineRunner.run(["clean", "next", "--state", "easeml-clean.json"], in: folder)
+        #expect(old.status == 2 && old.stderr.contains("move easeml-clean.json there with `easeml-ci clean import easeml-clean.json`"))
         let twice = try CommandLineRunner.run(["clean", "import", "--ledger", "ledger.sqlite", "easeml-clean.json"], in: folder)
         #expect(twice.status == 2 && twice.stderr.contains("already has a session clean"))
     }

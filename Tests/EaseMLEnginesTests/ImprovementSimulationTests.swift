@@ -58,6 +58,21 @@ import Testing
         for (before, after) in zip(bandit, bandit.dropFirst()) { #expect(after.effort - before.effort == Double(after.rows)) }
     }
 
+    @Test func acquiredRowsJoinTheTrainingRowsAndLeaveThePool() throws {
+        var loop = try Self.scenario().loop
+        let first = loop.acquireBatch(size: 5).map(\.index)
+        #expect(first.count == 5 && Set(first).count == 5)
+        for row in first { loop.label(poolRow: row, label: 0) }
+        #expect(loop.trainingRows.rows.count == 105 && loop.trainingRows.labels.suffix(5) == [0, 0, 0, 0, 0])
+        #expect(loop.trainingRows.rows.suffix(5) == first.map { loop.pool[$0] })
+        #expect(loop.unlabelledPoolRows.count == 294)
+        let second = loop.acquireBatch(size: 5).map(\.index)
+        #expect(Set(second).isDisjoint(with: first) && second.allSatisfy { $0 < loop.pool.count })
+        // The clean arm's rows are dirty original rows, best first by CPClean's gain.
+        let clean = loop.cleanBatch(size: 3)
+        #expect(clean.count == 3 && clean.allSatisfy { loop.dirtyRows.contains($0.row) } && clean.map(\.gain) == clean.map(\.gain).sorted(by: >))
+    }
+
     @Test func costsChangeTheEffortAxis() throws {
         let scenario = try Self.scenario()
         let curve = ImprovementSimulation.run(scenario, policy: .bandit, rounds: 2, batch: 5, cleanCost: 3, labelCost: 0.5, exploration: 1)

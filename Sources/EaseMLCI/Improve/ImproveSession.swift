@@ -168,7 +168,7 @@ public struct ImproveSession: Sendable {
                 let missing = inputs.missingColumns[gain.row].map { inputs.featureNames[$0] }.joined(separator: ", ")
                 return Item(
                     row: gain.row,
-                    why: String(format: "expected entropy drop %.6f nats over %d uncertain validation points; fill ", gain.gain, gain.influencedPoints) + missing)
+                    why: String(format: "expected entropy drop %.6f nats; can change %d uncertain validation prediction%@; fill ", gain.gain, gain.influencedPoints, gain.influencedPoints == 1 ? "" : "s") + missing)
             }
         case .acquire:
             return proposal.acquireRows.map { entry in

@@ -4,8 +4,9 @@ import Foundation
 /// `easeml-ci improve --plot`: feasibility curves as a self-contained SVG.
 ///
 /// x: cumulative human effort (cost units, linear); y: the accuracy ceiling 1 − Cover–Hart bound.
-/// One polyline per curve; each point is a marker coloured by the arm of its round (circle = clean,
-/// square = acquire, diamond = the start), with a tooltip giving round, arm, effort and ceiling.
+/// One polyline per curve (earlier curves wider, so overlaps stay visible); each point is a marker
+/// coloured by the arm of its round (circle = clean, square = acquire, diamond = the start), with a
+/// tooltip giving round, arm, effort and ceiling; an optional target is a dashed red line.
 public struct ImprovementPlot: Sendable {
     public var title: String
     public var curves: [(name: String, points: [ImprovementSimulation.Point])]
@@ -66,20 +67,26 @@ public struct ImprovementPlot: Sendable {
         out.append(##"<rect x="\##(n(Self.left))" y="\##(n(Self.top))" width="\##(n(plotWidth))" height="\##(n(plotHeight))" fill="none" stroke="#9ca3af"/>"##)
         out.append(##"<text x="\##(n(Self.left + plotWidth / 2))" y="\##(n(Self.height - 14))" text-anchor="middle" fill="#111827">human effort (cost units)</text>"##)
         out.append(##"<text transform="translate(18 \##(n(Self.top + plotHeight / 2))) rotate(-90)" text-anchor="middle" fill="#111827">accuracy ceiling</text>"##)
+        // Earlier curves are drawn wider and with larger markers, so that overlapping ones stay visible.
         for (i, curve) in curves.enumerated() {
             let colour = Self.colours[i % Self.colours.count]
+            let width = 2 + 2 * Double(curves.count - 1 - i)
             let line = curve.points.map { "\(n(x($0.effort))),\(n(y($0.ceiling)))" }.joined(separator: " ")
-            out.append(##"<polyline class="curve" points="\##(line)" fill="none" stroke="\##(colour)" stroke-width="2"/>"##)
+            out.append(##"<polyline class="curve" points="\##(line)" fill="none" stroke="\##(colour)" stroke-width="\##(n(width))" stroke-linejoin="round"/>"##)
+        }
+        for (i, curve) in curves.enumerated() {
+            let colour = Self.colours[i % Self.colours.count]
+            let r = 4 + Double(curves.count - 1 - i)
             for point in curve.points {
                 let tip = "<title>\(escape(curve.name)) round \(point.round) \(point.arm?.rawValue ?? "start"): effort \(ImproveReport.number(point.effort)), ceiling \(String(format: "%.4f", point.ceiling))</title>"
                 let px = x(point.effort), py = y(point.ceiling)
                 switch point.arm {
                 case .clean?:
-                    out.append(##"<circle class="point clean" cx="\##(n(px))" cy="\##(n(py))" r="4" fill="\##(Self.armColours[.clean]!)">\##(tip)</circle>"##)
+                    out.append(##"<circle class="point clean" cx="\##(n(px))" cy="\##(n(py))" r="\##(n(r))" fill="\##(Self.armColours[.clean]!)" stroke="white">\##(tip)</circle>"##)
                 case .acquire?:
-                    out.append(##"<rect class="point acquire" x="\##(n(px - 4))" y="\##(n(py - 4))" width="8" height="8" fill="\##(Self.armColours[.acquire]!)">\##(tip)</rect>"##)
+                    out.append(##"<rect class="point acquire" x="\##(n(px - r))" y="\##(n(py - r))" width="\##(n(2 * r))" height="\##(n(2 * r))" fill="\##(Self.armColours[.acquire]!)" stroke="white">\##(tip)</rect>"##)
                 case nil:
-                    out.append(##"<path class="point start" d="M \##(n(px)) \##(n(py - 5)) L \##(n(px + 5)) \##(n(py)) L \##(n(px)) \##(n(py + 5)) L \##(n(px - 5)) \##(n(py)) Z" fill="white" stroke="\##(colour)" stroke-width="2">\##(tip)</path>"##)
+                    out.append(##"<path class="point start" d="M \##(n(px)) \##(n(py - r - 1)) L \##(n(px + r + 1)) \##(n(py)) L \##(n(px)) \##(n(py + r + 1)) L \##(n(px - r - 1)) \##(n(py)) Z" fill="white" stroke="\##(colour)" stroke-width="2">\##(tip)</path>"##)
                 }
             }
             let ly = Self.top + 10 + Double(i) * 40
