@@ -124,16 +124,19 @@ extension Ledger {
         }
     }
 
-    /// Puts every `running` trial of the run back to `queued` (after a crash) and appends one
-    /// `automl-requeue` event naming them; returns their ids.
+    /// Puts every `running` trial of the run but those in `kept` (adopted: still running
+    /// elsewhere) back to `queued` (after a crash) and appends one `automl-requeue` event naming
+    /// them; returns their ids.
     @discardableResult
-    public func requeueRunningAutoMLTrials(run: String) throws(LedgerError) -> [Int64] {
+    public func requeueRunningAutoMLTrials(run: String, keeping kept: Set<Int64> = []) throws(LedgerError) -> [Int64] {
         try database.transaction(.immediate) { () throws(LedgerError) -> [Int64] in
             let ids = try database.query("SELECT id FROM automl_trials WHERE run = ? AND state = 'running' ORDER BY id", [.text(run)]).map {
                 (row) throws(LedgerError) -> Int64 in try row.int64("id")
-            }
+            }.filter { !kept.contains($0) }
             guard !ids.isEmpty else { return [] }
-            _ = try database.execute("UPDATE automl_trials SET state = 'queued' WHERE run = ? AND state = 'running'", [.text(run)])
+            for id in ids {
+                _ = try database.execute("UPDATE automl_trials SET state = 'queued' WHERE id = ? AND state = 'running'", [.integer(id)])
+            }
             try appendEvent(.automlRequeue, at: LedgerTimestamp.now(), payload: ["run": .string(run), "trials": .array(ids.map { .integer($0) })])
             return ids
         }

@@ -32,7 +32,8 @@ struct AutoMLCommand: ParsableCommand {
             discussion: """
                 Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
                 After a crash or kill, `--resume` continues the newest unfinished run: finished trials are kept,
-                interrupted ones run again.
+                interrupted ones run again (with `backend: ray`, a job still running on the cluster is adopted and
+                one that ended meanwhile is recorded from its logs; no trial runs twice).
 
                 \(ExitStatus.helpText)
                 """)
@@ -67,11 +68,12 @@ struct AutoMLCommand: ParsableCommand {
                 }
                 // A terminal gets one updating progress line; CI logs and pipes get plain lines.
                 let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
+                let report = { (line: String) in
+                    if !terminal || !line.contains(": trial ") { FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
+                }
                 var search = AutoMLSearchRun(
                     ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in
-                        if !terminal || !line.contains(": trial ") { FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
-                    })
+                    executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
                 if terminal { search.progress = { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } }
                 let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
                 FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))

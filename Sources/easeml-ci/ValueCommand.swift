@@ -1,5 +1,6 @@
 import ArgumentParser
 import EaseMLCI
+import EaseMLEngines
 
 struct ValueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,19 +8,25 @@ struct ValueCommand: ParsableCommand {
         abstract: "Rank training rows by their exact KNN-Shapley value: the lowest are the likely mislabelled or harmful ones.",
         discussion: """
             Values every training row by its exact Shapley value for a K-nearest-neighbour classifier \
-            (squared Euclidean distance, ties by row order) on the validation set. Features: every \
-            column but the label column. Rows are printed lowest value first.
+            on the validation set (squared Euclidean or cosine distance, ties by row order). Feature \
+            files are CSV (features: every column but the labels column) or .npy (labels from \
+            --train-labels / --valid-labels). Repeat --train and --valid for several representations \
+            of the same rows: each gets its own ranking. Rows are printed lowest value first.
 
-            Example:
+            Examples:
               easeml-ci value --train train.csv --valid valid.csv -k 5 --standardize --flag 0.1
+              easeml-ci value --train emb.npy --train-labels y.npy --valid vemb.npy --valid-labels vy.npy --metric cosine
 
             \(ExitStatus.helpText)
             """)
 
-    @Option(name: .customLong("train"), help: ArgumentHelp("Training rows (CSV with a label column).", valueName: "file")) var training: String
-    @Option(name: .customLong("valid"), help: ArgumentHelp("Validation rows (same columns).", valueName: "file")) var validation: String
+    @Option(name: .customLong("train"), help: ArgumentHelp("Training rows (CSV with a label column, or .npy); repeat for several representations.", valueName: "file")) var training: [String]
+    @Option(name: .customLong("valid"), help: ArgumentHelp("Validation rows (same columns), one per --train.", valueName: "file")) var validation: [String]
+    @Option(name: .customLong("train-labels"), help: ArgumentHelp("Labels of .npy training files (.npy vector or CSV with the label column).", valueName: "file")) var trainingLabels: String?
+    @Option(name: .customLong("valid-labels"), help: ArgumentHelp("Labels of .npy validation files.", valueName: "file")) var validationLabels: String?
     @Option(name: .long, help: "The label column's header (default: the last column).") var labelsColumn: String?
     @Option(name: .short, help: "K of the KNN classifier.") var k = 5
+    @Option(name: .long, help: "The distance: euclidean or cosine.") var metric = "euclidean"
     @Flag(name: .long, help: "Z-score features with the training mean and population standard deviation.") var standardize = false
     @Option(name: .long, help: ArgumentHelp("Flag the lowest fraction for review, e.g. 0.1.", valueName: "q")) var flag: Double?
     @Option(name: .long, help: "table, csv or json.") var format = "table"
@@ -30,9 +37,13 @@ struct ValueCommand: ParsableCommand {
             guard ["table", "csv", "json"].contains(format) else {
                 throw EaseMLCIError.invalidOption(option: "--format", message: "expected table, csv or json, got '\(format)'")
             }
+            guard let metric = DistanceMetric(rawValue: metric) else {
+                throw EaseMLCIError.invalidOption(option: "--metric", message: "use euclidean or cosine, not \(metric)")
+            }
             let report = try ValuationReport.make(
-                training: training, validation: validation, labelsColumn: labelsColumn, k: k, standardize: standardize,
-                flagFraction: flag)
+                .init(
+                    training: training, validation: validation, trainingLabels: trainingLabels, validationLabels: validationLabels,
+                    labelsColumn: labelsColumn, k: k, metric: metric, standardize: standardize, flagFraction: flag))
             switch format {
             case "csv": print(report.csv(), terminator: "")
             case "json": print(report.json())

@@ -89,7 +89,10 @@ private struct ReferenceFile: Decodable {
     var vectors: [String: Vector]
 }
 
-@Test(arguments: ["breast_cancer/raw/K=1", "breast_cancer/raw/K=5", "breast_cancer/std/K=5", "digits/raw/K=5"])
+@Test(arguments: [
+    "breast_cancer/raw/K=1", "breast_cancer/raw/K=5", "breast_cancer/std/K=1", "breast_cancer/std/K=5",
+    "digits/raw/K=1", "digits/raw/K=5", "digits/std/K=1", "digits/std/K=5",
+])
 func referenceValuesAreReproduced(_ key: String) throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/knn-shapley-vectors.json")
@@ -114,7 +117,13 @@ func referenceValuesAreReproduced(_ key: String) throws {
         train = train.map { row in row.enumerated().map { ($1 - mean[$0]) / std[$0] } }
         valid = valid.map { row in row.enumerated().map { ($1 - mean[$0]) / std[$0] } }
     }
-    let values = KNNShapley.values(training: train, trainingLabels: trainLabels, validation: valid, validationLabels: validLabels, k: k)
+    let simple = KNNShapley.values(training: train, trainingLabels: trainLabels, validation: valid, validationLabels: validLabels, k: k)
+    let fast = KNNShapleyValuation(training: Matrix(rowArrays: train), trainingLabels: trainLabels, k: k, metric: .euclidean)
+        .values(validation: Matrix(rowArrays: valid), validationLabels: validLabels)
+    for values in [simple, fast] { expectReference(values, reference) }
+}
+
+private func expectReference(_ values: [Double], _ reference: ReferenceFile.Vector) {
     #expect(values.count == reference.n)
     #expect(abs(values.reduce(0, +) - reference.sum) < 1e-9)
     #expect(abs(values.min()! - reference.min) < 1e-12)

@@ -16,6 +16,7 @@ import Synchronization
 ///   and there is no zoo to grow, or when `stopRequested` reports a signal: running trials are
 ///   then killed (their process groups) and recorded as failed, `stopped: <signal>`. Every run is
 ///   marked done.
+/// - Trials run on this machine (`LocalTrialExecutor`).
 public struct AutoMLServe {
     /// One arm as served: its command with relative program paths resolved.
     public struct Arm: Sendable, Equatable {
@@ -52,6 +53,8 @@ public struct AutoMLServe {
         public var arms: [Arm]
         /// Its run in the ledger.
         public var run = ""
+        /// The run's record (its trials' names derive from it).
+        var record: AutoMLRunRecord?
     }
 
     public let ledger: Ledger
@@ -146,7 +149,7 @@ public struct AutoMLServe {
             let first = try ledger.automlRunIDs().count + 1
             for i in tenants.indices {
                 tenants[i].run = "run-\(first + i)"
-                try ledger.createAutoMLRun(NewAutoMLRun(
+                tenants[i].record = try ledger.createAutoMLRun(NewAutoMLRun(
                     id: tenants[i].run, tenant: tenants[i].name, policy: settings.policy, seed: settings.seed, metric: tenants[i].metric,
                     spaceHash: "serve", budgetTrials: nil, budgetSeconds: nil,
                     arms: tenants[i].arms.enumerated().map { $1.record(position: $0) }))
@@ -185,6 +188,11 @@ public struct AutoMLServe {
         return scheduler
     }
 
+    /// The name a trial's processes carry in `EASEML_TRIAL` (as `automl run` names them).
+    func trialName(_ tenant: Tenant, trial: Int64) -> String {
+        tenant.record.map { AutoMLSearchRun.trialName($0, trial: trial) } ?? "easeml-\(tenant.run)-\(trial)"
+    }
+
     /// A finished trial, handed from its worker thread to the loop.
     struct Completion: Sendable {
         var trial: Int64
@@ -220,7 +228,7 @@ public struct AutoMLServe {
             }
             // Every round while stopping: a trial whose process had not started at the first kill is caught at the next.
             if stopSignal != nil {
-                for (trial, place) in running { AutoMLSearchRun.killOrphan(tag: "\(tenants[place.tenant].run)/\(trial)") }
+                for (trial, place) in running { LocalTrialExecutor.killOrphan(name: trialName(tenants[place.tenant], trial: trial)) }
             }
             if stopSignal == nil, stopReason == nil, let zooPath, let data = FileManager.default.contents(atPath: zooPath), data != zooData {
                 zooData = data
@@ -257,12 +265,11 @@ public struct AutoMLServe {
                 let arm = tenant.arms[proposal.arm]
                 let outDirectory = outputRoot + "/" + tenant.run + "/arm-\(proposal.arm)"
                 let stored = try ledger.startAutoMLTrial(run: tenant.run, arm: proposal.arm, logPath: outDirectory + "/" + AutoMLTrial.logName)
-                var environment = ProcessInfo.processInfo.environment
-                environment[AutoMLSearchRun.trialEnvironmentKey] = "\(tenant.run)/\(stored.id)"
                 let trial = AutoMLTrial(
-                    template: arm.command, trainPath: tenant.train, validPath: tenant.valid, outDirectory: outDirectory, seed: settings.seed,
+                    name: trialName(tenant, trial: stored.id), template: arm.command, trainPath: tenant.train, validPath: tenant.valid,
+                    outDirectory: outDirectory, seed: settings.seed,
                     parameters: Dictionary(arm.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                    timeoutSeconds: tenant.timeoutSeconds, memoryMiB: tenant.memoryMiB, environment: environment)
+                    timeoutSeconds: tenant.timeoutSeconds, memoryMiB: tenant.memoryMiB)
                 running[stored.id] = (proposal.tenant, proposal.arm)
                 started += 1
                 report("automl serve: \(tenant.name): trial \(stored.id) started: \(arm.key)")
@@ -270,7 +277,7 @@ public struct AutoMLServe {
                 Thread.detachNewThread {
                     let begun = ContinuousClock.now
                     var completion = Completion(trial: id, outcome: nil, error: nil, seconds: 0)
-                    do { completion.outcome = try trial.run() } catch { completion.error = "\(error)" }
+                    do { completion.outcome = try LocalTrialExecutor().run(trial) } catch { completion.error = "\(error)" }
                     let duration = ContinuousClock.now - begun
                     completion.seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
                     completions.withLock { $0.append(completion) }

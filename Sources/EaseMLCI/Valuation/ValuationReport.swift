@@ -3,8 +3,8 @@ import EaseMLEngines
 import Foundation
 
 /// `easeml-ci value`: the exact KNN-Shapley value of every training row against a validation
-/// set, ranked lowest first (the rows most likely mislabelled or harmful), with the lowest
-/// fraction flagged for review.
+/// set (`KNNShapleyValuation`), ranked lowest first (the rows most likely mislabelled or harmful),
+/// with the lowest fraction flagged for review; one ranking per representation of the same rows.
 public struct ValuationReport: Sendable, Codable {
     public struct Row: Sendable, Codable {
         /// 1-based rank, lowest value first.
@@ -16,69 +16,133 @@ public struct ValuationReport: Sendable, Codable {
         public var flagged: Bool
     }
 
+    /// The values of one representation (one pair of training and validation feature files).
+    public struct Ranking: Sendable, Codable {
+        public var training: String
+        public var validation: String
+        /// Σ values = the mean KNN utility of the whole training set on the validation set.
+        public var total: Double
+        /// Every training row, lowest value first (ties by row index).
+        public var rows: [Row]
+    }
+
+    /// What to value.
+    public struct Request: Sendable {
+        /// Training feature files, one per representation (CSV with a labels column, or `.npy`).
+        public var training: [String]
+        /// Validation feature files, paired with `training` in order.
+        public var validation: [String]
+        /// Labels of `.npy` training files (`.npy` vector, or CSV with the labels column).
+        public var trainingLabels: String?
+        /// Labels of `.npy` validation files.
+        public var validationLabels: String?
+        /// The labels column's header in CSV files (nil: the last column).
+        public var labelsColumn: String?
+        public var k: Int
+        public var metric: DistanceMetric
+        /// Z-score features with the training mean and population standard deviation.
+        public var standardize: Bool
+        /// The lowest fraction of rows to flag, in [0, 1].
+        public var flagFraction: Double?
+
+        public init(
+            training: [String], validation: [String], trainingLabels: String? = nil, validationLabels: String? = nil,
+            labelsColumn: String? = nil, k: Int = 5, metric: DistanceMetric = .euclidean, standardize: Bool = false,
+            flagFraction: Double? = nil
+        ) {
+            self.training = training
+            self.validation = validation
+            self.trainingLabels = trainingLabels
+            self.validationLabels = validationLabels
+            self.labelsColumn = labelsColumn
+            self.k = k
+            self.metric = metric
+            self.standardize = standardize
+            self.flagFraction = flagFraction
+        }
+    }
+
     public var k: Int
+    public var metric: DistanceMetric
     public var trainingRows: Int
     public var validationRows: Int
-    /// Σ values = the mean KNN utility of the whole training set on the validation set.
-    public var total: Double
-    public var rows: [Row]
+    /// One ranking per representation, in the order given.
+    public var representations: [Ranking]
 
-    /// Reads both CSV files (`labels` names the label column; features are every other column),
-    /// optionally z-scores features with the training mean and population standard deviation,
-    /// and values every training row.
-    public static func make(
-        training: String, validation: String, labelsColumn: String?, k: Int, standardize: Bool, flagFraction: Double?
-    ) throws(EaseMLCIError) -> ValuationReport {
-        guard k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }
-        if let flagFraction, !(0...1).contains(flagFraction) {
+    /// Reads every pair of files and values every training row in each representation.
+    public static func make(_ request: Request) throws(EaseMLCIError) -> ValuationReport {
+        guard request.k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }
+        if let flagFraction = request.flagFraction, !(0...1).contains(flagFraction) {
             throw .invalidOption(option: "--flag", message: "the fraction to flag must be in [0, 1], got \(flagFraction)")
         }
-        let train = try read(training, labelsColumn)
-        let valid = try read(validation, labelsColumn)
-        guard train.features.columns == valid.features.columns else {
+        guard !request.training.isEmpty, request.training.count == request.validation.count else {
             throw .invalidOption(
                 option: "--valid",
-                message: "\(validation) has \(valid.features.columns) feature columns, \(training) has \(train.features.columns)")
+                message: "give one --valid file per --train file (\(request.training.count) --train, \(request.validation.count) --valid)")
         }
-        var trainRows = (0..<train.features.rows).map(train.features.row)
-        var validRows = (0..<valid.features.rows).map(valid.features.row)
-        if standardize { (trainRows, validRows) = zScored(trainRows, validRows) }
-        // Validation labels are matched to training classes by name; a class the training set
-        // lacks never matches.
-        let classIndex = Dictionary(uniqueKeysWithValues: train.classNames.enumerated().map { ($1, $0) })
-        let validationLabels = valid.labels.map { classIndex[valid.classNames[$0]] ?? -1 }
-        let values = KNNShapley.values(
-            training: trainRows, trainingLabels: train.labels, validation: validRows, validationLabels: validationLabels, k: k)
-        let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
-        let flagged = Int(((flagFraction ?? 0) * Double(values.count)).rounded(.toNearestOrEven))
-        let rows = order.enumerated().map { rank, index in
-            Row(rank: rank + 1, index: index, label: train.classNames[train.labels[index]], value: values[index], flagged: rank < flagged)
+        let column = request.labelsColumn.map { CSVMatrixReader.LabelsColumn.named($0) } ?? .last
+        var representations: [Ranking] = []
+        var first: (train: LabeledMatrix, valid: LabeledMatrix)?
+        for (trainingPath, validationPath) in zip(request.training, request.validation) {
+            let train = try LabeledDataFile.read(trainingPath, labelsColumn: column, labelsPath: request.trainingLabels, labelsOption: "--train-labels")
+            let valid = try LabeledDataFile.read(validationPath, labelsColumn: column, labelsPath: request.validationLabels, labelsOption: "--valid-labels")
+            guard train.features.rows > 0 else { throw .invalidOption(option: "--train", message: "\(trainingPath) has no rows") }
+            guard train.features.columns == valid.features.columns else {
+                throw .invalidOption(
+                    option: "--valid",
+                    message: "\(validationPath) has \(valid.features.columns) feature columns, \(trainingPath) has \(train.features.columns)")
+            }
+            if let first {
+                guard Self.labelTexts(train) == Self.labelTexts(first.train), Self.labelTexts(valid) == Self.labelTexts(first.valid) else {
+                    throw .invalidOption(
+                        option: "--train",
+                        message: "\(trainingPath) and \(validationPath) do not have the rows and labels of \(request.training[0]) and \(request.validation[0]); representations must describe the same examples")
+                }
+            } else {
+                first = (train, valid)
+            }
+            var trainFeatures = train.features
+            var validFeatures = valid.features
+            if request.standardize { (trainFeatures, validFeatures) = zScored(trainFeatures, validFeatures) }
+            // Validation labels are matched to training classes by name; a class the training set
+            // lacks never matches.
+            let classIndex = Dictionary(uniqueKeysWithValues: train.classNames.enumerated().map { ($1, $0) })
+            let validationLabels = valid.labels.map { classIndex[valid.classNames[$0]] ?? -1 }
+            let values = KNNShapleyValuation(training: trainFeatures, trainingLabels: train.labels, k: request.k, metric: request.metric)
+                .values(validation: validFeatures, validationLabels: validationLabels)
+            let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+            let flagged = Int(((request.flagFraction ?? 0) * Double(values.count)).rounded(.toNearestOrEven))
+            let rows = order.enumerated().map { rank, index in
+                Row(rank: rank + 1, index: index, label: train.classNames[train.labels[index]], value: values[index], flagged: rank < flagged)
+            }
+            representations.append(Ranking(training: trainingPath, validation: validationPath, total: values.reduce(0, +), rows: rows))
         }
         return ValuationReport(
-            k: k, trainingRows: trainRows.count, validationRows: validRows.count, total: values.reduce(0, +), rows: rows)
+            k: request.k, metric: request.metric, trainingRows: first?.train.features.rows ?? 0,
+            validationRows: first?.valid.features.rows ?? 0, representations: representations)
     }
 
-    private static func read(_ path: String, _ labelsColumn: String?) throws(EaseMLCIError) -> LabeledMatrix {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
-        }
-        do {
-            return try CSVMatrixReader.readLabeled(
-                String(decoding: data, as: UTF8.self), file: path, labels: labelsColumn.map { .named($0) } ?? .last)
-        } catch {
-            throw .matrixFile(error)
-        }
-    }
+    private static func labelTexts(_ data: LabeledMatrix) -> [String] { data.labels.map { data.classNames[$0] } }
 
-    private static func zScored(_ train: [[Double]], _ valid: [[Double]]) -> ([[Double]], [[Double]]) {
-        guard let width = train.first?.count else { return (train, valid) }
-        let count = Double(train.count)
-        let mean = (0..<width).map { c in train.reduce(0) { $0 + $1[c] } / count }
-        let std = (0..<width).map { c -> Double in
-            let s = (train.reduce(0) { $0 + ($1[c] - mean[c]) * ($1[c] - mean[c]) } / count).squareRoot()
-            return s == 0 ? 1 : s
+    /// Both matrices z-scored per column with the training mean and population standard deviation
+    /// (a constant column is only centred).
+    private static func zScored(_ train: Matrix, _ valid: Matrix) -> (Matrix, Matrix) {
+        let width = train.columns
+        let count = Double(train.rows)
+        var mean = [Double](repeating: 0, count: width)
+        var std = [Double](repeating: 0, count: width)
+        for r in 0..<train.rows { for c in 0..<width { mean[c] += train[r, c] } }
+        for c in 0..<width { mean[c] /= count }
+        for r in 0..<train.rows { for c in 0..<width { std[c] += (train[r, c] - mean[c]) * (train[r, c] - mean[c]) } }
+        for c in 0..<width {
+            let s = (std[c] / count).squareRoot()
+            std[c] = s == 0 ? 1 : s
         }
-        let scale = { (rows: [[Double]]) in rows.map { row in row.enumerated().map { ($1 - mean[$0]) / std[$0] } } }
+        func scale(_ matrix: Matrix) -> Matrix {
+            var out = matrix
+            for r in 0..<matrix.rows { for c in 0..<width { out[r, c] = (matrix[r, c] - mean[c]) / std[c] } }
+            return out
+        }
         return (scale(train), scale(valid))
     }
 
@@ -88,22 +152,36 @@ public struct ValuationReport: Sendable, Codable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
+    /// One line per training row and representation: `rank,index,label,value,flagged`, preceded by
+    /// a `representation` column (the training file) when there are several.
     public func csv() -> String {
-        "rank,index,label,value,flagged\n" + rows.map { "\($0.rank),\($0.index),\($0.label),\($0.value),\($0.flagged)" }.joined(separator: "\n") + "\n"
+        let several = representations.count > 1
+        var out = (several ? "representation," : "") + "rank,index,label,value,flagged\n"
+        for ranking in representations {
+            let prefix = several ? ranking.training + "," : ""
+            for row in ranking.rows { out += "\(prefix)\(row.rank),\(row.index),\(row.label),\(row.value),\(row.flagged)\n" }
+        }
+        return out
     }
 
-    /// A table of the first `limit` rows.
+    /// A table of the first `limit` rows of each representation.
     public func text(limit: Int) -> String {
-        var table = TextTable(header: ["rank", "row", "label", "value", ""], leftColumns: 0, alsoLeft: [2, 4])
-        for row in rows.prefix(limit) {
-            table.rows.append(["\(row.rank)", "\(row.index)", row.label, String(format: "%+.6f", row.value), row.flagged ? "review" : ""])
+        var sections: [String] = []
+        for ranking in representations {
+            var table = TextTable(header: ["rank", "row", "label", "value", ""], leftColumns: 0, alsoLeft: [2, 4])
+            for row in ranking.rows.prefix(limit) {
+                table.rows.append(["\(row.rank)", "\(row.index)", row.label, String(format: "%+.6f", row.value), row.flagged ? "review" : ""])
+            }
+            let flagged = ranking.rows.filter(\.flagged).count
+            var text = "KNN-Shapley values (K = \(k), \(metric.rawValue)) of \(IntegerText.grouped(trainingRows)) training rows"
+                + " against \(IntegerText.grouped(validationRows)) validation rows, lowest first"
+            if representations.count > 1 { text += " — \(ranking.training), \(ranking.validation)" }
+            text += "\n" + table.render()
+            if ranking.rows.count > limit { text += "\n… \(ranking.rows.count - limit) more (--limit, --format csv)" }
+            text += String(format: "\nTotal %.6f = mean KNN utility of the whole training set.", ranking.total)
+            if flagged > 0 { text += "\n\(flagged) lowest-valued rows flagged for review." }
+            sections.append(text)
         }
-        let flagged = rows.filter(\.flagged).count
-        var text = "KNN-Shapley values (K = \(k)) of \(IntegerText.grouped(trainingRows)) training rows against \(IntegerText.grouped(validationRows)) validation rows, lowest first\n"
-        text += table.render()
-        if rows.count > limit { text += "\n… \(rows.count - limit) more (--limit, --format csv)" }
-        text += String(format: "\nTotal %.6f = mean KNN utility of the whole training set.", total)
-        if flagged > 0 { text += "\n\(flagged) lowest-valued rows flagged for review." }
-        return text
+        return sections.joined(separator: "\n\n")
     }
 }

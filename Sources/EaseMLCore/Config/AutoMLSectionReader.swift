@@ -4,7 +4,9 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates, python
+    case workers, policy, seed, candidates, backend, python
+    case rayAddress = "ray_address"
+    case rayNumCPUs = "ray_num_cpus"
 }
 
 /// Reads the `automl:` section (`AutoMLSettings`) with the loader's positions and typo hints.
@@ -49,11 +51,42 @@ extension ConfigReader {
         if let timeout = values[.timeout] { settings.timeoutSeconds = try positiveNumber(timeout, "automl.timeout") }
         if let memory = values[.memoryMB] { settings.memoryMiB = try wholeNumber(memory, "automl.memory_mb", minimum: 1) }
         if let workers = values[.workers] { settings.workers = try wholeNumber(workers, "automl.workers", minimum: 1) }
-        if let policy = values[.policy] { settings.policy = try policyName(policy, "automl.policy") }
+        if let policy = values[.policy] { settings.policy = try choice(policy, "automl.policy", among: AutoMLSettings.policies, kind: "policy") }
         if let seed = values[.seed] { settings.seed = try seedNumber(seed, "automl.seed") }
         if let python = values[.python] { settings.python = try text(python, "automl.python") }
+        settings.backend = try backend(values)
         settings.candidates = try candidates(required(.candidates))
         return settings
+    }
+
+    /// `backend` and the `ray_*` keys, which only `backend: ray` takes.
+    private func backend(_ values: [AutoMLKey: (key: Node, value: Node)]) throws(ConfigError) -> AutoMLBackend {
+        let name = try values[.backend].map { (pair) throws(ConfigError) in try choice(pair, "automl.backend", among: AutoMLBackend.names, kind: "backend") }
+        guard name == "ray" else {
+            for key in [AutoMLKey.rayAddress, .rayNumCPUs] {
+                if let pair = values[key] {
+                    throw error(.invalidValue, at: pair.key, "`automl.\(key.rawValue)` is used only with `backend: ray`", hint: "add `backend: ray` or remove it")
+                }
+            }
+            return .local
+        }
+        var ray = AutoMLRaySettings()
+        if let address = values[.rayAddress] {
+            let value = try text(address, "automl.ray_address")
+            do {
+                ray.address = try HTTPAddress(parsing: value)
+            } catch {
+                throw self.error(.invalidValue, at: address.value, "`automl.ray_address`: \(error.description)", hint: "such as http://127.0.0.1:8265")
+            }
+        }
+        if let cpus = values[.rayNumCPUs] {
+            let value = try text(cpus, "automl.ray_num_cpus")
+            guard let number = number(value), number > 0 else {
+                throw error(.invalidValue, at: cpus.value, "`automl.ray_num_cpus` must be a number of CPUs > 0, got `\(value)`")
+            }
+            ray.numCPUs = number
+        }
+        return .ray(ray)
     }
 
     func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
@@ -138,19 +171,6 @@ extension ConfigReader {
 
     // MARK: Helpers
 
-    /// One of `AutoMLSettings.policies`.
-    func policyName(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
-        let value = try text(pair, name)
-        guard AutoMLSettings.policies.contains(value) else {
-            let suggestion = EditDistance.closest(to: value, among: AutoMLSettings.policies)
-            throw error(
-                .invalidValue, at: pair.value,
-                "unknown policy `\(value)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
-                hint: suggestion.map { "did you mean `\($0)`?" })
-        }
-        return value
-    }
-
     func seedNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> UInt64 {
         let value = try text(pair, name)
         guard let number = UInt64(value) else { throw error(.invalidValue, at: pair.value, "`\(name)` must be a whole number ≥ 0, got `\(value)`") }
@@ -191,6 +211,18 @@ extension ConfigReader {
         return error(
             .unknownKey, at: node, "unknown key `\(name)` in `\(section)`",
             hint: suggestion.map { "did you mean `\($0)`?" } ?? "the keys are " + known.map { "`\($0)`" }.joined(separator: ", "))
+    }
+
+    /// A value that must be one of `names` (an unknown one gets the closest as a hint).
+    func choice(_ pair: (key: Node, value: Node), _ name: String, among names: [String], kind: String) throws(ConfigError) -> String {
+        let value = try text(pair, name)
+        guard names.contains(value) else {
+            let suggestion = EditDistance.closest(to: value, among: names)
+            throw error(
+                .invalidValue, at: pair.value, "unknown \(kind) `\(value)`; the \(kind)s are " + names.map { "`\($0)`" }.joined(separator: ", "),
+                hint: suggestion.map { "did you mean `\($0)`?" })
+        }
+        return value
     }
 
     func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {

@@ -85,7 +85,7 @@ extension ConfigReader {
                     }
                 }
             case "workers": settings.workers = try wholeNumber((keyNode, value), "workers", minimum: 1)
-            case "policy": settings.policy = try policyName((keyNode, value), "policy")
+            case "policy": settings.policy = try choice((keyNode, value), "policy", among: AutoMLSettings.policies, kind: "policy")
             case "seed": settings.seed = try seedNumber((keyNode, value), "seed")
             case "timeout": settings.timeoutSeconds = try positiveNumber((keyNode, value), "timeout")
             case "memory_mb": settings.memoryMiB = try wholeNumber((keyNode, value), "memory_mb", minimum: 1)

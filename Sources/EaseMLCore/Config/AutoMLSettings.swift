@@ -14,6 +14,7 @@ import Foundation
 ///   policy: cost_gap          # round_robin, random, max_width, max_gap, cost_gap
 ///   seed: 1
 ///   python: .venv/bin/python  # what `{python}` in a command stands for (default python3)
+///   backend: local            # or ray (with ray_address, ray_num_cpus; see AutoMLRaySettings)
 ///   candidates:
 ///     - name: knn
 ///       command: python trial.py --train {train} --valid {valid} --k {k}
@@ -42,6 +43,8 @@ public struct AutoMLSettings: Sendable, Equatable {
     public var seed: UInt64
     /// The candidate models; each grid point of each is one arm.
     public var candidates: [AutoMLCandidate]
+    /// Where the trials run.
+    public var backend: AutoMLBackend
     /// The interpreter `{python}` stands for in the candidates' commands.
     public var python: String = defaultPython
 
@@ -55,7 +58,7 @@ public struct AutoMLSettings: Sendable, Equatable {
     public init(
         train: String, valid: String, metric: String = defaultMetric, budgetTrials: Int? = nil, budgetSeconds: Double? = nil,
         timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, workers: Int = 1, policy: String = defaultPolicy, seed: UInt64 = 1,
-        candidates: [AutoMLCandidate]
+        candidates: [AutoMLCandidate], backend: AutoMLBackend = .local
     ) {
         self.train = train
         self.valid = valid
@@ -68,6 +71,7 @@ public struct AutoMLSettings: Sendable, Equatable {
         self.policy = policy
         self.seed = seed
         self.candidates = candidates
+        self.backend = backend
     }
 
     /// Every arm, candidate by candidate, each candidate's grid in row-major order (the last

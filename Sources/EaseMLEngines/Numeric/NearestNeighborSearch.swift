@@ -12,6 +12,10 @@ import CBLAS
 /// features, in feature order) and the smallest wins, the lowest index among exact ties. The result is
 /// therefore the same as a naive double loop's, ties included, not merely close to it.
 ///
+/// The same blocks serve other exact neighbour computations (`KNNShapleyValuation`):
+/// `approximateDistances` fills a block, `errorBound` bounds each entry's distance from
+/// `exactDistance`, the direct loop that defines the ranking.
+///
 /// **Memory.** Besides the inputs, one block of `queryBlock × referenceBlock` = 256 × 2,048 doubles
 /// (4 MiB) of products, the row norms, and the per-query candidate lists (usually one or a few entries;
 /// many exact duplicates make them longer). Nothing grows with `queries × references`.
@@ -21,25 +25,147 @@ public struct NearestNeighborSearch: Sendable {
     /// Reference rows per `dgemm` block.
     public static let referenceBlock = 2048
 
+    /// Rows prepared for a metric: the BLAS operand (unchanged rows for Euclidean, unit-length rows
+    /// for cosine) and the norms the distances need.
+    public struct PreparedRows: Sendable {
+        /// The rows as given.
+        public let matrix: Matrix
+        /// The rows as fed to BLAS.
+        let scaled: [Double]
+        /// Per row: ‖r‖² (Euclidean) or 1 (cosine; 0 for a zero row).
+        let squaredNorms: [Double]
+        /// Per row: ‖r‖, for the direct cosine recomputation.
+        let norms: [Double]
+        /// The largest entry of `squaredNorms` (0 without rows).
+        let largestSquaredNorm: Double
+
+        init(_ matrix: Matrix, metric: DistanceMetric) {
+            let d = matrix.columns
+            var squaredNorms = [Double](repeating: 0, count: matrix.rows)
+            var norms = [Double](repeating: 0, count: matrix.rows)
+            matrix.values.withUnsafeBufferPointer { p in
+                for i in 0..<matrix.rows {
+                    var s = 0.0
+                    for k in 0..<d { s += p[i * d + k] * p[i * d + k] }
+                    squaredNorms[i] = s
+                    norms[i] = s.squareRoot()
+                }
+            }
+            self.matrix = matrix
+            self.norms = norms
+            switch metric {
+            case .euclidean:
+                scaled = matrix.values
+                self.squaredNorms = squaredNorms
+            case .cosine:
+                var scaled = matrix.values
+                var unit = [Double](repeating: 0, count: matrix.rows)
+                for i in 0..<matrix.rows where norms[i] > 0 {
+                    let inverse = 1 / norms[i]
+                    for k in 0..<d { scaled[i * d + k] *= inverse }
+                    unit[i] = 1
+                }
+                self.scaled = scaled
+                self.squaredNorms = unit
+            }
+            largestSquaredNorm = self.squaredNorms.max() ?? 0
+        }
+    }
+
     /// The rows searched.
-    public let references: Matrix
+    public var references: Matrix { prepared.matrix }
     public let metric: DistanceMetric
-    /// The references as fed to BLAS: unchanged (Euclidean) or unit-length rows (cosine).
-    private let scaled: [Double]
-    /// Per reference row: ‖r‖² (Euclidean) or 1 (cosine; 0 for a zero row).
-    private let squaredNorms: [Double]
-    /// Per reference row: ‖r‖, for the direct cosine recomputation.
-    private let norms: [Double]
+    private let prepared: PreparedRows
+    /// 8 (d + 4) u: the relative rounding bound of one product entry (see the type's documentation).
+    private let tolScale: Double
 
     /// A search over `references` (at least one row).
     public init(references: Matrix, metric: DistanceMetric) {
         precondition(references.rows > 0, "NearestNeighborSearch needs at least one reference row")
-        self.references = references
         self.metric = metric
-        let prepared = Self.prepare(references, metric: metric)
-        scaled = prepared.scaled
-        squaredNorms = prepared.squaredNorms
-        norms = prepared.norms
+        prepared = PreparedRows(references, metric: metric)
+        tolScale = 8 * Double(references.columns + 4) * Double.ulpOfOne / 2
+    }
+
+    /// `queries` (same number of columns as the references) prepared for `approximateDistances`.
+    public func prepare(_ queries: Matrix) -> PreparedRows {
+        precondition(queries.columns == references.columns, "queries have \(queries.columns) columns, references \(references.columns)")
+        return PreparedRows(queries, metric: metric)
+    }
+
+    /// Approximate ranking distances (squared Euclidean, or cosine) of the query rows `queryRows`
+    /// against the reference rows `referenceRows`, from one `dgemm`, written row-major to `output`
+    /// (`queryRows.count × referenceRows.count` doubles, one row per query). Each entry is within
+    /// `errorBound` of `exactDistance`.
+    public func approximateDistances(
+        _ queries: PreparedRows, queryRows: Range<Int>, referenceRows: Range<Int>, into output: UnsafeMutablePointer<Double>
+    ) {
+        let d = references.columns
+        let qCount = queryRows.count
+        let rCount = referenceRows.count
+        if d > 0 {
+            queries.scaled.withUnsafeBufferPointer { qp in
+                prepared.scaled.withUnsafeBufferPointer { rp in
+                    cblas_dgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(qCount), Int32(rCount), Int32(d),
+                        1.0, qp.baseAddress! + queryRows.lowerBound * d, Int32(d),
+                        rp.baseAddress! + referenceRows.lowerBound * d, Int32(d),
+                        0.0, output, Int32(rCount))
+                }
+            }
+        } else {
+            output.update(repeating: 0, count: qCount * rCount)
+        }
+        prepared.squaredNorms.withUnsafeBufferPointer { rNorms in
+            for q in 0..<qCount {
+                let row = output + q * rCount
+                switch metric {
+                case .euclidean:
+                    let qNorm = queries.squaredNorms[queryRows.lowerBound + q]
+                    for r in 0..<rCount { row[r] = qNorm + rNorms[referenceRows.lowerBound + r] - 2 * row[r] }
+                case .cosine:
+                    for r in 0..<rCount { row[r] = 1 - row[r] }
+                }
+            }
+        }
+    }
+
+    /// A bound on |approximate − exact| distance of query row `query` to reference row `reference`.
+    public func errorBound(_ queries: PreparedRows, query: Int, reference: Int) -> Double {
+        tolScale * (queries.squaredNorms[query] + prepared.squaredNorms[reference]) + Double.leastNormalMagnitude
+    }
+
+    /// A bound on |approximate − exact| distance of query row `query` to every reference row.
+    public func errorBound(_ queries: PreparedRows, query: Int) -> Double {
+        tolScale * (queries.squaredNorms[query] + prepared.largestSquaredNorm) + Double.leastNormalMagnitude
+    }
+
+    /// The distance that defines the ranking, straight from the rows (a plain loop in feature order):
+    /// Euclidean squared, or cosine (1 for a zero row).
+    public func exactDistance(_ queries: PreparedRows, query q: Int, reference r: Int) -> Double {
+        let d = references.columns
+        return queries.matrix.values.withUnsafeBufferPointer { qp in
+            references.values.withUnsafeBufferPointer { rp in
+                let qBase = q * d
+                let rBase = r * d
+                switch metric {
+                case .euclidean:
+                    var sum = 0.0
+                    for k in 0..<d {
+                        let diff = qp[qBase + k] - rp[rBase + k]
+                        sum += diff * diff
+                    }
+                    return sum
+                case .cosine:
+                    let denominator = queries.norms[q] * prepared.norms[r]
+                    if denominator == 0 { return 1 }
+                    var dot = 0.0
+                    for k in 0..<d { dot += qp[qBase + k] * rp[rBase + k] }
+                    return 1 - dot / denominator
+                }
+            }
+        }
     }
 
     /// The nearest reference of each query row (same number of columns as the references).
@@ -52,17 +178,14 @@ public struct NearestNeighborSearch: Sendable {
     public func nearest(
         to queries: Matrix, excluding: [Int]? = nil, progress: ((Int, Int) -> Void)? = nil
     ) -> [NearestNeighbor] {
-        precondition(queries.columns == references.columns, "queries have \(queries.columns) columns, references \(references.columns)")
         precondition(excluding == nil || excluding!.count == queries.rows, "one exclusion per query")
         precondition(references.rows > (excluding == nil ? 0 : 1), "no admissible reference")
-        let d = references.columns
-        let preparedQueries = Self.prepare(queries, metric: metric)
-        let tolScale = 8 * Double(d + 4) * Double.ulpOfOne / 2
+        let preparedQueries = prepare(queries)
         var result: [NearestNeighbor] = []
         result.reserveCapacity(queries.rows)
         let qb = Self.queryBlock
         let rb = Self.referenceBlock
-        var products = [Double](repeating: 0, count: qb * rb)
+        var distances = [Double](repeating: 0, count: qb * rb)
         var candidates = [[(index: Int, lower: Double)]](repeating: [], count: qb)
         var bestUpper = [Double](repeating: .infinity, count: qb)
 
@@ -76,38 +199,21 @@ public struct NearestNeighborSearch: Sendable {
             var rStart = 0
             while rStart < references.rows {
                 let rCount = min(rb, references.rows - rStart)
-                if d > 0 {
-                    preparedQueries.scaled.withUnsafeBufferPointer { qp in
-                        scaled.withUnsafeBufferPointer { rp in
-                            products.withUnsafeMutableBufferPointer { cp in
-                                cblas_dgemm(
-                                    CblasRowMajor, CblasNoTrans, CblasTrans,
-                                    Int32(qCount), Int32(rCount), Int32(d),
-                                    1.0, qp.baseAddress! + qStart * d, Int32(d),
-                                    rp.baseAddress! + rStart * d, Int32(d),
-                                    0.0, cp.baseAddress!, Int32(rCount))
-                            }
-                        }
-                    }
-                } else {
-                    for i in 0..<(qCount * rCount) { products[i] = 0 }
+                distances.withUnsafeMutableBufferPointer { cp in
+                    approximateDistances(
+                        preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount),
+                        into: cp.baseAddress!)
                 }
-                products.withUnsafeBufferPointer { cp in
+                distances.withUnsafeBufferPointer { cp in
                     for q in 0..<qCount {
-                        let qNorm = preparedQueries.squaredNorms[qStart + q]
                         let skip = excluding?[qStart + q] ?? -1
                         var upper = bestUpper[q]
                         let rowBase = q * rCount
                         for r in 0..<rCount {
                             let global = rStart + r
                             if global == skip { continue }
-                            let rNorm = squaredNorms[global]
-                            let approx: Double
-                            switch metric {
-                            case .euclidean: approx = qNorm + rNorm - 2 * cp[rowBase + r]
-                            case .cosine: approx = 1 - cp[rowBase + r]
-                            }
-                            let tol = tolScale * (qNorm + rNorm) + Double.leastNormalMagnitude
+                            let approx = cp[rowBase + r]
+                            let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
                             let lower = approx - tol
                             if lower <= upper {
                                 candidates[q].append((global, lower))
@@ -124,7 +230,7 @@ public struct NearestNeighborSearch: Sendable {
                 let query = qStart + q
                 var best = NearestNeighbor(index: -1, distance: .infinity)
                 for candidate in candidates[q] where candidate.lower <= bestUpper[q] {
-                    let exact = exactDistance(queries, query, queryNorm: preparedQueries.norms[query], candidate.index)
+                    let exact = exactDistance(preparedQueries, query: query, reference: candidate.index)
                     if exact < best.distance { best = NearestNeighbor(index: candidate.index, distance: exact) }
                 }
                 if metric == .euclidean { best.distance = best.distance.squareRoot() }
@@ -142,59 +248,5 @@ public struct NearestNeighborSearch: Sendable {
     ) -> [NearestNeighbor] {
         NearestNeighborSearch(references: data, metric: metric)
             .nearest(to: data, excluding: Array(0..<data.rows), progress: progress)
-    }
-
-    /// The distance used to rank candidates, straight from the rows: Euclidean squared, or cosine.
-    private func exactDistance(_ queries: Matrix, _ q: Int, queryNorm: Double, _ r: Int) -> Double {
-        let d = references.columns
-        return queries.values.withUnsafeBufferPointer { qp in
-            references.values.withUnsafeBufferPointer { rp in
-                let qBase = q * d
-                let rBase = r * d
-                switch metric {
-                case .euclidean:
-                    var sum = 0.0
-                    for k in 0..<d {
-                        let diff = qp[qBase + k] - rp[rBase + k]
-                        sum += diff * diff
-                    }
-                    return sum
-                case .cosine:
-                    let denominator = queryNorm * norms[r]
-                    if denominator == 0 { return 1 }
-                    var dot = 0.0
-                    for k in 0..<d { dot += qp[qBase + k] * rp[rBase + k] }
-                    return 1 - dot / denominator
-                }
-            }
-        }
-    }
-
-    /// The BLAS operand and norms of `matrix` for `metric`.
-    private static func prepare(_ matrix: Matrix, metric: DistanceMetric) -> (scaled: [Double], squaredNorms: [Double], norms: [Double]) {
-        let d = matrix.columns
-        var squaredNorms = [Double](repeating: 0, count: matrix.rows)
-        var norms = [Double](repeating: 0, count: matrix.rows)
-        matrix.values.withUnsafeBufferPointer { p in
-            for i in 0..<matrix.rows {
-                var s = 0.0
-                for k in 0..<d { s += p[i * d + k] * p[i * d + k] }
-                squaredNorms[i] = s
-                norms[i] = s.squareRoot()
-            }
-        }
-        switch metric {
-        case .euclidean:
-            return (matrix.values, squaredNorms, norms)
-        case .cosine:
-            var scaled = matrix.values
-            var unit = [Double](repeating: 0, count: matrix.rows)
-            for i in 0..<matrix.rows where norms[i] > 0 {
-                let inverse = 1 / norms[i]
-                for k in 0..<d { scaled[i * d + k] *= inverse }
-                unit[i] = 1
-            }
-            return (scaled, unit, norms)
-        }
     }
 }

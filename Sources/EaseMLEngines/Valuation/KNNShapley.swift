@@ -30,16 +30,28 @@ public enum KNNShapley {
         return values
     }
 
-    /// The training indices sorted by (squared Euclidean distance to `query`, index), computed
-    /// exactly in Double: exact ties (common with integer features) stay ties.
-    public static func neighbourOrder(of query: [Double], in training: [[Double]]) -> [Int] {
+    /// The training indices sorted by (distance to `query`, index), the distance computed directly
+    /// in Double: squared Euclidean as Σ (a − b)² in feature order, or cosine as
+    /// 1 − a·b / (‖a‖ ‖b‖) (1 when either row is zero). Exact ties (common with integer features) stay
+    /// ties. The simple reference for `KNNShapleyValuation`, which ranks the same way through BLAS.
+    public static func neighbourOrder(of query: [Double], in training: [[Double]], metric: DistanceMetric = .euclidean) -> [Int] {
+        func norm(_ row: [Double]) -> Double { row.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let queryNorm = norm(query)
         let distances = training.map { row in
             var sum = 0.0
-            for (a, b) in zip(row, query) {
-                let d = a - b
-                sum += d * d
+            switch metric {
+            case .euclidean:
+                for (a, b) in zip(row, query) {
+                    let d = a - b
+                    sum += d * d
+                }
+                return sum
+            case .cosine:
+                let denominator = queryNorm * norm(row)
+                if denominator == 0 { return 1 }
+                for (a, b) in zip(query, row) { sum += a * b }
+                return 1 - sum / denominator
             }
-            return sum
         }
         return distances.indices.sorted { (distances[$0], $0) < (distances[$1], $1) }
     }
@@ -60,12 +72,14 @@ public enum KNNShapley {
         return total.map { $0 / count }
     }
 
-    /// Convenience: values for feature rows, with exact squared Euclidean neighbour orders.
+    /// Values for feature rows from `neighbourOrder` (a full sort of direct distances per validation
+    /// row): the simple path. `KNNShapleyValuation` gives the same values through BLAS, much faster.
     public static func values(
-        training: [[Double]], trainingLabels: [Int], validation: [[Double]], validationLabels: [Int], k: Int
+        training: [[Double]], trainingLabels: [Int], validation: [[Double]], validationLabels: [Int], k: Int,
+        metric: DistanceMetric = .euclidean
     ) -> [Double] {
         values(
             trainingLabels: trainingLabels, validationLabels: validationLabels,
-            orders: validation.map { neighbourOrder(of: $0, in: training) }, k: k)
+            orders: validation.map { neighbourOrder(of: $0, in: training, metric: metric) }, k: k)
     }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Exact KNN-Shapley values of 10,000 training rows against 1,000 validation rows, 512 float32
+# features, 10 classes, K = 5: `easeml-ci value` (release build) side by side with a vectorised
+# NumPy implementation and with pyDVL 0.10's KNNShapleyValuation (Benchmarks/baseline_knn_shapley.py),
+# then the largest difference between their values. Needs hyperfine (Debian) and python3 -m venv;
+# the venv (pyDVL from PyPI, which brings NumPy and scikit-learn) and the data go under Benchmarks/.work/knn.
+#   RUNS=3 PYDVL_RUNS=1 K=5 SCRATCH=.build-bench bash Benchmarks/knn-shapley.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work="$here/.work/knn"
+mkdir -p "$work"
+cd "$here/.."
+command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
+scratch="${SCRATCH:-.build-bench}"
+swift build -c release --scratch-path "$scratch" >/dev/null
+bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/easeml-ci"
+venv="$work/venv"
+[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q "pydvl==0.10.0"; }
+py="$venv/bin/python"
+base="$here/baseline_knn_shapley.py"
+[ -f "$work/valid_labels.npy" ] || "$py" "$base" make "$work"
+k="${K:-5}"
+data="$work/train.npy $work/train_labels.npy $work/valid.npy $work/valid_labels.npy"
+hyperfine --runs "${RUNS:-3}" --warmup 1 --export-json "$work/fast.json" \
+  -n "easeml-ci value" "$bin value --train $work/train.npy --train-labels $work/train_labels.npy --valid $work/valid.npy --valid-labels $work/valid_labels.npy -k $k --flag 0.1 --format csv > $work/easeml.csv" \
+  -n "numpy" "$py $base numpy $data $k $work/numpy.npy"
+hyperfine --runs "${PYDVL_RUNS:-1}" --export-json "$work/pydvl.json" \
+  -n "pydvl" "$py $base pydvl $data $k $work/pydvl.npy"
+"$py" - "$work" "$("$py" "$base" compare "$work/easeml.csv" "$work/numpy.npy")" "$("$py" "$base" compare "$work/easeml.csv" "$work/pydvl.npy")" <<'PY'
+import json, sys
+work = sys.argv[1]
+r = {x["command"]: x for f in ("fast.json", "pydvl.json") for x in json.load(open(f"{work}/{f}"))["results"]}
+s, n, p = (r[c]["mean"] for c in ("easeml-ci value", "numpy", "pydvl"))
+sd = {c: r[c].get("stddev") or 0 for c in r}
+print(f"| `easeml-ci value` | {s:.2f} s ± {sd['easeml-ci value']:.2f} | 1 |")
+print(f"| NumPy (vectorised) | {n:.2f} s ± {sd['numpy']:.2f} | {n / s:.1f} |")
+print(f"| pyDVL 0.10 `KNNShapleyValuation` | {p:.1f} s | {p / s:.0f} |")
+print(f"max |easeml-ci − numpy| = {sys.argv[2]}, max |easeml-ci − pyDVL| = {sys.argv[3]}")
+PY
