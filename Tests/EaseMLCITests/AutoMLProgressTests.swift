@@ -50,21 +50,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
         let command = [CommandLineRunner.executable.path, "automl", "run", "--ledger", ledgerPath].map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "CI")
-        environment["TRIAL_SLEEP"] = "1.2"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let terminal = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(terminal)")
+        let run = try CommandLineRunner.runProgram(
+            URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: folder, environment: ["CI": nil, "TRIAL_SLEEP": "1.2"])
+        let terminal = run.stdout
+        #expect(run.status == 0, "\(terminal)")
         #expect(terminal.contains("\rautoml: 0/3 trials done, 1 running, no score yet, "), "\(terminal.debugDescription)")
         #expect(terminal.contains("\rautoml: 2/3 trials done, 1 running, best 0.2000, "), "\(terminal.debugDescription)")
         #expect(terminal.contains("\u{1B}[K"))

@@ -32,30 +32,12 @@ import Yams
 
     /// Runs `run-automl.sh` as the action would, with `easeml-ci` on PATH.
     static func step(_ folder: URL, base: String, summary: URL, output: URL) throws -> CommandLineRunner.Result {
-        let process = Process()
-        process.executableURL = templates.appendingPathComponent("github/run-automl.sh")
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = CommandLineRunner.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        environment["GITHUB_STEP_SUMMARY"] = summary.path
-        environment["GITHUB_OUTPUT"] = output.path
-        environment["EASEML_BASE"] = base
-        environment["EASEML_AUTOML_TRIALS"] = "2"
-        environment["GIT_AUTHOR_NAME"] = "t"
-        environment["GIT_AUTHOR_EMAIL"] = "t@t"
-        environment["GIT_COMMITTER_NAME"] = "t"
-        environment["GIT_COMMITTER_EMAIL"] = "t@t"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineRunner.Result(
-            status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self))
+        try CommandLineRunner.runProgram(
+            templates.appendingPathComponent("github/run-automl.sh"), in: folder,
+            environment: [
+                "GITHUB_STEP_SUMMARY": summary.path, "GITHUB_OUTPUT": output.path, "EASEML_BASE": base, "EASEML_AUTOML_TRIALS": "2",
+                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+            ])
     }
 
     @Test func theGitHubStepSearchesOnlyWhenTheSearchInputsChangeAndPushesTheProposal() throws {
