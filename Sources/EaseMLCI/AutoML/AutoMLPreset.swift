@@ -75,7 +75,7 @@ public struct AutoMLPreset: Sendable {
             # Model search written by `easeml-ci automl init --preset sklearn`: each grid point of each
             # candidate is one trial of \(relative) (see its docstring for the trial contract).
             # `easeml-ci automl plan` shows the search, `automl run` runs it, `automl propose` commits the best.
-            # Trials start in the folder easeml-ci runs in: run it from this file's folder (\(relative) is relative).
+            \(relative.hasPrefix("/") ? "#" : "# Trials start in the folder easeml-ci runs in: run it from this file's folder (\(relative) is relative).")
             automl:
               train: \(Self.quoted(train))
               valid: \(Self.quoted(valid))
