@@ -133,6 +133,25 @@ import Glibc
         #expect(try ledger.events().contains { $0.kind == "automl-arms" })
     }
 
+    @Test func mistakesInTheTenantsAndZooFilesArePositioned() throws {
+        let folder = try Self.workspace(budget: 4)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("workers: 2\ntenant:\n  - {name: a, train: t, valid: v}\n".utf8).write(to: folder.appendingPathComponent("typo.yml"))
+        let typo = try CommandLineRunner.run(["automl", "serve", "--tenants", "typo.yml", "--ledger", "l.sqlite"], in: folder)
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("typo.yml:2:1: error: unknown key `tenant` in `the tenants file`"), "\(typo.stderr)")
+        #expect(typo.stderr.contains("did you mean `tenants`?"))
+        try Data("tenants:\n  - {name: a}\n".utf8).write(to: folder.appendingPathComponent("half.yml"))
+        let half = try CommandLineRunner.run(["automl", "serve", "--tenants", "half.yml", "--ledger", "l.sqlite"], in: folder)
+        #expect(half.status == 2)
+        #expect(half.stderr.contains("the tenant `a` needs `config` or both `train` and `valid`"), "\(half.stderr)")
+        try Data("candidates:\n  - {name: z}\n".utf8).write(to: folder.appendingPathComponent("zoo.yml"))
+        let zoo = try Self.start(folder).finish()
+        #expect(zoo.status == 2)
+        #expect(zoo.stderr.contains("zoo.yml:2:5: error: the candidate `z` is missing `command`"), "\(zoo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("l.sqlite").path))
+    }
+
     @Test func sigtermStopsRunningTrialsAndRecordsThem() throws {
         let folder = try Self.workspace(budget: 100)
         defer { try? FileManager.default.removeItem(at: folder) }
