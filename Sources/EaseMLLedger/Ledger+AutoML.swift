@@ -32,6 +32,26 @@ extension Ledger {
         }
     }
 
+    /// Appends arms to a run (their positions must continue the run's) and an `automl-arms` event.
+    public func addAutoMLArms(run: String, arms: [AutoMLArmRecord]) throws(LedgerError) {
+        guard !arms.isEmpty else { return }
+        try database.transaction(.immediate) { () throws(LedgerError) in
+            guard try fetchAutoMLRun(id: run) != nil else { throw .invalidRequest("no automl run \(run)") }
+            let count = try database.query("SELECT COUNT(*) AS n FROM automl_arms WHERE run = ?", [.text(run)]).first?.int("n") ?? 0
+            for (offset, arm) in arms.enumerated() {
+                guard arm.position == count + offset else {
+                    throw .invalidRequest("arm \(arm.key) of run \(run) must take position \(count + offset), not \(arm.position)")
+                }
+                try database.execute(
+                    "INSERT INTO automl_arms (run, position, key, candidate, parameters, command) VALUES (?, ?, ?, ?, ?, ?)",
+                    [.text(run), .int(arm.position), .text(arm.key), .text(arm.candidate), .text(arm.parameters), .text(arm.command)])
+            }
+            try appendEvent(.automlArms, at: LedgerTimestamp.now(), payload: [
+                "run": .string(run), "arms": .array(arms.map { .string($0.key) }),
+            ])
+        }
+    }
+
     /// The run with this id, or nil.
     public func automlRun(id: String) throws(LedgerError) -> AutoMLRunRecord? {
         try database.transaction(.deferred) { () throws(LedgerError) -> AutoMLRunRecord? in try fetchAutoMLRun(id: id) }

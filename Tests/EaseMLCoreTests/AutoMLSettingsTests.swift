@@ -123,6 +123,17 @@ private func failure(_ automl: String) -> ConfigError? {
     #expect(failure(base + candidates) == nil)
 }
 
+@Test func automlPythonStandsForThePythonPlaceholder() throws {
+    let section = "  train: t.csv\n  valid: v.csv\n  python: .venv/bin/python\n  candidates:\n    - {name: a, command: '{python} trial.py {k}', grid: {k: [1]}}\n"
+    let settings = try #require(try load(section).automl)
+    #expect(settings.python == ".venv/bin/python")
+    #expect(settings.candidates[0].command == ["{python}", "trial.py", "{k}"])
+    #expect(settings.arms[0].command == [".venv/bin/python", "trial.py", "{k}"])
+    let plain = try #require(try load("  train: t.csv\n  valid: v.csv\n  candidates:\n    - {name: a, command: '{python} x.py'}\n").automl)
+    #expect(plain.arms[0].command == ["python3", "x.py"])
+    #expect(failure("  train: t.csv\n  valid: v.csv\n  candidates:\n    - {name: a, command: run, grid: {python: [1]}}\n")?.kind == .invalidValue)
+}
+
 @Test func automlBackendDefaultsToLocalAndRayTakesItsAddress() throws {
     let candidates = "  candidates:\n    - {name: a, command: run}\n"
     #expect(try load("  train: t.csv\n  valid: v.csv\n" + candidates).automl?.backend == .local)

@@ -27,6 +27,8 @@ public struct AutoMLSearchRun {
     public var executor: any AutoMLTrialExecutor
     /// Receives one line per event (trial started / ended, stop).
     public var report: (String) -> Void
+    /// Receives the search's state after each event and about once a second while trials run.
+    public var progress: (AutoMLSearchProgress) -> Void = { _ in }
 
     /// A search whose trials run on `executor` (`executor(for:report:)` makes the one of the
     /// settings' backend).
@@ -80,7 +82,7 @@ public struct AutoMLSearchRun {
 
     /// Refuses to start when a trial input is a registered test set's file.
     public func checkDataDiscipline() throws(EaseMLCIError) {
-        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], protected: AutoMLDataDiscipline.protectedFiles(ledger))
+        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger)
     }
 
     /// Starts a new run and searches until the budget stops it; returns the run id.
@@ -195,28 +197,14 @@ public struct AutoMLSearchRun {
     /// error of the executor is not an outcome: it is thrown, and the trial stays running for
     /// `--resume`.
     func store(_ done: Completion, runElapsedSeconds: Double) throws -> (score: Double?, line: String) {
-        let state: AutoMLTrialRecord.State
-        var score: Double?
-        var reason: String?
-        switch done.outcome {
-        case .ok(let value, let result)?:
-            state = .ok
-            score = metricValue(result) ?? value
-        case .failed(let why)?:
-            state = .failed
-            reason = why
-        case .timedOut(let seconds)?:
-            state = .timedOut
-            reason = "still running after \(compact(seconds)) s"
-        case nil:
-            if let error = done.error, case .http = error { throw error }
-            state = .failed
-            reason = done.error.map { "\($0)" } ?? "it ended without an outcome"
-        }
-        try ledger.finishAutoMLTrial(id: done.trial, state: state, score: score, seconds: done.seconds, reason: reason, runElapsedSeconds: runElapsedSeconds)
-        let line = "automl: trial \(done.trial) \(state.rawValue): \(settings.arms[done.arm].key)" + (score.map { " score \(compact($0))" } ?? "")
-            + (reason.map { " (\($0))" } ?? "")
-        return (score, line)
+        if done.outcome == nil, let error = done.error, case .http = error { throw error }
+        let ending = AutoMLTrialEnding(
+            outcome: done.outcome, error: done.error.map { "\($0)" } ?? "it ended without an outcome", metric: settings.metric)
+        try ledger.finishAutoMLTrial(
+            id: done.trial, state: ending.state, score: ending.score, seconds: done.seconds, reason: ending.reason, runElapsedSeconds: runElapsedSeconds)
+        let line = "automl: trial \(done.trial) \(ending.state.rawValue): \(settings.arms[done.arm].key)" + (ending.score.map { " score \(compact($0))" } ?? "")
+            + (ending.reason.map { " (\($0))" } ?? "")
+        return (ending.score, line)
     }
 
     /// The search loop: the coordinator thread owns the ledger and the scheduler; workers only
@@ -225,12 +213,17 @@ public struct AutoMLSearchRun {
         guard let record = try ledger.automlRun(id: run) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(run)")) }
         let arms = settings.arms
         let policy = AutoMLPolicy(rawValue: settings.policy) ?? .costGap
-        let prior = try AutoMLArmPrior.independent(armCount: arms.count)
-        var scheduler = AutoMLScheduler(tenants: [try AutoMLTenantSearch(prior: prior)], policy: policy, seed: settings.seed)
+        let history = try AutoMLHistory.load(ledger: ledger, armKeys: arms.map(\.key), before: run)
+        var scheduler = AutoMLScheduler(tenants: [try history.tenantSearch(armCount: arms.count)], policy: policy, seed: settings.seed)
+        report("automl: \(run): \(try history.summary(armCount: arms.count)); policy \(scheduler.effectivePolicy.rawValue)")
         var queued: [Int] = []
         var trialCount = 0
+        var doneCount = 0
+        var best: Double?
         for trial in try ledger.automlTrials(run: run) {
             trialCount += 1
+            if trial.state.isFinal { doneCount += 1 }
+            if let score = trial.score { best = max(best ?? score, score) }
             switch trial.state {
             case .ok: try scheduler.restore(tenant: 0, arm: trial.arm, score: trial.score, failed: false)
             case .failed, .timedOut: try scheduler.restore(tenant: 0, arm: trial.arm, score: nil, failed: true)
@@ -297,12 +290,17 @@ public struct AutoMLSearchRun {
                 launch(trial: stored.id, arm: arm, priorSeconds: 0) { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try executor.run(trial) }
             }
             if running == 0 { break }
-            signal.wait()
+            progress(AutoMLSearchProgress(
+                done: doneCount, running: running, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
+                budgetSeconds: settings.budgetSeconds))
+            if signal.wait(timeout: .now() + 1) == .timedOut { continue }
             guard let done = completions.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             running -= 1
             do {
                 let (score, line) = try store(done, runElapsedSeconds: elapsed())
                 if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
+                doneCount += 1
+                if let score { best = max(best ?? score, score) }
                 report(line)
             } catch let error as EaseMLCIError {
                 guard case .http = error else { throw error }
@@ -313,14 +311,5 @@ public struct AutoMLSearchRun {
         if let connectionFailure { throw connectionFailure }
         try ledger.finishAutoMLRun(id: run, elapsedSeconds: elapsed())
         report("automl: \(run) done: \(stopReason)")
-    }
-
-    /// The metric's value in the result object (`score` unless `metric` names another key).
-    func metricValue(_ result: String) -> Double? {
-        guard settings.metric != AutoMLSettings.defaultMetric,
-            let object = try? JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
-            let number = object[settings.metric] as? NSNumber, number.doubleValue.isFinite
-        else { return nil }
-        return number.doubleValue
     }
 }
