@@ -38,8 +38,12 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case scriptFailed(command: String, reason: String, output: String)
     /// A cleaning session (`easeml-ci clean`) cannot proceed: bad state, inputs or cleaned rows.
     case cleaning(message: String)
+    /// An improvement loop (`easeml-ci improve`) cannot proceed: bad state, inputs or answers.
+    case improvement(message: String)
     /// The AutoML engine refused its input (score matrix, splits, settings, data discipline).
     case automl(AutoMLError)
+    /// A server the configuration names (a Ray cluster) cannot be reached or answered unusably.
+    case http(HTTPClientError)
 
     public var description: String {
         switch self {
@@ -67,9 +71,11 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .matrixFile(let error): return error.description
         case .feasibility(let error): return error.description
         case .cleaning(let message): return "error: clean: \(message)"
+        case .improvement(let message): return "error: improve: \(message)"
         case .automl(let error):
             if case .matrix = error { return error.description }
             return "error: automl: \(error.description)"
+        case .http(let error): return "error: \(error.description)"
         case .scriptFailed(let command, let reason, let output):
             return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
         }
@@ -81,10 +87,12 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .configurationNotFound, .configuration, .condition, .planning, .invalidOption:
             return .usageOrConfiguration
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
-            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning, .automl:
+            .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning, .improvement, .automl:
             return .usageOrConfiguration
         case .testSetUnavailable:
             return .testSetUnavailable
+        case .http:
+            return .internalError
         case .ledger(let error):
             switch error {
             case .corrupt, .newerSchema: return .usageOrConfiguration

@@ -32,6 +32,26 @@ extension Ledger {
         }
     }
 
+    /// Appends arms to a run (their positions must continue the run's) and an `automl-arms` event.
+    public func addAutoMLArms(run: String, arms: [AutoMLArmRecord]) throws(LedgerError) {
+        guard !arms.isEmpty else { return }
+        try database.transaction(.immediate) { () throws(LedgerError) in
+            guard try fetchAutoMLRun(id: run) != nil else { throw .invalidRequest("no automl run \(run)") }
+            let count = try database.query("SELECT COUNT(*) AS n FROM automl_arms WHERE run = ?", [.text(run)]).first?.int("n") ?? 0
+            for (offset, arm) in arms.enumerated() {
+                guard arm.position == count + offset else {
+                    throw .invalidRequest("arm \(arm.key) of run \(run) must take position \(count + offset), not \(arm.position)")
+                }
+                try database.execute(
+                    "INSERT INTO automl_arms (run, position, key, candidate, parameters, command) VALUES (?, ?, ?, ?, ?, ?)",
+                    [.text(run), .int(arm.position), .text(arm.key), .text(arm.candidate), .text(arm.parameters), .text(arm.command)])
+            }
+            try appendEvent(.automlArms, at: LedgerTimestamp.now(), payload: [
+                "run": .string(run), "arms": .array(arms.map { .string($0.key) }),
+            ])
+        }
+    }
+
     /// The run with this id, or nil.
     public func automlRun(id: String) throws(LedgerError) -> AutoMLRunRecord? {
         try database.transaction(.deferred) { () throws(LedgerError) -> AutoMLRunRecord? in try fetchAutoMLRun(id: id) }
@@ -104,16 +124,19 @@ extension Ledger {
         }
     }
 
-    /// Puts every `running` trial of the run back to `queued` (after a crash) and appends one
-    /// `automl-requeue` event naming them; returns their ids.
+    /// Puts every `running` trial of the run but those in `kept` (adopted: still running
+    /// elsewhere) back to `queued` (after a crash) and appends one `automl-requeue` event naming
+    /// them; returns their ids.
     @discardableResult
-    public func requeueRunningAutoMLTrials(run: String) throws(LedgerError) -> [Int64] {
+    public func requeueRunningAutoMLTrials(run: String, keeping kept: Set<Int64> = []) throws(LedgerError) -> [Int64] {
         try database.transaction(.immediate) { () throws(LedgerError) -> [Int64] in
             let ids = try database.query("SELECT id FROM automl_trials WHERE run = ? AND state = 'running' ORDER BY id", [.text(run)]).map {
                 (row) throws(LedgerError) -> Int64 in try row.int64("id")
-            }
+            }.filter { !kept.contains($0) }
             guard !ids.isEmpty else { return [] }
-            _ = try database.execute("UPDATE automl_trials SET state = 'queued' WHERE run = ? AND state = 'running'", [.text(run)])
+            for id in ids {
+                _ = try database.execute("UPDATE automl_trials SET state = 'queued' WHERE id = ? AND state = 'running'", [.integer(id)])
+            }
             try appendEvent(.automlRequeue, at: LedgerTimestamp.now(), payload: ["run": .string(run), "trials": .array(ids.map { .integer($0) })])
             return ids
         }

@@ -12,6 +12,12 @@ public struct LedgerEvent: Sendable, Equatable {
         /// keys, trial ids and states, never scores.
         case automlStart = "automl-start", automlTrialStart = "automl-trial-start", automlTrialEnd = "automl-trial-end"
         case automlRequeue = "automl-requeue", automlFinish = "automl-finish", automlPropose = "automl-propose"
+        /// Cleaning sessions and improvement loops (schema version 4): session started, cleaned
+        /// rows recorded, round opened (arm and batch), round applied (answers and outcome).
+        /// Payloads hold the session id, round numbers, counts and SHA-256 digests, never values or labels.
+        case cleanStart = "clean-start", cleanRows = "clean-rows", improveOpen = "improve-open", improveApply = "improve-apply"
+        /// Arms added to a running search (`automl serve`: a candidate joined the shared zoo).
+        case automlArms = "automl-arms"
     }
 
     /// Position in the log, from 1, without gaps.

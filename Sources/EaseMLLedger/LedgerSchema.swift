@@ -19,6 +19,7 @@ public enum LedgerSchema {
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
+        Migration(version: 4, sql: version4),
     ]
 
     /// The schema version this build writes.
@@ -241,6 +242,76 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'automl proposals are append-only'); END;
     CREATE TRIGGER automl_proposals_no_delete BEFORE DELETE ON automl_proposals
         BEGIN SELECT RAISE(ABORT, 'automl proposals are append-only'); END;
+    """
+
+    /// Version 4: cleaning sessions (`easeml-ci clean`) and improvement loops (`easeml-ci improve`),
+    /// `Ledger+CleaningSessions.swift`. Notes:
+    /// - A session's inputs are one canonical JSON text (`settings`), written once; the candidate
+    ///   repairs, the feasibility estimates and the rankings are recomputed from the files (whose
+    ///   hashes the settings hold), so the stored rows are only what a person said.
+    /// - `cleaning_rows` (cleaned training rows, values as a JSON array of numbers in the file's
+    ///   units) and `improve_labels` (labels of acquired pool rows) are append-only; `seq` is their
+    ///   arrival order.
+    /// - `improve_rounds` holds one row per round of the loop: the arm, the batch shown and why,
+    ///   written when the round opens; its outcome (effort, accuracy ceiling after, reward) is set
+    ///   once, together with the answers, when the round is applied, and is final afterwards.
+    static let version4 = """
+    CREATE TABLE cleaning_sessions (
+        id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('clean', 'improve')),
+        created_at TEXT NOT NULL,
+        settings TEXT NOT NULL
+    );
+    CREATE TABLE cleaning_rows (
+        session TEXT NOT NULL REFERENCES cleaning_sessions(id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        row INTEGER NOT NULL CHECK (row >= 0),
+        cell_values TEXT NOT NULL,
+        round INTEGER,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (session, row),
+        UNIQUE (session, seq)
+    );
+    CREATE TABLE improve_labels (
+        session TEXT NOT NULL REFERENCES cleaning_sessions(id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        pool_row INTEGER NOT NULL CHECK (pool_row >= 0),
+        label TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (session, pool_row),
+        UNIQUE (session, seq)
+    );
+    CREATE TABLE improve_rounds (
+        session TEXT NOT NULL REFERENCES cleaning_sessions(id),
+        round INTEGER NOT NULL CHECK (round >= 1),
+        arm TEXT NOT NULL CHECK (arm IN ('clean', 'acquire')),
+        batch TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        effort REAL,
+        ceiling REAL,
+        reward REAL,
+        applied_at TEXT,
+        PRIMARY KEY (session, round)
+    );
+    CREATE TRIGGER cleaning_sessions_no_update BEFORE UPDATE ON cleaning_sessions
+        BEGIN SELECT RAISE(ABORT, 'cleaning sessions are append-only'); END;
+    CREATE TRIGGER cleaning_sessions_no_delete BEFORE DELETE ON cleaning_sessions
+        BEGIN SELECT RAISE(ABORT, 'cleaning sessions are append-only'); END;
+    CREATE TRIGGER cleaning_rows_no_update BEFORE UPDATE ON cleaning_rows
+        BEGIN SELECT RAISE(ABORT, 'cleaned rows are append-only'); END;
+    CREATE TRIGGER cleaning_rows_no_delete BEFORE DELETE ON cleaning_rows
+        BEGIN SELECT RAISE(ABORT, 'cleaned rows are append-only'); END;
+    CREATE TRIGGER improve_labels_no_update BEFORE UPDATE ON improve_labels
+        BEGIN SELECT RAISE(ABORT, 'acquired labels are append-only'); END;
+    CREATE TRIGGER improve_labels_no_delete BEFORE DELETE ON improve_labels
+        BEGIN SELECT RAISE(ABORT, 'acquired labels are append-only'); END;
+    CREATE TRIGGER improve_rounds_no_delete BEFORE DELETE ON improve_rounds
+        BEGIN SELECT RAISE(ABORT, 'improve rounds are kept'); END;
+    CREATE TRIGGER improve_rounds_final BEFORE UPDATE ON improve_rounds
+        WHEN OLD.applied_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'an applied improve round is final'); END;
     """
 
     /// The schema version stored in the file.

@@ -12,12 +12,17 @@ struct AutoMLCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
 
         func load() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, ledger: Ledger) {
+            let (settings, base, _, ledger) = try loadWithFile()
+            return (settings, base, ledger)
+        }
+
+        func loadWithFile() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger) {
             let resolved = try gate.resolveWithSource()
             guard let settings = resolved.config?.automl else {
                 throw .invalidOption(option: "automl", message: "the configuration has no `automl:` section")
             }
             let base = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
-            return (settings, base, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
+            return (settings, base, resolved.file, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
         }
     }
 
@@ -27,7 +32,8 @@ struct AutoMLCommand: ParsableCommand {
             discussion: """
                 Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
                 After a crash or kill, `--resume` continues the newest unfinished run: finished trials are kept,
-                interrupted ones run again.
+                interrupted ones run again (with `backend: ray`, a job still running on the cluster is adopted and
+                one that ended meanwhile is recorded from its logs; no trial runs twice).
 
                 \(ExitStatus.helpText)
                 """)
@@ -43,14 +49,169 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the configuration).", valueName: "path"))
         var output: String?
 
+        @Option(name: .long, help: ArgumentHelp("The budget in trials, instead of the configuration's.", valueName: "n"))
+        var budgetTrials: Int?
+
+        @Option(name: .long, help: ArgumentHelp("The budget in wall seconds, instead of the configuration's.", valueName: "s"))
+        var budgetSeconds: Double?
+
         func run() throws {
             try reportingErrors {
-                let (settings, base, ledger) = try options.load()
-                let search = AutoMLSearchRun(
+                var (settings, base, ledger) = try options.load()
+                if let budgetTrials {
+                    guard budgetTrials >= 1 else { throw EaseMLCIError.invalidOption(option: "--budget-trials", message: "must be ≥ 1, got \(budgetTrials)") }
+                    settings.budgetTrials = budgetTrials
+                }
+                if let budgetSeconds {
+                    guard budgetSeconds > 0 else { throw EaseMLCIError.invalidOption(option: "--budget-seconds", message: "must be > 0, got \(budgetSeconds)") }
+                    settings.budgetSeconds = budgetSeconds
+                }
+                // A terminal gets one updating progress line; CI logs and pipes get plain lines.
+                let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
+                let report = { (line: String) in
+                    if !terminal || !line.contains(": trial ") { FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
+                }
+                var search = AutoMLSearchRun(
                     ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+                    executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
+                if terminal { search.progress = { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } }
                 let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
                 FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
+            }
+        }
+    }
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a trial script and the matching `automl:` section into .easeml.yml.",
+            discussion: """
+                --preset sklearn writes automl_sklearn.py (scikit-learn: k-NN, SVM, random forest, logistic \
+                regression, gradient boosting, small grids; reads CSV files with a label column, prints \
+                EASEML_RESULT, pickles the model into the trial folder) and appends an `automl:` section \
+                to the configuration, leaving the rest of the file as it is. An existing script or \
+                `automl:` section is replaced only with --force.
+
+                Example:
+                  easeml-ci automl init --preset sklearn --train data/train.csv --valid data/valid.csv --python .venv/bin/python
+
+                \(ExitStatus.helpText)
+                """)
+
+        @Option(name: .long, help: ArgumentHelp("The preset: sklearn.", valueName: "name"))
+        var preset: String
+
+        @Option(name: .long, help: ArgumentHelp("The configuration to extend (default: .easeml.yml here or in a parent folder).", valueName: "path"))
+        var config: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where the trial script goes (default: automl_sklearn.py next to the configuration).", valueName: "path"))
+        var script: String?
+
+        @Option(name: .long, help: ArgumentHelp("The training CSV (relative to the configuration's folder).", valueName: "path"))
+        var train = "data/train.csv"
+
+        @Option(name: .long, help: ArgumentHelp("The validation CSV (relative to the configuration's folder).", valueName: "path"))
+        var valid = "data/valid.csv"
+
+        @Option(name: .long, help: ArgumentHelp("The label column of the CSV files.", valueName: "column"))
+        var label = "label"
+
+        @Option(name: .long, help: ArgumentHelp("The Python interpreter with scikit-learn (`python:`).", valueName: "path"))
+        var python = AutoMLSettings.defaultPython
+
+        @Option(name: .long, help: ArgumentHelp("The budget in trials.", valueName: "n"))
+        var trials = 11
+
+        @Flag(name: .long, help: "Replace an existing script or `automl:` section.")
+        var force = false
+
+        func run() throws {
+            try reportingErrors {
+                guard AutoMLPreset.names.contains(preset) else {
+                    throw EaseMLCIError.invalidOption(option: "--preset", message: "unknown preset `\(preset)`; the presets are " + AutoMLPreset.names.joined(separator: ", "))
+                }
+                guard trials >= 1 else { throw EaseMLCIError.invalidOption(option: "--trials", message: "must be ≥ 1, got \(trials)") }
+                let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                guard let file = config.map({ URL(fileURLWithPath: $0) }) ?? ConfigurationFile.locate(from: here) else {
+                    throw EaseMLCIError.configurationNotFound(searchedFrom: here.path)
+                }
+                let scriptPath = script.map { URL(fileURLWithPath: $0).path }
+                    ?? file.deletingLastPathComponent().appendingPathComponent(AutoMLPreset.defaultScriptName).path
+                let result = try AutoMLPreset(
+                    configPath: file.path, scriptPath: scriptPath, train: train, valid: valid, label: label, python: python, trials: trials,
+                    force: force
+                ).install()
+                print("wrote \(result.scriptPath)")
+                print((result.replacedSection ? "replaced the automl: section of " : "added an automl: section to ") + result.configPath)
+                print("next: easeml-ci automl plan, then easeml-ci automl run")
+            }
+        }
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what `automl run` would do, without running anything.",
+            discussion: """
+                Prints the arms (candidate, parameters, GP prior mean and sd, expected seconds), the budget, \
+                the per-trial limits, the workers, the policy applied, whether the prior is learned from \
+                earlier runs in the ledger or the arms are independent, whether expected costs are known, \
+                and the result of the data check (train and valid must not be a test set's inputs or labels).
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var options: SearchOptions
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        @Flag(name: .long, help: "Print only the files the search depends on (configuration, train, valid, trial programs), one absolute path a line.")
+        var paths = false
+
+        func run() throws {
+            try reportingErrors {
+                let (settings, base, file, ledger) = try options.loadWithFile()
+                let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, configPath: file?.standardizedFileURL.path, ledger: ledger)
+                print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? encodeJSON(plan) : plan.text())
+            }
+        }
+    }
+
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search for several tenants at once, sharing the workers across them (multi-tenant Ease.ML).",
+            discussion: """
+                --tenants names a YAML file: `tenants:` (each `{name, config}` with an `automl:` section, or \
+                `{name, train, valid}`), and `budget`, `workers`, `policy`, `seed`, `timeout`, `memory_mb`, \
+                `python`. Every tenant also searches every candidate of the --zoo file (`candidates:`), which \
+                is re-read between scheduling rounds: adding a candidate gives every tenant new arms. Each \
+                tenant's trials go to its own run in the ledger. Stops when the budget is spent, when every \
+                arm has run and there is no zoo, or on SIGTERM/SIGINT (running trials are stopped and recorded).
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Option(name: .long, help: ArgumentHelp("The tenants file (YAML).", valueName: "file"))
+        var tenants: String
+
+        @Option(name: .long, help: ArgumentHelp("The shared model zoo (YAML `candidates:`), re-read between rounds.", valueName: "file"))
+        var zoo: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the tenants file).", valueName: "path"))
+        var output: String?
+
+        func run() throws {
+            try reportingErrors {
+                let settings = try AutoMLServe.loadSettings(tenants)
+                let base = URL(fileURLWithPath: tenants).standardizedFileURL.deletingLastPathComponent().path
+                let stop = StopSignals.install()
+                let serve = AutoMLServe(
+                    ledger: try LedgerLocation.open(try ledger.ledgerPathFromWorkingConfiguration(), create: true), settings: settings,
+                    baseDirectory: base, zooPath: zoo.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                    outputRoot: output ?? base + "/.easeml/automl",
+                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }, stopRequested: { stop.received })
+                _ = try serve.serve()
             }
         }
     }
@@ -97,7 +258,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Run.self, Leaderboard.self, Propose.self, Simulate.self]
+        subcommands: [Init.self, Plan.self, Run.self, Serve.self, Leaderboard.self, Propose.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

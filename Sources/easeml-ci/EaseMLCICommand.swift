@@ -15,6 +15,6 @@ struct EaseMLCICommand: ParsableCommand {
             \(ExitStatus.helpText)
             """,
         version: EaseMLCIVersion.current,
-        subcommands: [InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self, StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self, FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, AutoMLCommand.self, VersionCommand.self]
+        subcommands: [InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self, StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self, FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, ImproveCommand.self, AutoMLCommand.self, VersionCommand.self]
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EaseMLCI
+import EaseMLCore
 import EaseMLEngines
 import Foundation
 
@@ -13,10 +14,16 @@ struct FeasibilityCommand: ParsableCommand {
             examples), the Cover–Hart lower bound on the Bayes error, the implied accuracy ceiling and a \
             convergence curve (1/16 … 1 of the data) extrapolated to ten times the data. The verdict \
             against the target is "feasible", "infeasible" (exit 1) or "unclear". The target comes from \
-            --target, the `n > c` clause of --condition, or the condition of .easeml.yml.
+            --target, or from --condition (else the condition of .easeml.yml): the largest lower bound its \
+            clauses put on n — `n > c` asks for c, `n - o > c` for the old model's accuracy plus c, which \
+            --old-accuracy, --old-predictions or `feasibility_old_accuracy` in .easeml.yml supply. With \
+            several --data files, --halving compares them by successive halving under --halving-budget \
+            and studies only the winner.
 
             Example:
               easeml-ci feasibility --data digits.csv --target 0.95 --plot curve.svg
+              easeml-ci feasibility --data raw.npy --data minilm.npy --labels y.npy --halving \\
+                  --condition 'n - o > 0.02 +/- 0.01' --old-predictions old.csv
 
             \(ExitStatus.helpText)
             """)
@@ -33,8 +40,23 @@ struct FeasibilityCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The target accuracy.", valueName: "accuracy"))
     var target: Double?
 
-    @Option(name: .long, help: ArgumentHelp("A condition whose `n > c` clause gives the target.", valueName: "text"))
+    @Option(name: .long, help: ArgumentHelp("A condition to take the target from: its `n > c` and `n - o > c` clauses (the largest bound on n).", valueName: "text"))
     var condition: String?
+
+    @Option(name: .long, help: ArgumentHelp("The old model's accuracy, for `n - o > c` clauses (target = old accuracy + c).", valueName: "accuracy"))
+    var oldAccuracy: Double?
+
+    @Option(name: .long, help: ArgumentHelp("The old model's predictions on these examples (one class per example, in order); their accuracy stands in for --old-accuracy.", valueName: "file"))
+    var oldPredictions: String?
+
+    @Flag(name: .long, help: "Compare several representations by successive halving (evaluate all on a small slice, keep the better half, double the slice), then study only the winner.")
+    var halving = false
+
+    @Option(name: .long, help: ArgumentHelp("Examples in the first halving round.", valueName: "n"))
+    var halvingStart = 500
+
+    @Option(name: .long, help: ArgumentHelp("A budget for the halving, as a fraction of measuring every representation on all examples: a round that would exceed it does not run (default: none).", valueName: "fraction"))
+    var halvingBudget: Double?
 
     @Option(name: .long, help: "The distance: euclidean or cosine.")
     var metric = "euclidean"
@@ -61,21 +83,31 @@ struct FeasibilityCommand: ParsableCommand {
             guard target == nil || condition == nil else {
                 throw EaseMLCIError.invalidOption(option: "--target", message: "give --target or --condition, not both")
             }
-            var goal = target
-            var source: String? = target == nil ? nil : "--target"
-            if let condition {
-                goal = FeasibilityReport.target(of: try ConfigurationFile.parseCondition(condition))
-                source = "condition `\(condition)`"
-                if goal == nil { throw EaseMLCIError.invalidOption(option: "--condition", message: "no `n > c` clause to take a target accuracy from") }
-            } else if goal == nil, let url = ConfigurationFile.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
-                let config = try ConfigurationFile.load(url)
-                goal = FeasibilityReport.target(of: config.condition)
-                source = goal == nil ? nil : "\(url.lastPathComponent) condition `\(config.conditionText)`"
+            if let oldAccuracy, !(oldAccuracy >= 0 && oldAccuracy <= 1) {
+                throw EaseMLCIError.invalidOption(option: "--old-accuracy", message: "an accuracy in [0, 1], got \(oldAccuracy)")
             }
-            let bar = ProgressBar(representations: data.count)
+            guard oldAccuracy == nil || oldPredictions == nil else {
+                throw EaseMLCIError.invalidOption(option: "--old-accuracy", message: "give --old-accuracy or --old-predictions, not both")
+            }
+            guard halvingStart >= 2 else { throw EaseMLCIError.invalidOption(option: "--halving-start", message: "at least 2 examples, got \(halvingStart)") }
+            guard halvingBudget.map({ $0 > 0 }) ?? true else { throw EaseMLCIError.invalidOption(option: "--halving-budget", message: "a positive fraction, got \(halvingBudget!)") }
+            var parsed: Condition?
+            var source: String? = target == nil ? nil : "--target"
+            var old = oldAccuracy
+            if let condition {
+                parsed = try ConfigurationFile.parseCondition(condition)
+                source = "--condition"
+            } else if target == nil, let url = ConfigurationFile.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+                let config = try ConfigurationFile.load(url)
+                parsed = config.condition
+                source = url.lastPathComponent
+                if old == nil && oldPredictions == nil { old = config.feasibility?.oldAccuracy }
+            }
+            let bar = ProgressBar(representations: halving && data.count > 1 ? 1 : data.count)
             let report = try FeasibilityReport.make(
-                .init(dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: goal,
-                      targetSource: source, seed: seed),
+                .init(dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target,
+                      targetSource: source, seed: seed, condition: parsed, oldAccuracy: old, oldPredictionsPath: oldPredictions,
+                      halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil),
                 progress: bar.map { bar in { bar.update(representation: $0, fraction: $1) } })
             bar?.finish()
             if let plot {

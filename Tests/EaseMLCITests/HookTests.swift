@@ -118,15 +118,15 @@ import Glibc
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/wine.csv")
         try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: data, to: repo.root.appendingPathComponent("data/wine.csv"))
-        func configure(_ condition: String, block: Bool) throws {
-            try """
+        func configure(_ condition: String, block: Bool, oldAccuracy: String? = nil) throws {
+            try ("""
                 condition: \(condition)
                 reliability: 0.9
                 steps: 4
                 models: [model/]
                 feasibility_data: data/wine.csv
                 feasibility_block: \(block)
-                """.write(to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+                """ + (oldAccuracy.map { "\nfeasibility_old_accuracy: \($0)\n" } ?? "")).write(to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
             try repo.git("add", ".easeml.yml", "data")
         }
         // wine's 1-NN error is 0.23: its accuracy ceiling is about 0.87, so n > 0.95 cannot be met.
@@ -147,6 +147,18 @@ import Glibc
         let fine = try repo.run(["hook", "pre-commit"])
         #expect(fine.status == 0)
         #expect(!fine.stderr.contains("feasibility"))
+        // `n - o > c` asks for the old model's accuracy plus c: 0.85 + 0.1 is out of reach, 0.5 + 0.1 is not,
+        // and without the old accuracy there is no target (no feasibility message).
+        try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "0.85")
+        let relative = try repo.run(["hook", "pre-commit"])
+        #expect(relative.status == 1 && relative.stderr.contains("feasibility (wine.csv): infeasible"), "\(relative.stderr)")
+        try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "0.5")
+        #expect(try repo.run(["hook", "pre-commit"]).stderr.contains("feasibility") == false)
+        try configure("n - o > 0.1 +/- 0.01", block: true)
+        #expect(try repo.run(["hook", "pre-commit"]).stderr.contains("feasibility") == false)
+        try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "1.5")
+        let invalid = try repo.run(["hook", "pre-commit"])
+        #expect(invalid.status == 1 && invalid.stderr.contains("`feasibility_old_accuracy` must be an accuracy between 0 and 1"), "\(invalid.stderr)")
         // A typo in the new keys gets a suggestion.
         try "condition: n > 0.5 +/- 0.05\nreliability: 0.9\nfeasibility_dat: data/wine.csv\n".write(
             to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)

@@ -122,3 +122,67 @@ private func failure(_ automl: String) -> ConfigError? {
     #expect(failure(base + "  candidates:\n    - {name: a}\n")?.kind == .missingKey)
     #expect(failure(base + candidates) == nil)
 }
+
+@Test func automlPythonStandsForThePythonPlaceholder() throws {
+    let section = "  train: t.csv\n  valid: v.csv\n  python: .venv/bin/python\n  candidates:\n    - {name: a, command: '{python} trial.py {k}', grid: {k: [1]}}\n"
+    let settings = try #require(try load(section).automl)
+    #expect(settings.python == ".venv/bin/python")
+    #expect(settings.candidates[0].command == ["{python}", "trial.py", "{k}"])
+    #expect(settings.arms[0].command == [".venv/bin/python", "trial.py", "{k}"])
+    let plain = try #require(try load("  train: t.csv\n  valid: v.csv\n  candidates:\n    - {name: a, command: '{python} x.py'}\n").automl)
+    #expect(plain.arms[0].command == ["python3", "x.py"])
+    #expect(failure("  train: t.csv\n  valid: v.csv\n  candidates:\n    - {name: a, command: run, grid: {python: [1]}}\n")?.kind == .invalidValue)
+}
+
+@Test func automlBackendDefaultsToLocalAndRayTakesItsAddress() throws {
+    let candidates = "  candidates:\n    - {name: a, command: run}\n"
+    #expect(try load("  train: t.csv\n  valid: v.csv\n" + candidates).automl?.backend == .local)
+    let ray = try #require(try load("  train: t.csv\n  valid: v.csv\n  backend: ray\n" + candidates).automl)
+    #expect(ray.backend == .ray(AutoMLRaySettings(address: HTTPAddress(host: "127.0.0.1", port: 8265))))
+    let remote = try #require(try load("  train: t.csv\n  valid: v.csv\n  backend: ray\n  ray_address: http://ray-head.lan:9000/dash/\n  ray_num_cpus: 0.5\n" + candidates).automl)
+    #expect(remote.backend == .ray(AutoMLRaySettings(address: HTTPAddress(host: "ray-head.lan", port: 9000, basePath: "/dash"), numCPUs: 0.5)))
+}
+
+@Test func automlBackendMistakesArePositioned() throws {
+    let base = "  train: t.csv\n  valid: v.csv\n"
+    let candidates = "  candidates:\n    - {name: a, command: run}\n"
+    let typo = try #require(failure(base + "  backend: rey\n" + candidates))
+    #expect(typo.kind == .invalidValue)
+    #expect(typo.diagnostic.hint == "did you mean `ray`?")
+    #expect(typo.description.hasPrefix(".easeml.yml:6:12:"))
+    let key = try #require(failure(base + "  backend: ray\n  ray_adress: http://127.0.0.1:8265\n" + candidates))
+    #expect(key.kind == .unknownKey)
+    #expect(key.diagnostic.hint == "did you mean `ray_address`?")
+    let https = try #require(failure(base + "  backend: ray\n  ray_address: https://127.0.0.1:8265\n" + candidates))
+    #expect(https.kind == .invalidValue)
+    #expect(https.description.hasPrefix(".easeml.yml:7:16:"))
+    #expect(https.diagnostic.message.contains("https is not supported"))
+    let localWithAddress = try #require(failure(base + "  ray_address: http://127.0.0.1:8265\n" + candidates))
+    #expect(localWithAddress.diagnostic.message == "`automl.ray_address` is used only with `backend: ray`")
+    #expect(failure(base + "  backend: ray\n  ray_num_cpus: 0\n" + candidates)?.kind == .invalidValue)
+}
+
+@Test func httpAddressesAreOnlyPlainHTTP() throws {
+    #expect(try HTTPAddress(parsing: "http://127.0.0.1:8265") == HTTPAddress(host: "127.0.0.1", port: 8265))
+    #expect(try HTTPAddress(parsing: "HTTP://head") == HTTPAddress(host: "head", port: 80))
+    #expect(try HTTPAddress(parsing: "http://[::1]:8265/") == HTTPAddress(host: "::1", port: 8265))
+    #expect(try HTTPAddress(parsing: "http://[::1]:8265").hostHeader == "[::1]:8265")
+    #expect(try HTTPAddress(parsing: "http://h:1/a/b//").description == "http://h:1/a/b")
+    func reason(_ text: String) -> String {
+        do {
+            _ = try HTTPAddress(parsing: text)
+            return "accepted"
+        } catch { return error.reason }
+    }
+    #expect(reason("https://h:1").contains("https is not supported"))
+    #expect(reason("ftp://h:1") == "only http:// addresses are supported, not ftp://")
+    #expect(reason("127.0.0.1:8265") == "write it as http://host:port")
+    #expect(reason("http://user:pw@h:1") == "a user name or password is not allowed")
+    #expect(reason("http://h:1/?next=http://evil") == "a query or fragment is not allowed")
+    #expect(reason("http://h:0") == "the port `0` is not a number from 1 to 65535")
+    #expect(reason("http://h:70000").contains("is not a number from 1 to 65535"))
+    #expect(reason("http://:80") == "the host is missing")
+    #expect(reason("http://h_x:80").contains("may hold only letters"))
+    #expect(reason("http://[::1:80") == "an IPv6 address needs its closing `]`")
+    #expect(reason("http://h:1/a b").contains("the path"))
+}

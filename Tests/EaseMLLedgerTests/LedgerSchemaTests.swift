@@ -7,10 +7,10 @@ import Testing
         try withTemporaryDirectory { dir in
             let ledger = try Ledger.open(at: dir.appendingPathComponent("ledger.sqlite").path, create: true)
             #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
-            #expect(LedgerSchema.currentVersion == 3)
+            #expect(LedgerSchema.currentVersion == 4)
             let tables = try ledger.database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .map { try $0.string("name") }
-            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "evaluations", "events", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "sqlite_sequence", "test_sets"])
+            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "cleaning_rows", "cleaning_sessions", "evaluations", "events", "improve_labels", "improve_rounds", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "sqlite_sequence", "test_sets"])
             #expect(try ledger.testSets().isEmpty)
             #expect(try ledger.verify().isClean)
         }

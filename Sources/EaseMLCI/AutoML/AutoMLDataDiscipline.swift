@@ -6,7 +6,60 @@ import Foundation
 /// is compared with the registered test sets' files, by path, through symlinks (real paths), and by
 /// content (SHA-256, so a byte-identical copy elsewhere is caught too). Folders are compared file by
 /// file on both sides.
+///
+/// The hidden labels are protected too, though the ledger keeps them only sealed: a test set's id is
+/// the hash of its inputs' hash and its labels' column hash (`TestSetRegistration.contentID`), so
+/// every trial input file that reads as a label column is hashed the same way and compared with the
+/// ids. That catches the labels file itself, a link to it, a copy, and the same labels in another
+/// format, without storing or unsealing anything. (A set registered with inputs that have since
+/// changed or vanished cannot be recomputed; its labels are then not recognised.)
 public enum AutoMLDataDiscipline {
+    /// One protected labels file, known by its test set's content id.
+    public struct ProtectedLabels: Sendable, Hashable {
+        public var testSet: String
+        /// The test set's id (its content hash).
+        public var id: String
+        /// The hash its inputs had (or `no-inputs`).
+        public var inputsHash: String
+        public init(testSet: String, id: String, inputsHash: String) {
+            self.testSet = testSet
+            self.id = id
+            self.inputsHash = inputsHash
+        }
+    }
+
+    /// The labels of the ledger's registered test sets whose inputs hash can be recomputed.
+    public static func protectedLabels(_ ledger: Ledger) throws(EaseMLCIError) -> [ProtectedLabels] {
+        let records: [TestSetRecord]
+        do { records = try ledger.testSets() } catch { throw .ledger(error) }
+        return records.compactMap { record in
+            let name = record.name.isEmpty ? record.id : record.name
+            guard let path = record.inputsPath else { return ProtectedLabels(testSet: name, id: record.id, inputsHash: TestSetRegistration.noInputsHash) }
+            return (try? ContentHash.ofPath(path)).map { ProtectedLabels(testSet: name, id: record.id, inputsHash: $0) }
+        }
+    }
+
+    /// Checks the trial inputs against every registered test set's inputs and labels.
+    public static func check(inputs: [String], ledger: Ledger) throws(EaseMLCIError) {
+        try check(inputs: inputs, protected: protectedFiles(ledger))
+        try check(inputs: inputs, labels: protectedLabels(ledger))
+    }
+
+    /// Throws `.automl(.testSetLabels…)` naming the first trial input file that holds protected labels.
+    public static func check(inputs: [String], labels: [ProtectedLabels]) throws(EaseMLCIError) {
+        guard !labels.isEmpty else { return }
+        let inputsHashes = Set(labels.map(\.inputsHash))
+        for input in inputs {
+            for file in files(under: input) {
+                guard let data = FileManager.default.contents(atPath: file), let column = try? ClassColumnReader().read(data, file: file) else { continue }
+                for inputsHash in inputsHashes {
+                    let id = TestSetRegistration.contentID(inputsHash: inputsHash, labels: column)
+                    if let hit = labels.first(where: { $0.id == id }) { throw .automl(.testSetLabels(input: file, testSet: hit.testSet)) }
+                }
+            }
+        }
+    }
+
     /// One protected file: a registered test set's input.
     public struct ProtectedFile: Sendable, Hashable {
         public var testSet: String

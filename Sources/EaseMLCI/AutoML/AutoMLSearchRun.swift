@@ -5,18 +5,17 @@ import EaseMLLedger
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `easeml-ci automl run`: one tenant (this repository) searched with `AutoMLScheduler` over the
-/// arms of the `automl:` section, `workers` trials at a time (`AutoMLTrial` subprocesses), every
-/// trial recorded in the ledger as it starts and ends, until the budget (trials, seconds) is spent
-/// or no arm is left.
+/// arms of the `automl:` section, `workers` trials at a time (run by the `executor` of the
+/// configured backend: local subprocesses or Ray jobs), every trial recorded in the ledger as it
+/// starts and ends, until the budget (trials, seconds) is spent or no arm is left.
 ///
 /// Resume: the scheduler is rebuilt from the stored trials (finished ones are replayed, never
-/// re-run); trials a killed run left `running` have their orphaned process groups killed (found by
-/// their `EASEML_TRIAL` environment entry) and go back to `queued`, and run first.
+/// re-run); each trial a killed run left `running` is handed to the executor's `recover`: lost
+/// ones (a local trial's orphaned processes are killed first) go back to `queued` and run first,
+/// ones that ended meanwhile are recorded with their outcome, and ones still running (a Ray job)
+/// are adopted and waited for. An executor's connection error (the cluster is unreachable) stops
+/// the search without finishing the run, its trial left `running` for `--resume`.
 public struct AutoMLSearchRun {
     public let ledger: Ledger
     public let settings: AutoMLSettings
@@ -24,23 +23,51 @@ public struct AutoMLSearchRun {
     public let baseDirectory: String
     /// Where trial folders go: `<root>/<run>/<arm position>`.
     public let outputRoot: String
+    /// Runs the trials.
+    public var executor: any AutoMLTrialExecutor
     /// Receives one line per event (trial started / ended, stop).
     public var report: (String) -> Void
+    /// Receives the search's state after each event and about once a second while trials run.
+    public var progress: (AutoMLSearchProgress) -> Void = { _ in }
 
-    public static let trialEnvironmentKey = "EASEML_TRIAL"
-
-    public init(ledger: Ledger, settings: AutoMLSettings, baseDirectory: String, outputRoot: String, report: @escaping (String) -> Void = { _ in }) {
+    /// A search whose trials run on `executor` (`executor(for:report:)` makes the one of the
+    /// settings' backend).
+    public init(
+        ledger: Ledger, settings: AutoMLSettings, baseDirectory: String, outputRoot: String, executor: any AutoMLTrialExecutor,
+        report: @escaping (String) -> Void = { _ in }
+    ) {
         self.ledger = ledger
         self.settings = settings
         self.baseDirectory = baseDirectory
         self.outputRoot = outputRoot
+        self.executor = executor
         self.report = report
     }
 
-    /// The canonical text of the search space (what `--resume` must find unchanged).
+    /// The executor of `backend`: `LocalTrialExecutor`, or a `RayJobExecutor` once the address
+    /// has answered as a Ray dashboard (its version is reported).
+    public static func executor(for backend: AutoMLBackend, report: (String) -> Void = { _ in }) throws(EaseMLCIError) -> any AutoMLTrialExecutor {
+        switch backend {
+        case .local:
+            return LocalTrialExecutor()
+        case .ray(let ray):
+            let jobs = RayJobsClient(http: HTTPClient(address: ray.address))
+            do {
+                report("automl: Ray \(try jobs.version()) at \(ray.address)")
+            } catch {
+                throw .http(error)
+            }
+            return RayJobExecutor(jobs: jobs, numCPUs: ray.numCPUs)
+        }
+    }
+
+    /// The canonical text of the search space and backend kind (what `--resume` must find
+    /// unchanged; the backend is part of it unless local, so a run is never resumed on a backend
+    /// that cannot see its running trials).
     public var spaceHash: String {
         let text = settings.arms.map { arm in ([arm.key] + arm.command).joined(separator: "\u{1F}") }.joined(separator: "\n")
             + "\n\(settings.policy)\n\(settings.seed)\n\(settings.metric)"
+            + (settings.backend == .local ? "" : "\nbackend \(settings.backend.name)")
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -55,7 +82,7 @@ public struct AutoMLSearchRun {
 
     /// Refuses to start when a trial input is a registered test set's file.
     public func checkDataDiscipline() throws(EaseMLCIError) {
-        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], protected: AutoMLDataDiscipline.protectedFiles(ledger))
+        try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger)
     }
 
     /// Starts a new run and searches until the budget stops it; returns the run id.
@@ -101,11 +128,27 @@ public struct AutoMLSearchRun {
             guard record.spaceHash == spaceHash else {
                 throw EaseMLCIError.automl(.invalidSetting("the `automl:` search space changed since \(id) started; start a new run instead"))
             }
-            let orphans = try ledger.automlTrials(run: id).filter { $0.state == .running }
-            for trial in orphans { Self.killOrphan(tag: "\(id)/\(trial.id)") }
-            let requeued = try ledger.requeueRunningAutoMLTrials(run: id)
-            report("automl: resuming \(id)" + (requeued.isEmpty ? "" : "; re-queued \(requeued.count) interrupted trial(s)"))
-            try search(run: id)
+            var adopted: [Adoption] = []
+            var ended = 0
+            for trial in try ledger.automlTrials(run: id) where trial.state == .running {
+                switch try executor.recover(makeTrial(record, trial: trial.id, arm: trial.arm)) {
+                case .lost: continue
+                case .ended(let outcome, let seconds):
+                    let completion = Completion(trial: trial.id, arm: trial.arm, outcome: outcome, error: nil, seconds: seconds ?? 0)
+                    report(try store(completion, runElapsedSeconds: record.elapsedSeconds).line)
+                    ended += 1
+                case .running(let elapsed, let wait):
+                    adopted.append(Adoption(trial: trial.id, arm: trial.arm, elapsedSeconds: elapsed, wait: wait))
+                }
+            }
+            let requeued = try ledger.requeueRunningAutoMLTrials(run: id, keeping: Set(adopted.map(\.trial)))
+            let notes = [
+                requeued.isEmpty ? nil : "re-queued \(requeued.count) interrupted trial(s)",
+                ended == 0 ? nil : "recorded \(ended) trial(s) that ended meanwhile",
+                adopted.isEmpty ? nil : "adopted \(adopted.count) trial(s) still running",
+            ].compactMap { $0 }
+            report("automl: resuming \(id)" + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")))
+            try search(run: id, adopted: adopted)
             return id
         } catch let error as LedgerError {
             throw .ledger(error)
@@ -121,28 +164,75 @@ public struct AutoMLSearchRun {
         var trial: Int64
         var arm: Int
         var outcome: AutoMLTrial.Outcome?
-        var error: String?
+        var error: EaseMLCIError?
         var seconds: Double
     }
 
-    /// The search loop: the coordinator thread owns the ledger and the scheduler; workers only run
-    /// subprocesses and hand back outcomes.
-    func search(run: String) throws {
+    /// A trial of a killed run that is still running on the cluster, waited for by this run.
+    struct Adoption: Sendable {
+        var trial: Int64
+        var arm: Int
+        var elapsedSeconds: Double
+        var wait: @Sendable () throws(EaseMLCIError) -> AutoMLTrial.Outcome
+    }
+
+    /// The trial of `arm` with ledger id `trial` in `run`, ready for the executor.
+    func makeTrial(_ run: AutoMLRunRecord, trial: Int64, arm: Int) -> AutoMLTrial {
+        let arms = settings.arms
+        return AutoMLTrial(
+            name: Self.trialName(run, trial: trial), template: command(arms[arm].command), trainPath: resolve(settings.train),
+            validPath: resolve(settings.valid), outDirectory: outputRoot + "/" + run.id + "/arm-\(arm)", seed: settings.seed,
+            parameters: arms[arm].parameterValues, timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB)
+    }
+
+    /// `easeml-<10 hex digits>-<run>-<trial>`: the hex digits hash the tenant, the run's id and its
+    /// creation time, so names differ across repositories and ledgers sharing one cluster.
+    static func trialName(_ run: AutoMLRunRecord, trial: Int64) -> String {
+        let digest = SHA256.hash(data: Data("\(run.tenant)\n\(run.id)\n\(run.createdAt)".utf8)).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let runPart = String(run.id.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        return "easeml-\(digest)-\(runPart)-\(trial)"
+    }
+
+    /// Records how a trial ended; returns its score (nil unless ok) and report line. A connection
+    /// error of the executor is not an outcome: it is thrown, and the trial stays running for
+    /// `--resume`.
+    func store(_ done: Completion, runElapsedSeconds: Double) throws -> (score: Double?, line: String) {
+        if done.outcome == nil, let error = done.error, case .http = error { throw error }
+        let ending = AutoMLTrialEnding(
+            outcome: done.outcome, error: done.error.map { "\($0)" } ?? "it ended without an outcome", metric: settings.metric)
+        try ledger.finishAutoMLTrial(
+            id: done.trial, state: ending.state, score: ending.score, seconds: done.seconds, reason: ending.reason, runElapsedSeconds: runElapsedSeconds)
+        let line = "automl: trial \(done.trial) \(ending.state.rawValue): \(settings.arms[done.arm].key)" + (ending.score.map { " score \(compact($0))" } ?? "")
+            + (ending.reason.map { " (\($0))" } ?? "")
+        return (ending.score, line)
+    }
+
+    /// The search loop: the coordinator thread owns the ledger and the scheduler; workers only
+    /// call the executor and hand back outcomes.
+    func search(run: String, adopted: [Adoption] = []) throws {
         guard let record = try ledger.automlRun(id: run) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(run)")) }
         let arms = settings.arms
         let policy = AutoMLPolicy(rawValue: settings.policy) ?? .costGap
-        let prior = try AutoMLArmPrior.independent(armCount: arms.count)
-        var scheduler = AutoMLScheduler(tenants: [try AutoMLTenantSearch(prior: prior)], policy: policy, seed: settings.seed)
+        let history = try AutoMLHistory.load(ledger: ledger, armKeys: arms.map(\.key), before: run)
+        var scheduler = AutoMLScheduler(tenants: [try history.tenantSearch(armCount: arms.count)], policy: policy, seed: settings.seed)
+        report("automl: \(run): \(try history.summary(armCount: arms.count)); policy \(scheduler.effectivePolicy.rawValue)")
         var queued: [Int] = []
         var trialCount = 0
+        var doneCount = 0
+        var best: Double?
         for trial in try ledger.automlTrials(run: run) {
             trialCount += 1
+            if trial.state.isFinal { doneCount += 1 }
+            if let score = trial.score { best = max(best ?? score, score) }
             switch trial.state {
             case .ok: try scheduler.restore(tenant: 0, arm: trial.arm, score: trial.score, failed: false)
             case .failed, .timedOut: try scheduler.restore(tenant: 0, arm: trial.arm, score: nil, failed: true)
-            case .queued, .running:
+            case .queued:
                 try scheduler.restore(tenant: 0, arm: trial.arm, score: nil, failed: false)
                 queued.append(trial.arm)
+            case .running:
+                // Adopted: still running elsewhere, waited for below.
+                try scheduler.restore(tenant: 0, arm: trial.arm, score: nil, failed: false)
             }
         }
         let clock = ContinuousClock.now
@@ -154,8 +244,29 @@ public struct AutoMLSearchRun {
         let signal = DispatchSemaphore(value: 0)
         var running = 0
         var stopReason = "every arm has been tried"
+        var connectionFailure: Error?
+        func launch(trial: Int64, arm: Int, priorSeconds: Double, _ body: @escaping @Sendable () throws(EaseMLCIError) -> AutoMLTrial.Outcome) {
+            running += 1
+            Thread.detachNewThread {
+                let started = ContinuousClock.now
+                var completion = Completion(trial: trial, arm: arm, outcome: nil, error: nil, seconds: 0)
+                do throws(EaseMLCIError) {
+                    completion.outcome = try body()
+                } catch {
+                    completion.error = error
+                }
+                let duration = ContinuousClock.now - started
+                completion.seconds = priorSeconds + Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+                completions.withLock { $0.append(completion) }
+                signal.signal()
+            }
+        }
+        for adoption in adopted {
+            report("automl: trial \(adoption.trial) adopted: \(arms[adoption.arm].key)")
+            launch(trial: adoption.trial, arm: adoption.arm, priorSeconds: adoption.elapsedSeconds, adoption.wait)
+        }
         while true {
-            while running < settings.workers {
+            while running < settings.workers && connectionFailure == nil {
                 let arm: Int
                 if !queued.isEmpty {
                     arm = queued.removeFirst()
@@ -172,85 +283,33 @@ public struct AutoMLSearchRun {
                     arm = proposal.arm
                     trialCount += 1
                 }
-                let outDirectory = outputRoot + "/" + run + "/arm-\(arm)"
-                let stored = try ledger.startAutoMLTrial(run: run, arm: arm, logPath: outDirectory + "/" + AutoMLTrial.logName)
-                var environment = ProcessInfo.processInfo.environment
-                environment[Self.trialEnvironmentKey] = "\(run)/\(stored.id)"
-                let trial = AutoMLTrial(
-                    template: command(arms[arm].command), trainPath: resolve(settings.train), validPath: resolve(settings.valid), outDirectory: outDirectory,
-                    seed: settings.seed, parameters: arms[arm].parameterValues, timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB,
-                    environment: environment)
+                let stored = try ledger.startAutoMLTrial(run: run, arm: arm, logPath: outputRoot + "/" + run + "/arm-\(arm)/" + AutoMLTrial.logName)
+                let trial = makeTrial(record, trial: stored.id, arm: arm)
                 report("automl: trial \(stored.id) started: \(arms[arm].key)")
-                running += 1
-                let trialID = stored.id
-                Thread.detachNewThread {
-                    let started = ContinuousClock.now
-                    var completion = Completion(trial: trialID, arm: arm, outcome: nil, error: nil, seconds: 0)
-                    do {
-                        completion.outcome = try trial.run()
-                    } catch {
-                        completion.error = "\(error)"
-                    }
-                    let duration = ContinuousClock.now - started
-                    completion.seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-                    completions.withLock { $0.append(completion) }
-                    signal.signal()
-                }
+                let executor = self.executor
+                launch(trial: stored.id, arm: arm, priorSeconds: 0) { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try executor.run(trial) }
             }
             if running == 0 { break }
-            signal.wait()
+            progress(AutoMLSearchProgress(
+                done: doneCount, running: running, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
+                budgetSeconds: settings.budgetSeconds))
+            if signal.wait(timeout: .now() + 1) == .timedOut { continue }
             guard let done = completions.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             running -= 1
-            let state: AutoMLTrialRecord.State
-            var score: Double?
-            var reason: String?
-            switch done.outcome {
-            case .ok(let value, let result)?:
-                state = .ok
-                score = metricValue(result) ?? value
-            case .failed(let why)?:
-                state = .failed
-                reason = why
-            case .timedOut(let seconds)?:
-                state = .timedOut
-                reason = "still running after \(compact(seconds)) s"
-            case nil:
-                state = .failed
-                reason = done.error
+            do {
+                let (score, line) = try store(done, runElapsedSeconds: elapsed())
+                if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
+                doneCount += 1
+                if let score { best = max(best ?? score, score) }
+                report(line)
+            } catch let error as EaseMLCIError {
+                guard case .http = error else { throw error }
+                report("automl: trial \(done.trial) interrupted: \(error.description)")
+                connectionFailure = connectionFailure ?? error
             }
-            try ledger.finishAutoMLTrial(id: done.trial, state: state, score: score, seconds: done.seconds, reason: reason, runElapsedSeconds: elapsed())
-            if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
-            report("automl: trial \(done.trial) \(state.rawValue): \(arms[done.arm].key)" + (score.map { " score \(compact($0))" } ?? "") + (reason.map { " (\($0))" } ?? ""))
         }
+        if let connectionFailure { throw connectionFailure }
         try ledger.finishAutoMLRun(id: run, elapsedSeconds: elapsed())
         report("automl: \(run) done: \(stopReason)")
-    }
-
-    /// The metric's value in the result object (`score` unless `metric` names another key).
-    func metricValue(_ result: String) -> Double? {
-        guard settings.metric != AutoMLSettings.defaultMetric,
-            let object = try? JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
-            let number = object[settings.metric] as? NSNumber, number.doubleValue.isFinite
-        else { return nil }
-        return number.doubleValue
-    }
-
-    /// Kills the process groups of a trial orphaned by a killed run: those of the processes whose
-    /// environment holds `EASEML_TRIAL=<tag>` (Linux `/proc`; elsewhere nothing is found). The groups
-    /// are collected first, so a trial's shell cannot outlive a child killed alone.
-    static func killOrphan(tag: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        let wanted = Data((trialEnvironmentKey + "=" + tag).utf8)
-        var groups = Set<pid_t>()
-        for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(),
-                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                environment.split(separator: 0).contains(where: { Data($0) == wanted })
-            else { continue }
-            // Trials run in process groups of their own; kill whole groups, never our own.
-            let group = getpgid(pid)
-            if group > 1 && group != getpgrp() { groups.insert(group) }
-        }
-        for group in groups { kill(-group, SIGKILL) }
     }
 }

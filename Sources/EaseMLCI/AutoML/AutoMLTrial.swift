@@ -1,19 +1,14 @@
 import EaseMLEngines
 import Foundation
-import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// One trial of the search: a subprocess built from a command template (`{train}`, `{valid}`,
-/// `{out_dir}`, `{seed}` and the arm's parameters `{name}` substituted in each argument; braces around
-/// anything but an identifier stay literal), run with
-/// `posix_spawn` in its own process group, its memory (address space) capped with setrlimit by a
-/// `/bin/sh` `ulimit -v` before `exec`, standard output and error kept in `out_dir/trial.log`.
+/// One trial of the search: a command built from a template (`{train}`, `{valid}`, `{out_dir}`,
+/// `{seed}` and the arm's parameters `{name}` substituted in each argument; braces around anything
+/// but an identifier stay literal), run by an `AutoMLTrialExecutor` with its memory (address space)
+/// capped with setrlimit by a `/bin/sh` `ulimit -v` before `exec`, standard output and error kept in
+/// `out_dir/trial.log`, and `EASEML_TRIAL=<name>` in its environment.
 /// It reports by printing one line `EASEML_RESULT {json}` with at least `"score"` (a number): exit 0
 /// with that line is ok; a non-zero exit, a signal or a missing/invalid line is failed; still running
-/// at the timeout, its process group is killed and it is timed out.
+/// at the timeout, it is stopped and it is timed out.
 public struct AutoMLTrial: Sendable {
     /// How a trial ended.
     public enum Outcome: Sendable, Equatable {
@@ -23,6 +18,9 @@ public struct AutoMLTrial: Sendable {
         case timedOut(seconds: Double)
     }
 
+    /// The trial's name, unique across runs, ledgers and machines sharing a cluster; letters,
+    /// digits, `-` and `_` only (it is a Ray `submission_id` and the value of `EASEML_TRIAL`).
+    public var name: String
     /// The trial's program and arguments (the first is looked up in PATH when it has no `/`).
     public var template: [String]
     public var trainPath: String
@@ -35,15 +33,19 @@ public struct AutoMLTrial: Sendable {
     public var timeoutSeconds: Double?
     /// The address-space cap in MiB, or nil for none.
     public var memoryMiB: Int?
+    /// The environment of a local trial (a Ray job gets only `EASEML_TRIAL`).
     public var environment: [String: String]
 
+    /// The environment entry naming the trial (`EASEML_TRIAL=<name>`).
+    public static let environmentKey = "EASEML_TRIAL"
     public static let resultPrefix = "EASEML_RESULT "
     public static let logName = "trial.log"
 
     public init(
-        template: [String], trainPath: String, validPath: String, outDirectory: String, seed: UInt64, parameters: [String: String] = [:],
+        name: String, template: [String], trainPath: String, validPath: String, outDirectory: String, seed: UInt64, parameters: [String: String] = [:],
         timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
+        self.name = name
         self.template = template
         self.trainPath = trainPath
         self.validPath = validPath
@@ -92,69 +94,25 @@ public struct AutoMLTrial: Sendable {
         return result
     }
 
-    /// Runs the trial to its end (blocking the calling thread).
-    public func run() throws(EaseMLCIError) -> Outcome {
-        let arguments = try arguments()
+    /// Creates `outDirectory` (where the log goes).
+    func makeOutDirectory() throws(EaseMLCIError) {
         do {
             try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
         } catch {
             throw .unwritableFile(path: outDirectory, reason: error.localizedDescription)
         }
-        // sh sets the cap with setrlimit (ulimit -v, in KiB) in the child, then execs the trial.
-        let limit = memoryMiB.map { "ulimit -v \($0 * 1024) || exit 125; " } ?? ""
-        let argv = ["/bin/sh", "-c", limit + "exec \"$@\"", "easeml-trial"] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // No other descriptor of ours (a caller's pipe, the ledger) leaks into the trial, so a trial
-        // orphaned by a killed run holds nothing of its parent open.
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
-            if let fd = Int32(entry), fd > 2 { _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArguments, cEnvironment)
-        guard spawned == 0 else { return .failed(reason: "cannot start it: \(String(cString: strerror(spawned)))") }
+    }
 
-        // The timer kills the process group unless the trial has ended (checked under the lock, and
-        // the child is not reaped before the timer is disarmed, so its pid cannot be reused meanwhile).
-        let state = Mutex((ended: false, killed: false))
-        let group = pid
-        if let timeout = timeoutSeconds {
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                state.withLock { value in
-                    guard !value.ended else { return }
-                    value.killed = true
-                    kill(-group, SIGKILL)
-                }
-            }
-        }
-        var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
-        let killed = state.withLock { value in
-            value.ended = true
-            return value.killed
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        if killed { return .timedOut(seconds: timeoutSeconds ?? 0) }
-        let log = FileManager.default.contents(atPath: logPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        if status & 0x7F != 0 { return .failed(reason: "killed by signal \(status & 0x7F)") }
-        let code = (status >> 8) & 0xFF
-        if code == 125 && memoryMiB != nil && log.isEmpty { return .failed(reason: "cannot set the memory limit") }
+    /// The shell text that caps the address space (setrlimit through `ulimit -v`, in KiB) before
+    /// the trial is exec'd, exiting 125 when it cannot; empty without a cap.
+    var memoryLimitPrefix: String { memoryMiB.map { "ulimit -v \($0 * 1024) || exit \(Self.memoryLimitExitStatus); " } ?? "" }
+
+    /// The exit status of a trial whose memory cap could not be set.
+    static let memoryLimitExitStatus = 125
+
+    /// The outcome of a trial whose process exited with `code` after printing `log`.
+    func outcome(exitStatus code: Int, log: String) -> Outcome {
+        if code == Self.memoryLimitExitStatus && memoryMiB != nil && log.isEmpty { return .failed(reason: "cannot set the memory limit") }
         guard code == 0 else { return .failed(reason: "exit status \(code)") }
         return Self.parseResult(log)
     }

@@ -1,4 +1,5 @@
 import EaseMLEngines
+import EaseMLLedger
 import Foundation
 
 /// `easeml-ci clean`: CPClean over a training file with missing cells (empty or NaN) and a complete
@@ -9,10 +10,11 @@ import Foundation
 /// person's cleaned rows, `status` counts certain predictions. When every prediction is certain,
 /// further cleaning cannot change validation accuracy.
 ///
-/// The session is resumable: its state file records the inputs and the cleaned rows; everything
-/// else is recomputed deterministically from the files.
+/// The session lives in the ledger (schema version 4), keyed by its id: its inputs once, then each
+/// batch of cleaned rows in one transaction, so a killed command leaves it before or after a
+/// batch and the next command resumes; everything else is recomputed deterministically from the files.
 public struct CleaningSession: Sendable {
-    /// The inputs of a new session (used only when the state file does not exist yet).
+    /// The inputs of a new session (used only when the ledger has no session with the id yet).
     public struct Start: Sendable {
         public var training: String
         public var validation: String
@@ -29,127 +31,84 @@ public struct CleaningSession: Sendable {
             self.scaling = scaling
             self.candidates = candidates
         }
+
+        func agrees(with settings: CleaningSettings) -> Bool {
+            training == settings.training && validation == settings.validation && k == settings.k && labelsColumn == settings.labelsColumn
+                && scaling == settings.scaling && candidates == settings.candidates
+        }
     }
 
-    /// Where the state lives.
-    public let statePath: String
-    public private(set) var state: CleaningState
+    /// The session's id in the ledger.
+    public let id: String
+    public let settings: CleaningSettings
+    public let inputs: CleaningInputs
     public private(set) var engine: CPClean
-    /// Feature column names of the training file (`column N` without a header).
-    public let featureNames: [String]
-    /// Missing columns of each training row (0-based).
-    public let missingColumns: [[Int]]
-    private let validationLabels: [Int]
-    private let low: [Double]
-    private let range: [Double]
+    /// Rows cleaned so far, in order.
+    public private(set) var cleaned: [CleanedRowRecord]
 
-    /// Opens the session in `statePath`, or starts one from `start` when the file does not exist
-    /// (and writes it). With an existing state, `start` must be `nil` or agree with it.
-    public static func open(statePath: String, start: Start?) throws(EaseMLCIError) -> CleaningSession {
-        let state: CleaningState
-        if FileManager.default.fileExists(atPath: statePath) {
-            state = try CleaningState.load(statePath)
-            if let start {
-                guard start.training == state.training, start.validation == state.validation, start.k == state.k,
-                    start.labelsColumn == state.labelsColumn, start.scaling == state.scaling, start.candidates == state.candidates
-                else {
-                    throw .cleaning(message: "\(statePath) holds a session with other inputs (training \(state.training), validation \(state.validation), K \(state.k), scaling \(state.scaling)); pass another --state or omit the inputs")
-                }
+    /// Feature column names of the training file (`column N` without a header).
+    public var featureNames: [String] { inputs.featureNames }
+
+    /// Opens session `id` of `ledger`, or starts it from `start` when the ledger has none with that
+    /// id. With an existing session, `start` must be `nil` or agree with it.
+    public static func open(ledger: Ledger, id: String, start: Start?) throws(EaseMLCIError) -> CleaningSession {
+        if let record = try ledgerCall({ () throws(LedgerError) in try ledger.cleaningSession(id: id) }) {
+            guard record.kind == .clean else { throw .cleaning(message: "session \(id) is an `improve` session; use `easeml-ci improve`") }
+            let settings = try CleaningSettings.decode(record.settings, session: id)
+            if let start, !start.agrees(with: settings) {
+                throw .cleaning(message: "session \(id) has other inputs (training \(settings.training), validation \(settings.validation), K \(settings.k), scaling \(settings.scaling)); pass another --session or omit the inputs")
             }
-        } else {
-            guard let start else {
-                throw .cleaning(message: "no cleaning session in \(statePath); start one with --train FILE --valid FILE")
-            }
-            guard start.k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }
-            guard ["none", "minmax"].contains(start.scaling) else {
-                throw .invalidOption(option: "--scale", message: "expected none or minmax, got '\(start.scaling)'")
-            }
-            state = CleaningState(
-                training: start.training, validation: start.validation, trainingHash: try ContentHash.ofFile(start.training),
-                labelsColumn: start.labelsColumn, k: start.k, scaling: start.scaling, candidates: start.candidates)
+            return try CleaningSession(id: id, settings: settings, cleaned: record.cleaned)
         }
-        let session = try CleaningSession(statePath: statePath, state: state)
-        if !FileManager.default.fileExists(atPath: statePath) { try state.save(statePath) }
+        guard let start else {
+            throw .cleaning(message: "no cleaning session \(id) in \(ledger.path); start one with --train FILE --valid FILE (a JSON state file of an earlier easeml-ci is imported with `easeml-ci clean import FILE`)")
+        }
+        guard start.k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }
+        let settings = CleaningSettings(
+            training: start.training, validation: start.validation, trainingHash: try ContentHash.ofFile(start.training),
+            labelsColumn: start.labelsColumn, k: start.k, scaling: start.scaling, candidates: start.candidates)
+        let session = try CleaningSession(id: id, settings: settings, cleaned: [])
+        let text = try settings.json()
+        try ledgerCall { () throws(LedgerError) in try ledger.createCleaningSession(id: id, kind: .clean, settings: text) }
         return session
     }
 
-    private init(statePath: String, state: CleaningState) throws(EaseMLCIError) {
-        self.statePath = statePath
-        self.state = state
-        guard try ContentHash.ofFile(state.training) == state.trainingHash else {
-            throw .cleaning(message: "\(state.training) changed since the session started; start a new session (another --state)")
+    /// Turns a JSON state file of an earlier easeml-ci into session `id` (which must not exist),
+    /// with the same inputs and cleaned rows, in one transaction.
+    public static func importState(_ path: String, ledger: Ledger, id: String) throws(EaseMLCIError) -> CleaningSession {
+        let state = try CleaningState.load(path)
+        guard try ledgerCall({ () throws(LedgerError) in try ledger.cleaningSession(id: id) }) == nil else {
+            throw .cleaning(message: "the ledger already has a session \(id); import into another --session")
         }
-        let labels: CSVMatrixReader.LabelsColumn = state.labelsColumn.map { .named($0) } ?? .last
-        let train: LabeledMatrix
-        let valid: LabeledMatrix
-        do {
-            train = try IncompleteTableReader.readLabeled(try Self.text(state.training), file: state.training, labels: labels)
-            valid = try CSVMatrixReader.readLabeled(try Self.text(state.validation), file: state.validation, labels: labels)
-        } catch let error as MatrixFileError {
-            throw .matrixFile(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .cleaning(message: "\(error)")
+        var session = try CleaningSession(id: id, settings: state.settings, cleaned: [])
+        if !state.cleaned.isEmpty { try session.check(state.cleanedRecords.map { ($0.row, $0.values) }, file: path) }
+        let text = try state.settings.json()
+        try ledgerCall { () throws(LedgerError) in
+            try ledger.createCleaningSession(id: id, kind: .clean, settings: text, cleaned: state.cleanedRecords)
         }
-        let columns = train.features.columns
-        guard valid.features.columns == columns else {
-            throw .cleaning(message: "\(state.validation) has \(valid.features.columns) feature columns, \(state.training) has \(columns)")
-        }
-        let header = Self.header(state.training)
-        featureNames = header.count == columns + 1
-            ? header.enumerated().filter { $0.offset != (state.labelsColumn.flatMap { header.firstIndex(of: $0) } ?? columns) }.map(\.element)
-            : (1...max(columns, 1)).map { "column \($0)" }
-        missingColumns = (0..<train.features.rows).map { r in (0..<columns).filter { train.features[r, $0].isNaN } }
-        var low = [Double](repeating: 0, count: columns)
-        var range = [Double](repeating: 1, count: columns)
-        if state.scaling == "minmax" {
-            for c in 0..<columns {
-                let cells = (0..<train.features.rows).map { train.features[$0, c] }.filter { !$0.isNaN }
-                guard let minimum = cells.min(), let maximum = cells.max() else { continue }
-                low[c] = minimum
-                range[c] = maximum > minimum ? maximum - minimum : 1
-            }
-        }
-        self.low = low
-        self.range = range
-        func scaled(_ row: [Double]) -> [Double] { row.indices.map { (row[$0] - low[$0]) / range[$0] } }
-        var features = train.features
-        for r in 0..<features.rows {
-            for c in 0..<columns { features[r, c] = (features[r, c] - low[c]) / range[c] }
-        }
-        var candidates: [[[Double]]]
-        do {
-            candidates = try CandidateRepairs.builtIn(features: features)
-            if let file = state.candidates {
-                var supplied: [Int: [[Double]]] = [:]
-                for (row, values) in try RowValuesFile.read(file, featureCount: columns) {
-                    supplied[row, default: []].append(scaled(values))
-                }
-                candidates = try CandidateRepairs.replacing(candidates, features: features, with: supplied)
-            }
-        } catch let error as CandidateRepairError {
-            throw .cleaning(message: error.description)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .cleaning(message: "\(error)")
-        }
-        for cleaned in state.cleaned { candidates[cleaned.row] = [scaled(cleaned.values)] }
-        let classIndex = Dictionary(uniqueKeysWithValues: train.classNames.enumerated().map { ($1, $0) })
-        validationLabels = valid.labels.map { classIndex[valid.classNames[$0]] ?? -1 }
+        for row in state.cleanedRecords { session.engine.clean(row: row.row, value: session.inputs.scaled(row.values)) }
+        session.cleaned = state.cleanedRecords
+        return session
+    }
+
+    private init(id: String, settings: CleaningSettings, cleaned: [CleanedRowRecord]) throws(EaseMLCIError) {
+        self.id = id
+        self.settings = settings
+        inputs = try settings.inputs()
+        var candidates = inputs.candidates
+        for row in cleaned { candidates[row.row] = [inputs.scaled(row.values)] }
         engine = CPClean(
-            candidates: candidates, labels: train.labels, classCount: train.classCount,
-            validation: (0..<valid.features.rows).map { scaled(valid.features.row($0)) }, k: state.k)
+            candidates: candidates, labels: inputs.labels, classCount: inputs.classNames.count, validation: inputs.validation, k: settings.k)
+        self.cleaned = cleaned
     }
 
     /// Counts of the current state.
     public var status: CleaningStatus {
         let certain = engine.certainLabels.enumerated().filter { $0.element != nil }
         return CleaningStatus(
-            k: state.k, validationPoints: engine.certainLabels.count, certain: certain.count,
-            certainCorrect: certain.count { validationLabels[$0.offset] == $0.element },
-            dirtyRows: engine.dirtyRows.count, cleanedRows: state.cleaned.map(\.row), uncertainPoints: engine.uncertainPoints)
+            k: settings.k, validationPoints: engine.certainLabels.count, certain: certain.count,
+            certainCorrect: certain.count { inputs.validationLabels[$0.offset] == $0.element },
+            dirtyRows: engine.dirtyRows.count, cleanedRows: cleaned.map(\.row), uncertainPoints: engine.uncertainPoints)
     }
 
     /// The `batch` rows to clean now, best first: the highest expected entropy drops of the current
@@ -160,49 +119,37 @@ public struct CleaningSession: Sendable {
         return engine.gains().prefix(max(batch, 0)).map { gain in
             CleaningSuggestion(
                 row: gain.row, gain: gain.gain, influencedPoints: gain.influencedPoints,
-                missingColumns: missingColumns[gain.row].map { featureNames[$0] })
+                missingColumns: inputs.missingColumns[gain.row].map { featureNames[$0] })
         }
     }
 
-    /// Records the cleaned rows of `file` (see `RowValuesFile`); each must be a row with missing
-    /// cells not cleaned before. All or nothing: on any error the state is unchanged.
+    /// Records the cleaned rows of `file` (see `RowValuesFile`) in the ledger; each must be a row
+    /// with missing cells not cleaned before. All or nothing: on any error nothing is recorded.
     @discardableResult
-    public mutating func apply(file: String) throws(EaseMLCIError) -> [Int] {
+    public mutating func apply(file: String, ledger: Ledger) throws(EaseMLCIError) -> [Int] {
         let rows = try RowValuesFile.read(file, featureCount: featureNames.count)
-        var seen = Set(state.cleaned.map(\.row))
-        var state = self.state
-        var engine = self.engine
-        for (row, values) in rows {
-            guard row < missingColumns.count else {
-                throw .cleaning(message: "\(file): row \(row) does not exist (the training file has \(missingColumns.count) rows)")
-            }
-            guard !missingColumns[row].isEmpty else { throw .cleaning(message: "\(file): row \(row) has no missing cells") }
-            guard seen.insert(row).inserted else { throw .cleaning(message: "\(file): row \(row) is already cleaned") }
-            state.cleaned.append(.init(row: row, values: values))
-            engine.clean(row: row, value: values.indices.map { (values[$0] - low[$0]) / range[$0] })
-        }
-        try state.save(statePath)
-        self.state = state
-        self.engine = engine
+        try check(rows, file: file)
+        let records = rows.map { CleanedRowRecord(row: $0.row, values: $0.values) }
+        let id = self.id
+        try ledgerCall { () throws(LedgerError) in try ledger.recordCleanedRows(session: id, records) }
+        for (row, values) in rows { engine.clean(row: row, value: inputs.scaled(values)) }
+        cleaned += records
         return rows.map(\.row)
     }
 
-    private static func text(_ path: String) throws(EaseMLCIError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
+    private func check(_ rows: [(row: Int, values: [Double])], file: String) throws(EaseMLCIError) {
+        var seen = Set(cleaned.map(\.row))
+        guard !rows.isEmpty else { throw .cleaning(message: "\(file) holds no rows") }
+        for (row, _) in rows {
+            try inputs.checkDirty(row: row, file: file)
+            guard seen.insert(row).inserted else { throw .cleaning(message: "\(file): row \(row) is already cleaned") }
         }
-        return String(decoding: data, as: UTF8.self)
     }
+}
 
-    private static func header(_ path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path),
-            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
-        else { return [] }
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\r"))
-        }
-        return fields.contains { !$0.isEmpty && Double($0) == nil && $0.lowercased() != "nan" } ? fields : []
-    }
+/// Runs a ledger call, mapping its error.
+func ledgerCall<T>(_ body: () throws(LedgerError) -> T) throws(EaseMLCIError) -> T {
+    do { return try body() } catch { throw .ledger(error) }
 }
 
 /// How far cleaning has got.

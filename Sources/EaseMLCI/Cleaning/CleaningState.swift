@@ -1,10 +1,9 @@
+import EaseMLLedger
 import Foundation
 
-/// The resumable state of a cleaning session (`easeml-ci clean`), kept as a JSON file beside the
-/// data and rewritten atomically after every change.
-///
-/// The candidate repairs are not stored: they are rebuilt deterministically from the training file,
-/// whose SHA-256 is recorded so that a changed file is refused instead of silently mixing states.
+/// The JSON state file of a cleaning session written by easeml-ci before cleaning sessions moved
+/// into the ledger (format version 1). Read only, by `easeml-ci clean import`, which turns it into
+/// a ledger session with the same inputs and cleaned rows.
 public struct CleaningState: Sendable, Codable, Equatable {
     /// One row the person has cleaned, in the training file's units.
     public struct CleanedRow: Sendable, Codable, Equatable {
@@ -15,21 +14,13 @@ public struct CleaningState: Sendable, Codable, Equatable {
 
     /// Format version of this file.
     public var version = 1
-    /// Training CSV (missing cells empty or NaN), as given.
     public var training: String
-    /// Validation CSV (complete).
     public var validation: String
-    /// SHA-256 of the training file when the session started.
     public var trainingHash: String
-    /// The label column's header, or `nil` for the last column.
     public var labelsColumn: String?
-    /// K of the KNN classifier.
     public var k: Int
-    /// `none` or `minmax` (each column scaled by the min and max of its observed training cells).
     public var scaling: String
-    /// Optional user-supplied candidates file (`row` then feature columns, one candidate per line).
     public var candidates: String?
-    /// Rows cleaned so far, in order.
     public var cleaned: [CleanedRow] = []
 
     /// Reads a state file.
@@ -40,7 +31,7 @@ public struct CleaningState: Sendable, Codable, Equatable {
         do {
             let state = try JSONDecoder().decode(CleaningState.self, from: data)
             guard state.version == 1 else {
-                throw EaseMLCIError.cleaning(message: "\(path) has state version \(state.version); this easeml-ci reads version 1")
+                throw EaseMLCIError.cleaning(message: "\(path) has state version \(state.version); this easeml-ci imports version 1")
             }
             return state
         } catch let error as EaseMLCIError {
@@ -50,12 +41,13 @@ public struct CleaningState: Sendable, Codable, Equatable {
         }
     }
 
-    /// Writes the state atomically (readers see the old or the new file, never a partial one).
-    public func save(_ path: String) throws(EaseMLCIError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(self) } catch { throw .unwritableFile(path: path, reason: "\(error)") }
-        try AtomicFile.write(data + Data("\n".utf8), to: path)
+    /// The session's settings.
+    public var settings: CleaningSettings {
+        CleaningSettings(
+            training: training, validation: validation, trainingHash: trainingHash, labelsColumn: labelsColumn, k: k, scaling: scaling,
+            candidates: candidates)
     }
+
+    /// The cleaned rows as ledger records.
+    public var cleanedRecords: [CleanedRowRecord] { cleaned.map { CleanedRowRecord(row: $0.row, values: $0.values) } }
 }

@@ -126,7 +126,7 @@ public struct FeasibilityPlot: Sendable {
     }
 
     /// A tick step giving about five ticks over `span`.
-    private static func step(for span: Double) -> Double {
+    static func step(for span: Double) -> Double {
         let raw = max(span, 1e-4) / 5
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         for factor in [1.0, 2, 2.5, 5, 10] where factor * magnitude >= raw { return factor * magnitude }
@@ -136,6 +136,13 @@ public struct FeasibilityPlot: Sendable {
     private static func sizeText(_ value: Double) -> String {
         value >= 1_000_000 ? "\(Int(value / 1_000_000))M" : value >= 10_000 ? "\(Int(value / 1000))k" : String(Int(value))
     }
+}
+
+extension FeasibilityPlot {
+    /// A coordinate as SVG text (at most two decimals), shared with `ImprovementPlot`.
+    static func svgNumber(_ value: Double) -> String { n(value) }
+    /// Text escaped for SVG, shared with `ImprovementPlot`.
+    static func svgText(_ text: String) -> String { escape(text) }
 }
 
 private func truncate(_ text: String, _ length: Int) -> String { text.count <= length ? text : String(text.prefix(length - 1)) + "…" }

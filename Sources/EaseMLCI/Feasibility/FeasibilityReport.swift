@@ -20,11 +20,21 @@ public struct FeasibilityReport: Sendable, Codable {
         public var targetSource: String?
         public var seed: UInt64
         public var leaveOneOutLimit: Int
+        /// A condition to take the target from when `target` is nil (see `FeasibilityTarget`).
+        public var condition: Condition?
+        /// The old model's accuracy, for `n - o > c` clauses.
+        public var oldAccuracy: Double?
+        /// The old model's predictions on the study's examples (a class column, one per example, in
+        /// order): its accuracy on them stands in for `oldAccuracy`.
+        public var oldPredictionsPath: String?
+        /// Compare the representations by successive halving before the full study of the winner.
+        public var halving: Halving?
 
         public init(
             dataPaths: [String], labelsColumn: String = "label", labelsPath: String? = nil, metric: DistanceMetric = .euclidean,
             target: Double? = nil, targetSource: String? = nil, seed: UInt64 = 1,
-            leaveOneOutLimit: Int = FeasibilityEstimate.defaultLeaveOneOutLimit
+            leaveOneOutLimit: Int = FeasibilityEstimate.defaultLeaveOneOutLimit,
+            condition: Condition? = nil, oldAccuracy: Double? = nil, oldPredictionsPath: String? = nil, halving: Halving? = nil
         ) {
             self.dataPaths = dataPaths
             self.labelsColumn = labelsColumn
@@ -34,6 +44,66 @@ public struct FeasibilityReport: Sendable, Codable {
             self.targetSource = targetSource
             self.seed = seed
             self.leaveOneOutLimit = leaveOneOutLimit
+            self.condition = condition
+            self.oldAccuracy = oldAccuracy
+            self.oldPredictionsPath = oldPredictionsPath
+            self.halving = halving
+        }
+    }
+
+    /// Successive halving over the representations (`SuccessiveHalving`).
+    public struct Halving: Sendable {
+        /// Examples in the first round (at least 2).
+        public var initialSize: Int
+        /// The budget as a fraction of the cost of measuring every representation on all examples
+        /// (leave-one-out: examples² · features multiply–adds each); a round that would exceed it
+        /// does not run. `nil`: no budget, the halving goes on to all examples.
+        public var budgetFraction: Double?
+
+        public init(initialSize: Int = 500, budgetFraction: Double? = nil) {
+            self.initialSize = initialSize
+            self.budgetFraction = budgetFraction
+        }
+    }
+
+    /// The successive-halving comparison that chose the representation studied in full.
+    public struct HalvingSummary: Sendable, Codable {
+        /// The representations' names, in --data order.
+        public var representations: [String]
+        public var rounds: [SuccessiveHalving.Round]
+        /// The winner's index into `representations`.
+        public var best: Int
+        /// Multiply–adds spent.
+        public var cost: Double
+        /// The budget in multiply–adds (infinite without one; JSON then omits it).
+        public var budget: Double
+
+        enum CodingKeys: String, CodingKey { case representations, rounds, best, cost, budget }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(representations, forKey: .representations)
+            try container.encode(rounds, forKey: .rounds)
+            try container.encode(best, forKey: .best)
+            try container.encode(cost, forKey: .cost)
+            if budget.isFinite { try container.encode(budget, forKey: .budget) }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            representations = try container.decode([String].self, forKey: .representations)
+            rounds = try container.decode([SuccessiveHalving.Round].self, forKey: .rounds)
+            best = try container.decode(Int.self, forKey: .best)
+            cost = try container.decode(Double.self, forKey: .cost)
+            budget = try container.decodeIfPresent(Double.self, forKey: .budget) ?? .infinity
+        }
+
+        init(representations: [String], rounds: [SuccessiveHalving.Round], best: Int, cost: Double, budget: Double) {
+            self.representations = representations
+            self.rounds = rounds
+            self.best = best
+            self.cost = cost
+            self.budget = budget
         }
     }
 
@@ -50,21 +120,18 @@ public struct FeasibilityReport: Sendable, Codable {
 
     public var target: Double?
     public var targetSource: String?
+    /// The old model's accuracy used for the target, when one was given or measured.
+    public var oldAccuracy: Double?
+    /// Why there is no target, or which clauses the target leaves out.
+    public var targetNote: String?
+    /// The halving that picked the representation, when requested with several representations.
+    public var halving: HalvingSummary?
     public var entries: [Entry]
     /// The index of the representation with the highest accuracy ceiling (earliest among equals).
     public var best: Int
     /// The verdict of the best representation: the data's answer (nil without a target).
     public var verdict: String?
     public var verdictText: String?
-
-    /// The target accuracy of a condition: the threshold of its first `n > c` clause (nil if none).
-    public static func target(of condition: Condition) -> Double? {
-        for clause in condition.clauses where clause.comparison == .greater {
-            let coefficients = clause.expression.coefficients
-            if coefficients.count == 1, coefficients[.new] == 1 { return clause.threshold }
-        }
-        return nil
-    }
 
     /// Reads every representation and its labels.
     public static func load(_ request: Request) throws(EaseMLCIError) -> [LabeledMatrix] {
@@ -85,23 +152,80 @@ public struct FeasibilityReport: Sendable, Codable {
         return sets
     }
 
-    /// Reads the data and measures every representation. `progress` gets (representation, fraction).
+    /// Reads the data and measures every representation (or, with `halving`, compares them by
+    /// successive halving and measures the winner). `progress` gets (representation, fraction).
     public static func make(_ request: Request, progress: ((Int, Double) -> Void)? = nil) throws(EaseMLCIError) -> FeasibilityReport {
         let sets = try load(request)
+        let names = request.dataPaths.map { URL(fileURLWithPath: $0).lastPathComponent }
+        var oldAccuracy = request.oldAccuracy
+        if let path = request.oldPredictionsPath {
+            oldAccuracy = try accuracy(ofPredictionsIn: path, against: sets[0], labelsFile: request.labelsPath ?? request.dataPaths[0])
+        }
+        var target = request.target
+        var targetSource = request.targetSource
+        var note: String?
+        if target == nil, let condition = request.condition {
+            switch FeasibilityTarget.resolve(condition, oldAccuracy: oldAccuracy) {
+            case .target(let resolved):
+                target = resolved.accuracy
+                targetSource = [request.targetSource, "clause `\(resolved.clause)`"].compactMap { $0 }.joined(separator: ", ")
+                if !resolved.clausesNeedingOldAccuracy.isEmpty {
+                    note = "not included: \(resolved.clausesNeedingOldAccuracy.map { "`\($0)`" }.joined(separator: ", ")) (the old model's accuracy is unknown; give --old-accuracy or --old-predictions)"
+                }
+            case .needsOldAccuracy(let clauses):
+                note = "the condition asks for \(clauses.map { "`\($0)`" }.joined(separator: ", ")), relative to the old model; give its accuracy (--old-accuracy, --old-predictions, or feasibility_old_accuracy in .easeml.yml) for a verdict"
+            case .none:
+                note = "the condition puts no lower bound on the new model's accuracy"
+            }
+        }
+        var halving: HalvingSummary?
+        var studied = Array(sets.indices)
+        if let options = request.halving, sets.count > 1 {
+            let n = Double(sets[0].features.rows)
+            let budget = options.budgetFraction.map { $0 * sets.map { n * n * Double($0.features.columns) }.reduce(0, +) } ?? .infinity
+            let result = SuccessiveHalving(
+                representations: zip(names, sets).map { SuccessiveHalving.Representation(name: $0, data: $1) }, metric: request.metric
+            ).run(initialSize: options.initialSize, budget: budget, seed: request.seed)
+            halving = HalvingSummary(representations: names, rounds: result.rounds, best: result.best, cost: result.cost, budget: budget)
+            studied = [result.best]
+        }
         var entries: [Entry] = []
-        for (i, data) in sets.enumerated() {
+        for (position, i) in studied.enumerated() {
             let start = Date()
             let estimate = FeasibilityEstimate.measure(
-                name: URL(fileURLWithPath: request.dataPaths[i]).lastPathComponent, data: data, metric: request.metric,
-                leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed) { progress?(i, $0) }
-            let verdict = request.target.map { estimate.verdict(target: $0) }
+                name: names[i], data: sets[i], metric: request.metric,
+                leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed) { progress?(position, $0) }
+            let verdict = target.map { estimate.verdict(target: $0) }
             entries.append(Entry(file: request.dataPaths[i], estimate: estimate, verdict: verdict?.kind, verdictText: verdict?.text,
                                  seconds: Date().timeIntervalSince(start)))
         }
         var best = 0
         for (i, entry) in entries.enumerated() where entry.estimate.accuracyCeiling > entries[best].estimate.accuracyCeiling { best = i }
-        return FeasibilityReport(target: request.target, targetSource: request.targetSource, entries: entries, best: best,
-                                 verdict: entries[best].verdict, verdictText: entries[best].verdictText)
+        return FeasibilityReport(target: target, targetSource: targetSource, oldAccuracy: oldAccuracy, targetNote: note, halving: halving,
+                                 entries: entries, best: best, verdict: entries[best].verdict, verdictText: entries[best].verdictText)
+    }
+
+    /// The fraction of `data`'s examples whose label the predictions in `path` (a class column,
+    /// one per example in order) get right. Labels compare as numbers when both parse as numbers.
+    static func accuracy(ofPredictionsIn path: String, against data: LabeledMatrix, labelsFile: String) throws(EaseMLCIError) -> Double {
+        let column: ClassColumn
+        do {
+            column = try ClassColumnReader().read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        } catch let error as DataFileError {
+            throw .data(error)
+        } catch {
+            throw .unreadableFile(path: path, reason: error.localizedDescription)
+        }
+        guard column.count == data.labels.count else {
+            throw .feasibility(.rowCountMismatch(file: path, rows: column.count, expected: data.labels.count, firstFile: labelsFile))
+        }
+        var correct = 0
+        for i in 0..<column.count {
+            let predicted = column.label(at: i)
+            let actual = data.classNames[data.labels[i]]
+            if predicted == actual { correct += 1 } else if let p = Double(predicted), let a = Double(actual), p == a { correct += 1 }
+        }
+        return Double(correct) / Double(column.count)
     }
 
     /// Exit status: 1 when the best representation is infeasible, else 0.
@@ -112,8 +236,21 @@ public struct FeasibilityReport: Sendable, Codable {
         var lines: [String] = []
         if let target {
             lines.append("Target accuracy: \(fixed(target))" + (targetSource.map { " (from \($0))" } ?? ""))
+            if let targetNote { lines.append("Note: \(targetNote)") }
         } else {
-            lines.append("No target accuracy (pass --target or --condition 'n > c'): estimates only.")
+            lines.append("No target accuracy: " + (targetNote ?? "pass --target, or --condition with an `n > c` clause") + "; estimates only.")
+        }
+        if let halving {
+            lines.append("")
+            lines.append("Successive halving (leave-one-out 1-NN error on growing slices; the better half goes on):")
+            var rounds = TextTable(header: ["representation"] + halving.rounds.map { IntegerText.grouped($0.sliceSize) }, alsoLeft: [])
+            for (r, name) in halving.representations.enumerated() {
+                rounds.rows.append([name + (r == halving.best ? " ▶" : "")] + halving.rounds.map { round in
+                    round.evaluated.firstIndex(of: r).map { fixed(round.estimates[$0].rate) } ?? "–"
+                })
+            }
+            lines.append(rounds.render())
+            lines.append("Spent \(compact(halving.cost)) multiply–adds" + (halving.budget.isFinite ? " of \(compact(halving.budget))" : "") + "; the study below is of the winner.")
         }
         lines.append("")
         var table = TextTable(header: ["representation", "examples", "classes", "1-NN error [95 %]", "Bayes error ≥", "ceiling", "10× data", "verdict"], alsoLeft: [3, 7])

@@ -58,7 +58,7 @@ public struct PreCommitCheck {
         var errors: [String] = []
         if let feasibility = config.feasibility,
             staged.contains(".easeml.yml") || staged.contains(where: feasibilityData.contains),
-            let target = FeasibilityReport.target(of: config.condition)
+            case .target(let target) = FeasibilityTarget.resolve(config.condition, oldAccuracy: feasibility.oldAccuracy)
         {
             let request = FeasibilityReport.Request(
                 dataPaths: feasibility.dataPaths.map { URL(fileURLWithPath: workTree).appendingPathComponent($0).path },
@@ -66,7 +66,7 @@ public struct PreCommitCheck {
             let cache = FeasibilityCache(folder: URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("easeml/feasibility-cache"))
             let study = try cache.report(for: request).report
             let best = study.entries[study.best].estimate
-            let verdict = best.verdict(target: target)
+            let verdict = best.verdict(target: target.accuracy)
             let message = "feasibility (\(best.name)): \(verdict.text)"
             switch verdict.kind {
             case "infeasible": if feasibility.blocks { errors.append(message) } else { warnings.append(message) }

@@ -46,8 +46,8 @@ public struct TestSetRegistration {
         let labels: ClassColumn
         do { labels = try ClassColumnReader().read(data, file: labelsPath) } catch { throw .data(error) }
         try checkUniqueIDs(labels)
-        let inputsHash = try inputsPath.map { path throws(EaseMLCIError) in try ContentHash.ofPath(path) } ?? "no-inputs"
-        let id = ContentHash.ofData(Data("easeml-testset-v1\n\(inputsHash)\n\(ContentHash.ofColumn(labels))".utf8))
+        let inputsHash = try inputsPath.map { path throws(EaseMLCIError) in try ContentHash.ofPath(path) } ?? Self.noInputsHash
+        let id = Self.contentID(inputsHash: inputsHash, labels: labels)
         let report = try PlanReport.make(settings, testSize: labels.count)
         let plan = report.plan
         let needed = plan.chosenPlan.sampleSize
@@ -74,6 +74,16 @@ public struct TestSetRegistration {
             supportedStepsAtLeast: report.supportedSteps?.reachedLimit ?? false,
             supportedBits: report.supportedSteps?.bits ?? 0, forced: record.forced)
     }
+
+    /// A test set's id: the content hash of its inputs' hash (`no-inputs` when registered without
+    /// inputs) and its labels' column hash. It is what lets a labels file be recognised later
+    /// without storing anything but the id.
+    public static func contentID(inputsHash: String, labels: ClassColumn) -> String {
+        ContentHash.ofData(Data("easeml-testset-v1\n\(inputsHash)\n\(ContentHash.ofColumn(labels))".utf8))
+    }
+
+    /// The inputs hash of a set registered without inputs.
+    public static let noInputsHash = "no-inputs"
 
     private func checkUniqueIDs(_ labels: ClassColumn) throws(EaseMLCIError) {
         guard let ids = labels.ids else { return }

@@ -75,7 +75,7 @@ public struct AcquisitionReport: Sendable, Codable {
 
     /// Pool features: a file one column wider than the features carries a (possibly empty) label
     /// column, which is dropped.
-    private static func readPool(_ path: String, _ labelsColumn: String?, featureColumns: Int) throws(EaseMLCIError) -> Matrix {
+    static func readPool(_ path: String, _ labelsColumn: String?, featureColumns: Int) throws(EaseMLCIError) -> Matrix {
         let content = try text(path)
         let width = content.prefix { $0 != "\n" && $0 != "\r\n" }.split(separator: ",", omittingEmptySubsequences: false).count
         do {

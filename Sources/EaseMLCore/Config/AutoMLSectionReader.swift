@@ -4,7 +4,9 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates
+    case workers, policy, seed, candidates, backend, python
+    case rayAddress = "ray_address"
+    case rayNumCPUs = "ray_num_cpus"
 }
 
 /// Reads the `automl:` section (`AutoMLSettings`) with the loader's positions and typo hints.
@@ -49,29 +51,45 @@ extension ConfigReader {
         if let timeout = values[.timeout] { settings.timeoutSeconds = try positiveNumber(timeout, "automl.timeout") }
         if let memory = values[.memoryMB] { settings.memoryMiB = try wholeNumber(memory, "automl.memory_mb", minimum: 1) }
         if let workers = values[.workers] { settings.workers = try wholeNumber(workers, "automl.workers", minimum: 1) }
-        if let policy = values[.policy] {
-            let name = try text(policy, "automl.policy")
-            guard AutoMLSettings.policies.contains(name) else {
-                let suggestion = EditDistance.closest(to: name, among: AutoMLSettings.policies)
-                throw error(
-                    .invalidValue, at: policy.value,
-                    "unknown policy `\(name)`; the policies are " + AutoMLSettings.policies.map { "`\($0)`" }.joined(separator: ", "),
-                    hint: suggestion.map { "did you mean `\($0)`?" })
-            }
-            settings.policy = name
-        }
-        if let seed = values[.seed] {
-            let value = try text(seed, "automl.seed")
-            guard let number = UInt64(value) else {
-                throw error(.invalidValue, at: seed.value, "`automl.seed` must be a whole number ≥ 0, got `\(value)`")
-            }
-            settings.seed = number
-        }
+        if let policy = values[.policy] { settings.policy = try choice(policy, "automl.policy", among: AutoMLSettings.policies, kind: "policy") }
+        if let seed = values[.seed] { settings.seed = try seedNumber(seed, "automl.seed") }
+        if let python = values[.python] { settings.python = try text(python, "automl.python") }
+        settings.backend = try backend(values)
         settings.candidates = try candidates(required(.candidates))
         return settings
     }
 
-    private func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
+    /// `backend` and the `ray_*` keys, which only `backend: ray` takes.
+    private func backend(_ values: [AutoMLKey: (key: Node, value: Node)]) throws(ConfigError) -> AutoMLBackend {
+        let name = try values[.backend].map { (pair) throws(ConfigError) in try choice(pair, "automl.backend", among: AutoMLBackend.names, kind: "backend") }
+        guard name == "ray" else {
+            for key in [AutoMLKey.rayAddress, .rayNumCPUs] {
+                if let pair = values[key] {
+                    throw error(.invalidValue, at: pair.key, "`automl.\(key.rawValue)` is used only with `backend: ray`", hint: "add `backend: ray` or remove it")
+                }
+            }
+            return .local
+        }
+        var ray = AutoMLRaySettings()
+        if let address = values[.rayAddress] {
+            let value = try text(address, "automl.ray_address")
+            do {
+                ray.address = try HTTPAddress(parsing: value)
+            } catch {
+                throw self.error(.invalidValue, at: address.value, "`automl.ray_address`: \(error.description)", hint: "such as http://127.0.0.1:8265")
+            }
+        }
+        if let cpus = values[.rayNumCPUs] {
+            let value = try text(cpus, "automl.ray_num_cpus")
+            guard let number = number(value), number > 0 else {
+                throw error(.invalidValue, at: cpus.value, "`automl.ray_num_cpus` must be a number of CPUs > 0, got `\(value)`")
+            }
+            ray.numCPUs = number
+        }
+        return .ray(ray)
+    }
+
+    func candidates(_ pair: (key: Node, value: Node)) throws(ConfigError) -> [AutoMLCandidate] {
         guard case .sequence(let items) = pair.value, !items.isEmpty else {
             throw error(.wrongType, at: isNull(pair.value) ? pair.key : pair.value, "`automl.candidates` must be a non-empty list of `{name, command, grid}`")
         }
@@ -130,7 +148,7 @@ extension ConfigReader {
             guard name.first.map({ $0.isLetter || $0 == "_" }) == true, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw error(.invalidValue, at: keyNode, "the grid parameter `\(name)` must be a name of letters, digits and `_` (it is used as `{\(name)}`)")
             }
-            guard !["train", "valid", "out_dir", "seed"].contains(name) else {
+            guard !["train", "valid", "out_dir", "seed", "python"].contains(name) else {
                 throw error(.invalidValue, at: keyNode, "the grid parameter `\(name)` would hide the placeholder `{\(name)}`")
             }
             var values: [String] = []
@@ -153,19 +171,34 @@ extension ConfigReader {
 
     // MARK: Helpers
 
-    private func mappingPairs(_ node: Node, named name: String, keyNode: Node) throws(ConfigError) -> [(Node, Node)] {
+    func seedNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> UInt64 {
+        let value = try text(pair, name)
+        guard let number = UInt64(value) else { throw error(.invalidValue, at: pair.value, "`\(name)` must be a whole number ≥ 0, got `\(value)`") }
+        return number
+    }
+
+    /// The document's root mapping (`what` names the file in errors).
+    func rootMapping(_ what: String) throws(ConfigError) -> [(Node, Node)] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: source.text) } catch { throw yamlError(error) }
+        guard let root, !isNull(root) else { throw error(.emptyDocument, at: source.location(line: 1, column: 1), "the \(what) is empty") }
+        guard case .mapping(let mapping) = root else { throw error(.notAMapping, at: root, "the \(what) must be a mapping of keys to values") }
+        return Array(mapping)
+    }
+
+    func mappingPairs(_ node: Node, named name: String, keyNode: Node) throws(ConfigError) -> [(Node, Node)] {
         guard case .mapping(let mapping) = node else {
             throw error(isNull(node) ? .missingValue : .wrongType, at: isNull(node) ? keyNode : node, "`\(name)` must be a mapping of keys to values")
         }
         return Array(mapping)
     }
 
-    private func keyName(_ node: Node) throws(ConfigError) -> String {
+    func keyName(_ node: Node) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw error(.wrongType, at: node, "a key must be a plain name") }
         return scalar.string
     }
 
-    private func checkDuplicate(_ name: String, _ keyNode: Node, _ seen: inout [String: Node]) throws(ConfigError) {
+    func checkDuplicate(_ name: String, _ keyNode: Node, _ seen: inout [String: Node]) throws(ConfigError) {
         if let first = seen[name] {
             throw error(.duplicateKey, at: keyNode, "duplicate key `\(name)`",
                 hint: "a key may be given only once; the first `\(name)` is on line \(source.location(of: first.mark).line)")
@@ -173,14 +206,26 @@ extension ConfigReader {
         seen[name] = keyNode
     }
 
-    private func unknownKey(_ name: String, at node: Node, among known: [String], in section: String) -> ConfigError {
+    func unknownKey(_ name: String, at node: Node, among known: [String], in section: String) -> ConfigError {
         let suggestion = EditDistance.closest(to: name, among: known)
         return error(
             .unknownKey, at: node, "unknown key `\(name)` in `\(section)`",
             hint: suggestion.map { "did you mean `\($0)`?" } ?? "the keys are " + known.map { "`\($0)`" }.joined(separator: ", "))
     }
 
-    private func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
+    /// A value that must be one of `names` (an unknown one gets the closest as a hint).
+    func choice(_ pair: (key: Node, value: Node), _ name: String, among names: [String], kind: String) throws(ConfigError) -> String {
+        let value = try text(pair, name)
+        guard names.contains(value) else {
+            let suggestion = EditDistance.closest(to: value, among: names)
+            throw error(
+                .invalidValue, at: pair.value, "unknown \(kind) `\(value)`; the \(kind)s are " + names.map { "`\($0)`" }.joined(separator: ", "),
+                hint: suggestion.map { "did you mean `\($0)`?" })
+        }
+        return value
+    }
+
+    func text(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = pair.value else { throw error(.wrongType, at: pair.value, "`\(name)` must be a single value") }
         guard !isNull(pair.value), !scalar.string.allSatisfy(\.isWhitespace) else {
             throw error(.missingValue, at: pair.key, "`\(name)` has no value")
@@ -188,7 +233,7 @@ extension ConfigReader {
         return scalar.string
     }
 
-    private func wholeNumber(_ pair: (key: Node, value: Node), _ name: String, minimum: Int) throws(ConfigError) -> Int {
+    func wholeNumber(_ pair: (key: Node, value: Node), _ name: String, minimum: Int) throws(ConfigError) -> Int {
         let value = try text(pair, name)
         guard let number = Int(value), number >= minimum else {
             throw error(.invalidValue, at: pair.value, "`\(name)` must be a whole number ≥ \(minimum), got `\(value)`")
@@ -196,7 +241,7 @@ extension ConfigReader {
         return number
     }
 
-    private func positiveNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> Double {
+    func positiveNumber(_ pair: (key: Node, value: Node), _ name: String) throws(ConfigError) -> Double {
         let value = try text(pair, name)
         guard let number = number(value), number > 0 else {
             throw error(.invalidValue, at: pair.value, "`\(name)` must be a number of seconds > 0, got `\(value)`")

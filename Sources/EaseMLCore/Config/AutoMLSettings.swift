@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `automl:` section of `.easeml.yml`: the search space and limits of `easeml-ci automl run`.
 ///
 /// ```yaml
@@ -11,6 +13,8 @@
 ///   workers: 2
 ///   policy: cost_gap          # round_robin, random, max_width, max_gap, cost_gap
 ///   seed: 1
+///   python: .venv/bin/python  # what `{python}` in a command stands for (default python3)
+///   backend: local            # or ray (with ray_address, ray_num_cpus; see AutoMLRaySettings)
 ///   candidates:
 ///     - name: knn
 ///       command: python trial.py --train {train} --valid {valid} --k {k}
@@ -39,6 +43,12 @@ public struct AutoMLSettings: Sendable, Equatable {
     public var seed: UInt64
     /// The candidate models; each grid point of each is one arm.
     public var candidates: [AutoMLCandidate]
+    /// Where the trials run.
+    public var backend: AutoMLBackend
+    /// The interpreter `{python}` stands for in the candidates' commands.
+    public var python: String = defaultPython
+
+    public static let defaultPython = "python3"
 
     /// The policy names `policy` accepts.
     public static let policies = ["round_robin", "random", "max_width", "max_gap", "cost_gap"]
@@ -48,7 +58,7 @@ public struct AutoMLSettings: Sendable, Equatable {
     public init(
         train: String, valid: String, metric: String = defaultMetric, budgetTrials: Int? = nil, budgetSeconds: Double? = nil,
         timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, workers: Int = 1, policy: String = defaultPolicy, seed: UInt64 = 1,
-        candidates: [AutoMLCandidate]
+        candidates: [AutoMLCandidate], backend: AutoMLBackend = .local
     ) {
         self.train = train
         self.valid = valid
@@ -61,18 +71,20 @@ public struct AutoMLSettings: Sendable, Equatable {
         self.policy = policy
         self.seed = seed
         self.candidates = candidates
+        self.backend = backend
     }
 
     /// Every arm, candidate by candidate, each candidate's grid in row-major order (the last
-    /// parameter varies fastest).
+    /// parameter varies fastest), with `{python}` in its command replaced by `python`.
     public var arms: [AutoMLArm] {
         candidates.flatMap { candidate in
             var points: [[(String, String)]] = [[]]
             for parameter in candidate.grid {
                 points = points.flatMap { point in parameter.values.map { point + [(parameter.name, $0)] } }
             }
+            let command = candidate.command.map { $0.replacingOccurrences(of: "{python}", with: python) }
             return points.map { point in
-                AutoMLArm(candidate: candidate.name, command: candidate.command, parameters: point.map { AutoMLArm.Parameter(name: $0.0, value: $0.1) })
+                AutoMLArm(candidate: candidate.name, command: command, parameters: point.map { AutoMLArm.Parameter(name: $0.0, value: $0.1) })
             }
         }
     }

@@ -80,6 +80,7 @@ enum ConfigKey: String, CaseIterable {
     case feasibilityData = "feasibility_data"
     case feasibilityLabels = "feasibility_labels"
     case feasibilityBlock = "feasibility_block"
+    case feasibilityOldAccuracy = "feasibility_old_accuracy"
     case automl
 }
 
@@ -280,7 +281,9 @@ struct ConfigReader {
             modelPaths: builder.modelPaths ?? [], testSet: builder.testSet, ledger: builder.ledger,
             ledgerRemote: builder.ledgerRemote,
             feasibility: builder.feasibilityData.map {
-                FeasibilityCheck(dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false)
+                FeasibilityCheck(
+                    dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false,
+                    oldAccuracy: builder.feasibilityOldAccuracy)
             }, automl: builder.automl)
     }
 
@@ -364,6 +367,7 @@ struct ConfigReader {
         case .feasibilityData: builder.feasibilityData = try paths(entry)
         case .feasibilityLabels: builder.feasibilityLabels = try path(entry)
         case .feasibilityBlock: builder.feasibilityBlock = try boolean(entry)
+        case .feasibilityOldAccuracy: builder.feasibilityOldAccuracy = try oldAccuracy(entry)
         case .automl: builder.automl = try automl(entry)
         }
     }
@@ -529,6 +533,17 @@ struct ConfigReader {
                 .invalidVarianceBound, at: entry.value,
                 "`variance_bound` must be a probability greater than 0 and at most 1, got `\(text)`",
                 hint: "it bounds the chance that the new and old model disagree on a test point")
+        }
+        return value
+    }
+
+    func oldAccuracy(_ entry: Entry) throws(ConfigError) -> Double {
+        let text = try scalar(entry).string
+        guard let value = number(text), value >= 0, value <= 1 else {
+            throw error(
+                .invalidValue, at: entry.value,
+                "`feasibility_old_accuracy` must be an accuracy between 0 and 1, got `\(text)`",
+                hint: "the old model's accuracy on your own validation data; the feasibility target of `n - o > c` is it plus c")
         }
         return value
     }
@@ -746,6 +761,7 @@ private struct ConfigBuilder {
     var feasibilityData: [String]?
     var feasibilityLabels: String?
     var feasibilityBlock: Bool?
+    var feasibilityOldAccuracy: Double?
     var automl: AutoMLSettings?
 }
 

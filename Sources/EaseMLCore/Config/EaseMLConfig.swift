@@ -19,7 +19,7 @@
 /// | `test_set` | `testSet` | no | `nil` |
 /// | `ledger` | `ledger` | no | `nil` |
 /// | `ledgerRemote` | `ledger_remote` | no | `nil` |
-/// | `feasibility` | `feasibility_data`, `feasibility_labels`, `feasibility_block` | no | `nil` |
+/// | `feasibility` | `feasibility_data`, `feasibility_labels`, `feasibility_block`, `feasibility_old_accuracy` | no | `nil` |
 /// | `automl` | `automl` (a mapping, see `AutoMLSettings`) | no | `nil` |
 public struct EaseMLConfig: Sendable, Equatable {
     /// The command that writes the model's predictions for the test inputs (key `script`),
@@ -90,7 +90,8 @@ public struct EaseMLConfig: Sendable, Equatable {
     public var ledgerRemote: String?
 
     /// The feasibility study the pre-commit hook runs when `.easeml.yml` or this data changes
-    /// (keys `feasibility_data`, `feasibility_labels`, `feasibility_block`); `nil` when not set.
+    /// (keys `feasibility_data`, `feasibility_labels`, `feasibility_block`, `feasibility_old_accuracy`);
+    /// `nil` when not set.
     public var feasibility: FeasibilityCheck?
 
     /// The model search of `easeml-ci automl` (key `automl`); `nil` when not set.
@@ -138,11 +139,15 @@ public struct FeasibilityCheck: Sendable, Equatable {
     public var labelsColumn: String?
     /// Block the commit (instead of warning) when the condition asks for more than the data can give.
     public var blocks: Bool
+    /// The old (accepted) model's accuracy on the team's own validation data, which turns an
+    /// `n - o > c` clause into the target accuracy old + c; `nil` when not given.
+    public var oldAccuracy: Double?
 
-    public init(dataPaths: [String], labelsColumn: String?, blocks: Bool) {
+    public init(dataPaths: [String], labelsColumn: String?, blocks: Bool, oldAccuracy: Double? = nil) {
         self.dataPaths = dataPaths
         self.labelsColumn = labelsColumn
         self.blocks = blocks
+        self.oldAccuracy = oldAccuracy
     }
 }
 

@@ -21,6 +21,9 @@ public enum AutoMLError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A trial's input is a registered test set (`how`: the same path, a symlink to it, or a
     /// byte-identical copy), so the search would touch the hidden test set.
     case testSetInput(input: String, testSet: String, testSetPath: String, how: String)
+    /// A trial input holds a registered test set's hidden labels (the file itself, a link to it, a
+    /// copy, or the same labels in another format), recognised by the test set's content id.
+    case testSetLabels(input: String, testSet: String)
     /// A trial command template cannot be filled in.
     case trialTemplate(String)
 
@@ -38,6 +41,8 @@ public enum AutoMLError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unknownDataset(let name): return "the data set `\(name)` is not in the score matrix"
         case .testSetInput(let input, let testSet, let path, let how):
             return "refusing to search: the trial input \(input) is \(how) the registered test set \(testSet) (\(path)); search on training and validation data only"
+        case .testSetLabels(let input, let testSet):
+            return "refusing to search: the trial input \(input) holds the hidden labels of the registered test set \(testSet); search on training and validation data only"
         case .trialTemplate(let message): return "trial command: \(message)"
         }
     }
