@@ -20,6 +20,7 @@ py="$venv/bin/python"
 base="$here/baseline_knn_shapley.py"
 [ -f "$work/valid_labels.npy" ] || "$py" "$base" make "$work"
 k="${K:-5}"
+"$py" -c "import numpy, sklearn, pydvl; print(f\"numpy {numpy.__version__}, scikit-learn {sklearn.__version__}, pyDVL {pydvl.__version__}\")"
 data="$work/train.npy $work/train_labels.npy $work/valid.npy $work/valid_labels.npy"
 hyperfine --runs "${RUNS:-3}" --warmup 1 --export-json "$work/fast.json" \
   -n "easeml-ci value" "$bin value --train $work/train.npy --train-labels $work/train_labels.npy --valid $work/valid.npy --valid-labels $work/valid_labels.npy -k $k --flag 0.1 --format csv > $work/easeml.csv" \
@@ -30,10 +31,13 @@ hyperfine --runs "${PYDVL_RUNS:-1}" --export-json "$work/pydvl.json" \
 import json, sys
 work = sys.argv[1]
 r = {x["command"]: x for f in ("fast.json", "pydvl.json") for x in json.load(open(f"{work}/{f}"))["results"]}
-s, n, p = (r[c]["mean"] for c in ("easeml-ci value", "numpy", "pydvl"))
-sd = {c: r[c].get("stddev") or 0 for c in r}
-print(f"| `easeml-ci value` | {s:.2f} s ± {sd['easeml-ci value']:.2f} | 1 |")
-print(f"| NumPy (vectorised) | {n:.2f} s ± {sd['numpy']:.2f} | {n / s:.1f} |")
-print(f"| pyDVL 0.10 `KNNShapleyValuation` | {p:.1f} s | {p / s:.0f} |")
+names = {"easeml-ci value": "`easeml-ci value`", "numpy": "NumPy (vectorised)", "pydvl": "pyDVL 0.10 `KNNShapleyValuation`"}
+s = r["easeml-ci value"]
+cpu = lambda x: x["user"] + x["system"]
+print("| command | wall (mean ± sd) | CPU user+sys | wall ratio to easeml-ci | CPU ratio |")
+print("| --- | --- | --- | --- | --- |")
+for c, name in names.items():
+    x = r[c]
+    print(f"| {name} | {x['mean']:.2f} s ± {x.get('stddev') or 0:.2f} | {cpu(x):.2f} s | {x['mean'] / s['mean']:.1f} | {cpu(x) / cpu(s):.1f} |")
 print(f"max |easeml-ci − numpy| = {sys.argv[2]}, max |easeml-ci − pyDVL| = {sys.argv[3]}")
 PY

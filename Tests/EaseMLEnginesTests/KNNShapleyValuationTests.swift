@@ -89,14 +89,21 @@ func fastPathEqualsSimplePathOnRealData(_ name: String) throws {
     }
 }
 
-@Test func radixSortOrdersByTheBitsFromTheStartBit() {
+@Test func radixSortOrdersByTheBitsFromTheStartBitAndKeepsTheInputOrderOfEqualKeys() {
     var rng = SeededRandomGenerator(seed: 5)
-    for fromBit in [0, 20, 41] {
+    for (fromBit, toBit) in [(0, 64), (20, 64), (41, 64), (63, 64), (20, 45)] {
         var keys = (0..<3000).map { _ in rng.next() >> UInt64(rng.below(40)) }
+        // Equal high bits in a block of keys: the digit-skipping path.
+        if fromBit == 41 { for i in 0..<keys.count { keys[i] = keys[i] & ((1 << 50) - 1) | (0x3FF << 50) } }
+        if toBit < 64 { for i in 0..<keys.count { keys[i] &= (1 << UInt64(toBit)) - 1 } }
         var scratch = [UInt64](repeating: 0, count: keys.count)
-        let expected = keys.map { $0 >> UInt64(fromBit) }.sorted()
-        KNNShapleyValuation.radixSort(&keys, scratch: &scratch, fromBit: fromBit)
-        #expect(keys.map { $0 >> UInt64(fromBit) } == expected)
+        let expected = keys.enumerated().sorted { ($0.element >> UInt64(fromBit), $0.offset) < ($1.element >> UInt64(fromBit), $1.offset) }.map(\.element)
+        let sorted = keys.withUnsafeMutableBufferPointer { keys in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                Array(KNNShapleyValuation.radixSort(keys, scratch: scratch, fromBit: fromBit, toBit: toBit))
+            }
+        }
+        #expect(sorted == expected, "bits \(fromBit)..<\(toBit)")
     }
 }
 
@@ -106,3 +113,4 @@ func fastPathEqualsSimplePathOnRealData(_ name: String) throws {
     #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
     #expect(values.allSatisfy { KNNShapleyValuation.distance(orderedBits: KNNShapleyValuation.orderedBits($0)).bitPattern == $0.bitPattern })
 }
+

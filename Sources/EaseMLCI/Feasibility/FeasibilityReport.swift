@@ -276,46 +276,7 @@ public struct FeasibilityReport: Sendable, Codable {
     }
 
     private static func read(_ path: String, request: Request) throws(EaseMLCIError) -> LabeledMatrix {
-        let isNumpy = path.hasSuffix(".npy")
-        do {
-            if isNumpy {
-                let features = try NumpyMatrixReader.read(try bytes(path), file: path)
-                guard let labelsPath = request.labelsPath else {
-                    throw EaseMLCIError.invalidOption(option: "--labels", message: "\(path) is a .npy file: give its labels with --labels FILE")
-                }
-                let labelTexts: [String]
-                if labelsPath.hasSuffix(".npy") {
-                    let vector = try NumpyMatrixReader.read(try bytes(labelsPath), file: labelsPath)
-                    labelTexts = vector.values.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) }
-                } else {
-                    let table = try CSVMatrixReader.readLabeled(try text(labelsPath), file: labelsPath, labels: .named(request.labelsColumn))
-                    labelTexts = table.labels.map { table.classNames[$0] }
-                }
-                guard labelTexts.count == features.rows else {
-                    throw EaseMLCIError.feasibility(.rowCountMismatch(file: labelsPath, rows: labelTexts.count, expected: features.rows, firstFile: path))
-                }
-                return LabeledMatrix(features: features, labelTexts: labelTexts)
-            }
-            return try CSVMatrixReader.readLabeled(try text(path), file: path, labels: .named(request.labelsColumn))
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch let error as MatrixFileError {
-            throw .feasibility(.data(error))
-        } catch {
-            throw .unreadableFile(path: path, reason: error.localizedDescription)
-        }
-    }
-
-    private static func bytes(_ path: String) throws -> [UInt8] {
-        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw EaseMLCIError.unreadableFile(path: path, reason: error.localizedDescription)
-        }
-    }
-
-    private static func text(_ path: String) throws -> String {
-        do { return try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw EaseMLCIError.unreadableFile(path: path, reason: error.localizedDescription)
-        }
+        try LabeledDataFile.read(path, labelsColumn: .named(request.labelsColumn), labelsPath: request.labelsPath, labelsOption: "--labels")
     }
 }
 

@@ -94,15 +94,18 @@ public struct NearestNeighborSearch: Sendable {
     }
 
     /// Approximate ranking distances (squared Euclidean, or cosine) of the query rows `queryRows`
-    /// against the reference rows `referenceRows`, from one `dgemm`, written row-major to `output`
-    /// (`queryRows.count × referenceRows.count` doubles, one row per query). Each entry is within
-    /// `errorBound` of `exactDistance`.
+    /// against the reference rows `referenceRows`, from one `dgemm`, written row-major to `output`:
+    /// one row of `referenceRows.count` entries per query, rows `stride` doubles apart (default:
+    /// `referenceRows.count`). Each entry is within `errorBound` of `exactDistance`.
     public func approximateDistances(
-        _ queries: PreparedRows, queryRows: Range<Int>, referenceRows: Range<Int>, into output: UnsafeMutablePointer<Double>
+        _ queries: PreparedRows, queryRows: Range<Int>, referenceRows: Range<Int>, into output: UnsafeMutablePointer<Double>,
+        stride: Int? = nil
     ) {
         let d = references.columns
         let qCount = queryRows.count
         let rCount = referenceRows.count
+        let ldc = stride ?? rCount
+        precondition(ldc >= rCount, "the output stride is shorter than a row")
         if d > 0 {
             queries.scaled.withUnsafeBufferPointer { qp in
                 prepared.scaled.withUnsafeBufferPointer { rp in
@@ -111,15 +114,15 @@ public struct NearestNeighborSearch: Sendable {
                         Int32(qCount), Int32(rCount), Int32(d),
                         1.0, qp.baseAddress! + queryRows.lowerBound * d, Int32(d),
                         rp.baseAddress! + referenceRows.lowerBound * d, Int32(d),
-                        0.0, output, Int32(rCount))
+                        0.0, output, Int32(ldc))
                 }
             }
         } else {
-            output.update(repeating: 0, count: qCount * rCount)
+            for q in 0..<qCount { (output + q * ldc).update(repeating: 0, count: rCount) }
         }
         prepared.squaredNorms.withUnsafeBufferPointer { rNorms in
             for q in 0..<qCount {
-                let row = output + q * rCount
+                let row = output + q * ldc
                 switch metric {
                 case .euclidean:
                     let qNorm = queries.squaredNorms[queryRows.lowerBound + q]

@@ -6,6 +6,14 @@
 /// `Double` exactly.
 public enum NumpyMatrixReader {
     public static func read(_ bytes: [UInt8], file: String) throws(MatrixFileError) -> Matrix {
+        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
+            try read(UnsafeRawBufferPointer(buffer), file: file)
+        }
+    }
+
+    /// The array in the file's bytes (e.g. a `Data`'s, without copying them into an array first).
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(MatrixFileError) -> Matrix {
+        let bytes = bytes.bindMemory(to: UInt8.self)
         func fail(_ reason: String) -> MatrixFileError { .unsupportedNumpy(file: file, reason: reason) }
         guard bytes.count >= 10, bytes.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) else {
             throw fail("not a .npy file (missing the \\x93NUMPY magic)")
@@ -44,8 +52,28 @@ public enum NumpyMatrixReader {
         }
         guard count > 0 else { throw .empty(file: file) }
         let bigEndian = order == ">"
+        if kind == "f", !bigEndian {
+            // Little-endian floats (the common case): whole words, no byte assembly, no zero-filling.
+            let raw = UnsafeRawBufferPointer(bytes)
+            var firstNonFinite = -1
+            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for i in 0..<count {
+                    let value = width == 4
+                        ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 4 * i, as: UInt32.self))))
+                        : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 8 * i, as: UInt64.self)))
+                    buffer[i] = value
+                    if !value.isFinite && firstNonFinite < 0 { firstNonFinite = i }
+                }
+                initialized = count
+            }
+            guard firstNonFinite < 0 else {
+                throw .nonFiniteNumpy(file: file, row: firstNonFinite / columns + 1, column: firstNonFinite % columns + 1)
+            }
+            return Matrix(rows: rows, columns: columns, values: values)
+        }
         var values = [Double](repeating: 0, count: count)
-        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(MatrixFileError) in
+        do {
+            let buffer = bytes
             for i in 0..<count {
                 var raw: UInt64 = 0
                 let base = dataStart + i * width

@@ -17,13 +17,13 @@ public enum LabeledDataFile {
             guard path.hasSuffix(".npy") else {
                 return try CSVMatrixReader.readLabeled(try text(path), file: path, labels: labelsColumn)
             }
-            let features = try NumpyMatrixReader.read(try bytes(path), file: path)
+            let features = try contents(path).withUnsafeBytes { try NumpyMatrixReader.read($0, file: path) }
             guard let labelsPath else {
                 throw EaseMLCIError.invalidOption(option: labelsOption, message: "\(path) is a .npy file: give its labels with \(labelsOption) FILE")
             }
             let labelTexts: [String]
             if labelsPath.hasSuffix(".npy") {
-                let vector = try NumpyMatrixReader.read(try bytes(labelsPath), file: labelsPath)
+                let vector = try contents(labelsPath).withUnsafeBytes { try NumpyMatrixReader.read($0, file: labelsPath) }
                 labelTexts = vector.values.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) }
             } else {
                 let table = try CSVMatrixReader.readLabeled(try text(labelsPath), file: labelsPath, labels: labelsColumn)
@@ -43,14 +43,17 @@ public enum LabeledDataFile {
         }
     }
 
-    private static func bytes(_ path: String) throws(EaseMLCIError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The file's bytes, memory-mapped when the system allows (no copy of a large feature file).
+    private static func contents(_ path: String) throws(EaseMLCIError) -> Data {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
-        return [UInt8](data)
+        do { return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
+            throw .unreadableFile(path: path, reason: error.localizedDescription)
+        }
     }
 
     private static func text(_ path: String) throws(EaseMLCIError) -> String {
-        String(decoding: try bytes(path), as: UTF8.self)
+        String(decoding: try contents(path), as: UTF8.self)
     }
 }
