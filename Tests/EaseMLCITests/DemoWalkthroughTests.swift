@@ -13,28 +13,14 @@ import Testing
     defer { try? FileManager.default.removeItem(at: sandbox) }
     let copy = sandbox.appendingPathComponent("demo")
     try FileManager.default.copyItem(at: demo, to: copy)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-e", "-c", commands]
-    process.currentDirectoryURL = copy
-    var environment = ProcessInfo.processInfo.environment
-    environment.removeValue(forKey: "EASEML_KEY")
-    environment.removeValue(forKey: "EASEML_KEY_FILE")
-    environment["PATH"] = CommandLineRunner.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-    environment["GIT_AUTHOR_NAME"] = "Demo"
-    environment["GIT_AUTHOR_EMAIL"] = "demo@example.com"
-    environment["GIT_COMMITTER_NAME"] = "Demo"
-    environment["GIT_COMMITTER_EMAIL"] = "demo@example.com"
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(stdout)\n\(stderr)")
+    let result = try CommandLineRunner.runProgram(
+        URL(fileURLWithPath: "/bin/bash"), ["-e", "-c", commands], in: copy,
+        environment: [
+            "EASEML_KEY": nil, "EASEML_KEY_FILE": nil, "GIT_AUTHOR_NAME": "Demo", "GIT_AUTHOR_EMAIL": "demo@example.com",
+            "GIT_COMMITTER_NAME": "Demo", "GIT_COMMITTER_EMAIL": "demo@example.com",
+        ])
+    let stdout = result.stdout
+    #expect(result.status == 0, "\(stdout)\n\(result.stderr)")
     // What the README says to expect.
     #expect(stdout.contains("Chosen: exact"))
     #expect(stdout.contains("Registered test set"))
@@ -46,15 +32,7 @@ import Testing
     #expect(log.count == 3)
     #expect(log.first?.contains("FAIL") == true && log.last?.contains("PASS") == true)
     // The labels never entered the demo repository.
-    let lsFiles = Process()
-    lsFiles.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    lsFiles.arguments = ["ls-files"]
-    lsFiles.currentDirectoryURL = copy
-    let listed = Pipe()
-    lsFiles.standardOutput = listed
-    try lsFiles.run()
-    let files = String(decoding: listed.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    lsFiles.waitUntilExit()
+    let files = try runGit(copy, ["ls-files"])
     #expect(files.contains("model/predictions.csv"))
     #expect(!files.contains("owner/"))
 }

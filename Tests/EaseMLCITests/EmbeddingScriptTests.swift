@@ -10,22 +10,9 @@ import Testing
     let script = TestPython.packageRoot.appendingPathComponent("scripts/embed-text.py").path
 
     func runPython(_ arguments: [String], in folder: URL) throws -> CommandLineRunner.Result {
-        let process = Process()
-        process.executableURL = try TestPython.interpreter()
-        process.arguments = [script] + arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = folder.appendingPathComponent("stand-in").path
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try CommandLineRunner.runProgram(
+            try TestPython.interpreter(), [script] + arguments, in: folder,
+            environment: ["PYTHONPATH": folder.appendingPathComponent("stand-in").path])
     }
 
     func makeFolder() throws -> URL {

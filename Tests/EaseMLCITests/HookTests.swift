@@ -89,24 +89,7 @@ import Glibc
 
     /// Runs git with the owner's key in the environment, so the pre-push hook can score.
     private func gitWithHooks(_ repo: ModelRepository, _ arguments: [String]) throws -> CommandLineRunner.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = repo.root
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(repo.environment) { $1 }
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineRunner.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try CommandLineRunner.runProgram(URL(fileURLWithPath: "/usr/bin/git"), arguments, in: repo.root, environment: repo.environment.mapValues { $0 })
     }
 }
 
