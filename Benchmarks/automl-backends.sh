@@ -8,23 +8,19 @@
 # else Benchmarks/.work/ray-venv made from PyPI).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-scratch="${SCRATCH:-.build-bench}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 count="${N:-8}"
 workers="${WORKERS:-2}"
 runs="${RUNS:-3}"
 work="$here/.work/automl-backends"
 venv="${VENV:-$root/.venv}"
-command -v hyperfine >/dev/null || { echo "automl-backends: needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
+bench_need hyperfine python3 curl
 if [ ! -x "$venv/bin/ray" ]; then
   venv="$here/.work/ray-venv"
-  [ -x "$venv/bin/ray" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q "ray[default]==2.60.0"; }
+  bench_venv "$venv" "ray[default]==2.60.0"
 fi
 
-echo "== build (release)"
-(cd "$root" && swift build -c release --scratch-path "$scratch" >/dev/null)
-bin="$root/$scratch/release/easeml-ci"
+bench_build
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dashboard="$(free_port)"

@@ -9,26 +9,14 @@
 # Environment: RUNS (hyperfine runs, default 5), SCRATCH (release scratch path, default .build-bench).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 work="$here/.work/automl-overhead"
 runs="${RUNS:-5}"
-scratch="${SCRATCH:-.build-bench}"
-venv="$here/.work/venv"
-need() { command -v "$1" >/dev/null || { echo "automl-overhead: needs $1 ($2)" >&2; exit 1; }; }
-need hyperfine "apt-get install -y hyperfine"
-need python3 "apt-get install -y python3 python3-venv"
+bench_need hyperfine python3
 
-echo "== build (release)"
-(cd "$root" && swift build -c release --scratch-path "$scratch" >/dev/null)
-bin="$root/$scratch/release/easeml-ci"
+bench_build
 mkdir -p "$work"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import numpy" 2>/dev/null; then
-    echo "== virtual environment with numpy (PyPI)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet numpy
-fi
-python="$venv/bin/python"
+bench_venv "$here/.work/venv" numpy
 
 echo "== 1. scheduler: 100 tenants x 50 arms"
 python3 - "$work/matrix.csv" <<'PY'
@@ -50,10 +38,10 @@ import json, sys
 steps = json.load(open(sys.argv[1]))["traces"][0]["steps"]
 print(f"easeml-ci: {len(steps)} decisions, final regret {steps[-1]['regret']:.6f}")
 PY
-"$python" "$here/baseline_automl_scheduler.py" "$work/matrix.csv" 100
+"$py" "$here/baseline_automl_scheduler.py" "$work/matrix.csv" 100
 hyperfine --runs "$runs" --warmup 1 --export-json "$work/scheduler.json" \
   -n "easeml-ci automl simulate" "$bin automl simulate --matrix $work/matrix.csv --tenants $tenants --row evaluations:max_gap --trace-length 5000 --json" \
-  -n "numpy scheduler" "$python $here/baseline_automl_scheduler.py $work/matrix.csv 100"
+  -n "numpy scheduler" "$py $here/baseline_automl_scheduler.py $work/matrix.csv 100"
 
 echo "== 2. per-trial overhead of automl run (local backend)"
 repo="$work/repo"

@@ -5,16 +5,12 @@
 # ../shared/data/automl next to the repository), WORKERS (default 1).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-scratch="${SCRATCH:-.build-bench}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 data="${DATA:-$root/../shared/data/automl}"
 workers="${WORKERS:-1}"
-[ -f "$data/sk_matrix.csv" ] && [ -f "$data/splits.json" ] || { echo "automl-simulate: no $data/sk_matrix.csv or splits.json (set DATA)" >&2; exit 1; }
+[ -f "$data/sk_matrix.csv" ] && [ -f "$data/splits.json" ] || bench_fail "no $data/sk_matrix.csv or splits.json (set DATA)"
 
-echo "== build (release)"
-(cd "$root" && swift build -c release --scratch-path "$scratch" >/dev/null)
-bin="$root/$scratch/release/easeml-ci"
+bench_build
 
 echo "== automl simulate: 100 splits, reference rows, $workers worker(s)"
 "$bin" automl simulate --matrix "$data/sk_matrix.csv" --splits "$data/splits.json" --workers "$workers"

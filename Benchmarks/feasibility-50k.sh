@@ -2,16 +2,14 @@
 # `easeml-ci feasibility` on 50,000 x 512 float32 features (10 classes), side by side with an
 # equivalent NumPy + BLAS script (Benchmarks/baseline_feasibility.py): both compute the held-out
 # 1-NN error at five nested training sizes. Needs hyperfine (Debian) and python3 -m venv.
+# Environment: RUNS (hyperfine runs, default 2), SCRATCH (release scratch path, default .build-bench).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 work="$here/.work"
 mkdir -p "$work"
-cd "$here/.."
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
-swift build -c release >/dev/null
-bin="$(swift build -c release --show-bin-path)/easeml-ci"
-[ -x "$work/venv/bin/python" ] || { python3 -m venv "$work/venv" && "$work/venv/bin/pip" install -q numpy; }
-py="$work/venv/bin/python"
+bench_need hyperfine python3
+bench_build
+bench_venv "$work/venv" numpy
 if [ ! -f "$work/feat50k.npy" ]; then
   "$py" - "$work" <<'PY'
 import sys, numpy as np

@@ -6,17 +6,12 @@
 # the venv (pyDVL from PyPI, which brings NumPy and scikit-learn) and the data go under Benchmarks/.work/knn.
 #   RUNS=3 PYDVL_RUNS=1 K=5 SCRATCH=.build-bench bash Benchmarks/knn-shapley.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 work="$here/.work/knn"
 mkdir -p "$work"
-cd "$here/.."
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
-scratch="${SCRATCH:-.build-bench}"
-swift build -c release --scratch-path "$scratch" >/dev/null
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/easeml-ci"
-venv="$work/venv"
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q "pydvl==0.10.0"; }
-py="$venv/bin/python"
+bench_need hyperfine python3
+bench_build
+bench_venv "$work/venv" "pydvl==0.10.0"
 base="$here/baseline_knn_shapley.py"
 [ -f "$work/valid_labels.npy" ] || "$py" "$base" make "$work"
 k="${K:-5}"

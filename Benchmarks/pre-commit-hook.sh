@@ -2,11 +2,11 @@
 # Times `easeml-ci hook pre-commit` on a commit that touches nothing relevant (the common case),
 # side by side with `git diff --cached --name-only` (the least any pre-commit hook must do: list the
 # staged paths). Release build; hyperfine from Debian. Usage: Benchmarks/pre-commit-hook.sh
+# Environment: SCRATCH (release scratch path, default .build-bench).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
-swift build -c release >/dev/null
-bin="$(swift build -c release --show-bin-path)/easeml-ci"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_need hyperfine python3
+bench_build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -2,40 +2,30 @@
 # Benchmarks `easeml-ci check` on 10 million predictions against a NumPy baseline that reads the
 # same three CSV files and computes the same sufficient statistics. See Benchmarks/README.md.
 #
-# Environment: N (rows, default 10000000), RUNS (hyperfine runs, default 5), WARMUP (default 1).
+# Environment: N (rows, default 10000000), RUNS (hyperfine runs, default 5), WARMUP (default 1),
+# SCRATCH (release scratch path, default .build-bench).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 work="$here/.work"
 n="${N:-10000000}"
 runs="${RUNS:-5}"
 warmup="${WARMUP:-1}"
 data="$work/data-$n"
 repo="$work/repo-$n"
-venv="$work/venv"
 
-need() { command -v "$1" >/dev/null || { echo "score-10m: needs $1 ($2)" >&2; exit 1; }; }
-need hyperfine "apt-get install -y hyperfine"
-need python3 "apt-get install -y python3 python3-venv"
-[ -x /usr/bin/time ] || { echo "score-10m: needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
+bench_need hyperfine python3
+[ -x /usr/bin/time ] || bench_fail "needs /usr/bin/time (apt-get install -y time)"
 
-echo "== build (release)"
-(cd "$root" && swift build -c release --scratch-path .build-bench >/dev/null)
-bin="$root/.build-bench/release/easeml-ci"
+bench_build
 
 mkdir -p "$work"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import numpy" 2>/dev/null; then
-    echo "== virtual environment with numpy (PyPI)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet numpy
-fi
-python="$venv/bin/python"
+bench_venv "$work/venv" numpy
 
 if [ ! -f "$data/old.csv" ]; then
     echo "== data: $n rows (seeded)"
     mkdir -p "$data.tmp"
-    "$python" "$here/make_data.py" "$data.tmp" "$n"
+    "$py" "$here/make_data.py" "$data.tmp" "$n"
     rm -rf "$data" && mv "$data.tmp" "$data"
 fi
 
@@ -60,7 +50,7 @@ fi
 ledger="$repo/run.sqlite"
 prepare="rm -f '$ledger' '$ledger-wal' '$ledger-shm' '$ledger-journal' && cp '$repo/pristine.sqlite' '$ledger'"
 swift_cmd="cd '$repo' && EASEML_KEY_FILE=owner.key '$bin' check --predictions '$data/new.csv' --old '$data/old.csv' --ledger '$ledger'"
-numpy_cmd="'$python' '$here/baseline_score.py' '$data/labels.csv' '$data/new.csv' '$data/old.csv'"
+numpy_cmd="'$py' '$here/baseline_score.py' '$data/labels.csv' '$data/new.csv' '$data/old.csv'"
 
 echo "== sanity"
 bash -c "$prepare"
@@ -80,7 +70,7 @@ peak() {
 swift_rss="$(peak "$swift_cmd")"
 numpy_rss="$(peak "$numpy_cmd")"
 
-"$python" - "$work/score-$n.json" "$n" "$swift_rss" "$numpy_rss" <<'PY'
+"$py" - "$work/score-$n.json" "$n" "$swift_rss" "$numpy_rss" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 swift, numpy = results["easeml-ci check"], results["numpy baseline"]

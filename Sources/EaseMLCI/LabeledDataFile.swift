@@ -34,12 +34,8 @@ public enum LabeledDataFile {
                     option: labelsOption, message: "\(labelsPath) has \(labelTexts.count) labels, \(path) has \(features.rows) rows")
             }
             return LabeledMatrix(features: features, labelTexts: labelTexts)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch let error as MatrixFileError {
-            throw .matrixFile(error)
         } catch {
-            throw .unreadableFile(path: path, reason: error.localizedDescription)
+            throw .wrapping(error) { .unreadableFile(path: path, reason: $0.localizedDescription) }
         }
     }
 

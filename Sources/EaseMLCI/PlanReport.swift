@@ -30,12 +30,8 @@ public struct PlanReport: Sendable, Codable {
                     adaptivity: settings.adaptivity)
             }
             return report
-        } catch let error as PlanningError {
-            throw .planning(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            preconditionFailure("unexpected error \(error)")
+            throw .wrapping(error) { preconditionFailure("unexpected error \($0)") }
         }
     }
 

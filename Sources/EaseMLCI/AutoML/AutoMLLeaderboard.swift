@@ -45,12 +45,8 @@ public struct AutoMLLeaderboard: Sendable {
                     rank: trial.state == .ok ? rank : nil, arm: arms.indices.contains(trial.arm) ? arms[trial.arm].key : "#\(trial.arm)",
                     state: trial.state.rawValue, score: trial.score, seconds: trial.seconds, trial: trial.id, reason: trial.reason)
             }
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .automl(.invalidSetting("\(error)"))
+            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 

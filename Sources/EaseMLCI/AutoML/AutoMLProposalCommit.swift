@@ -39,14 +39,8 @@ public enum AutoMLProposalCommit {
             let commit = try repository.commitFile(named: fileName, contents: data, onTopOf: head, message: message, ref: "refs/heads/" + branch)
             try ledger.recordAutoMLProposal(run: board.run.id, arm: arm.position, branch: branch, commit: commit.description)
             return Result(branch: branch, commit: commit.description, arm: arm.key, score: score)
-        } catch let error as GitError {
-            throw .git(error.description)
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .automl(.invalidSetting("\(error)"))
+            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 }

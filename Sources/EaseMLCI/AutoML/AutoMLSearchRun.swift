@@ -104,12 +104,8 @@ public struct AutoMLSearchRun {
             report("automl: \(id): \(arms.count) arms, policy \(settings.policy), \(settings.workers) worker(s)")
             try search(run: id)
             return id
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .automl(.invalidSetting("\(error)"))
+            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 
@@ -150,12 +146,8 @@ public struct AutoMLSearchRun {
             report("automl: resuming \(id)" + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")))
             try search(run: id, adopted: adopted)
             return id
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .automl(.invalidSetting("\(error)"))
+            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 

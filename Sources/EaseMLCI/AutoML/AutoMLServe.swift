@@ -156,14 +156,8 @@ public struct AutoMLServe {
             }
             try loop(tenants: &tenants, zooData: zooData)
             return tenants.map(\.run)
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as AutoMLError {
-            throw .automl(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .automl(.invalidSetting("\(error)"))
+            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 

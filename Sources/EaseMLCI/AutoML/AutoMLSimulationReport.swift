@@ -102,12 +102,8 @@ public struct AutoMLSimulationReport: Sendable, Codable {
             return AutoMLSimulationReport(
                 models: matrix.models, datasets: matrix.datasets.count, table: table, traces: traces,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        } catch let error as AutoMLError {
-            throw .automl(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .invalidOption(option: "--splits", message: "\(error)")
+            throw .wrapping(error) { .invalidOption(option: "--splits", message: "\($0)") }
         }
     }
 

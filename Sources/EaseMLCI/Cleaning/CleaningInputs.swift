@@ -35,12 +35,8 @@ public struct CleaningInputs: Sendable {
         do {
             train = try IncompleteTableReader.readLabeled(try Self.text(training), file: training, labels: labels)
             valid = try CSVMatrixReader.readLabeled(try Self.text(validation), file: validation, labels: labels)
-        } catch let error as MatrixFileError {
-            throw .matrixFile(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .cleaning(message: "\(error)")
+            throw .wrapping(error) { .cleaning(message: "\($0)") }
         }
         let columns = train.features.columns
         guard valid.features.columns == columns else {
@@ -77,12 +73,8 @@ public struct CleaningInputs: Sendable {
                 built = try CandidateRepairs.replacing(built, features: features, with: supplied)
             }
             self.candidates = built
-        } catch let error as CandidateRepairError {
-            throw .cleaning(message: error.description)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .cleaning(message: "\(error)")
+            throw .wrapping(error) { .cleaning(message: "\($0)") }
         }
         self.labels = train.labels
         classNames = train.classNames

@@ -34,10 +34,8 @@ public struct CleaningState: Sendable, Codable, Equatable {
                 throw EaseMLCIError.cleaning(message: "\(path) has state version \(state.version); this easeml-ci imports version 1")
             }
             return state
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .cleaning(message: "\(path) is not a cleaning state file: \(error)")
+            throw .wrapping(error) { .cleaning(message: "\(path) is not a cleaning state file: \($0)") }
         }
     }
 

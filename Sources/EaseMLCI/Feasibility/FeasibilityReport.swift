@@ -211,10 +211,8 @@ public struct FeasibilityReport: Sendable, Codable {
         let column: ClassColumn
         do {
             column = try ClassColumnReader().read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
-        } catch let error as DataFileError {
-            throw .data(error)
         } catch {
-            throw .unreadableFile(path: path, reason: error.localizedDescription)
+            throw .wrapping(error) { .unreadableFile(path: path, reason: $0.localizedDescription) }
         }
         guard column.count == data.labels.count else {
             throw .feasibility(.rowCountMismatch(file: path, rows: column.count, expected: data.labels.count, firstFile: labelsFile))

@@ -79,12 +79,8 @@ public struct CommitCheck {
                 try repository.setNote(note.text, for: id)
             }
             return Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
-        } catch let error as GitError {
-            throw .git(error.description)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .git("\(error)")
+            throw .wrapping(error) { .git("\($0)") }
         }
     }
 }

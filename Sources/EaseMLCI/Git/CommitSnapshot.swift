@@ -20,12 +20,8 @@ struct CommitSnapshot {
                 throw EaseMLCIError.git("commit \(id.abbreviated()) has no .easeml.yml")
             }
             text = data
-        } catch let error as GitError {
-            throw .git(error.description)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .git("\(error)")
+            throw .wrapping(error) { .git("\($0)") }
         }
         do {
             config = try ConfigLoader(parseCondition: { try ConditionParser.parse($0) })

@@ -28,10 +28,8 @@ public struct PrePushCheck {
         do {
             repository = try GitRepository.open(containing: directory)
             commits = try pushedCommits(updates, repository)
-        } catch let error as GitError {
-            throw .git(error.description)
         } catch {
-            throw .git("\(error)")
+            throw .wrapping(error) { .git("\($0)") }
         }
         var report = Report(checked: [], alreadyJudged: [:], blocked: false)
         for id in commits {

@@ -50,12 +50,8 @@ public struct TravellingLedger {
             }
             try replaceLocalFile(with: contents)
             return commit
-        } catch let error as GitError {
-            throw .git(error.description)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .git("\(error)")
+            throw .wrapping(error) { .git("\($0)") }
         }
     }
 

@@ -104,12 +104,8 @@ public struct PickSession: Sendable {
                 throw EaseMLCIError.invalidOption(option: "--name", message: "no pick session named `\(chosen)`")
             }
             return try PickSession(record: record, queries: try ledger.pickQueries(session: chosen), labels: try ledger.pickLabels(session: chosen))
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
         } catch {
-            throw .ledger(.invalidRequest("\(error)"))
+            throw .wrapping(error) { .ledger(.invalidRequest("\($0)")) }
         }
     }
 

@@ -101,13 +101,10 @@ public struct PickSessionStart: Sendable {
         do {
             let record = try ledger.createPickSession(new)
             return try PickSession(record: record, queries: [], labels: [])
-        } catch let error as LedgerError {
-            if case .invalidRequest(let message) = error { throw .invalidOption(option: "--name", message: message) }
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
+        } catch LedgerError.invalidRequest(let message) {
+            throw .invalidOption(option: "--name", message: message)
         } catch {
-            throw .ledger(.invalidRequest("\(error)"))
+            throw .wrapping(error) { .ledger(.invalidRequest("\($0)")) }
         }
     }
 }
