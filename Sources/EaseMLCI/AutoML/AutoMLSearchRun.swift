@@ -241,19 +241,17 @@ public struct AutoMLSearchRun {
             progress(AutoMLSearchProgress(
                 done: doneCount, running: running.count, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
                 budgetSeconds: settings.budgetSeconds))
-            for done in pool.collect(waitingUpTo: 1) {
-                guard let arm = running.removeValue(forKey: done.trial) else { continue }
-                do {
-                    let (score, line) = try store(done, arm: arm, runElapsedSeconds: elapsed())
-                    if let score { try scheduler.observe(tenant: 0, arm: arm, score: score) } else { try scheduler.fail(tenant: 0, arm: arm) }
-                    doneCount += 1
-                    if let score { best = max(best ?? score, score) }
-                    report(line)
-                } catch let error as EaseMLCIError {
-                    guard case .http = error else { throw error }
-                    report("automl: trial \(done.trial) interrupted: \(error.description)")
-                    connectionFailure = connectionFailure ?? error
-                }
+            guard let done = pool.next(waitingUpTo: 1), let arm = running.removeValue(forKey: done.trial) else { continue }
+            do {
+                let (score, line) = try store(done, arm: arm, runElapsedSeconds: elapsed())
+                if let score { try scheduler.observe(tenant: 0, arm: arm, score: score) } else { try scheduler.fail(tenant: 0, arm: arm) }
+                doneCount += 1
+                if let score { best = max(best ?? score, score) }
+                report(line)
+            } catch let error as EaseMLCIError {
+                guard case .http = error else { throw error }
+                report("automl: trial \(done.trial) interrupted: \(error.description)")
+                connectionFailure = connectionFailure ?? error
             }
         }
         if let connectionFailure { throw connectionFailure }

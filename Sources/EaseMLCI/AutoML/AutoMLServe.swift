@@ -396,22 +396,20 @@ public struct AutoMLServe {
                 if stopReason == nil, exhausted, queued.isEmpty, zooPath == nil { stopReason = "every arm of every tenant has been tried" }
                 if stopReason != nil { break }
             }
-            for done in pool.collect(waitingUpTo: pollSeconds) {
-                guard let flight = running.removeValue(forKey: done.trial) else { continue }
-                let tenant = tenants[flight.tenant]
-                // A trial interrupted by the stop did not end by itself: it is re-queued below.
-                if stopSignal != nil { guard case .ok? = done.outcome else { continue } }
-                do {
-                    let ending = try AutoMLTrialPool.record(done, metric: tenant.metric, ledger: ledger, runElapsedSeconds: elapsed())
-                    if let score = ending.score { try scheduler.observe(tenant: flight.tenant, arm: flight.arm, score: score) } else {
-                        try scheduler.fail(tenant: flight.tenant, arm: flight.arm)
-                    }
-                    report("automl serve: \(tenant.name): " + ending.line(trial: done.trial, arm: tenant.arms[flight.arm].key))
-                } catch let error as EaseMLCIError {
-                    guard case .http = error else { throw error }
-                    report("automl serve: \(tenant.name): trial \(done.trial) interrupted: \(error.description)")
-                    connectionFailure = connectionFailure ?? error
+            guard let done = pool.next(waitingUpTo: pollSeconds), let flight = running.removeValue(forKey: done.trial) else { continue }
+            let tenant = tenants[flight.tenant]
+            // A trial interrupted by the stop did not end by itself: it is re-queued below.
+            if stopSignal != nil { guard case .ok? = done.outcome else { continue } }
+            do {
+                let ending = try AutoMLTrialPool.record(done, metric: tenant.metric, ledger: ledger, runElapsedSeconds: elapsed())
+                if let score = ending.score { try scheduler.observe(tenant: flight.tenant, arm: flight.arm, score: score) } else {
+                    try scheduler.fail(tenant: flight.tenant, arm: flight.arm)
                 }
+                report("automl serve: \(tenant.name): " + ending.line(trial: done.trial, arm: tenant.arms[flight.arm].key))
+            } catch let error as EaseMLCIError {
+                guard case .http = error else { throw error }
+                report("automl serve: \(tenant.name): trial \(done.trial) interrupted: \(error.description)")
+                connectionFailure = connectionFailure ?? error
             }
         }
         if let connectionFailure { throw connectionFailure }

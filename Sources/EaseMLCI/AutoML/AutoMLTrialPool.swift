@@ -39,13 +39,12 @@ final class AutoMLTrialPool: Sendable {
         }
     }
 
-    /// The trials that ended, oldest first, after waiting up to `seconds` for one when none has.
-    func collect(waitingUpTo seconds: Double) -> [Completion] {
+    /// The oldest trial that ended and was not taken yet, after waiting up to `seconds` for one
+    /// when none has; nil when none ended in time. One at a time, so the coordinator starts a new
+    /// trial as soon as it has recorded one that ended.
+    func next(waitingUpTo seconds: Double) -> Completion? {
         if completions.withLock({ $0.isEmpty }) { _ = wake.wait(timeout: .now() + seconds) }
-        return completions.withLock { value in
-            defer { value.removeAll() }
-            return value
-        }
+        return completions.withLock { $0.isEmpty ? nil : $0.removeFirst() }
     }
 
     /// Records how a trial ended in the ledger (`finishAutoMLTrial`); returns the ending. A
