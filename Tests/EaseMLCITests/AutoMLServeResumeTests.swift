@@ -24,37 +24,16 @@ import Glibc
 
     static func workspace(rayAddress: String) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let script = folder.appendingPathComponent("lookup.sh")
-        try Data("""
-            #!/bin/sh
-            # lookup.sh {train} MODEL: the score of MODEL on the data set named in the training file.
-            dataset=$(cat "$1")
-            echo "start $dataset $2" >> "$(dirname "$0")/executions.txt"
-            sleep "$(cat "$(dirname "$0")/sleep.txt")"
-            score=$(grep "^$dataset,$2," "\(AutoMLServeTests.matrix)" | cut -d, -f3)
-            echo "end $dataset $2" >> "$(dirname "$0")/executions.txt"
-            echo "EASEML_RESULT {\\"score\\": $score}"
-            """.utf8).write(to: script)
-        chmod(script.path, 0o755)
+        try AutoMLServeTests.writeScript(folder, sleep: "\"$(cat \"$(dirname \"$0\")/sleep.txt\")\"")
         try Data("0.3".utf8).write(to: folder.appendingPathComponent("sleep.txt"))
-        let ray = folder.appendingPathComponent("raytenant")
-        try FileManager.default.createDirectory(at: ray, withIntermediateDirectories: true)
-        try Data("iris".utf8).write(to: ray.appendingPathComponent("train.txt"))
-        try Data("iris-valid".utf8).write(to: ray.appendingPathComponent("valid.txt"))
-        try Data("""
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.txt
-              valid: valid.txt
-              backend: ray
-              ray_address: \(rayAddress)
-              candidates:
-                - name: fake
-                  command: ./trial.sh {x}
-                  grid: {x: [1, 2, 3]}
-
-            """.utf8).write(to: ray.appendingPathComponent(".easeml.yml"))
+        try AutoMLServeTests.tenantFolder(folder, "raytenant", automl: """
+            backend: ray
+            ray_address: \(rayAddress)
+            candidates:
+              - name: fake
+                command: ./trial.sh {x}
+                grid: {x: [1, 2, 3]}
+            """)
         try Data("wine".utf8).write(to: folder.appendingPathComponent("wine-train.txt"))
         try Data("wine-valid".utf8).write(to: folder.appendingPathComponent("wine-valid.txt"))
         // 13 trials: the Ray tenant's 3 arms, and both tenants' 4 zoo arms and the added `forest`.

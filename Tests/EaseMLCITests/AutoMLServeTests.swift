@@ -12,40 +12,43 @@ import Glibc
 @Suite(.serialized) struct AutoMLServeTests {
     static let matrix = TestPython.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/automl/sk_matrix.csv").path
 
-    static var script: String {
-        """
-        #!/bin/sh
-        # lookup.sh {train} MODEL: the score of MODEL on the data set named in the training file.
-        dataset=$(cat "$1")
-        echo "start $dataset $2" >> "$(dirname "$0")/executions.txt"
-        sleep "${TRIAL_SLEEP:-0.2}"
-        score=$(grep "^$dataset,$2," "\(matrix)" | cut -d, -f3)
-        echo "end $dataset $2" >> "$(dirname "$0")/executions.txt"
-        echo "EASEML_RESULT {\\"score\\": $score}"
-        """
+    /// The trial script; `sleep` is the shell word of its duration in seconds.
+    static func writeScript(_ folder: URL, sleep: String = "\"${TRIAL_SLEEP:-0.2}\"") throws {
+        let script = folder.appendingPathComponent("lookup.sh")
+        try Data("""
+            #!/bin/sh
+            # lookup.sh {train} MODEL: the score of MODEL on the data set named in the training file.
+            dataset=$(cat "$1")
+            echo "start $dataset $2" >> "$(dirname "$0")/executions.txt"
+            sleep \(sleep)
+            score=$(grep "^$dataset,$2," "\(matrix)" | cut -d, -f3)
+            echo "end $dataset $2" >> "$(dirname "$0")/executions.txt"
+            echo "EASEML_RESULT {\\"score\\": $score}"
+            """.utf8).write(to: script)
+        chmod(script.path, 0o755)
+    }
+
+    /// A tenant's folder `name` with iris data (`train.txt`, `valid.txt`) and a `.easeml.yml` whose
+    /// `automl:` section takes them and then the lines of `automl` (indented by two spaces).
+    static func tenantFolder(_ folder: URL, _ name: String, automl: String) throws {
+        let tenant = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: tenant, withIntermediateDirectories: true)
+        try Data("iris".utf8).write(to: tenant.appendingPathComponent("train.txt"))
+        try Data("iris-valid".utf8).write(to: tenant.appendingPathComponent("valid.txt"))
+        let section = automl.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        try Data("condition: n > 0.8 +/- 0.05\nreliability: 0.99\nautoml:\n  train: train.txt\n  valid: valid.txt\n\(section)\n".utf8)
+            .write(to: tenant.appendingPathComponent(".easeml.yml"))
     }
 
     static func workspace(budget: Int) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let script = folder.appendingPathComponent("lookup.sh")
-        try Data(Self.script.utf8).write(to: script)
-        chmod(script.path, 0o755)
-        let alpha = folder.appendingPathComponent("alpha")
-        try FileManager.default.createDirectory(at: alpha, withIntermediateDirectories: true)
-        try Data("iris".utf8).write(to: alpha.appendingPathComponent("train.txt"))
-        try Data("iris-valid".utf8).write(to: alpha.appendingPathComponent("valid.txt"))
-        try Data("""
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.txt
-              valid: valid.txt
-              candidates:
-                - name: own
-                  command: ../lookup.sh {train} {model}
-                  grid: {model: [logreg, knn5]}
-
-            """.utf8).write(to: alpha.appendingPathComponent(".easeml.yml"))
+        try writeScript(folder)
+        try tenantFolder(folder, "alpha", automl: """
+            candidates:
+              - name: own
+                command: ../lookup.sh {train} {model}
+                grid: {model: [logreg, knn5]}
+            """)
         try Data("wine".utf8).write(to: folder.appendingPathComponent("wine-train.txt"))
         try Data("wine-valid".utf8).write(to: folder.appendingPathComponent("wine-valid.txt"))
         try Data("""

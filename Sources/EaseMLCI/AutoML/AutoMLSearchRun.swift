@@ -89,7 +89,7 @@ public struct AutoMLSearchRun {
         try checkDataDiscipline()
         let arms = settings.arms
         guard !arms.isEmpty else { throw .automl(.noArms) }
-        do {
+        return try AutoMLFailure.typed {
             let id = "run-\(try ledger.automlRunIDs().count + 1)"
             let records = arms.enumerated().map { position, arm in
                 AutoMLArmRecord(
@@ -103,22 +103,19 @@ public struct AutoMLSearchRun {
             report("automl: \(id): \(arms.count) arms, policy \(settings.policy), \(settings.workers) worker(s)")
             try search(run: id)
             return id
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .automl(.invalidSetting("\(error)"))
         }
     }
 
-    /// Continues `run` (default: the newest unfinished run).
+    /// Continues `run` (default: the newest unfinished run not made by `automl serve`).
     public func resume(run requested: String?) throws(EaseMLCIError) -> String {
         try checkDataDiscipline()
-        do {
+        return try AutoMLFailure.typed {
             let id: String
             if let requested { id = requested } else {
-                guard let newest = try ledger.automlRunIDs().reversed().first(where: { (try? ledger.automlRun(id: $0)?.status) == "running" }) else {
+                // `automl serve` runs (left unfinished by a stop) are resumed by `serve --resume`.
+                guard let newest = try ledger.automlRunIDs().reversed().first(where: { id in
+                    (try? ledger.automlRun(id: id)).flatMap { $0 }.map { $0.status == "running" && !AutoMLServe.isServeRun($0) } ?? false
+                }) else {
                     throw EaseMLCIError.automl(.invalidSetting("no unfinished automl run to resume"))
                 }
                 id = newest
@@ -134,12 +131,6 @@ public struct AutoMLSearchRun {
             report("automl: resuming \(id)" + (notes.isEmpty ? "" : "; " + notes))
             try search(run: id, adopted: recovered.adopted)
             return id
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .automl(.invalidSetting("\(error)"))
         }
     }
 

@@ -153,20 +153,13 @@ public struct AutoMLServe {
     /// resumed only on the same backend kind, which can see its running trials.
     static func runMark(_ backend: AutoMLBackend) -> String { backend == .local ? "serve" : "serve backend \(backend.name)" }
 
+    /// Whether `run` was made by `automl serve` (`automl run --resume` leaves it to `serve --resume`).
+    static func isServeRun(_ run: AutoMLRunRecord) -> Bool { run.spaceHash == "serve" || run.spaceHash.hasPrefix("serve backend ") }
+
     /// Serves until the budget, the arms or a signal stop it; returns the tenants' run ids. With
     /// `resume`, continues each tenant's newest unfinished serve run instead of starting one.
     public func serve(resume: Bool = false) throws(EaseMLCIError) -> [String] {
-        do {
-            return try run(resume: resume)
-        } catch let error as LedgerError {
-            throw .ledger(error)
-        } catch let error as AutoMLError {
-            throw .automl(error)
-        } catch let error as EaseMLCIError {
-            throw error
-        } catch {
-            throw .automl(.invalidSetting("\(error)"))
-        }
+        try AutoMLFailure.typed { try run(resume: resume) }
     }
 
     func run(resume: Bool) throws -> [String] {
