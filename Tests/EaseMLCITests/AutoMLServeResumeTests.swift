@@ -59,9 +59,10 @@ import Glibc
 
     static func ledgerPath(_ folder: URL) -> String { folder.appendingPathComponent("ledger.sqlite").path }
 
-    static func serve(_ folder: URL, resume: Bool = false) throws -> CommandLineRunner.Running {
+    static func serve(_ folder: URL, resume: Bool = false, zoo: Bool = true) throws -> CommandLineRunner.Running {
         try CommandLineRunner.start(
-            ["automl", "serve", "--tenants", "tenants.yml", "--zoo", "zoo.yml", "--ledger", ledgerPath(folder)] + (resume ? ["--resume"] : []), in: folder)
+            ["automl", "serve", "--tenants", "tenants.yml", "--ledger", ledgerPath(folder)] + (zoo ? ["--zoo", "zoo.yml"] : []) + (resume ? ["--resume"] : []),
+            in: folder)
     }
 
     /// Waits (up to 30 s) until `condition` holds on run-1's and run-2's trials.
@@ -153,6 +154,54 @@ import Glibc
         #expect(finishedBefore.allSatisfy { after[$0.id] == $0 })
         let ends = Self.executions(folder).filter { $0.hasPrefix("end") }
         #expect(ends.count == 5 && Set(ends).count == 5, "\(ends)")
+        #expect(try ledger.verify().isClean)
+    }
+
+    @Test func sigtermLeavesRayJobsRunningForTheResumeToAdopt() throws {
+        let hold = Hold()
+        hold.set(true)
+        let cluster = try FakeRayCluster { _ in
+            hold.isOn
+                ? FakeRayCluster.Script(states: ["RUNNING"], logs: "", exitCode: nil)
+                : .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1)
+        }
+        defer { cluster.stop() }
+        let folder = try Self.workspace(rayAddress: cluster.address)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("60".utf8).write(to: folder.appendingPathComponent("sleep.txt"))
+        let first = try Self.serve(folder)
+        #expect(Self.wait(folder) { ray, local in
+            ray.count == 1 && local.count == 1 && cluster.submissions.count == 1 && Self.executions(folder).count == 1
+        })
+        kill(first.process.processIdentifier, SIGTERM)
+        let stopped = first.finish()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stdout.contains("automl serve: ray: trial 1 left running for `--resume`"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("stopped by SIGTERM after 2 trials (1 re-queued)"), "\(stopped.stdout)")
+        let ledger = try Ledger.open(at: Self.ledgerPath(folder), create: false)
+        #expect(try ledger.automlTrials(run: "run-1").map(\.state) == [.running])
+        #expect(try ledger.automlTrials(run: "run-2").map(\.state) == [.queued])
+        #expect(!cluster.requestLines.contains { $0.hasSuffix("/stop") }, "the Ray job was stopped")
+
+        // Resumed without --zoo (its arms stay): the job is adopted, the local trial runs again.
+        try Data("0.05".utf8).write(to: folder.appendingPathComponent("sleep.txt"))
+        hold.set(false)
+        cluster.rescript(entrypointContaining: "exec", .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1))
+        let resumed = try Self.serve(folder, resume: true, zoo: false).finish()
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("automl serve: ray: resuming run-1; adopted 1 trial(s) still running\n"), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("automl serve: wine: resuming run-2\n"), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("done after 11 trials: every arm of every tenant has been tried"), "\(resumed.stdout)")
+        for (run, armCount) in [("run-1", 7), ("run-2", 4)] {
+            let trials = try ledger.automlTrials(run: run)
+            #expect(try ledger.automlRun(id: run)?.status == "done")
+            #expect(trials.count == armCount && Set(trials.map(\.arm)) == Set(0..<armCount) && trials.allSatisfy { $0.state == .ok }, "\(run): \(trials)")
+        }
+        #expect(try ledger.automlTrials(run: "run-1").allSatisfy { $0.attempts == 1 })
+        #expect(try ledger.automlTrials(run: "run-2").map(\.attempts).sorted() == [1, 1, 1, 2])
+        #expect(cluster.submissions.count == 7 && Set(cluster.submissions).count == 7)
+        let ends = Self.executions(folder).filter { $0.hasPrefix("end") }
+        #expect(ends.count == 4 && Set(ends).count == 4, "\(ends)")
         #expect(try ledger.verify().isClean)
     }
 }
