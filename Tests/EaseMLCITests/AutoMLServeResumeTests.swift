@@ -83,6 +83,15 @@ import Glibc
         ((try? String(contentsOf: folder.appendingPathComponent("executions.txt"), encoding: .utf8)) ?? "").split(separator: "\n")
     }
 
+    /// The processes running this workspace's `lookup.sh` (found by their command lines in /proc).
+    static func liveTrialProcesses(_ folder: URL) -> Int {
+        let script = Data((folder.path + "/./lookup.sh").utf8)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            Int32(entry) != nil && FileManager.default.contents(atPath: "/proc/\(entry)/cmdline").map { $0.range(of: script) != nil } == true
+        }.count
+    }
+
     @Test func killedServeResumesEveryTenantWithoutLosingOrRepeatingATrial() throws {
         let hold = Hold()
         let cluster = try FakeRayCluster { _ in
@@ -115,6 +124,7 @@ import Glibc
         let rayRunning = try ledger.automlTrials(run: "run-1").filter { $0.state == .running }.count
         let localRunning = try ledger.automlTrials(run: "run-2").filter { $0.state == .running }.map(\.id)
         #expect(rayRunning >= 1 && !localRunning.isEmpty && !finishedBefore.isEmpty)
+        #expect(Self.liveTrialProcesses(folder) == localRunning.count, "the orphaned local trial is alive")
 
         // The zoo file loses `forest` again; trials are quick; the held jobs end once polled.
         try AutoMLServeTests.writeZoo(folder, models: Self.zooModels)
@@ -154,6 +164,7 @@ import Glibc
         #expect(finishedBefore.allSatisfy { after[$0.id] == $0 })
         let ends = Self.executions(folder).filter { $0.hasPrefix("end") }
         #expect(ends.count == 5 && Set(ends).count == 5, "\(ends)")
+        #expect(Self.liveTrialProcesses(folder) == 0, "the orphan outlived the resume")
         #expect(try ledger.verify().isClean)
     }
 
