@@ -167,28 +167,13 @@ public struct AutoMLServe {
         var zooData: Data?
         var zoo: [Arm] = []
         if let zooPath {
-            guard let data = FileManager.default.contents(atPath: zooPath) else { throw EaseMLCIError.unreadableFile(path: zooPath, reason: "no such file or not readable") }
+            guard let data = FileManager.default.contents(atPath: zooPath) else {
+                throw EaseMLCIError.unreadableFile(path: zooPath, reason: "no such file or not readable")
+            }
             zooData = data
             zoo = try zooArms(data, path: zooPath)
         }
-        // Resumed runs keep their stored arms, in their positions; new ones are appended below.
-        var storedArmCounts = [Int](repeating: 0, count: tenants.count)
-        if resume {
-            let ids = try ledger.automlRunIDs()
-            for i in tenants.indices {
-                for id in ids.reversed() {
-                    guard let record = try ledger.automlRun(id: id), record.tenant == tenants[i].name, record.status == "running",
-                        record.spaceHash == Self.runMark(tenants[i].backend)
-                    else { continue }
-                    tenants[i].run = id
-                    tenants[i].record = record
-                    let stored = try ledger.automlArms(run: id).map(Arm.init)
-                    storedArmCounts[i] = stored.count
-                    tenants[i].arms = stored + tenants[i].arms.filter { arm in !stored.contains { $0.key == arm.key } }
-                    break
-                }
-            }
-        }
+        let storedArmCounts = resume ? try adoptUnfinishedRuns(&tenants) : [Int](repeating: 0, count: tenants.count)
         for i in tenants.indices { tenants[i].arms += zoo.filter { arm in !tenants[i].arms.contains { $0.key == arm.key } } }
         for tenant in tenants {
             guard !tenant.arms.isEmpty else {
@@ -217,21 +202,50 @@ public struct AutoMLServe {
             }
         }
         var adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)] = []
-        for i in tenants.indices where resume && storedArmCounts[i] > 0 {
-            let tenant = tenants[i]
-            let recovered = try AutoMLInterruptedTrials.recover(
-                run: tenant.run, ledger: ledger, executor: executorOf[i], trial: { makeTrial(tenant, trial: $0, arm: $1) },
-                record: { completion, arm in
-                    let ending = try AutoMLTrialPool.record(completion, metric: tenant.metric, ledger: ledger, runElapsedSeconds: tenant.record?.elapsedSeconds ?? 0)
-                    report("automl serve: \(tenant.name): " + ending.line(trial: completion.trial, arm: tenant.arms[arm].key))
-                })
-            adopted += recovered.adopted.map { (i, $0) }
-            let notes = recovered.notes
-            report("automl serve: \(tenant.name): resuming \(tenant.run)" + (notes.isEmpty ? "" : "; " + notes))
+        for i in tenants.indices where storedArmCounts[i] > 0 {
+            adopted += try recoverInterruptedTrials(tenants[i], executor: executorOf[i]).map { (i, $0) }
         }
         try loop(tenants: &tenants, executors: executorOf, zooData: zooData, adopted: adopted)
         return tenants.map(\.run)
     }
+
+    /// Gives each tenant its newest unfinished serve run on the same backend kind, if any, with
+    /// the run's stored arms first (in their positions) and the tenant's other arms after them;
+    /// returns how many arms each run had stored (0: no run to resume).
+    func adoptUnfinishedRuns(_ tenants: inout [Tenant]) throws -> [Int] {
+        var storedArmCounts = [Int](repeating: 0, count: tenants.count)
+        let ids = try ledger.automlRunIDs()
+        for i in tenants.indices {
+            for id in ids.reversed() {
+                guard let record = try ledger.automlRun(id: id), record.tenant == tenants[i].name, record.status == "running",
+                    record.spaceHash == Self.runMark(tenants[i].backend)
+                else { continue }
+                tenants[i].run = id
+                tenants[i].record = record
+                let stored = try ledger.automlArms(run: id).map(Arm.init)
+                storedArmCounts[i] = stored.count
+                tenants[i].arms = stored + tenants[i].arms.filter { arm in !stored.contains { $0.key == arm.key } }
+                break
+            }
+        }
+        return storedArmCounts
+    }
+
+    /// Hands the trials that the tenant's resumed run left running to its executor
+    /// (`AutoMLInterruptedTrials`), records those that ended meanwhile; returns those adopted.
+    func recoverInterruptedTrials(_ tenant: Tenant, executor: any AutoMLTrialExecutor) throws -> [AutoMLInterruptedTrials.Adoption] {
+        let recovered = try AutoMLInterruptedTrials.recover(
+            run: tenant.run, ledger: ledger, executor: executor, trial: { makeTrial(tenant, trial: $0, arm: $1) },
+            record: { completion, arm in
+                let ending = try AutoMLTrialPool.record(
+                    completion, metric: tenant.metric, ledger: ledger, runElapsedSeconds: tenant.record?.elapsedSeconds ?? 0)
+                report("automl serve: \(tenant.name): " + ending.line(trial: completion.trial, arm: tenant.arms[arm].key))
+            })
+        let notes = recovered.notes
+        report("automl serve: \(tenant.name): resuming \(tenant.run)" + (notes.isEmpty ? "" : "; " + notes))
+        return recovered.adopted
+    }
+
     /// The zoo's arms, from the file's bytes.
     func zooArms(_ data: Data, path: String) throws(EaseMLCIError) -> [Arm] {
         let candidates: [AutoMLCandidate]
@@ -289,7 +303,12 @@ public struct AutoMLServe {
         var trial: AutoMLTrial
     }
 
-    func loop(tenants: inout [Tenant], executors: [any AutoMLTrialExecutor], zooData initialZoo: Data?, adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)]) throws {
+    /// The scheduling loop: the calling thread owns the ledger and the scheduler; worker threads
+    /// only call the executors (`executors[i]` runs tenant i's trials) and hand back outcomes.
+    func loop(
+        tenants: inout [Tenant], executors: [any AutoMLTrialExecutor], zooData initialZoo: Data?,
+        adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)]
+    ) throws {
         var zooData = initialZoo
         var scheduler = try makeScheduler(tenants)
         report("automl serve: \(tenants.count) tenants, \(settings.workers) worker(s), policy \(scheduler.effectivePolicy.rawValue)")
@@ -298,7 +317,9 @@ public struct AutoMLServe {
         var started = 0
         for (index, tenant) in tenants.enumerated() {
             let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: before)
-            report("automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, backend \(tenant.backend.name), \(try history.summary(armCount: tenant.arms.count))")
+            report(
+                "automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, backend \(tenant.backend.name), "
+                    + (try history.summary(armCount: tenant.arms.count)))
             let trials = try ledger.automlTrials(run: tenant.run)
             started += trials.count
             queued += trials.filter { $0.state == .queued }.map { (index, $0.arm) }
@@ -331,7 +352,8 @@ public struct AutoMLServe {
                 for (id, flight) in running where !executors[flight.tenant].interrupt(flight.trial) {
                     running[id] = nil
                     released.insert(id)
-                    report("automl serve: \(tenants[flight.tenant].name): trial \(id) left running for `--resume`: \(tenants[flight.tenant].arms[flight.arm].key)")
+                    let tenant = tenants[flight.tenant]
+                    report("automl serve: \(tenant.name): trial \(id) left running for `--resume`: \(tenant.arms[flight.arm].key)")
                 }
             }
             let idle = stopSignal != nil || stopReason != nil || connectionFailure != nil
