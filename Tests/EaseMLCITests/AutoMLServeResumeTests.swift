@@ -21,6 +21,13 @@ import Glibc
     }
 
     static let rayScore = 0.5
+    /// A job that succeeds at its second status request, scoring `rayScore`.
+    static let quickJob = FakeRayCluster.Script.succeeds("EASEML_RESULT {\"score\": \(rayScore)}\n", after: 1)
+
+    /// A fake cluster whose new jobs are quick, or stay running while `hold` is on.
+    static func cluster(_ hold: Hold) throws -> FakeRayCluster {
+        try FakeRayCluster { _ in hold.isOn ? FakeRayCluster.Script(states: ["RUNNING"], logs: "", exitCode: nil) : quickJob }
+    }
 
     static func workspace(rayAddress: String) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
@@ -94,11 +101,7 @@ import Glibc
 
     @Test func killedServeResumesEveryTenantWithoutLosingOrRepeatingATrial() throws {
         let hold = Hold()
-        let cluster = try FakeRayCluster { _ in
-            hold.isOn
-                ? FakeRayCluster.Script(states: ["RUNNING"], logs: "", exitCode: nil)
-                : .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1)
-        }
+        let cluster = try Self.cluster(hold)
         defer { cluster.stop() }
         let folder = try Self.workspace(rayAddress: cluster.address)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -130,7 +133,7 @@ import Glibc
         try AutoMLServeTests.writeZoo(folder, models: Self.zooModels)
         try Data("0.1".utf8).write(to: folder.appendingPathComponent("sleep.txt"))
         hold.set(false)
-        cluster.rescript(entrypointContaining: "exec", .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1))
+        cluster.rescript(entrypointContaining: "exec", Self.quickJob)
         let resumed = try Self.serve(folder, resume: true).finish()
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("automl serve: ray: resuming run-1; adopted \(rayRunning) trial(s) still running"), "\(resumed.stdout)")
@@ -171,11 +174,7 @@ import Glibc
     @Test func sigtermLeavesRayJobsRunningForTheResumeToAdopt() throws {
         let hold = Hold()
         hold.set(true)
-        let cluster = try FakeRayCluster { _ in
-            hold.isOn
-                ? FakeRayCluster.Script(states: ["RUNNING"], logs: "", exitCode: nil)
-                : .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1)
-        }
+        let cluster = try Self.cluster(hold)
         defer { cluster.stop() }
         let folder = try Self.workspace(rayAddress: cluster.address)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -197,7 +196,7 @@ import Glibc
         // Resumed without --zoo (its arms stay): the job is adopted, the local trial runs again.
         try Data("0.05".utf8).write(to: folder.appendingPathComponent("sleep.txt"))
         hold.set(false)
-        cluster.rescript(entrypointContaining: "exec", .succeeds("EASEML_RESULT {\"score\": \(Self.rayScore)}\n", after: 1))
+        cluster.rescript(entrypointContaining: "exec", Self.quickJob)
         let resumed = try Self.serve(folder, resume: true, zoo: false).finish()
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("automl serve: ray: resuming run-1; adopted 1 trial(s) still running\n"), "\(resumed.stdout)")
