@@ -178,6 +178,11 @@ import Glibc
         let lines = try String(contentsOf: executions, encoding: .utf8).split(separator: "\n")
         #expect(!lines.contains { $0.hasPrefix("end") }, "a stopped trial ran on: \(lines)")
 
+        // `automl run --resume` in a tenant's repository leaves serve's runs alone.
+        let alone = try CommandLineRunner.run(
+            ["automl", "run", "--resume", "--ledger", folder.appendingPathComponent("ledger.sqlite").path], in: folder.appendingPathComponent("alpha"))
+        #expect(alone.status != 0 && alone.stderr.contains("no unfinished automl run to resume"), "\(alone.stderr)")
+
         // Resumed without --zoo: the zoo's arms stay in both runs; the stopped trials run again
         // first, and every arm runs to its end exactly once.
         let resumed = try CommandLineRunner.run(
