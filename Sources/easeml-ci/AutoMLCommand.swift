@@ -184,8 +184,12 @@ struct AutoMLCommand: ParsableCommand {
                 `{name, train, valid}`), and `budget`, `workers`, `policy`, `seed`, `timeout`, `memory_mb`, \
                 `python`. Every tenant also searches every candidate of the --zoo file (`candidates:`), which \
                 is re-read between scheduling rounds: adding a candidate gives every tenant new arms. Each \
-                tenant's trials go to its own run in the ledger. Stops when the budget is spent, when every \
-                arm has run and there is no zoo, or on SIGTERM/SIGINT (running trials are stopped and recorded).
+                tenant's trials go to its own run in the ledger and run on the backend of its `automl:` section \
+                (local or ray; a tenant with only train/valid runs locally). Stops when the budget is spent or \
+                when every arm has run and there is no zoo (the runs are then done). On SIGTERM/SIGINT local \
+                trials are killed and re-queued, Ray jobs are left running, and the runs stay unfinished: \
+                `--resume` (after a stop or a crash) continues every tenant's unfinished run, keeping finished \
+                trials and zoo arms, re-queuing interrupted local trials and adopting Ray jobs (no trial runs twice).
 
                 \(ExitStatus.helpText)
                 """)
@@ -201,6 +205,9 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Where trial folders go (default: .easeml/automl next to the tenants file).", valueName: "path"))
         var output: String?
 
+        @Flag(name: .long, help: "Continue each tenant's unfinished run (after a stop or a crash) instead of starting new ones.")
+        var resume = false
+
         func run() throws {
             try reportingErrors {
                 let settings = try AutoMLServe.loadSettings(tenants)
@@ -211,7 +218,7 @@ struct AutoMLCommand: ParsableCommand {
                     baseDirectory: base, zooPath: zoo.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                     outputRoot: output ?? base + "/.easeml/automl",
                     report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }, stopRequested: { stop.received })
-                _ = try serve.serve()
+                _ = try serve.serve(resume: resume)
             }
         }
     }

@@ -12,40 +12,43 @@ import Glibc
 @Suite(.serialized) struct AutoMLServeTests {
     static let matrix = TestPython.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/automl/sk_matrix.csv").path
 
-    static var script: String {
-        """
-        #!/bin/sh
-        # lookup.sh {train} MODEL: the score of MODEL on the data set named in the training file.
-        dataset=$(cat "$1")
-        echo "start $dataset $2" >> "$(dirname "$0")/executions.txt"
-        sleep "${TRIAL_SLEEP:-0.2}"
-        score=$(grep "^$dataset,$2," "\(matrix)" | cut -d, -f3)
-        echo "end $dataset $2" >> "$(dirname "$0")/executions.txt"
-        echo "EASEML_RESULT {\\"score\\": $score}"
-        """
+    /// The trial script; `sleep` is the shell word of its duration in seconds.
+    static func writeScript(_ folder: URL, sleep: String = "\"${TRIAL_SLEEP:-0.2}\"") throws {
+        let script = folder.appendingPathComponent("lookup.sh")
+        try Data("""
+            #!/bin/sh
+            # lookup.sh {train} MODEL: the score of MODEL on the data set named in the training file.
+            dataset=$(cat "$1")
+            echo "start $dataset $2" >> "$(dirname "$0")/executions.txt"
+            sleep \(sleep)
+            score=$(grep "^$dataset,$2," "\(matrix)" | cut -d, -f3)
+            echo "end $dataset $2" >> "$(dirname "$0")/executions.txt"
+            echo "EASEML_RESULT {\\"score\\": $score}"
+            """.utf8).write(to: script)
+        chmod(script.path, 0o755)
+    }
+
+    /// A tenant's folder `name` with iris data (`train.txt`, `valid.txt`) and a `.easeml.yml` whose
+    /// `automl:` section takes them and then the lines of `automl` (indented by two spaces).
+    static func tenantFolder(_ folder: URL, _ name: String, automl: String) throws {
+        let tenant = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: tenant, withIntermediateDirectories: true)
+        try Data("iris".utf8).write(to: tenant.appendingPathComponent("train.txt"))
+        try Data("iris-valid".utf8).write(to: tenant.appendingPathComponent("valid.txt"))
+        let section = automl.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        try Data("condition: n > 0.8 +/- 0.05\nreliability: 0.99\nautoml:\n  train: train.txt\n  valid: valid.txt\n\(section)\n".utf8)
+            .write(to: tenant.appendingPathComponent(".easeml.yml"))
     }
 
     static func workspace(budget: Int) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let script = folder.appendingPathComponent("lookup.sh")
-        try Data(Self.script.utf8).write(to: script)
-        chmod(script.path, 0o755)
-        let alpha = folder.appendingPathComponent("alpha")
-        try FileManager.default.createDirectory(at: alpha, withIntermediateDirectories: true)
-        try Data("iris".utf8).write(to: alpha.appendingPathComponent("train.txt"))
-        try Data("iris-valid".utf8).write(to: alpha.appendingPathComponent("valid.txt"))
-        try Data("""
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.txt
-              valid: valid.txt
-              candidates:
-                - name: own
-                  command: ../lookup.sh {train} {model}
-                  grid: {model: [logreg, knn5]}
-
-            """.utf8).write(to: alpha.appendingPathComponent(".easeml.yml"))
+        try writeScript(folder)
+        try tenantFolder(folder, "alpha", automl: """
+            candidates:
+              - name: own
+                command: ../lookup.sh {train} {model}
+                grid: {model: [logreg, knn5]}
+            """)
         try Data("wine".utf8).write(to: folder.appendingPathComponent("wine-train.txt"))
         try Data("wine-valid".utf8).write(to: folder.appendingPathComponent("wine-valid.txt"))
         try Data("""
@@ -152,7 +155,7 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("l.sqlite").path))
     }
 
-    @Test func sigtermStopsRunningTrialsAndRecordsThem() throws {
+    @Test func sigtermStopsRunningTrialsAndResumeRunsThemOnce() throws {
         let folder = try Self.workspace(budget: 100)
         defer { try? FileManager.default.removeItem(at: folder) }
         let began = Date()
@@ -166,14 +169,45 @@ import Glibc
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Date().timeIntervalSince(began) < 25, "the trials were not stopped")
         #expect(result.stdout.contains("automl serve: SIGTERM: stopping 2 running trial(s)"), "\(result.stdout)")
-        #expect(result.stdout.contains("done after 2 trials: stopped by SIGTERM"), "\(result.stdout)")
+        #expect(result.stdout.contains("stopped by SIGTERM after 2 trials (2 re-queued)"), "\(result.stdout)")
         let ledger = try Ledger.open(at: folder.appendingPathComponent("ledger.sqlite").path, create: false)
-        let trials = try ledger.automlTrials(run: "run-1") + ledger.automlTrials(run: "run-2")
-        #expect(trials.count == 2)
-        #expect(trials.allSatisfy { $0.state == .failed && $0.reason == "stopped: serve received SIGTERM" })
-        #expect(try ledger.automlRun(id: "run-1")?.status == "done" && ledger.automlRun(id: "run-2")?.status == "done")
+        let stopped = try ledger.automlTrials(run: "run-1") + ledger.automlTrials(run: "run-2")
+        #expect(stopped.count == 2)
+        #expect(stopped.allSatisfy { $0.state == .queued && $0.attempts == 1 })
+        #expect(try ledger.automlRun(id: "run-1")?.status == "running" && ledger.automlRun(id: "run-2")?.status == "running")
         let lines = try String(contentsOf: executions, encoding: .utf8).split(separator: "\n")
         #expect(!lines.contains { $0.hasPrefix("end") }, "a stopped trial ran on: \(lines)")
+
+        // `automl run --resume` in a tenant's repository leaves serve's runs alone.
+        let alone = try CommandLineRunner.run(
+            ["automl", "run", "--resume", "--ledger", folder.appendingPathComponent("ledger.sqlite").path], in: folder.appendingPathComponent("alpha"))
+        #expect(alone.status != 0 && alone.stderr.contains("no unfinished automl run to resume"), "\(alone.stderr)")
+
+        // Resumed without --zoo: the zoo's arms stay in both runs; the stopped trials run again
+        // first, and every arm runs to its end exactly once.
+        let resumed = try CommandLineRunner.run(
+            ["automl", "serve", "--resume", "--tenants", "tenants.yml", "--ledger", folder.appendingPathComponent("ledger.sqlite").path], in: folder,
+            environment: ["TRIAL_SLEEP": "0.05"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("automl serve: iris: resuming run-1\n") && resumed.stdout.contains("automl serve: wine: resuming run-2\n"), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("done after 6 trials: every arm of every tenant has been tried"), "\(resumed.stdout)")
+        #expect(try ledger.automlRunIDs() == ["run-1", "run-2"])
+        for (run, dataset, armCount) in [("run-1", "iris", 4), ("run-2", "wine", 2)] {
+            #expect(try ledger.automlRun(id: run)?.status == "done")
+            let arms = try ledger.automlArms(run: run)
+            #expect(arms.count == armCount && arms.suffix(2).map(\.key) == ["zoo[model=tree]", "zoo[model=gnb]"], "\(arms.map(\.key))")
+            let trials = try ledger.automlTrials(run: run)
+            #expect(Set(trials.map(\.arm)) == Set(0..<armCount) && trials.count == armCount)
+            #expect(trials.allSatisfy { $0.state == .ok })
+            #expect(trials.map(\.attempts).sorted() == [Int](repeating: 1, count: armCount - 1) + [2], "\(run): the stopped trial ran again, once")
+            for trial in trials {
+                let model = String(arms[trial.arm].key.split(separator: "=")[1].dropLast())
+                #expect(trial.score == (try Self.score(dataset, model)), "\(run) \(arms[trial.arm].key)")
+            }
+        }
+        let ends = try String(contentsOf: executions, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("end") }
+        #expect(ends.count == 6 && Set(ends).count == 6, "\(ends)")
+        #expect(try ledger.verify().isClean)
     }
 }
 

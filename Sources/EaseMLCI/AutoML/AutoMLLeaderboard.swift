@@ -20,7 +20,7 @@ public struct AutoMLLeaderboard: Sendable {
 
     /// The leaderboard of `run` (default: the newest run).
     public init(ledger: Ledger, run requested: String?) throws(EaseMLCIError) {
-        do {
+        (run, rows) = try AutoMLFailure.typed { () throws -> (AutoMLRunRecord, [Row]) in
             guard let id = try requested ?? ledger.automlRunIDs().last else { throw EaseMLCIError.automl(.invalidSetting("no automl run yet")) }
             guard let record = try ledger.automlRun(id: id) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(id)")) }
             let arms = try ledger.automlArms(run: id)
@@ -38,15 +38,12 @@ public struct AutoMLLeaderboard: Sendable {
                 return a.id < b.id
             }
             var rank = 0
-            self.run = record
-            self.rows = sorted.map { trial in
+            return (record, sorted.map { trial in
                 if trial.state == .ok { rank += 1 }
                 return Row(
                     rank: trial.state == .ok ? rank : nil, arm: arms.indices.contains(trial.arm) ? arms[trial.arm].key : "#\(trial.arm)",
                     state: trial.state.rawValue, score: trial.score, seconds: trial.seconds, trial: trial.id, reason: trial.reason)
-            }
-        } catch {
-            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
+            })
         }
     }
 

@@ -3,7 +3,6 @@ import EaseMLCore
 import EaseMLEngines
 import EaseMLLedger
 import Foundation
-import Synchronization
 
 /// `easeml-ci automl run`: one tenant (this repository) searched with `AutoMLScheduler` over the
 /// arms of the `automl:` section, `workers` trials at a time (run by the `executor` of the
@@ -90,7 +89,7 @@ public struct AutoMLSearchRun {
         try checkDataDiscipline()
         let arms = settings.arms
         guard !arms.isEmpty else { throw .automl(.noArms) }
-        do {
+        return try AutoMLFailure.typed {
             let id = "run-\(try ledger.automlRunIDs().count + 1)"
             let records = arms.enumerated().map { position, arm in
                 AutoMLArmRecord(
@@ -104,18 +103,19 @@ public struct AutoMLSearchRun {
             report("automl: \(id): \(arms.count) arms, policy \(settings.policy), \(settings.workers) worker(s)")
             try search(run: id)
             return id
-        } catch {
-            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
     }
 
-    /// Continues `run` (default: the newest unfinished run).
+    /// Continues `run` (default: the newest unfinished run not made by `automl serve`).
     public func resume(run requested: String?) throws(EaseMLCIError) -> String {
         try checkDataDiscipline()
-        do {
+        return try AutoMLFailure.typed {
             let id: String
             if let requested { id = requested } else {
-                guard let newest = try ledger.automlRunIDs().reversed().first(where: { (try? ledger.automlRun(id: $0)?.status) == "running" }) else {
+                // `automl serve` runs (left unfinished by a stop) are resumed by `serve --resume`.
+                guard let newest = try ledger.automlRunIDs().reversed().first(where: { id in
+                    (try? ledger.automlRun(id: id)).flatMap { $0 }.map { $0.status == "running" && !AutoMLServe.isServeRun($0) } ?? false
+                }) else {
                     throw EaseMLCIError.automl(.invalidSetting("no unfinished automl run to resume"))
                 }
                 id = newest
@@ -124,48 +124,14 @@ public struct AutoMLSearchRun {
             guard record.spaceHash == spaceHash else {
                 throw EaseMLCIError.automl(.invalidSetting("the `automl:` search space changed since \(id) started; start a new run instead"))
             }
-            var adopted: [Adoption] = []
-            var ended = 0
-            for trial in try ledger.automlTrials(run: id) where trial.state == .running {
-                switch try executor.recover(makeTrial(record, trial: trial.id, arm: trial.arm)) {
-                case .lost: continue
-                case .ended(let outcome, let seconds):
-                    let completion = Completion(trial: trial.id, arm: trial.arm, outcome: outcome, error: nil, seconds: seconds ?? 0)
-                    report(try store(completion, runElapsedSeconds: record.elapsedSeconds).line)
-                    ended += 1
-                case .running(let elapsed, let wait):
-                    adopted.append(Adoption(trial: trial.id, arm: trial.arm, elapsedSeconds: elapsed, wait: wait))
-                }
-            }
-            let requeued = try ledger.requeueRunningAutoMLTrials(run: id, keeping: Set(adopted.map(\.trial)))
-            let notes = [
-                requeued.isEmpty ? nil : "re-queued \(requeued.count) interrupted trial(s)",
-                ended == 0 ? nil : "recorded \(ended) trial(s) that ended meanwhile",
-                adopted.isEmpty ? nil : "adopted \(adopted.count) trial(s) still running",
-            ].compactMap { $0 }
-            report("automl: resuming \(id)" + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")))
-            try search(run: id, adopted: adopted)
+            let recovered = try AutoMLInterruptedTrials.recover(
+                run: id, ledger: ledger, executor: executor, trial: { makeTrial(record, trial: $0, arm: $1) },
+                record: { completion, arm in report(try store(completion, arm: arm, runElapsedSeconds: record.elapsedSeconds).line) })
+            let notes = recovered.notes
+            report("automl: resuming \(id)" + (notes.isEmpty ? "" : "; " + notes))
+            try search(run: id, adopted: recovered.adopted)
             return id
-        } catch {
-            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
         }
-    }
-
-    /// A finished trial, handed from a worker thread to the coordinator.
-    struct Completion: Sendable {
-        var trial: Int64
-        var arm: Int
-        var outcome: AutoMLTrial.Outcome?
-        var error: EaseMLCIError?
-        var seconds: Double
-    }
-
-    /// A trial of a killed run that is still running on the cluster, waited for by this run.
-    struct Adoption: Sendable {
-        var trial: Int64
-        var arm: Int
-        var elapsedSeconds: Double
-        var wait: @Sendable () throws(EaseMLCIError) -> AutoMLTrial.Outcome
     }
 
     /// The trial of `arm` with ledger id `trial` in `run`, ready for the executor.
@@ -185,23 +151,17 @@ public struct AutoMLSearchRun {
         return "easeml-\(digest)-\(runPart)-\(trial)"
     }
 
-    /// Records how a trial ended; returns its score (nil unless ok) and report line. A connection
-    /// error of the executor is not an outcome: it is thrown, and the trial stays running for
-    /// `--resume`.
-    func store(_ done: Completion, runElapsedSeconds: Double) throws -> (score: Double?, line: String) {
-        if done.outcome == nil, let error = done.error, case .http = error { throw error }
-        let ending = AutoMLTrialEnding(
-            outcome: done.outcome, error: done.error.map { "\($0)" } ?? "it ended without an outcome", metric: settings.metric)
-        try ledger.finishAutoMLTrial(
-            id: done.trial, state: ending.state, score: ending.score, seconds: done.seconds, reason: ending.reason, runElapsedSeconds: runElapsedSeconds)
-        let line = "automl: trial \(done.trial) \(ending.state.rawValue): \(settings.arms[done.arm].key)" + (ending.score.map { " score \(compact($0))" } ?? "")
-            + (ending.reason.map { " (\($0))" } ?? "")
-        return (ending.score, line)
+    /// Records how a trial of `arm` ended; returns its score (nil unless ok) and report line. A
+    /// connection error of the executor is not an outcome: it is thrown, and the trial stays
+    /// running for `--resume`.
+    func store(_ done: AutoMLTrialPool.Completion, arm: Int, runElapsedSeconds: Double) throws -> (score: Double?, line: String) {
+        let ending = try AutoMLTrialPool.record(done, metric: settings.metric, ledger: ledger, runElapsedSeconds: runElapsedSeconds)
+        return (ending.score, "automl: " + ending.line(trial: done.trial, arm: settings.arms[arm].key))
     }
 
     /// The search loop: the coordinator thread owns the ledger and the scheduler; workers only
     /// call the executor and hand back outcomes.
-    func search(run: String, adopted: [Adoption] = []) throws {
+    func search(run: String, adopted: [AutoMLInterruptedTrials.Adoption] = []) throws {
         guard let record = try ledger.automlRun(id: run) else { throw EaseMLCIError.automl(.invalidSetting("no automl run \(run)")) }
         let arms = settings.arms
         let policy = AutoMLPolicy(rawValue: settings.policy) ?? .costGap
@@ -232,33 +192,20 @@ public struct AutoMLSearchRun {
             let duration = ContinuousClock.now - clock
             return record.elapsedSeconds + Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
         }
-        let completions = Mutex<[Completion]>([])
-        let signal = DispatchSemaphore(value: 0)
-        var running = 0
+        let pool = AutoMLTrialPool()
+        var running: [Int64: Int] = [:]
         var stopReason = "every arm has been tried"
         var connectionFailure: Error?
         func launch(trial: Int64, arm: Int, priorSeconds: Double, _ body: @escaping @Sendable () throws(EaseMLCIError) -> AutoMLTrial.Outcome) {
-            running += 1
-            Thread.detachNewThread {
-                let started = ContinuousClock.now
-                var completion = Completion(trial: trial, arm: arm, outcome: nil, error: nil, seconds: 0)
-                do throws(EaseMLCIError) {
-                    completion.outcome = try body()
-                } catch {
-                    completion.error = error
-                }
-                let duration = ContinuousClock.now - started
-                completion.seconds = priorSeconds + Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-                completions.withLock { $0.append(completion) }
-                signal.signal()
-            }
+            running[trial] = arm
+            pool.launch(trial: trial, priorSeconds: priorSeconds, body)
         }
         for adoption in adopted {
             report("automl: trial \(adoption.trial) adopted: \(arms[adoption.arm].key)")
             launch(trial: adoption.trial, arm: adoption.arm, priorSeconds: adoption.elapsedSeconds, adoption.wait)
         }
         while true {
-            while running < settings.workers && connectionFailure == nil {
+            while running.count < settings.workers && connectionFailure == nil {
                 let arm: Int
                 if !queued.isEmpty {
                     arm = queued.removeFirst()
@@ -281,16 +228,14 @@ public struct AutoMLSearchRun {
                 let executor = self.executor
                 launch(trial: stored.id, arm: arm, priorSeconds: 0) { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try executor.run(trial) }
             }
-            if running == 0 { break }
+            if running.isEmpty { break }
             progress(AutoMLSearchProgress(
-                done: doneCount, running: running, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
+                done: doneCount, running: running.count, best: best, elapsedSeconds: elapsed(), budgetTrials: settings.budgetTrials,
                 budgetSeconds: settings.budgetSeconds))
-            if signal.wait(timeout: .now() + 1) == .timedOut { continue }
-            guard let done = completions.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-            running -= 1
+            guard let done = pool.next(waitingUpTo: 1), let arm = running.removeValue(forKey: done.trial) else { continue }
             do {
-                let (score, line) = try store(done, runElapsedSeconds: elapsed())
-                if let score { try scheduler.observe(tenant: 0, arm: done.arm, score: score) } else { try scheduler.fail(tenant: 0, arm: done.arm) }
+                let (score, line) = try store(done, arm: arm, runElapsedSeconds: elapsed())
+                if let score { try scheduler.observe(tenant: 0, arm: arm, score: score) } else { try scheduler.fail(tenant: 0, arm: arm) }
                 doneCount += 1
                 if let score { best = max(best ?? score, score) }
                 report(line)

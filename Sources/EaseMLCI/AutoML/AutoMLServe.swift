@@ -2,7 +2,6 @@ import EaseMLCore
 import EaseMLEngines
 import EaseMLLedger
 import Foundation
-import Synchronization
 
 /// `easeml-ci automl serve`: one long-running process searching for several tenants at once
 /// (`automl.md`): per tenant GP-UCB over its arms (prior and costs from the ledger's earlier runs),
@@ -12,11 +11,24 @@ import Synchronization
 ///   arm of the shared zoo. The zoo file is re-read between scheduling rounds: a new candidate's
 ///   arms are appended to every tenant's run (`automl-arms` event) and the scheduler is rebuilt from
 ///   the ledger (finished trials replayed, running ones kept in flight).
-/// - Stops when the budget (trials over all tenants, wall seconds) is spent, when every arm has run
-///   and there is no zoo to grow, or when `stopRequested` reports a signal: running trials are
-///   then killed (their process groups) and recorded as failed, `stopped: <signal>`. Every run is
-///   marked done.
-/// - Trials run on this machine (`LocalTrialExecutor`).
+/// - Each tenant's trials run on the backend of its `automl:` section (`backend: local` or
+///   `backend: ray`, as `automl run` picks it; a tenant given only `train`/`valid` runs locally),
+///   through `AutoMLTrialExecutor`: one executor per distinct backend, shared by its tenants.
+/// - Stops when the budget (trials over all tenants, wall seconds) is spent or when every arm has
+///   run and there is no zoo to grow: every run is then marked done.
+/// - On a signal (`stopRequested`, SIGTERM/SIGINT) no trial starts any more and each running trial
+///   is `interrupt`ed: a local trial's process group is killed and the trial goes back to `queued`
+///   (unless it ended ok meanwhile, then it is recorded); a Ray job is left running on the cluster
+///   and its trial `running`. The runs stay `running` (not done), so `serve --resume` continues them.
+/// - Resume (`resume: true`) continues, for each tenant of the file, its newest unfinished serve
+///   run on the same backend kind (a tenant without one gets a new run). The run's arms are those
+///   stored (zoo arms added earlier are kept, whatever the zoo file says now), plus any new arm of
+///   the tenant's section or the zoo; finished trials are replayed, never re-run; trials left
+///   `running` (by kill -9 or a stop) go to the executor's `recover` (`AutoMLInterruptedTrials`:
+///   local orphans killed and re-queued, Ray jobs adopted or recorded); `queued` trials run first.
+///   The trials budget counts the resumed runs' trials; the seconds budget their elapsed seconds.
+/// - An executor's connection error (a Ray cluster unreachable) stops the session without
+///   finishing the runs; the trial stays `running` for `--resume`, and the error is thrown.
 public struct AutoMLServe {
     /// One arm as served: its command with relative program paths resolved.
     public struct Arm: Sendable, Equatable {
@@ -31,6 +43,15 @@ public struct AutoMLServe {
             parameters = arm.parameters
             let program = arm.command.first ?? ""
             command = program.contains("/") && !program.hasPrefix("/") ? [base + "/" + program] + arm.command.dropFirst() : arm.command
+        }
+
+        /// An arm as a run stored it (its command already resolved).
+        init(_ stored: AutoMLArmRecord) {
+            key = stored.key
+            candidate = stored.candidate
+            let values = (try? JSONSerialization.jsonObject(with: Data(stored.parameters.utf8))) as? [String: String] ?? [:]
+            parameters = values.keys.sorted().map { AutoMLArm.Parameter(name: $0, value: values[$0] ?? "") }
+            command = (try? JSONSerialization.jsonObject(with: Data(stored.command.utf8))) as? [String] ?? []
         }
 
         func record(position: Int) -> AutoMLArmRecord {
@@ -51,6 +72,8 @@ public struct AutoMLServe {
         public var timeoutSeconds: Double?
         public var memoryMiB: Int?
         public var arms: [Arm]
+        /// Where its trials run (its `automl:` section's `backend`; local without a section).
+        public var backend: AutoMLBackend
         /// Its run in the ledger.
         public var run = ""
         /// The run's record (its trials' names derive from it).
@@ -70,6 +93,9 @@ public struct AutoMLServe {
     public var stopRequested: @Sendable () -> String?
     /// How often the loop wakes to look at the zoo, the clock and `stopRequested` (seconds).
     public var pollSeconds = 0.2
+    /// The executor of a backend, made once per distinct backend (default:
+    /// `AutoMLSearchRun.executor(for:report:)`, which checks that a Ray address answers).
+    public var makeExecutor: (AutoMLBackend) throws(EaseMLCIError) -> any AutoMLTrialExecutor
 
     public init(
         ledger: Ledger, settings: AutoMLServeSettings, baseDirectory: String, zooPath: String?, outputRoot: String,
@@ -82,6 +108,7 @@ public struct AutoMLServe {
         self.outputRoot = outputRoot
         self.report = report
         self.stopRequested = stopRequested
+        makeExecutor = { (backend) throws(EaseMLCIError) in try AutoMLSearchRun.executor(for: backend, report: report) }
     }
 
     /// Reads and checks a tenants file.
@@ -99,7 +126,7 @@ public struct AutoMLServe {
                 return Tenant(
                     name: tenant.name, train: Self.resolve(tenant.train ?? "", against: baseDirectory),
                     valid: Self.resolve(tenant.valid ?? "", against: baseDirectory), metric: tenant.metric ?? AutoMLSettings.defaultMetric,
-                    timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: [])
+                    timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: [], backend: .local)
             }
             var url = URL(fileURLWithPath: Self.resolve(config, against: baseDirectory))
             var isDirectory: ObjCBool = false
@@ -117,8 +144,106 @@ public struct AutoMLServe {
                 name: tenant.name, train: Self.resolve(tenant.train ?? automl.train, against: base),
                 valid: Self.resolve(tenant.valid ?? automl.valid, against: base), metric: tenant.metric ?? automl.metric,
                 timeoutSeconds: automl.timeoutSeconds ?? settings.timeoutSeconds, memoryMiB: automl.memoryMiB ?? settings.memoryMiB,
-                arms: automl.arms.map { Arm($0, base: base) })
+                arms: automl.arms.map { Arm($0, base: base) }, backend: automl.backend)
         }
+    }
+
+
+    /// What marks a serve run of a tenant on `backend` in the ledger (its `spaceHash`): a run is
+    /// resumed only on the same backend kind, which can see its running trials.
+    static func runMark(_ backend: AutoMLBackend) -> String { backend == .local ? "serve" : "serve backend \(backend.name)" }
+
+    /// Whether `run` was made by `automl serve` (`automl run --resume` leaves it to `serve --resume`).
+    static func isServeRun(_ run: AutoMLRunRecord) -> Bool { run.spaceHash == "serve" || run.spaceHash.hasPrefix("serve backend ") }
+
+    /// Serves until the budget, the arms or a signal stop it; returns the tenants' run ids. With
+    /// `resume`, continues each tenant's newest unfinished serve run instead of starting one.
+    public func serve(resume: Bool = false) throws(EaseMLCIError) -> [String] {
+        try AutoMLFailure.typed { try run(resume: resume) }
+    }
+
+    func run(resume: Bool) throws -> [String] {
+        var tenants = try resolveTenants()
+        var zooData: Data?
+        var zoo: [Arm] = []
+        if let zooPath {
+            guard let data = FileManager.default.contents(atPath: zooPath) else {
+                throw EaseMLCIError.unreadableFile(path: zooPath, reason: "no such file or not readable")
+            }
+            zooData = data
+            zoo = try zooArms(data, path: zooPath)
+        }
+        let storedArmCounts = resume ? try adoptUnfinishedRuns(&tenants) : [Int](repeating: 0, count: tenants.count)
+        for i in tenants.indices { tenants[i].arms += zoo.filter { arm in !tenants[i].arms.contains { $0.key == arm.key } } }
+        for tenant in tenants {
+            guard !tenant.arms.isEmpty else {
+                throw EaseMLCIError.invalidOption(option: "--tenants", message: "the tenant `\(tenant.name)` has no arms (no candidates and no zoo)")
+            }
+            try AutoMLDataDiscipline.check(inputs: [tenant.train, tenant.valid], ledger: ledger)
+        }
+        var executors: [(backend: AutoMLBackend, executor: any AutoMLTrialExecutor)] = []
+        for tenant in tenants where !executors.contains(where: { $0.backend == tenant.backend }) {
+            executors.append((tenant.backend, try makeExecutor(tenant.backend)))
+        }
+        let executorOf = tenants.map { tenant in executors.first { $0.backend == tenant.backend }!.executor }
+        var next = try ledger.automlRunIDs().count + 1
+        for i in tenants.indices {
+            if tenants[i].run.isEmpty {
+                tenants[i].run = "run-\(next)"
+                next += 1
+                tenants[i].record = try ledger.createAutoMLRun(NewAutoMLRun(
+                    id: tenants[i].run, tenant: tenants[i].name, policy: settings.policy, seed: settings.seed, metric: tenants[i].metric,
+                    spaceHash: Self.runMark(tenants[i].backend), budgetTrials: nil, budgetSeconds: nil,
+                    arms: tenants[i].arms.enumerated().map { $1.record(position: $0) }))
+                if resume { report("automl serve: \(tenants[i].name): no unfinished run to resume, starting \(tenants[i].run)") }
+            } else {
+                let new = tenants[i].arms[storedArmCounts[i]...]
+                try ledger.addAutoMLArms(run: tenants[i].run, arms: new.enumerated().map { $1.record(position: storedArmCounts[i] + $0) })
+            }
+        }
+        var adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)] = []
+        for i in tenants.indices where storedArmCounts[i] > 0 {
+            adopted += try recoverInterruptedTrials(tenants[i], executor: executorOf[i]).map { (i, $0) }
+        }
+        try loop(tenants: &tenants, executors: executorOf, zooData: zooData, adopted: adopted)
+        return tenants.map(\.run)
+    }
+
+    /// Gives each tenant its newest unfinished serve run on the same backend kind, if any, with
+    /// the run's stored arms first (in their positions) and the tenant's other arms after them;
+    /// returns how many arms each run had stored (0: no run to resume).
+    func adoptUnfinishedRuns(_ tenants: inout [Tenant]) throws -> [Int] {
+        var storedArmCounts = [Int](repeating: 0, count: tenants.count)
+        let ids = try ledger.automlRunIDs()
+        for i in tenants.indices {
+            for id in ids.reversed() {
+                guard let record = try ledger.automlRun(id: id), record.tenant == tenants[i].name, record.status == "running",
+                    record.spaceHash == Self.runMark(tenants[i].backend)
+                else { continue }
+                tenants[i].run = id
+                tenants[i].record = record
+                let stored = try ledger.automlArms(run: id).map(Arm.init)
+                storedArmCounts[i] = stored.count
+                tenants[i].arms = stored + tenants[i].arms.filter { arm in !stored.contains { $0.key == arm.key } }
+                break
+            }
+        }
+        return storedArmCounts
+    }
+
+    /// Hands the trials that the tenant's resumed run left running to its executor
+    /// (`AutoMLInterruptedTrials`), records those that ended meanwhile; returns those adopted.
+    func recoverInterruptedTrials(_ tenant: Tenant, executor: any AutoMLTrialExecutor) throws -> [AutoMLInterruptedTrials.Adoption] {
+        let recovered = try AutoMLInterruptedTrials.recover(
+            run: tenant.run, ledger: ledger, executor: executor, trial: { makeTrial(tenant, trial: $0, arm: $1) },
+            record: { completion, arm in
+                let ending = try AutoMLTrialPool.record(
+                    completion, metric: tenant.metric, ledger: ledger, runElapsedSeconds: tenant.record?.elapsedSeconds ?? 0)
+                report("automl serve: \(tenant.name): " + ending.line(trial: completion.trial, arm: tenant.arms[arm].key))
+            })
+        let notes = recovered.notes
+        report("automl serve: \(tenant.name): resuming \(tenant.run)" + (notes.isEmpty ? "" : "; " + notes))
+        return recovered.adopted
     }
 
     /// The zoo's arms, from the file's bytes.
@@ -131,42 +256,20 @@ public struct AutoMLServe {
         return space.arms.map { Arm($0, base: base) }
     }
 
-    /// Serves until the budget, the arms or a signal stop it; returns the tenants' run ids.
-    public func serve() throws(EaseMLCIError) -> [String] {
-        var tenants = try resolveTenants()
-        var zooData: Data?
-        if let zooPath {
-            guard let data = FileManager.default.contents(atPath: zooPath) else { throw .unreadableFile(path: zooPath, reason: "no such file or not readable") }
-            zooData = data
-            let arms = try zooArms(data, path: zooPath)
-            for i in tenants.indices { tenants[i].arms += arms.filter { arm in !tenants[i].arms.contains { $0.key == arm.key } } }
-        }
-        for tenant in tenants {
-            guard !tenant.arms.isEmpty else { throw .invalidOption(option: "--tenants", message: "the tenant `\(tenant.name)` has no arms (no candidates and no zoo)") }
-            try AutoMLDataDiscipline.check(inputs: [tenant.train, tenant.valid], ledger: ledger)
-        }
-        do {
-            let first = try ledger.automlRunIDs().count + 1
-            for i in tenants.indices {
-                tenants[i].run = "run-\(first + i)"
-                tenants[i].record = try ledger.createAutoMLRun(NewAutoMLRun(
-                    id: tenants[i].run, tenant: tenants[i].name, policy: settings.policy, seed: settings.seed, metric: tenants[i].metric,
-                    spaceHash: "serve", budgetTrials: nil, budgetSeconds: nil,
-                    arms: tenants[i].arms.enumerated().map { $1.record(position: $0) }))
-            }
-            try loop(tenants: &tenants, zooData: zooData)
-            return tenants.map(\.run)
-        } catch {
-            throw .wrapping(error) { .automl(.invalidSetting("\($0)")) }
-        }
+
+    /// The earliest of the tenants' runs: the prior comes from the runs before it.
+    func firstRun(_ tenants: [Tenant]) throws -> String? {
+        let runs = Set(tenants.map(\.run))
+        return try ledger.automlRunIDs().first { runs.contains($0) }
     }
 
     /// A scheduler over the tenants' current arms, with the prior and costs of the runs before this
     /// session and every trial of this session replayed.
     func makeScheduler(_ tenants: [Tenant]) throws -> AutoMLScheduler {
         var searches: [AutoMLTenantSearch] = []
+        let before = try firstRun(tenants)
         for tenant in tenants {
-            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: tenants.first?.run)
+            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: before)
             searches.append(try history.tenantSearch(armCount: tenant.arms.count))
         }
         var scheduler = AutoMLScheduler(tenants: searches, policy: AutoMLPolicy(rawValue: settings.policy) ?? .costGap, seed: settings.seed)
@@ -182,49 +285,79 @@ public struct AutoMLServe {
         return scheduler
     }
 
-    /// The name a trial's processes carry in `EASEML_TRIAL` (as `automl run` names them).
-    func trialName(_ tenant: Tenant, trial: Int64) -> String {
-        tenant.record.map { AutoMLSearchRun.trialName($0, trial: trial) } ?? "easeml-\(tenant.run)-\(trial)"
+    /// The trial of `tenant`'s `arm` with ledger id `trial`, ready for its executor; its processes
+    /// carry the name `automl run` would give them in `EASEML_TRIAL`.
+    func makeTrial(_ tenant: Tenant, trial: Int64, arm: Int) -> AutoMLTrial {
+        let chosen = tenant.arms[arm]
+        return AutoMLTrial(
+            name: tenant.record.map { AutoMLSearchRun.trialName($0, trial: trial) } ?? "easeml-\(tenant.run)-\(trial)", template: chosen.command,
+            trainPath: tenant.train, validPath: tenant.valid, outDirectory: outputRoot + "/" + tenant.run + "/arm-\(arm)", seed: settings.seed,
+            parameters: Dictionary(chosen.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            timeoutSeconds: tenant.timeoutSeconds, memoryMiB: tenant.memoryMiB)
     }
 
-    /// A finished trial, handed from its worker thread to the loop.
-    struct Completion: Sendable {
-        var trial: Int64
-        var outcome: AutoMLTrial.Outcome?
-        var error: String?
-        var seconds: Double
+    /// A trial in flight: its tenant, arm and what its executor runs.
+    struct InFlight {
+        var tenant: Int
+        var arm: Int
+        var trial: AutoMLTrial
     }
 
-    func loop(tenants: inout [Tenant], zooData initialZoo: Data?) throws {
+    /// The scheduling loop: the calling thread owns the ledger and the scheduler; worker threads
+    /// only call the executors (`executors[i]` runs tenant i's trials) and hand back outcomes.
+    func loop(
+        tenants: inout [Tenant], executors: [any AutoMLTrialExecutor], zooData initialZoo: Data?,
+        adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)]
+    ) throws {
         var zooData = initialZoo
         var scheduler = try makeScheduler(tenants)
         report("automl serve: \(tenants.count) tenants, \(settings.workers) worker(s), policy \(scheduler.effectivePolicy.rawValue)")
-        for tenant in tenants {
-            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: tenants.first?.run)
-            report("automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, \(try history.summary(armCount: tenant.arms.count))")
-        }
-        let clock = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - clock
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
-        let completions = Mutex<[Completion]>([])
-        let wake = DispatchSemaphore(value: 0)
-        var running: [Int64: (tenant: Int, arm: Int)] = [:]
+        let before = try firstRun(tenants)
+        var queued: [(tenant: Int, arm: Int)] = []
         var started = 0
+        for (index, tenant) in tenants.enumerated() {
+            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: before)
+            report(
+                "automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, backend \(tenant.backend.name), "
+                    + (try history.summary(armCount: tenant.arms.count)))
+            let trials = try ledger.automlTrials(run: tenant.run)
+            started += trials.count
+            queued += trials.filter { $0.state == .queued }.map { (index, $0.arm) }
+        }
+        let priorSeconds = tenants.compactMap(\.record?.elapsedSeconds).max() ?? 0
+        let clock = ContinuousClock.now
+        func elapsed() -> Double { priorSeconds + AutoMLTrialPool.seconds(since: clock) }
+        let pool = AutoMLTrialPool()
+        var running: [Int64: InFlight] = [:]
+        /// Trials let go on the stop, still running out of this process (Ray jobs).
+        var released: Set<Int64> = []
         var stopReason: String?
         var stopSignal: String?
+        var connectionFailure: Error?
         var exhausted = false
+        for (index, adoption) in adopted {
+            let tenant = tenants[index]
+            running[adoption.trial] = InFlight(tenant: index, arm: adoption.arm, trial: makeTrial(tenant, trial: adoption.trial, arm: adoption.arm))
+            report("automl serve: \(tenant.name): trial \(adoption.trial) adopted: \(tenant.arms[adoption.arm].key)")
+            pool.launch(trial: adoption.trial, priorSeconds: adoption.elapsedSeconds, adoption.wait)
+        }
         while true {
             if stopSignal == nil, let signal = stopRequested() {
                 stopSignal = signal
                 report("automl serve: \(signal): stopping \(running.count) running trial(s)")
             }
-            // Every round while stopping: a trial whose process had not started at the first kill is caught at the next.
+            // Every round while stopping: a trial whose process had not started at the first
+            // interrupt is caught at the next. A trial left running (a Ray job) is let go.
             if stopSignal != nil {
-                for (trial, place) in running { LocalTrialExecutor.killOrphan(name: trialName(tenants[place.tenant], trial: trial)) }
+                for (id, flight) in running where !executors[flight.tenant].interrupt(flight.trial) {
+                    running[id] = nil
+                    released.insert(id)
+                    let tenant = tenants[flight.tenant]
+                    report("automl serve: \(tenant.name): trial \(id) left running for `--resume`: \(tenant.arms[flight.arm].key)")
+                }
             }
-            if stopSignal == nil, stopReason == nil, let zooPath, let data = FileManager.default.contents(atPath: zooPath), data != zooData {
+            let idle = stopSignal != nil || stopReason != nil || connectionFailure != nil
+            if !idle, let zooPath, let data = FileManager.default.contents(atPath: zooPath), data != zooData {
                 zooData = data
                 do {
                     let arms = try zooArms(data, path: zooPath)
@@ -246,58 +379,61 @@ public struct AutoMLServe {
                 }
             }
             if stopReason == nil, let limit = settings.budgetSeconds, elapsed() >= limit { stopReason = "the budget of \(compact(limit)) seconds is spent" }
-            while stopSignal == nil, stopReason == nil, !exhausted, running.count < settings.workers {
-                if let limit = settings.budgetTrials, started >= limit {
-                    stopReason = "the budget of \(limit) trials is spent"
-                    break
+            while stopSignal == nil, stopReason == nil, connectionFailure == nil, running.count < settings.workers {
+                let place: (tenant: Int, arm: Int)
+                if !queued.isEmpty {
+                    place = queued.removeFirst()
+                } else {
+                    if exhausted { break }
+                    if let limit = settings.budgetTrials, started >= limit {
+                        stopReason = "the budget of \(limit) trials is spent"
+                        break
+                    }
+                    guard let proposal = scheduler.next() else {
+                        exhausted = true
+                        break
+                    }
+                    place = (proposal.tenant, proposal.arm)
+                    started += 1
                 }
-                guard let proposal = scheduler.next() else {
-                    exhausted = true
-                    break
-                }
-                let tenant = tenants[proposal.tenant]
-                let arm = tenant.arms[proposal.arm]
-                let outDirectory = outputRoot + "/" + tenant.run + "/arm-\(proposal.arm)"
-                let stored = try ledger.startAutoMLTrial(run: tenant.run, arm: proposal.arm, logPath: outDirectory + "/" + AutoMLTrial.logName)
-                let trial = AutoMLTrial(
-                    name: trialName(tenant, trial: stored.id), template: arm.command, trainPath: tenant.train, validPath: tenant.valid,
-                    outDirectory: outDirectory, seed: settings.seed,
-                    parameters: Dictionary(arm.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                    timeoutSeconds: tenant.timeoutSeconds, memoryMiB: tenant.memoryMiB)
-                running[stored.id] = (proposal.tenant, proposal.arm)
-                started += 1
-                report("automl serve: \(tenant.name): trial \(stored.id) started: \(arm.key)")
-                let id = stored.id
-                Thread.detachNewThread {
-                    let begun = ContinuousClock.now
-                    var completion = Completion(trial: id, outcome: nil, error: nil, seconds: 0)
-                    do { completion.outcome = try LocalTrialExecutor().run(trial) } catch { completion.error = "\(error)" }
-                    let duration = ContinuousClock.now - begun
-                    completion.seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-                    completions.withLock { $0.append(completion) }
-                    wake.signal()
-                }
+                let tenant = tenants[place.tenant]
+                let stored = try ledger.startAutoMLTrial(
+                    run: tenant.run, arm: place.arm, logPath: outputRoot + "/" + tenant.run + "/arm-\(place.arm)/" + AutoMLTrial.logName)
+                let trial = makeTrial(tenant, trial: stored.id, arm: place.arm)
+                running[stored.id] = InFlight(tenant: place.tenant, arm: place.arm, trial: trial)
+                report("automl serve: \(tenant.name): trial \(stored.id) started: \(tenant.arms[place.arm].key)")
+                let executor = executors[place.tenant]
+                pool.launch(trial: stored.id) { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try executor.run(trial) }
             }
             if running.isEmpty {
                 if let stopSignal { stopReason = "stopped by \(stopSignal)" }
-                if stopReason == nil, exhausted, zooPath == nil { stopReason = "every arm of every tenant has been tried" }
+                if connectionFailure != nil { break }
+                if stopReason == nil, exhausted, queued.isEmpty, zooPath == nil { stopReason = "every arm of every tenant has been tried" }
                 if stopReason != nil { break }
             }
-            _ = wake.wait(timeout: .now() + pollSeconds)
-            for done in completions.withLock({ value in defer { value.removeAll() }; return value }) {
-                guard let (tenantIndex, armIndex) = running.removeValue(forKey: done.trial) else { continue }
-                var ending = AutoMLTrialEnding(outcome: done.outcome, error: done.error, metric: tenants[tenantIndex].metric)
-                if let stopSignal, ending.state != .ok { ending = AutoMLTrialEnding(state: .failed, score: nil, reason: "stopped: serve received \(stopSignal)") }
-                try ledger.finishAutoMLTrial(
-                    id: done.trial, state: ending.state, score: ending.score, seconds: done.seconds, reason: ending.reason, runElapsedSeconds: elapsed())
-                if let score = ending.score { try scheduler.observe(tenant: tenantIndex, arm: armIndex, score: score) } else {
-                    try scheduler.fail(tenant: tenantIndex, arm: armIndex)
+            guard let done = pool.next(waitingUpTo: pollSeconds), let flight = running.removeValue(forKey: done.trial) else { continue }
+            let tenant = tenants[flight.tenant]
+            // A trial interrupted by the stop did not end by itself: it is re-queued below.
+            if stopSignal != nil { guard case .ok? = done.outcome else { continue } }
+            do {
+                let ending = try AutoMLTrialPool.record(done, metric: tenant.metric, ledger: ledger, runElapsedSeconds: elapsed())
+                if let score = ending.score { try scheduler.observe(tenant: flight.tenant, arm: flight.arm, score: score) } else {
+                    try scheduler.fail(tenant: flight.tenant, arm: flight.arm)
                 }
-                let tenant = tenants[tenantIndex]
-                report(
-                    "automl serve: \(tenant.name): trial \(done.trial) \(ending.state.rawValue): \(tenant.arms[armIndex].key)"
-                        + (ending.score.map { " score \(compact($0))" } ?? "") + (ending.reason.map { " (\($0))" } ?? ""))
+                report("automl serve: \(tenant.name): " + ending.line(trial: done.trial, arm: tenant.arms[flight.arm].key))
+            } catch let error as EaseMLCIError {
+                guard case .http = error else { throw error }
+                report("automl serve: \(tenant.name): trial \(done.trial) interrupted: \(error.description)")
+                connectionFailure = connectionFailure ?? error
             }
+        }
+        if let connectionFailure { throw connectionFailure }
+        if let stopSignal {
+            // Killed trials run again first on resume; Ray jobs left running are recovered by it.
+            var requeued = 0
+            for tenant in tenants { requeued += try ledger.requeueRunningAutoMLTrials(run: tenant.run, keeping: released).count }
+            report("automl serve: stopped by \(stopSignal) after \(started) trials (\(requeued) re-queued); `automl serve --resume` continues the runs")
+            return
         }
         for tenant in tenants { try ledger.finishAutoMLRun(id: tenant.run, elapsedSeconds: elapsed()) }
         report("automl serve: done after \(started) trials: \(stopReason ?? "")")

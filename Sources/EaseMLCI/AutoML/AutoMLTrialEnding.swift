@@ -28,6 +28,11 @@ struct AutoMLTrialEnding: Sendable, Equatable {
         self.reason = reason
     }
 
+    /// `trial <id> <state>: <arm key>[ score <s>][ (<reason>)]`, the line reporting the ending.
+    func line(trial: Int64, arm key: String) -> String {
+        "trial \(trial) \(state.rawValue): \(key)" + (score.map { " score \(compact($0))" } ?? "") + (reason.map { " (\($0))" } ?? "")
+    }
+
     /// The metric's value in the result object, when `metric` names a key other than `score`.
     static func metricValue(_ result: String, metric: String) -> Double? {
         guard metric != "score", let object = try? JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],

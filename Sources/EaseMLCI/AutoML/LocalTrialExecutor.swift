@@ -80,6 +80,13 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
         return .lost
     }
 
+    /// Kills the trial's process groups (a trial not started yet is caught by a later call): a
+    /// local trial cannot outlive the process that watches it.
+    public func interrupt(_ trial: AutoMLTrial) -> Bool {
+        Self.killOrphan(name: trial.name)
+        return true
+    }
+
     /// Kills the process groups of the processes whose environment holds `EASEML_TRIAL=<name>`
     /// (Linux `/proc`; elsewhere nothing is found). The groups are collected first, so a trial's
     /// shell cannot outlive a child killed alone.

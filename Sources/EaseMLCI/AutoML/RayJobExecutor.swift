@@ -14,8 +14,9 @@ import Foundation
 ///   submission), it is stopped and is timed out. Its logs are always saved at `trial.logPath`.
 /// - A submission whose answer was lost (or was retried and found its id taken) is looked up by id
 ///   and adopted, so a trial is submitted at most once.
-/// - Recovery looks the id up: unknown → `lost`; ended → its outcome from the logs; pending or
-///   running → adopted (waited for, with the time it has already run counted against its timeout).
+/// - When the process watching it stops (`interrupt`), the job goes on. Recovery looks the id up:
+///   unknown → `lost`; ended → its outcome from the logs; pending or running → adopted (waited
+///   for, with the time it has already run counted against its timeout).
 public struct RayJobExecutor: AutoMLTrialExecutor {
     public var jobs: RayJobsClient
     /// CPUs reserved per trial, or nil for Ray's default.
@@ -66,6 +67,10 @@ public struct RayJobExecutor: AutoMLTrialExecutor {
         let deadline = trial.timeoutSeconds.map { ContinuousClock.now + .seconds(max(0, $0 - elapsed)) }
         return .running(elapsedSeconds: elapsed, wait: { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try wait(trial, deadline: deadline) })
     }
+
+    /// Leaves the job running on the cluster (nothing is sent): `recover` adopts it, or records
+    /// it if it has ended meanwhile, so no work is lost and no id is submitted twice.
+    public func interrupt(_ trial: AutoMLTrial) -> Bool { false }
 
     /// Polls the job until it ends or the deadline passes (then stops it).
     func wait(_ trial: AutoMLTrial, deadline: ContinuousClock.Instant?) throws(EaseMLCIError) -> AutoMLTrial.Outcome {

@@ -1,4 +1,4 @@
-/// Where `easeml-ci automl run` executes its trials (`backend:` in the `automl:` section).
+/// Where `easeml-ci automl run` and `automl serve` execute a search's trials (`backend:` in the `automl:` section).
 public enum AutoMLBackend: Sendable, Equatable {
     /// Subprocesses on this machine, `workers` at a time (the default).
     case local
