@@ -49,53 +49,41 @@ public enum AcquisitionRanking {
         precondition(k >= 1, "K must be at least 1")
         precondition(labeled.count == labels.count, "one label per labelled row")
         guard !pool.isEmpty else { return [] }
-        let values = labeled.isEmpty
-            ? []
-            : KNNShapley.values(
-                training: labeled, trainingLabels: labels, validation: validation, validationLabels: validationLabels, k: k)
-        let predicted = pool.map { row -> Double in
-            guard !labeled.isEmpty else { return 0 }
-            let nearest = KNNShapley.neighbourOrder(of: row, in: labeled).prefix(k)
-            return nearest.reduce(0) { $0 + values[$1] } / Double(nearest.count)
+        let width = pool[0].count
+        let poolMatrix = Matrix(rowArrays: pool)
+        let labelledMatrix = Matrix(rows: labeled.count, columns: width, values: labeled.flatMap { $0 })
+        var predicted = [Double](repeating: 0, count: pool.count)
+        if !labeled.isEmpty {
+            let valuation = KNNShapleyValuation(training: labelledMatrix, trainingLabels: labels, k: k, metric: .euclidean)
+            let values = valuation.values(
+                validation: Matrix(rows: validation.count, columns: width, values: validation.flatMap { $0 }),
+                validationLabels: validationLabels)
+            predicted = valuation.search.rankedNeighbours(k: k, of: poolMatrix).map { nearest in
+                nearest.reduce(0) { $0 + values[$1.index] } / Double(nearest.count)
+            }
         }
         let byValue = pool.indices.sorted { (-predicted[$0], $0) < (-predicted[$1], $1) }
         let eligibleCount = min(pool.count, max(batch, pool.count / 2))
-        let eligible = Set(byValue.prefix(eligibleCount))
+        var eligible = [Bool](repeating: false, count: pool.count)
+        for index in byValue.prefix(eligibleCount) { eligible[index] = true }
         var entries: [Entry] = []
-        entries.reserveCapacity(pool.count)
-        for group in [byValue.prefix(eligibleCount).sorted(), byValue.dropFirst(eligibleCount).sorted()] {
-            // Distance of each candidate to the nearest labelled or already-ranked row.
-            var nearest = group.map { index in
-                labeled.reduce(Double.infinity) { min($0, squaredDistance($1, pool[index])) }
-            }
-            for entry in entries {
-                for (slot, index) in group.enumerated() {
-                    nearest[slot] = min(nearest[slot], squaredDistance(pool[entry.index], pool[index]))
-                }
-            }
-            var taken = [Bool](repeating: false, count: group.count)
-            for _ in group.indices where entries.count < limit {
-                var best = -1
-                for slot in group.indices where !taken[slot] && (best < 0 || nearest[slot] > nearest[best]) { best = slot }
-                taken[best] = true
-                let index = group[best]
+        entries.reserveCapacity(limit)
+        for group in [byValue.prefix(eligibleCount).sorted(), byValue.dropFirst(eligibleCount).sorted()]
+        where !group.isEmpty && entries.count < limit {
+            // Squared distance of each candidate to the nearest labelled or already-ranked row.
+            let covered = Matrix(
+                rows: labeled.count + entries.count, columns: width,
+                values: labelledMatrix.values + entries.flatMap { pool[$0.index] })
+            let initial = covered.rows == 0
+                ? [Double](repeating: .infinity, count: group.count)
+                : NearestNeighborSearch(references: covered, metric: .euclidean)
+                    .rankedNeighbours(k: 1, of: poolMatrix.selectingRows(group)).map { $0[0].distance }
+            for pick in GreedyCoverage.order(candidates: group, of: poolMatrix, initial: initial, count: limit - entries.count) {
+                let index = group[pick.position]
                 entries.append(
-                    Entry(index: index, predictedValue: predicted[index], eligible: eligible.contains(index),
-                          coverageDistance: nearest[best]))
-                for slot in group.indices where !taken[slot] {
-                    nearest[slot] = min(nearest[slot], squaredDistance(pool[index], pool[group[slot]]))
-                }
+                    Entry(index: index, predictedValue: predicted[index], eligible: eligible[index], coverageDistance: pick.distance))
             }
         }
         return entries
-    }
-
-    static func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for i in a.indices {
-            let d = a[i] - b[i]
-            sum += d * d
-        }
-        return sum
     }
 }

@@ -56,10 +56,15 @@ public enum AcquisitionSimulation {
     ) -> Double {
         guard !validation.isEmpty else { return 0 }
         let classes = (labels.max() ?? 0) + 1
+        let width = validation[0].count
+        let neighbours = training.isEmpty
+            ? [[NearestNeighbor]](repeating: [], count: validation.count)
+            : NearestNeighborSearch(references: Matrix(rowArrays: training), metric: .euclidean)
+                .rankedNeighbours(k: k, of: Matrix(rows: validation.count, columns: width, values: validation.flatMap { $0 }))
         var correct = 0
-        for (v, query) in validation.enumerated() {
+        for v in validation.indices {
             var votes = [Int](repeating: 0, count: classes)
-            for index in KNNShapley.neighbourOrder(of: query, in: training).prefix(k) { votes[labels[index]] += 1 }
+            for neighbour in neighbours[v] { votes[labels[neighbour.index]] += 1 }
             let predicted = votes.indices.max { (votes[$0], -$0) < (votes[$1], -$1) }!
             if predicted == validationLabels[v] { correct += 1 }
         }
