@@ -2,30 +2,35 @@ import Foundation
 import Testing
 @testable import EaseMLEngines
 
-/// The simple implementation `AcquisitionRanking.rank` replaced: values from `KNNShapley`'s full
-/// sorts, the pool's K nearest labelled rows by a full sort per pool row, and greedy coverage by
-/// direct per-pair loops over `[[Double]]`. The fast path must return exactly the same entries.
+private func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
+    var sum = 0.0
+    for i in a.indices {
+        let d = a[i] - b[i]
+        sum += d * d
+    }
+    return sum
+}
+
+/// The simple implementation of `AcquisitionRanking.rank`: the value term from full sorts of direct
+/// distances (`KNNShapley.neighbourOrder`), greedy coverage by direct per-pair loops over
+/// `[[Double]]`. The fast path must return exactly the same entries.
 private func simpleRank(
     labeled: [[Double]], labels: [Int], pool: [[Double]], validation: [[Double]], validationLabels: [Int],
-    k: Int, batch: Int, limit: Int? = nil
+    k: Int, batch: Int, limit: Int? = nil, term: AcquisitionRanking.ValueTerm
 ) -> [AcquisitionRanking.Entry] {
-    func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for i in a.indices {
-            let d = a[i] - b[i]
-            sum += d * d
-        }
-        return sum
-    }
     let limit = min(pool.count, limit ?? pool.count)
     guard !pool.isEmpty else { return [] }
-    let values = labeled.isEmpty
-        ? []
-        : KNNShapley.values(training: labeled, trainingLabels: labels, validation: validation, validationLabels: validationLabels, k: k)
-    let predicted = pool.map { row -> Double in
-        guard !labeled.isEmpty else { return 0 }
-        let nearest = KNNShapley.neighbourOrder(of: row, in: labeled).prefix(k)
-        return nearest.reduce(0) { $0 + values[$1] } / Double(nearest.count)
+    let predicted: [Double]
+    if labeled.isEmpty {
+        predicted = pool.map { _ in 0 }
+    } else if term == .shapleyRegression {
+        let values = KNNShapley.values(training: labeled, trainingLabels: labels, validation: validation, validationLabels: validationLabels, k: k)
+        predicted = pool.map { row in
+            let nearest = KNNShapley.neighbourOrder(of: row, in: labeled).prefix(k)
+            return nearest.reduce(0) { $0 + values[$1] } / Double(nearest.count)
+        }
+    } else {
+        predicted = simpleExpectedGain(labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: k)
     }
     let byValue = pool.indices.sorted { (-predicted[$0], $0) < (-predicted[$1], $1) }
     let eligibleCount = min(pool.count, max(batch, pool.count / 2))
@@ -49,6 +54,34 @@ private func simpleRank(
         }
     }
     return entries
+}
+
+/// The expected utility gain by its definition: a pool row x labelled c joins validation row v's K
+/// nearest when strictly nearer than the K-th (or when fewer than K rows are labelled), c weighted
+/// by its share among x's K nearest labelled rows.
+private func simpleExpectedGain(
+    labeled: [[Double]], labels: [Int], pool: [[Double]], validation: [[Double]], validationLabels: [Int], k: Int
+) -> [Double] {
+    let classes = labels.max()! + 1
+    let n = labeled.count
+    let neighbourhoods = validation.map { Array(KNNShapley.neighbourOrder(of: $0, in: labeled).prefix(k)) }
+    return pool.map { x in
+        var share = [Double](repeating: 0, count: classes)
+        let near = KNNShapley.neighbourOrder(of: x, in: labeled).prefix(k)
+        for index in near { share[labels[index]] += 1 / Double(near.count) }
+        var gain = 0.0
+        for (v, row) in validation.enumerated() where (0..<classes).contains(validationLabels[v]) {
+            let y = validationLabels[v]
+            let nearest = neighbourhoods[v]
+            let matches = Double(nearest.filter { labels[$0] == y }.count)
+            if n < k {
+                gain += (matches + share[y]) / Double(n + 1) - matches / Double(n)
+            } else if squaredDistance(row, x) < squaredDistance(row, labeled[nearest[k - 1]]) {
+                gain += (share[y] - (labels[nearest[k - 1]] == y ? 1 : 0)) / Double(k)
+            }
+        }
+        return gain / Double(validation.count)
+    }
 }
 
 /// The K-NN vote `AcquisitionSimulation.validationAccuracy` replaced, by a full sort per validation row.
@@ -82,20 +115,26 @@ private func integerRows(_ count: Int, columns: Int, offset: Double, _ generator
             let validation = integerRows(50, columns: columns, offset: offset, &generator)
             // One validation label no labelled row has (never matches).
             let validationLabels = validation.indices.map { $0 == 0 ? -1 : generator.below(3) }
-            for (k, batch, limit) in [(1, 10, nil), (5, 10, nil), (5, 200, 7), (50, 1, 160)] as [(Int, Int, Int?)] {
-                let fast = AcquisitionRanking.rank(
-                    labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels,
-                    k: k, batch: batch, limit: limit)
-                let simple = simpleRank(
-                    labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels,
-                    k: k, batch: batch, limit: limit)
-                #expect(firstDifference(fast, simple) == nil, "columns \(columns), K \(k), batch \(batch), limit \(String(describing: limit))")
-                #expect(fast.count == limit ?? pool.count)
+            // K = 50 > 40 labelled rows: every pool row joins every neighbourhood.
+            let cases: [(Int, Int, Int?)] = [(1, 10, nil), (5, 10, nil), (5, 200, 7), (50, 1, 160)]
+            for (k, batch, limit) in cases {
+                for term in [AcquisitionRanking.ValueTerm.expectedUtilityGain, .shapleyRegression] {
+                    let fast = AcquisitionRanking.rank(
+                        labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels,
+                        k: k, batch: batch, limit: limit, term: term)
+                    let simple = simpleRank(
+                        labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels,
+                        k: k, batch: batch, limit: limit, term: term)
+                    #expect(firstDifference(fast, simple) == nil, "columns \(columns), K \(k), batch \(batch), limit \(String(describing: limit)), \(term)")
+                    #expect(fast.count == limit ?? pool.count)
+                }
             }
             // Nothing labelled yet: pure coverage from infinitely far.
             let cold = AcquisitionRanking.rank(
                 labeled: [], labels: [], pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10)
-            let simpleCold = simpleRank(labeled: [], labels: [], pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10)
+            let simpleCold = simpleRank(
+                labeled: [], labels: [], pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10,
+                term: .expectedUtilityGain)
             #expect(firstDifference(cold, simpleCold) == nil)
             #expect(cold[0].index == 0 && cold[0].coverageDistance == .infinity)
         }
@@ -112,7 +151,8 @@ private func integerRows(_ count: Int, columns: Int, offset: Double, _ generator
         let fast = AcquisitionRanking.rank(
             labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 200)
         let simple = simpleRank(
-            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 200)
+            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 200,
+            term: .expectedUtilityGain)
         #expect(firstDifference(fast, simple) == nil)
     }
 
@@ -126,12 +166,16 @@ private func integerRows(_ count: Int, columns: Int, offset: Double, _ generator
         let pool = rows(Array(train.dropFirst(60)))
         let validation = rows(valid)
         let validationLabels = valid.map { digits.labels[$0] }
-        let fast = AcquisitionRanking.rank(
-            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10)
-        let simple = simpleRank(
-            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10)
-        #expect(fast.count == pool.count)
-        #expect(firstDifference(fast, simple) == nil)
+        for term in [AcquisitionRanking.ValueTerm.expectedUtilityGain, .shapleyRegression] {
+            let fast = AcquisitionRanking.rank(
+                labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10,
+                term: term)
+            let simple = simpleRank(
+                labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 5, batch: 10,
+                term: term)
+            #expect(fast.count == pool.count)
+            #expect(firstDifference(fast, simple) == nil, "\(term)")
+        }
         let accuracy = AcquisitionSimulation.validationAccuracy(
             training: labeled, labels: labels, validation: validation, validationLabels: validationLabels, k: 5)
         #expect(accuracy == simpleAccuracy(training: labeled, labels: labels, validation: validation, validationLabels: validationLabels, k: 5))

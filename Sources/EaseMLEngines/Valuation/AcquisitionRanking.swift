@@ -43,7 +43,7 @@ public enum AcquisitionRanking {
     /// one batch).
     public static func rank(
         labeled: [[Double]], labels: [Int], pool: [[Double]], validation: [[Double]], validationLabels: [Int],
-        k: Int, batch: Int, limit: Int? = nil
+        k: Int, batch: Int, limit: Int? = nil, term: ValueTerm = .expectedUtilityGain
     ) -> [Entry] {
         let limit = min(pool.count, limit ?? pool.count)
         precondition(k >= 1, "K must be at least 1")
@@ -54,12 +54,18 @@ public enum AcquisitionRanking {
         let labelledMatrix = Matrix(rows: labeled.count, columns: width, values: labeled.flatMap { $0 })
         var predicted = [Double](repeating: 0, count: pool.count)
         if !labeled.isEmpty {
-            let valuation = KNNShapleyValuation(training: labelledMatrix, trainingLabels: labels, k: k, metric: .euclidean)
-            let values = valuation.values(
-                validation: Matrix(rows: validation.count, columns: width, values: validation.flatMap { $0 }),
-                validationLabels: validationLabels)
-            predicted = valuation.search.rankedNeighbours(k: k, of: poolMatrix).map { nearest in
-                nearest.reduce(0) { $0 + values[$1.index] } / Double(nearest.count)
+            let search = NearestNeighborSearch(references: labelledMatrix, metric: .euclidean)
+            let poolNeighbours = search.rankedNeighbours(k: k, of: poolMatrix)
+            let validationMatrix = Matrix(rows: validation.count, columns: width, values: validation.flatMap { $0 })
+            switch term {
+            case .expectedUtilityGain:
+                predicted = expectedUtilityGain(
+                    labelled: search, labels: labels, poolNeighbours: poolNeighbours, pool: poolMatrix, validation: validationMatrix,
+                    validationLabels: validationLabels, k: k)
+            case .shapleyRegression:
+                let values = KNNShapleyValuation(training: labelledMatrix, trainingLabels: labels, k: k, metric: .euclidean)
+                    .values(validation: validationMatrix, validationLabels: validationLabels)
+                predicted = poolNeighbours.map { nearest in nearest.reduce(0) { $0 + values[$1.index] } / Double(nearest.count) }
             }
         }
         let byValue = pool.indices.sorted { (-predicted[$0], $0) < (-predicted[$1], $1) }
@@ -85,5 +91,65 @@ public enum AcquisitionRanking {
             }
         }
         return entries
+    }
+
+    /// The value term that filters the pool.
+    public enum ValueTerm: Sendable, Equatable {
+        case shapleyRegression
+        case expectedUtilityGain
+    }
+
+    /// Per pool row: the expected change of the validation K-NN utility (mean over validation rows
+    /// of the fraction of the K nearest labelled rows with the row's label) if the row were labelled,
+    /// each class weighted by its share among the row's K nearest labelled rows.
+    static func expectedUtilityGain(
+        labelled: NearestNeighborSearch, labels: [Int], poolNeighbours: [[NearestNeighbor]], pool: Matrix, validation: Matrix,
+        validationLabels: [Int], k: Int
+    ) -> [Double] {
+        let classes = (labels.max() ?? 0) + 1
+        let shares = poolNeighbours.map { nearest -> [Double] in
+            var share = [Double](repeating: 0, count: classes)
+            for neighbour in nearest { share[labels[neighbour.index]] += 1 / Double(nearest.count) }
+            return share
+        }
+        var gain = [Double](repeating: 0, count: pool.rows)
+        guard validation.rows > 0 else { return gain }
+        let n = labelled.references.rows
+        let validationNeighbours = labelled.rankedNeighbours(k: k, of: validation)
+        let search = NearestNeighborSearch(references: pool, metric: .euclidean)
+        let prepared = search.prepare(validation)
+        let block = KNNShapleyValuation.defaultQueryBlock(trainingRows: pool.rows)
+        var distances = [Double](repeating: 0, count: min(block, validation.rows) * pool.rows)
+        var start = 0
+        while start < validation.rows {
+            let count = min(block, validation.rows - start)
+            distances.withUnsafeMutableBufferPointer { distances in
+                search.approximateDistances(prepared, queryRows: start..<(start + count), referenceRows: 0..<pool.rows, into: distances.baseAddress!)
+            }
+            for v in start..<(start + count) {
+                let y = validationLabels[v]
+                guard y >= 0 && y < classes else { continue }
+                let nearest = validationNeighbours[v]
+                let matches = Double(nearest.filter { labels[$0.index] == y }.count)
+                if n < k {
+                    // Every pool row joins the neighbourhood of all n labelled rows.
+                    for x in 0..<pool.rows { gain[x] += (matches + shares[x][y]) / Double(n + 1) - matches / Double(n) }
+                    continue
+                }
+                // A labelled row joins the K nearest when strictly nearer than the K-th (ties go to the lower index).
+                let radius = nearest[k - 1].distance
+                let replaced: Double = labels[nearest[k - 1].index] == y ? 1 : 0
+                let row = (v - start) * pool.rows
+                for x in 0..<pool.rows {
+                    let approximate = distances[row + x]
+                    let tolerance = search.errorBound(prepared, query: v, reference: x)
+                    guard approximate - tolerance < radius else { continue }
+                    if approximate + tolerance >= radius && search.exactDistance(prepared, query: v, reference: x) >= radius { continue }
+                    gain[x] += (shares[x][y] - replaced) / Double(k)
+                }
+            }
+            start += count
+        }
+        return gain.map { $0 / Double(validation.rows) }
     }
 }

@@ -16,7 +16,8 @@ public enum AcquisitionSimulation {
     /// Validation accuracy after each batch: `accuracy[i]` after `(i + 1) · batch` labels.
     public static func run(
         training: [[Double]], labels: [Int], validation: [[Double]], validationLabels: [Int],
-        initial: Int, budget: Int, batch: Int, k: Int, seed: UInt64, order: Order
+        initial: Int, budget: Int, batch: Int, k: Int, seed: UInt64, order: Order,
+        term: AcquisitionRanking.ValueTerm = .expectedUtilityGain
     ) -> [Double] {
         precondition(initial >= 1 && batch >= 1 && initial + budget <= training.count, "simulation sizes out of range")
         var generator = SeededRandomGenerator(seed: seed)
@@ -35,7 +36,7 @@ public enum AcquisitionSimulation {
                 let ranked = AcquisitionRanking.rank(
                     labeled: labelled.map { training[$0] }, labels: labelled.map { labels[$0] },
                     pool: pool.map { training[$0] }, validation: validation, validationLabels: validationLabels,
-                    k: k, batch: size, limit: size)
+                    k: k, batch: size, limit: size, term: term)
                 chosen = ranked.map { pool[$0.index] }
             }
             let taken = Set(chosen)
