@@ -13,7 +13,8 @@ public enum AcquisitionSimulation {
         case random
     }
 
-    /// Validation accuracy after each batch: `accuracy[i]` after `(i + 1) · batch` labels.
+    /// Validation accuracy after each batch: `accuracy[i]` after `(i + 1) · batch` labels. `term` is
+    /// the ranking's value term (ignored by random order).
     public static func run(
         training: [[Double]], labels: [Int], validation: [[Double]], validationLabels: [Int],
         initial: Int, budget: Int, batch: Int, k: Int, seed: UInt64, order: Order,
