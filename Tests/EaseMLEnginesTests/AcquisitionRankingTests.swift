@@ -141,17 +141,19 @@ private func integerRows(_ count: Int, columns: Int, offset: Double, _ generator
     }
 
     @Test func fastPathEqualsTheSimpleImplementationWhenCoverageRunsOnAllCores() {
-        // 1,250 eligible rows × 30 features: the coverage passes are split over threads.
+        // 1,250 eligible rows × 256 features (over `GreedyCoverage.parallelWork`): the coverage
+        // passes are split over threads.
         var generator = SeededRandomGenerator(seed: 12)
-        let labeled = integerRows(30, columns: 30, offset: 0, &generator)
+        let labeled = integerRows(30, columns: 256, offset: 0, &generator)
         let labels = labeled.map { _ in generator.below(2) }
-        let pool = integerRows(2500, columns: 30, offset: 0, &generator)
-        let validation = integerRows(20, columns: 30, offset: 0, &generator)
+        let pool = integerRows(2500, columns: 256, offset: 0, &generator)
+        let validation = integerRows(20, columns: 256, offset: 0, &generator)
         let validationLabels = validation.map { _ in generator.below(2) }
+        #expect(1250 * 256 >= GreedyCoverage.parallelWork)
         let fast = AcquisitionRanking.rank(
-            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 200)
+            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 30)
         let simple = simpleRank(
-            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 200,
+            labeled: labeled, labels: labels, pool: pool, validation: validation, validationLabels: validationLabels, k: 3, batch: 10, limit: 30,
             term: .expectedUtilityGain)
         #expect(firstDifference(fast, simple) == nil)
     }

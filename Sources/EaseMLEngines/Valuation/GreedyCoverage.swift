@@ -17,7 +17,9 @@ struct GreedyCoverage {
     /// Candidates per chunk of one pass: its sums stay in the L1 cache.
     static let chunk = 256
     /// Passes with fewer remaining candidate features than this run on one thread.
-    static let parallelWork = 1 << 15
+    static let parallelWork = 1 << 18
+    /// Worker threads of a large pass (looked up once: the lookup reads files).
+    static let processors = ProcessInfo.processInfo.activeProcessorCount
 
     /// The first `count` picks of the order of `candidates` (row indices into `rows`, Euclidean),
     /// starting from their squared distances `initial` to the covered rows (`infinity` when none):
@@ -76,7 +78,7 @@ struct GreedyCoverage {
     ) -> Int {
         let d = taken.count
         let chunks = (live + chunk - 1) / chunk
-        let tasks = live * d >= parallelWork ? min(chunks, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let tasks = live * d >= parallelWork ? min(chunks, processors) : 1
         var bests = [Int](repeating: 0, count: tasks)
         var sums = [Double](repeating: 0, count: tasks * chunk)
         columns.withUnsafeMutableBufferPointer { columns in
