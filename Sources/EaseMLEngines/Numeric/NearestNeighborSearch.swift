@@ -1,7 +1,7 @@
 import CBLAS
 
-/// Exact 1-nearest-neighbour search over a reference matrix, with the distance blocks computed by a
-/// BLAS matrix product (`cblas_dgemm`).
+/// Exact nearest-neighbour search (the nearest, or the K nearest with `rankedNeighbours`) over a
+/// reference matrix, with the distance blocks computed by a BLAS matrix product (`cblas_dgemm`).
 ///
 /// **Method.** Euclidean: ‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r, the q·r of a block of queries against a block
 /// of references being one `dgemm`. Cosine: rows are scaled to unit length first and the distance is
