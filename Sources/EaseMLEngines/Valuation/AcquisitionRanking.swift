@@ -157,7 +157,8 @@ public enum AcquisitionRanking {
                     for x in 0..<pool.rows { gain[x] += (matches + shares[x][y]) / Double(n + 1) - matches / Double(n) }
                     continue
                 }
-                // A labelled row joins the K nearest when strictly nearer than the K-th (ties go to the lower index).
+                // Once labelled, the row joins the K nearest when strictly nearer than the K-th: it would
+                // get the next index, so at an equal distance it ranks behind.
                 let radius = nearest[k - 1].distance
                 let replaced: Double = labels[nearest[k - 1].index] == y ? 1 : 0
                 let row = (v - start) * pool.rows
