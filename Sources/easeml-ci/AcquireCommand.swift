@@ -6,10 +6,10 @@ struct AcquireCommand: ParsableCommand {
         commandName: "acquire",
         abstract: "Rank an unlabelled pool: which examples to label next.",
         discussion: """
-            Values the labelled rows by exact KNN-Shapley value on the validation set, predicts each
-            pool row's value from its K nearest labelled rows, keeps the better half of the pool and
-            orders it by greedy coverage (farthest from everything labelled or ranked so far), then
-            the rest the same way. Label the first --batch rows and run again. Pool rows have no
+            Values each pool row by the expected change of the validation K-NN utility if it were
+            labelled (each class weighted by its share among the row's K nearest labelled rows),
+            keeps the better half of the pool and orders it by greedy coverage (farthest from
+            everything labelled or ranked so far), then the rest the same way. Label the first --batch rows and run again. Pool rows have no
             label column, or an empty one.
 
             Example:

@@ -94,3 +94,28 @@ private func randomMatrix(rows: Int, columns: Int, seed: UInt64, integers: Bool 
     #expect(estimate.errors == naive.enumerated().filter { training.labels[$0.element] != test.labels[$0.offset] }.count)
     #expect(estimate.trials == 75 && estimate.references == 75)
 }
+
+@Test func rankedNeighboursEqualAFullSortOfDirectDistances() {
+    // Integer features with a large offset: many exact ties, and the product rounds them differently.
+    // 300 queries × 2,500 references crosses both block sizes.
+    let base = randomMatrix(rows: 2800, columns: 4, seed: 5, integers: true)
+    let shifted = Matrix(rows: base.rows, columns: 4, values: base.values.map { $0 + 1e4 })
+    let references = shifted.selectingRows(0..<2500)
+    let queries = shifted.selectingRows(2500..<2800)
+    let search = NearestNeighborSearch(references: references, metric: .euclidean)
+    for k in [1, 7, 40] {
+        let found = search.rankedNeighbours(k: k, of: queries, excluding: (0..<300).map { $0 % 3 == 0 ? $0 : -1 })
+        for q in 0..<queries.rows {
+            let direct = (0..<references.rows).filter { !(q % 3 == 0 && $0 == q) }.map { r -> (Double, Int) in
+                var sum = 0.0
+                for c in 0..<4 { let x = queries[q, c] - references[r, c]; sum += x * x }
+                return (sum, r)
+            }.sorted { $0 < $1 }.prefix(k)
+            #expect(found[q].map(\.index) == direct.map(\.1), "query \(q), k \(k)")
+            #expect(found[q].map(\.distance) == direct.map(\.0))
+        }
+    }
+    // Fewer references than k: all of them, in order.
+    let few = NearestNeighborSearch(references: references.selectingRows(0..<3), metric: .cosine).rankedNeighbours(k: 5, of: queries)
+    #expect(few.allSatisfy { $0.count == 3 && Set($0.map(\.index)) == [0, 1, 2] })
+}

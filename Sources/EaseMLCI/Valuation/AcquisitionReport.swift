@@ -2,9 +2,9 @@ import EaseMLCore
 import EaseMLEngines
 import Foundation
 
-/// `easeml-ci acquire`: the order in which to label an unlabelled pool (`AcquisitionRanking`:
-/// KNN-Shapley values of the labelled rows regressed onto the pool, the better half spread by
-/// greedy coverage). The first `batch` rows are the ones to label now; re-run after labelling
+/// `easeml-ci acquire`: the order in which to label an unlabelled pool (`AcquisitionRanking`: each
+/// pool row's expected change of the validation K-NN utility if it were labelled, the better half
+/// spread by greedy coverage). The first `batch` rows are the ones to label now; re-run after labelling
 /// them, since the ranking depends on the labelled set.
 public struct AcquisitionReport: Sendable, Codable {
     public struct Row: Sendable, Codable {
@@ -12,6 +12,7 @@ public struct AcquisitionReport: Sendable, Codable {
         public var rank: Int
         /// 0-based index of the pool row (data rows of the file, header excluded).
         public var index: Int
+        /// Expected change of the validation K-NN utility if the row were labelled.
         public var predictedValue: Double
         /// In the value-filtered half of the pool.
         public var eligible: Bool

@@ -1,7 +1,7 @@
 import CBLAS
 
-/// Exact 1-nearest-neighbour search over a reference matrix, with the distance blocks computed by a
-/// BLAS matrix product (`cblas_dgemm`).
+/// Exact nearest-neighbour search (the nearest, or the K nearest with `rankedNeighbours`) over a
+/// reference matrix, with the distance blocks computed by a BLAS matrix product (`cblas_dgemm`).
 ///
 /// **Method.** Euclidean: ‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r, the q·r of a block of queries against a block
 /// of references being one `dgemm`. Cosine: rows are scaled to unit length first and the distance is
@@ -181,23 +181,47 @@ public struct NearestNeighborSearch: Sendable {
     public func nearest(
         to queries: Matrix, excluding: [Int]? = nil, progress: ((Int, Int) -> Void)? = nil
     ) -> [NearestNeighbor] {
-        precondition(excluding == nil || excluding!.count == queries.rows, "one exclusion per query")
         precondition(references.rows > (excluding == nil ? 0 : 1), "no admissible reference")
+        return rankedNeighbours(k: 1, of: queries, excluding: excluding, progress: progress).map { found in
+            var best = found[0]
+            if metric == .euclidean { best.distance = best.distance.squareRoot() }
+            return best
+        }
+    }
+
+    /// The `k` nearest references of each query row, nearest first: the first `k` of all references
+    /// sorted by (`exactDistance`, index), so exactly what a full sort of directly computed distances
+    /// gives, ties included (fewer than `k` when fewer references are admissible). Distances are
+    /// ranking distances: squared Euclidean, or cosine.
+    ///
+    /// Per query, every reference whose approximate distance minus its error bound does not exceed
+    /// the `k`-th smallest approximate distance plus its bound is a candidate; the candidates'
+    /// distances are recomputed directly and sorted.
+    ///
+    /// - Parameters:
+    ///   - excluding: per query, a reference index that must not be chosen, or `nil` for none.
+    ///   - progress: called after each query block with (queries done, queries in all).
+    public func rankedNeighbours(
+        k: Int, of queries: Matrix, excluding: [Int]? = nil, progress: ((Int, Int) -> Void)? = nil
+    ) -> [[NearestNeighbor]] {
+        precondition(k >= 1, "k must be at least 1")
+        precondition(excluding == nil || excluding!.count == queries.rows, "one exclusion per query")
         let preparedQueries = prepare(queries)
-        var result: [NearestNeighbor] = []
+        var result: [[NearestNeighbor]] = []
         result.reserveCapacity(queries.rows)
         let qb = Self.queryBlock
         let rb = Self.referenceBlock
         var distances = [Double](repeating: 0, count: qb * rb)
         var candidates = [[(index: Int, lower: Double)]](repeating: [], count: qb)
-        var bestUpper = [Double](repeating: .infinity, count: qb)
+        // Per query, the k smallest upper bounds seen so far, ascending: the last one bounds the k-th distance.
+        var uppers = [[Double]](repeating: [], count: qb)
 
         var qStart = 0
         while qStart < queries.rows {
             let qCount = min(qb, queries.rows - qStart)
             for q in 0..<qCount {
                 candidates[q].removeAll(keepingCapacity: true)
-                bestUpper[q] = .infinity
+                uppers[q].removeAll(keepingCapacity: true)
             }
             var rStart = 0
             while rStart < references.rows {
@@ -210,7 +234,7 @@ public struct NearestNeighborSearch: Sendable {
                 distances.withUnsafeBufferPointer { cp in
                     for q in 0..<qCount {
                         let skip = excluding?[qStart + q] ?? -1
-                        var upper = bestUpper[q]
+                        var bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
                         let rowBase = q * rCount
                         for r in 0..<rCount {
                             let global = rStart + r
@@ -218,31 +242,44 @@ public struct NearestNeighborSearch: Sendable {
                             let approx = cp[rowBase + r]
                             let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
                             let lower = approx - tol
-                            if lower <= upper {
+                            if lower <= bound {
                                 candidates[q].append((global, lower))
-                                upper = min(upper, approx + tol)
+                                let upper = approx + tol
+                                if upper < bound || uppers[q].count < k {
+                                    Self.insert(upper, into: &uppers[q], keeping: k)
+                                    bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+                                }
                             }
                         }
-                        bestUpper[q] = upper
-                        if candidates[q].count > 64 { candidates[q].removeAll { $0.lower > upper } }
+                        if candidates[q].count > 64 + 4 * k { candidates[q].removeAll { $0.lower > bound } }
                     }
                 }
                 rStart += rCount
             }
             for q in 0..<qCount {
                 let query = qStart + q
-                var best = NearestNeighbor(index: -1, distance: .infinity)
-                for candidate in candidates[q] where candidate.lower <= bestUpper[q] {
-                    let exact = exactDistance(preparedQueries, query: query, reference: candidate.index)
-                    if exact < best.distance { best = NearestNeighbor(index: candidate.index, distance: exact) }
+                let bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+                var found = candidates[q].compactMap { candidate -> NearestNeighbor? in
+                    guard candidate.lower <= bound else { return nil }
+                    return NearestNeighbor(
+                        index: candidate.index, distance: exactDistance(preparedQueries, query: query, reference: candidate.index))
                 }
-                if metric == .euclidean { best.distance = best.distance.squareRoot() }
-                result.append(best)
+                found.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
+                result.append(Array(found.prefix(k)))
             }
             qStart += qCount
             progress?(qStart, queries.rows)
         }
         return result
+    }
+
+    /// Inserts `value` into the ascending `sorted`, keeping at most its `count` smallest entries.
+    private static func insert(_ value: Double, into sorted: inout [Double], keeping count: Int) {
+        var position = sorted.count
+        while position > 0 && sorted[position - 1] > value { position -= 1 }
+        guard position < count else { return }
+        sorted.insert(value, at: position)
+        if sorted.count > count { sorted.removeLast() }
     }
 
     /// Leave-one-out: for each row of `data`, its nearest other row (needs at least two rows).

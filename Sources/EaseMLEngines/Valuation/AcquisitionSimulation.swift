@@ -13,10 +13,12 @@ public enum AcquisitionSimulation {
         case random
     }
 
-    /// Validation accuracy after each batch: `accuracy[i]` after `(i + 1) · batch` labels.
+    /// Validation accuracy after each batch: `accuracy[i]` after `(i + 1) · batch` labels. `term` is
+    /// the ranking's value term (ignored by random order).
     public static func run(
         training: [[Double]], labels: [Int], validation: [[Double]], validationLabels: [Int],
-        initial: Int, budget: Int, batch: Int, k: Int, seed: UInt64, order: Order
+        initial: Int, budget: Int, batch: Int, k: Int, seed: UInt64, order: Order,
+        term: AcquisitionRanking.ValueTerm = .expectedUtilityGain
     ) -> [Double] {
         precondition(initial >= 1 && batch >= 1 && initial + budget <= training.count, "simulation sizes out of range")
         var generator = SeededRandomGenerator(seed: seed)
@@ -35,7 +37,7 @@ public enum AcquisitionSimulation {
                 let ranked = AcquisitionRanking.rank(
                     labeled: labelled.map { training[$0] }, labels: labelled.map { labels[$0] },
                     pool: pool.map { training[$0] }, validation: validation, validationLabels: validationLabels,
-                    k: k, batch: size, limit: size)
+                    k: k, batch: size, limit: size, term: term)
                 chosen = ranked.map { pool[$0.index] }
             }
             let taken = Set(chosen)
@@ -56,10 +58,15 @@ public enum AcquisitionSimulation {
     ) -> Double {
         guard !validation.isEmpty else { return 0 }
         let classes = (labels.max() ?? 0) + 1
+        let width = validation[0].count
+        let neighbours = training.isEmpty
+            ? [[NearestNeighbor]](repeating: [], count: validation.count)
+            : NearestNeighborSearch(references: Matrix(rowArrays: training), metric: .euclidean)
+                .rankedNeighbours(k: k, of: Matrix(rows: validation.count, columns: width, values: validation.flatMap { $0 }))
         var correct = 0
-        for (v, query) in validation.enumerated() {
+        for v in validation.indices {
             var votes = [Int](repeating: 0, count: classes)
-            for index in KNNShapley.neighbourOrder(of: query, in: training).prefix(k) { votes[labels[index]] += 1 }
+            for neighbour in neighbours[v] { votes[labels[neighbour.index]] += 1 }
             let predicted = votes.indices.max { (votes[$0], -$0) < (votes[$1], -$1) }!
             if predicted == validationLabels[v] { correct += 1 }
         }
