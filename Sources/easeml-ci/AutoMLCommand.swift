@@ -17,12 +17,21 @@ struct AutoMLCommand: ParsableCommand {
         }
 
         func loadWithFile() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger) {
+            let (settings, base, file, ledger) = try loadWithFile(create: true)
+            return (settings, base, file, ledger!)
+        }
+
+        /// The settings, their folder and file, and the ledger (nil when it does not exist and
+        /// `create` is false).
+        func loadWithFile(create: Bool) throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger?) {
             let resolved = try gate.resolveWithSource()
             guard let settings = resolved.config?.automl else {
                 throw .invalidOption(option: "automl", message: "the configuration has no `automl:` section")
             }
             let base = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
-            return (settings, base, resolved.file, try LedgerLocation.open(try ledger.ledgerPath(resolved), create: true))
+            let path = try ledger.ledgerPath(resolved)
+            guard create || FileManager.default.fileExists(atPath: path) else { return (settings, base, resolved.file, nil) }
+            return (settings, base, resolved.file, try LedgerLocation.open(path, create: create))
         }
     }
 
@@ -169,7 +178,7 @@ struct AutoMLCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let (settings, base, file, ledger) = try options.loadWithFile()
+                let (settings, base, file, ledger) = try options.loadWithFile(create: false)
                 let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, configPath: file?.standardizedFileURL.path, ledger: ledger)
                 print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? encodeJSON(plan) : plan.text())
             }

@@ -48,6 +48,7 @@ import Testing
         #expect(empty.stdout.contains("policy:    max_gap (cost_gap needs expected costs)"), "\(empty.stdout)")
         #expect(empty.stdout.contains("prior:     independent arms (0 earlier runs with scores: too little history)"))
         #expect(empty.stdout.contains("costs:     unknown"))
+        #expect(!FileManager.default.fileExists(atPath: path), "a plan only reads: no ledger file is created")
 
         let ledger = try Ledger.open(at: path, create: true)
         try ledger.registerTestSet(NewTestSet(

@@ -47,13 +47,18 @@ public struct AutoMLPlan: Sendable, Codable {
     public var watchedPaths: [String]
 
     /// The plan of `settings` (paths relative to `baseDirectory`) against the ledger's history and
-    /// test sets, as a new run would see them.
-    public static func make(settings: AutoMLSettings, baseDirectory: String, configPath: String?, ledger: Ledger) throws(EaseMLCIError) -> AutoMLPlan {
+    /// test sets, as a new run would see them; `ledger` nil when there is none yet (no history, no
+    /// registered test set). Reads only.
+    public static func make(settings: AutoMLSettings, baseDirectory: String, configPath: String?, ledger: Ledger?) throws(EaseMLCIError) -> AutoMLPlan {
         let arms = settings.arms
         guard !arms.isEmpty else { throw .automl(.noArms) }
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : baseDirectory + "/" + path }
         let history: AutoMLHistory
-        do { history = try AutoMLHistory.load(ledger: ledger, armKeys: arms.map(\.key), before: nil) } catch { throw .ledger(error) }
+        if let ledger {
+            do { history = try AutoMLHistory.load(ledger: ledger, armKeys: arms.map(\.key), before: nil) } catch { throw .ledger(error) }
+        } else {
+            history = AutoMLHistory(runs: [], scores: [], costs: [])
+        }
         let prior: AutoMLArmPrior
         let costs: [Double]?
         do {
@@ -65,7 +70,7 @@ public struct AutoMLPlan: Sendable, Codable {
         var passed = true
         var check = "ok: train and valid are neither a registered test set's inputs nor its labels"
         do {
-            try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger)
+            if let ledger { try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger) }
         } catch {
             guard case .automl = error else { throw error }
             passed = false
