@@ -103,12 +103,14 @@ struct FeasibilityCommand: ParsableCommand {
                 source = url.lastPathComponent
                 if old == nil && oldPredictions == nil { old = config.feasibility?.oldAccuracy }
             }
-            let bar = ProgressBar(representations: halving && data.count > 1 ? 1 : data.count)
+            let bar = ProgressBar(steps: halving && data.count > 1
+                ? ["successive halving", "study of the winner"]
+                : data.indices.map { "representation \($0 + 1)/\(data.count)" })
             let report = try FeasibilityReport.make(
                 .init(dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target,
                       targetSource: source, seed: seed, condition: parsed, oldAccuracy: old, oldPredictionsPath: oldPredictions,
                       halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil),
-                progress: bar.map { bar in { bar.update(representation: $0, fraction: $1) } })
+                progress: bar.map { bar in { bar.update(step: $0, fraction: $1) } })
             bar?.finish()
             if let plot {
                 try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot)
@@ -120,28 +122,29 @@ struct FeasibilityCommand: ParsableCommand {
     }
 }
 
-/// A one-line progress bar on standard error, drawn only when it is a terminal.
+/// A one-line progress bar on standard error, drawn only when it is a terminal: the overall
+/// fraction over equal-weight steps, and the current step's name.
 private final class ProgressBar {
-    let representations: Int
+    let steps: [String]
     var lastDrawn = -1
 
-    init?(representations: Int) {
+    init?(steps: [String]) {
         guard isatty(STDERR_FILENO) != 0 else { return nil }
-        self.representations = representations
+        self.steps = steps
     }
 
-    func update(representation: Int, fraction: Double) {
-        let overall = (Double(representation) + min(1, max(0, fraction))) / Double(representations)
+    func update(step: Int, fraction: Double) {
+        let overall = (Double(step) + min(1, max(0, fraction))) / Double(steps.count)
         let percent = Int(overall * 100)
         guard percent != lastDrawn else { return }
         lastDrawn = percent
         let filled = percent * 30 / 100
         let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
-            + "] \(percent)% representation \(representation + 1)/\(representations)"
+            + "] \(percent)% \(steps[min(step, steps.count - 1)])\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
     }
 
     func finish() {
-        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 72) + "\r").utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -58,8 +58,11 @@ import Testing
     }
     let candidates = [("noise4", noisy(4)), ("raw", iris), ("noise12", noisy(12)), ("noise8", noisy(8))]
     let halving = SuccessiveHalving(representations: candidates.map { .init(name: $0.0, data: $0.1) }, metric: .euclidean)
-    let result = halving.run(initialSize: 40)
+    var fractions: [Double] = []
+    let result = halving.run(initialSize: 40) { fractions.append($0) }
     #expect(halving.representations[result.best].name == "raw")
+    #expect(fractions.count > 7 && fractions.last == 1 && fractions.allSatisfy { $0 >= 0 && $0 <= 1 })
+    #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 }, "progress never goes back")
     #expect(result.rounds.map(\.sliceSize) == [40, 80, 150])
     #expect(result.rounds.map(\.evaluated.count) == [4, 2, 1])
     #expect(result.bestEstimate.errors == 6) // iris LOO: 0.0400 × 150

@@ -153,7 +153,9 @@ public struct FeasibilityReport: Sendable, Codable {
     }
 
     /// Reads the data and measures every representation (or, with `halving`, compares them by
-    /// successive halving and measures the winner). `progress` gets (representation, fraction).
+    /// successive halving and measures the winner). `progress` gets (step, fraction of the step):
+    /// the steps are the representations in order, or with halving, the halving (0) and the
+    /// winner's study (1).
     public static func make(_ request: Request, progress: ((Int, Double) -> Void)? = nil) throws(EaseMLCIError) -> FeasibilityReport {
         let sets = try load(request)
         let names = request.dataPaths.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -185,7 +187,7 @@ public struct FeasibilityReport: Sendable, Codable {
             let budget = options.budgetFraction.map { $0 * sets.map { n * n * Double($0.features.columns) }.reduce(0, +) } ?? .infinity
             let result = SuccessiveHalving(
                 representations: zip(names, sets).map { SuccessiveHalving.Representation(name: $0, data: $1) }, metric: request.metric
-            ).run(initialSize: options.initialSize, budget: budget, seed: request.seed)
+            ).run(initialSize: options.initialSize, budget: budget, seed: request.seed) { progress?(0, $0) }
             halving = HalvingSummary(representations: names, rounds: result.rounds, best: result.best, cost: result.cost, budget: budget)
             studied = [result.best]
         }
@@ -194,7 +196,7 @@ public struct FeasibilityReport: Sendable, Codable {
             let start = Date()
             let estimate = FeasibilityEstimate.measure(
                 name: names[i], data: sets[i], metric: request.metric,
-                leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed) { progress?(position, $0) }
+                leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed) { progress?(halving == nil ? position : 1, $0) }
             let verdict = target.map { estimate.verdict(target: $0) }
             entries.append(Entry(file: request.dataPaths[i], estimate: estimate, verdict: verdict?.kind, verdictText: verdict?.text,
                                  seconds: Date().timeIntervalSince(start)))

@@ -48,8 +48,27 @@ public struct SuccessiveHalving: Sendable {
         self.metric = metric
     }
 
+    /// The work the halving is expected to do, in multiply–adds: every round to all examples,
+    /// survivors counted at the mean width, capped by `budget` (for progress reports).
+    public func expectedCost(initialSize: Int, budget: Double = .infinity) -> Double {
+        let n = representations[0].data.features.rows
+        let meanWidth = Double(representations.map(\.data.features.columns).reduce(0, +)) / Double(representations.count)
+        var survivors = representations.count
+        var slice = min(n, max(2, initialSize))
+        var total = 0.0
+        while true {
+            total += Double(slice) * Double(slice) * meanWidth * Double(survivors)
+            if slice == n { break }
+            survivors = (survivors + 1) / 2
+            slice = min(n, slice * 2)
+        }
+        return max(1, min(total, budget))
+    }
+
     /// Runs the halving. `initialSize` ≥ 2; `budget` in multiply–adds (default: unlimited).
-    public func run(initialSize: Int, budget: Double = .infinity, seed: UInt64 = 1) -> Result {
+    /// `progress` gets the fraction of `expectedCost` done so far, in [0, 1], non-decreasing, and 1
+    /// at the end (the estimate counts survivors at the mean width, so the last jump can be large).
+    public func run(initialSize: Int, budget: Double = .infinity, seed: UInt64 = 1, progress: ((Double) -> Void)? = nil) -> Result {
         let n = representations[0].data.features.rows
         var order = Array(0..<n)
         var rng = SeededRandomGenerator(seed: seed)
@@ -58,20 +77,28 @@ public struct SuccessiveHalving: Sendable {
         var slice = min(n, max(2, initialSize))
         var spent = 0.0
         var rounds: [Round] = []
+        let expected = expectedCost(initialSize: initialSize, budget: budget)
         while true {
             let cost = survivors.map { Double(slice) * Double(slice) * Double(representations[$0].data.features.columns) }.reduce(0, +)
             if !rounds.isEmpty && spent + cost > budget { break }
-            spent += cost
             let rows = Array(order[..<slice])
-            let estimates = survivors.map {
-                NearestNeighborErrorEstimate.leaveOneOut(representations[$0].data.selectingRows(rows), metric: metric)
+            var done = spent
+            let estimates = survivors.map { index -> NearestNeighborErrorEstimate in
+                let share = Double(slice) * Double(slice) * Double(representations[index].data.features.columns)
+                let estimate = NearestNeighborErrorEstimate.leaveOneOut(representations[index].data.selectingRows(rows), metric: metric) { finished, total in
+                    progress?(min(1, (done + share * Double(finished) / Double(max(1, total))) / expected))
+                }
+                done += share
+                return estimate
             }
+            spent += cost
             rounds.append(Round(sliceSize: slice, evaluated: survivors, estimates: estimates))
             if slice == n { break }
             let ranked = zip(survivors, estimates).sorted { ($0.1.errors, $0.0) < ($1.1.errors, $1.0) }
             survivors = ranked.prefix((survivors.count + 1) / 2).map(\.0).sorted()
             slice = min(n, slice * 2)
         }
+        progress?(1)
         let last = rounds.last!
         let winner = zip(last.evaluated, last.estimates).min { ($0.1.errors, $0.0) < ($1.1.errors, $1.0) }!
         return Result(rounds: rounds, best: winner.0, bestEstimate: winner.1, cost: spent)
