@@ -35,15 +35,9 @@ public struct PlanReport: Sendable, Codable {
         }
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try! encoder.encode(self)
-        return String(decoding: data, as: UTF8.self)
-    }
+
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     /// The human-readable report; `compare` adds the side-by-side with the original tool.
     public func text(compare: Bool) -> String {

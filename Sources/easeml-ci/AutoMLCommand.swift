@@ -180,7 +180,7 @@ struct AutoMLCommand: ParsableCommand {
             try reportingErrors {
                 let (settings, base, file, ledger) = try options.loadWithFile(create: false)
                 let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, configPath: file?.standardizedFileURL.path, ledger: ledger)
-                print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? encodeJSON(plan) : plan.text())
+                print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? ReportJSON.text(plan) : plan.text())
             }
         }
     }
@@ -332,7 +332,7 @@ struct AutoMLCommand: ParsableCommand {
                     matrixPath: matrix, splitsPath: splits, tenants: tenants, splitLimit: first, rows: try row.map(AutoMLSimulationReport.parseRow),
                     epsilons: epsilon.isEmpty ? AutoMLSimulationTable.referenceEpsilons : epsilon, workers: workers, seed: seed,
                     betaMultiplier: betaMultiplier, traceLength: traceLength))
-                print(json ? encodeJSON(report) : report.text())
+                print(json ? ReportJSON.text(report) : report.text())
             }
         }
     }

@@ -56,12 +56,12 @@ struct CheckCommand: ParsableCommand {
                     .run(in: FileManager.default.currentDirectoryPath, key: try storage.key())
                 if let gate = outcome.gate {
                     try writeSummaries(gate)
-                    if json { print(encodeJSON(outcome)) } else {
+                    if json { print(ReportJSON.text(outcome)) } else {
                         print("\(outcome.commit.prefix(7))  " + CheckSummary.line(gate))
                         if let message = gate.message { print(message) }
                     }
                 } else {
-                    print(json ? encodeJSON(outcome) : "\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
+                    print(json ? ReportJSON.text(outcome) : "\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
                 }
                 if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
                 return
@@ -86,7 +86,7 @@ struct CheckCommand: ParsableCommand {
             }
             try writeSummaries(outcome)
             if json {
-                print(encodeJSON(outcome))
+                print(ReportJSON.text(outcome))
             } else {
                 print(CheckSummary.line(outcome))
                 if let message = outcome.message { print(message) }

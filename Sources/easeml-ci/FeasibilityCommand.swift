@@ -115,7 +115,7 @@ struct FeasibilityCommand: ParsableCommand {
             if let plot {
                 try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot)
             }
-            print(json ? encodeJSON(report) : report.text())
+            print(json ? ReportJSON.text(report) : report.text())
             status = report.exitStatus
         }
         if status != .success { throw ExitCode(status.rawValue) }

@@ -18,7 +18,7 @@ struct LedgerCommand: ParsableCommand {
             try reportingErrors {
                 let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
                 let report = try EaseMLLedgerVerification.run(ledger)
-                print(json ? encodeJSON(report) : report.text)
+                print(json ? ReportJSON.text(report) : report.text)
                 if !report.clean { throw ExitCode(ExitStatus.failure.rawValue) }
             }
         }

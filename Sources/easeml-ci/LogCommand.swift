@@ -15,7 +15,7 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let log = try GateLog.read(in: FileManager.default.currentDirectoryPath, revision: revision, limit: limit)
-            print(json ? encodeJSON(log) : log.text())
+            print(json ? ReportJSON.text(log) : log.text())
         }
     }
 }

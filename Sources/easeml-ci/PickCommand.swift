@@ -99,7 +99,7 @@ struct PickCommand: ParsableCommand {
                     delta: delta, labelBudget: labelBudget
                 ).run(ledger: ledger)
                 let report = PickStatusReport(session)
-                print(json ? encodeJSON(report) : "Started " + report.text())
+                print(json ? ReportJSON.text(report) : "Started " + report.text())
             }
         }
     }
@@ -124,7 +124,7 @@ struct PickCommand: ParsableCommand {
                 let next = try PickWorkflow.next(ledger: try options.open(), name: options.name, batch: batch)
                 switch format {
                 case .json:
-                    print(encodeJSON(next.items))
+                    print(ReportJSON.text(next.items))
                 case .csv, .table:
                     let rows = next.items.map { item in [item.id] + next.columns.map { item.inputs[$0] ?? "" } }
                     if format == .csv {
@@ -162,7 +162,7 @@ struct PickCommand: ParsableCommand {
             try reportingErrors {
                 let given = try PickWorkflow.parseLabels(arguments: labels)
                 let report = PickStatusReport(try PickWorkflow.label(ledger: try options.open(), name: options.name, given))
-                print(json ? encodeJSON(report) : report.text())
+                print(json ? ReportJSON.text(report) : report.text())
             }
         }
     }
@@ -194,7 +194,7 @@ struct PickCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let report = PickStatusReport(try PickSession.load(try options.open(), name: options.name))
-                print(json ? encodeJSON(report) : report.text())
+                print(json ? ReportJSON.text(report) : report.text())
             }
         }
     }
@@ -215,7 +215,7 @@ struct PickCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let report = PickStatusReport(try PickWorkflow.choose(ledger: try options.open(), name: options.name, model: model))
-                print(json ? encodeJSON(report) : report.text())
+                print(json ? ReportJSON.text(report) : report.text())
             }
         }
     }
@@ -271,7 +271,7 @@ struct PickCommand: ParsableCommand {
                 let report = try PickSimulationReport.make(.init(
                     labelsPath: labels, modelPaths: models, realizations: realizations, streamLength: streamLength,
                     budgets: budget, seed: seed, epsilon: epsilon, delta: delta, labelBudget: labelBudget))
-                print(json ? encodeJSON(report) : report.text())
+                print(json ? ReportJSON.text(report) : report.text())
             }
         }
     }

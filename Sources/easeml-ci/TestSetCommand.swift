@@ -57,7 +57,7 @@ struct TestSetCommand: ParsableCommand {
                     report = try registration.register(in: try LedgerLocation.open(try storage.ledgerPath(resolved), create: true), key: key)
                 }
                 if json {
-                    print(encodeJSON(report))
+                    print(ReportJSON.text(report))
                 } else {
                     print("Registered test set \(report.id.prefix(12)) (\(report.name)): \(IntegerText.grouped(report.size)) examples, \(report.classes) classes.")
                     print("The plan (\(report.method)) needs \(IntegerText.grouped(report.plannedSize)); at this size the set supports \(report.supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(report.supportedSteps)) step(s) (\(String(format: "%.4g", report.supportedBits)) bits); budget: \(report.steps) step(s), adaptivity \(report.adaptivity.rawValue).")
@@ -117,11 +117,3 @@ extension TestSetCommand {
     }
 }
 
-/// Pretty JSON with sorted keys and ISO dates.
-func encodeJSON<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: try! encoder.encode(value), as: UTF8.self)
-}

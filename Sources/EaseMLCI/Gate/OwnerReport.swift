@@ -103,14 +103,9 @@ public struct OwnerReport: Sendable, Codable {
             evaluations: evaluations)
     }
 
-    /// Pretty JSON with sorted keys and ISO dates; infinities and NaN as strings.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     /// The report for a person: one block per test set, one line per evaluation and one per clause.
     public func text() -> String {

@@ -65,12 +65,8 @@ public struct StatusReport: Sendable, Codable {
         }
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     /// One line per test set, for `testset list`.
     public func listText() -> String {

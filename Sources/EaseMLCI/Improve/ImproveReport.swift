@@ -69,12 +69,8 @@ public struct ImproveReport: Sendable, Codable {
         return out
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     /// A cost or effort: an integer when whole, else two decimals.
     public static func number(_ value: Double) -> String {

@@ -81,11 +81,8 @@ public struct ImproveSimulationReport: Sendable, Codable {
         return out
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     public func plot() -> String {
         ImprovementPlot(title: "Improvement loop, simulated on \((data as NSString).lastPathComponent)", curves: runs.map { ($0.policy.rawValue, $0.curve) }).svg()

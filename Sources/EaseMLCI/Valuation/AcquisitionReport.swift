@@ -101,11 +101,8 @@ public struct AcquisitionReport: Sendable, Codable {
         return (scale(base), scale(others[0]), scale(others[1]))
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     public func csv() -> String {
         "rank,index,predicted_value,eligible,label_now\n"

@@ -146,11 +146,8 @@ public struct ValuationReport: Sendable, Codable {
         return (scale(train), scale(valid))
     }
 
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    /// The `--json` output (`ReportJSON`).
+    public func json() -> String { ReportJSON.text(self) }
 
     /// One line per training row and representation: `rank,index,label,value,flagged`, preceded by
     /// a `representation` column (the training file) when there are several.
