@@ -35,7 +35,6 @@ public struct PlanReport: Sendable, Codable {
         }
     }
 
-
     /// The `--json` output (`ReportJSON`).
     public func json() -> String { ReportJSON.text(self) }
 

@@ -103,7 +103,6 @@ public struct OwnerReport: Sendable, Codable {
             evaluations: evaluations)
     }
 
-
     /// The `--json` output (`ReportJSON`).
     public func json() -> String { ReportJSON.text(self) }
 
