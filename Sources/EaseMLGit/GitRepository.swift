@@ -106,13 +106,7 @@ public final class GitRepository {
         var diff: OpaquePointer?
         try GitError.check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "diff \(old?.abbreviated() ?? "empty") and \(new.abbreviated())")
         defer { git_diff_free(diff) }
-        var paths = Set<String>()
-        for index in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
-            if let path = delta.old_file.path { paths.insert(String(cString: path)) }
-            if let path = delta.new_file.path { paths.insert(String(cString: path)) }
-        }
-        return paths.sorted()
+        return Self.paths(in: diff)
     }
 
     /// Writes the tree of commit `id` into `directory` (created if needed), like a clean checkout,
@@ -139,6 +133,11 @@ public final class GitRepository {
         var diff: OpaquePointer?
         try GitError.check(git_diff_tree_to_index(&diff, pointer, headTree, nil, nil), "diff HEAD and the index")
         defer { git_diff_free(diff) }
+        return Self.paths(in: diff)
+    }
+
+    /// Every path a diff touches (old and new names of renames), sorted, each once.
+    private static func paths(in diff: OpaquePointer?) -> [String] {
         var paths = Set<String>()
         for index in 0..<git_diff_num_deltas(diff) {
             guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
