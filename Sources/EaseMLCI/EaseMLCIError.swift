@@ -45,41 +45,89 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     /// A server the configuration names (a Ray cluster) cannot be reached or answered unusably.
     case http(HTTPClientError)
 
-    public var description: String {
+    /// The problem without any `error:` prefix or position: the edge (`ErrorReport`) adds them once.
+    public var message: String {
         switch self {
         case .configurationNotFound(let directory):
             return "no .easeml.yml found in \(directory) or any parent folder; pass --config PATH or --condition TEXT"
-        case .unreadableFile(let path, let reason):
-            return "cannot read \(path): \(reason)"
-        case .unwritableFile(let path, let reason):
-            return "error: cannot write \(path): \(reason)"
-        case .configuration(let error): return error.description
-        case .condition(let error): return error.description
-        case .planning(let error): return "error: \(error.description)"
-        case .invalidOption(let option, let message): return "error: \(option): \(message)"
-        case .data(let error): return error.description
-        case .ledger(let error): return "error: ledger: \(error.description)"
-        case .sealing(let error): return "error: \(error.description)"
-        case .decision(let error): return "error: \(error.description)"
-        case .predictionsMismatch(let file, let message): return "\(file): error: \(message)"
+        case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
+        case .unwritableFile(let path, let reason): return "cannot write \(path): \(reason)"
+        case .configuration(let error): return error.diagnostic.message
+        case .condition(let error): return error.diagnostic.message
+        case .planning(let error): return error.description
+        case .invalidOption(let option, let message): return "\(option): \(message)"
+        case .data(let error): return error.diagnostic.message
+        case .ledger(let error): return "ledger: \(error.description)"
+        case .sealing(let error): return error.description
+        case .decision(let error): return error.description
+        case .predictionsMismatch(_, let message): return message
         case .testSetTooSmall(let size, let needed, let method):
-            return "error: the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
-        case .testSetUnavailable(let message): return "error: \(message)"
-        case .noLedgerLocation(let message): return "error: \(message)"
-        case .git(let message): return "error: \(message)"
-        case .modelSelection(let error): return "error: \(error.description)"
-        case .matrixFile(let error): return error.description
-        case .feasibility(let error): return error.description
-        case .cleaning(let message): return "error: clean: \(message)"
-        case .improvement(let message): return "error: improve: \(message)"
+            return "the test set has \(IntegerText.grouped(size)) examples but the plan (\(method)) needs \(IntegerText.grouped(needed)); register a larger set, relax the condition, or pass --force to record the weaker guarantee"
+        case .testSetUnavailable(let message): return message
+        case .noLedgerLocation(let message): return message
+        case .git(let message): return message
+        case .modelSelection(let error): return error.description
+        case .matrixFile(let error): return ErrorReport.Located(error.description).message
+        case .feasibility(let error): return ErrorReport.Located(error.description).message
+        case .cleaning(let message): return "clean: \(message)"
+        case .improvement(let message): return "improve: \(message)"
         case .automl(let error):
-            if case .matrix = error { return error.description }
-            return "error: automl: \(error.description)"
-        case .http(let error): return "error: \(error.description)"
-        case .scriptFailed(let command, let reason, let output):
-            return "error: the prediction script `\(command)` failed: \(reason)" + (output.isEmpty ? "" : "\n--- its output ---\n\(output)")
+            if case .matrix = error { return ErrorReport.Located(error.description).message }
+            return "automl: \(error.description)"
+        case .http(let error): return error.description
+        case .scriptFailed(let command, let reason, _): return "the prediction script `\(command)` failed: \(reason)"
         }
     }
+
+    /// Where the problem is, when it points into a file: the file, the position when known, the
+    /// source line and a hint.
+    public var location: ErrorReport.Location? {
+        switch self {
+        case .configuration(let error): return .init(error.diagnostic)
+        case .condition(let error): return .init(error.diagnostic)
+        case .data(let error): return .init(error.diagnostic)
+        case .predictionsMismatch(let file, _): return .init(file: file)
+        case .matrixFile(let error): return ErrorReport.Located(error.description).location
+        case .feasibility(let error): return ErrorReport.Located(error.description).location
+        case .automl(let error):
+            if case .matrix = error { return ErrorReport.Located(error.description).location }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// More text after the message (what a failed script printed).
+    public var detail: String? {
+        if case .scriptFailed(_, _, let output) = self, !output.isEmpty { return "--- its output ---\n\(output)" }
+        return nil
+    }
+
+    /// A short name of the error's kind, for `--json` consumers.
+    public var kind: String {
+        switch self {
+        case .configurationNotFound, .configuration: return "configuration"
+        case .unreadableFile, .unwritableFile: return "file"
+        case .condition: return "condition"
+        case .planning: return "planning"
+        case .invalidOption: return "usage"
+        case .data, .predictionsMismatch, .matrixFile: return "data"
+        case .ledger, .noLedgerLocation: return "ledger"
+        case .sealing: return "key"
+        case .decision: return "decision"
+        case .testSetTooSmall, .testSetUnavailable: return "test-set"
+        case .git: return "git"
+        case .modelSelection: return "pick"
+        case .feasibility: return "feasibility"
+        case .scriptFailed: return "script"
+        case .cleaning: return "clean"
+        case .improvement: return "improve"
+        case .automl: return "automl"
+        case .http: return "http"
+        }
+    }
+
+    /// The rendered error, as the command line prints it (`error:` once, with the position).
+    public var description: String { ErrorReport(self).text }
 
     /// The exit status this error ends the process with.
     public var exitStatus: ExitStatus {

@@ -6,11 +6,11 @@ struct AcquireCommand: ParsableCommand {
         commandName: "acquire",
         abstract: "Rank an unlabelled pool: which examples to label next.",
         discussion: """
-            Values each pool row by the expected change of the validation K-NN utility if it were
-            labelled (each class weighted by its share among the row's K nearest labelled rows),
-            keeps the better half of the pool and orders it by greedy coverage (farthest from
-            everything labelled or ranked so far), then the rest the same way. Label the first --batch rows and run again. Pool rows have no
-            label column, or an empty one.
+            Values each pool row by the expected change of the validation K-NN utility if it were \
+            labelled (each class weighted by its share among the row's K nearest labelled rows), \
+            keeps the better half of the pool and orders it by greedy coverage (farthest from \
+            everything labelled or ranked so far), then the rest the same way. Label the first \
+            --batch rows and run again. Pool rows have no label column, or an empty one.
 
             Example:
               easeml-ci acquire --labeled labeled.csv --pool pool.csv --valid valid.csv -k 5 --batch 10
@@ -25,22 +25,16 @@ struct AcquireCommand: ParsableCommand {
     @Option(name: .short, help: "K of the KNN classifier.") var k = 5
     @Option(name: .long, help: "Rows to label now.") var batch = 10
     @Flag(name: .long, help: "Z-score features with the labelled rows' mean and population standard deviation.") var standardize = false
-    @Option(name: .long, help: "table, csv or json.") var format = "table"
+    @OptionGroup var output: FormatOptions
     @Option(name: .long, help: "Rows shown in the table.") var limit = 20
 
     func run() throws {
-        try reportingErrors {
-            guard ["table", "csv", "json"].contains(format) else {
-                throw EaseMLCIError.invalidOption(option: "--format", message: "expected table, csv or json, got '\(format)'")
-            }
-            let report = try AcquisitionReport.make(
-                labeled: labeled, pool: pool, validation: validation, labelsColumn: labelsColumn, k: k, batch: batch,
-                standardize: standardize)
-            switch format {
-            case "csv": print(report.csv(), terminator: "")
-            case "json": print(report.json())
-            default: print(report.text(limit: limit))
-            }
+        let report = try AcquisitionReport.make(
+            labeled: labeled, pool: pool, validation: validation, labelsColumn: labelsColumn, k: k, batch: batch, standardize: standardize)
+        switch output.chosen {
+        case .csv: print(report.csv(), terminator: "")
+        case .json: print(report.json())
+        case .table: print(report.text(limit: limit))
         }
     }
 }

@@ -1,40 +1,8 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
-import EaseMLEngines
-import EaseMLLedger
 import Foundation
 
 struct AutoMLCommand: ParsableCommand {
-    /// The `automl:` section, the folder it is relative to, and the ledger.
-    struct SearchOptions: ParsableArguments {
-        @OptionGroup var gate: GateOptions
-        @OptionGroup var ledger: LedgerOptions
-
-        func load() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, ledger: Ledger) {
-            let (settings, base, _, ledger) = try loadWithFile()
-            return (settings, base, ledger)
-        }
-
-        func loadWithFile() throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger) {
-            let (settings, base, file, ledger) = try loadWithFile(create: true)
-            return (settings, base, file, ledger!)
-        }
-
-        /// The settings, their folder and file, and the ledger (nil when it does not exist and
-        /// `create` is false).
-        func loadWithFile(create: Bool) throws(EaseMLCIError) -> (settings: AutoMLSettings, base: String, file: URL?, ledger: Ledger?) {
-            let resolved = try gate.resolveWithSource()
-            guard let settings = resolved.config?.automl else {
-                throw .invalidOption(option: "automl", message: "the configuration has no `automl:` section")
-            }
-            let base = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
-            let path = try ledger.ledgerPath(resolved)
-            guard create || FileManager.default.fileExists(atPath: path) else { return (settings, base, resolved.file, nil) }
-            return (settings, base, resolved.file, try LedgerLocation.open(path, create: create))
-        }
-    }
-
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Search the arms of the `automl:` section until its budget is spent, recording every trial in the ledger.",
@@ -47,7 +15,7 @@ struct AutoMLCommand: ParsableCommand {
                 \(ExitStatus.helpText)
                 """)
 
-        @OptionGroup var options: SearchOptions
+        @OptionGroup var place: WorkspaceOptions
 
         @Flag(name: .long, help: "Continue the newest unfinished run (or --run) instead of starting one.")
         var resume = false
@@ -64,29 +32,20 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The budget in wall seconds, instead of the configuration's.", valueName: "s"))
         var budgetSeconds: Double?
 
+        @Flag(name: .long, help: "Print the leaderboard as JSON on standard output; progress lines go to standard error.")
+        var json = false
+
         func run() throws {
-            try reportingErrors {
-                var (settings, base, ledger) = try options.load()
-                if let budgetTrials {
-                    guard budgetTrials >= 1 else { throw EaseMLCIError.invalidOption(option: "--budget-trials", message: "must be ≥ 1, got \(budgetTrials)") }
-                    settings.budgetTrials = budgetTrials
-                }
-                if let budgetSeconds {
-                    guard budgetSeconds > 0 else { throw EaseMLCIError.invalidOption(option: "--budget-seconds", message: "must be > 0, got \(budgetSeconds)") }
-                    settings.budgetSeconds = budgetSeconds
-                }
-                // A terminal gets one updating progress line; CI logs and pipes get plain lines.
-                let terminal = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
-                let report = { (line: String) in
-                    if !terminal || !line.contains(": trial ") { FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
-                }
-                var search = AutoMLSearchRun(
-                    ledger: ledger, settings: settings, baseDirectory: base, outputRoot: output ?? base + "/.easeml/automl",
-                    executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
-                if terminal { search.progress = { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } }
-                let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: URL(fileURLWithPath: base).lastPathComponent)
-                FileHandle.standardOutput.write(Data((try AutoMLLeaderboard(ledger: ledger, run: id).table() + "\n").utf8))
+            // A terminal gets one updating progress line; CI logs and pipes get plain lines.
+            let terminal = !json && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
+            let lines = json ? FileHandle.standardError : FileHandle.standardOutput
+            let report = { (line: String) in
+                if !terminal || !line.contains(": trial ") { lines.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
             }
+            let progress: ((AutoMLSearchProgress) -> Void)? = terminal ? { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } : nil
+            let board = try AutoMLRunRequest(budgetTrials: budgetTrials, budgetSeconds: budgetSeconds, outputRoot: output, resume: resume, runID: runID)
+                .run(in: try place.workspace(.required), report: report, progress: progress)
+            print(json ? board.json() : board.table())
         }
     }
 
@@ -109,8 +68,7 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The preset: sklearn.", valueName: "name"))
         var preset: String
 
-        @Option(name: .long, help: ArgumentHelp("The configuration to extend (default: .easeml.yml here or in a parent folder).", valueName: "path"))
-        var config: String?
+        @OptionGroup var configuration: ConfigOption
 
         @Option(name: .long, help: ArgumentHelp("Where the trial script goes (default: automl_sklearn.py next to the configuration).", valueName: "path"))
         var script: String?
@@ -125,7 +83,7 @@ struct AutoMLCommand: ParsableCommand {
         var label = "label"
 
         @Option(name: .long, help: ArgumentHelp("The Python interpreter with scikit-learn (`python:`).", valueName: "path"))
-        var python = AutoMLSettings.defaultPython
+        var python = AutoMLPreset.defaultPython
 
         @Option(name: .long, help: ArgumentHelp("The budget in trials.", valueName: "n"))
         var trials = 11
@@ -133,26 +91,21 @@ struct AutoMLCommand: ParsableCommand {
         @Flag(name: .long, help: "Replace an existing script or `automl:` section.")
         var force = false
 
-        func run() throws {
-            try reportingErrors {
-                guard AutoMLPreset.names.contains(preset) else {
-                    throw EaseMLCIError.invalidOption(option: "--preset", message: "unknown preset `\(preset)`; the presets are " + AutoMLPreset.names.joined(separator: ", "))
-                }
-                guard trials >= 1 else { throw EaseMLCIError.invalidOption(option: "--trials", message: "must be ≥ 1, got \(trials)") }
-                let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                guard let file = config.map({ URL(fileURLWithPath: $0) }) ?? ConfigurationFile.locate(from: here) else {
-                    throw EaseMLCIError.configurationNotFound(searchedFrom: here.path)
-                }
-                let scriptPath = script.map { URL(fileURLWithPath: $0).path }
-                    ?? file.deletingLastPathComponent().appendingPathComponent(AutoMLPreset.defaultScriptName).path
-                let result = try AutoMLPreset(
-                    configPath: file.path, scriptPath: scriptPath, train: train, valid: valid, label: label, python: python, trials: trials,
-                    force: force
-                ).install()
-                print("wrote \(result.scriptPath)")
-                print((result.replacedSection ? "replaced the automl: section of " : "added an automl: section to ") + result.configPath)
-                print("next: easeml-ci automl plan, then easeml-ci automl run")
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func validate() throws {
+            guard AutoMLPreset.names.contains(preset) else {
+                throw ValidationError("--preset: unknown preset `\(preset)`; the presets are " + AutoMLPreset.names.joined(separator: ", "))
             }
+            guard trials >= 1 else { throw ValidationError("--trials: must be ≥ 1, got \(trials)") }
+        }
+
+        func run() throws {
+            let result = try AutoMLPreset.install(
+                in: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: .required), scriptPath: script,
+                train: train, valid: valid, label: label, python: python, trials: trials, force: force)
+            print(json ? ReportJSON.text(result) : result.text)
         }
     }
 
@@ -168,7 +121,7 @@ struct AutoMLCommand: ParsableCommand {
                 \(ExitStatus.helpText)
                 """)
 
-        @OptionGroup var options: SearchOptions
+        @OptionGroup var place: WorkspaceOptions
 
         @Flag(name: .long, help: "Print machine-readable JSON.")
         var json = false
@@ -176,12 +129,13 @@ struct AutoMLCommand: ParsableCommand {
         @Flag(name: .long, help: "Print only the files the search depends on (configuration, train, valid, trial programs), one absolute path a line.")
         var paths = false
 
+        func validate() throws {
+            if json && paths { throw ValidationError("--json and --paths ask for different outputs; give one") }
+        }
+
         func run() throws {
-            try reportingErrors {
-                let (settings, base, file, ledger) = try options.loadWithFile(create: false)
-                let plan = try AutoMLPlan.make(settings: settings, baseDirectory: base, configPath: file?.standardizedFileURL.path, ledger: ledger)
-                print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? ReportJSON.text(plan) : plan.text())
-            }
+            let plan = try AutoMLPlan.make(in: try place.workspace(.required))
+            print(paths ? plan.watchedPaths.joined(separator: "\n") : json ? ReportJSON.text(plan) : plan.text())
         }
     }
 
@@ -203,7 +157,7 @@ struct AutoMLCommand: ParsableCommand {
                 \(ExitStatus.helpText)
                 """)
 
-        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
 
         @Option(name: .long, help: ArgumentHelp("The tenants file (YAML).", valueName: "file"))
         var tenants: String
@@ -217,18 +171,16 @@ struct AutoMLCommand: ParsableCommand {
         @Flag(name: .long, help: "Continue each tenant's unfinished run (after a stop or a crash) instead of starting new ones.")
         var resume = false
 
+        @Flag(name: .long, help: "Print the runs' leaderboards as JSON on standard output; event lines go to standard error.")
+        var json = false
+
         func run() throws {
-            try reportingErrors {
-                let settings = try AutoMLServe.loadSettings(tenants)
-                let base = URL(fileURLWithPath: tenants).standardizedFileURL.deletingLastPathComponent().path
-                let stop = StopSignals.install()
-                let serve = AutoMLServe(
-                    ledger: try LedgerLocation.open(try ledger.ledgerPathFromWorkingConfiguration(), create: true), settings: settings,
-                    baseDirectory: base, zooPath: zoo.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                    outputRoot: output ?? base + "/.easeml/automl",
-                    report: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }, stopRequested: { stop.received })
-                _ = try serve.serve(resume: resume)
-            }
+            let stop = StopSignals.install()
+            let lines = json ? FileHandle.standardError : FileHandle.standardOutput
+            let boards = try AutoMLServe.serve(
+                in: try place.workspace(), tenantsPath: tenants, zooPath: zoo, outputRoot: output, resume: resume,
+                report: { line in lines.write(Data((line + "\n").utf8)) }, stopRequested: { stop.received })
+            if json { print(ReportJSON.text(boards.map(\.jsonShape))) }
         }
     }
 
@@ -236,25 +188,26 @@ struct AutoMLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
 
-        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
 
         @Option(name: .customLong("run"), help: ArgumentHelp("The run (default: the newest).", valueName: "id"))
         var runID: String?
 
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
         func run() throws {
-            try reportingErrors {
-                let path = try ledger.ledgerPathFromWorkingConfiguration()
-                let result = try AutoMLProposalCommit.propose(
-                    ledger: try LedgerLocation.open(path, create: false), run: runID, repositoryPath: FileManager.default.currentDirectoryPath)
-                print("proposed \(result.arm) (score \(String(format: "%.4f", result.score))) on \(result.branch) as \(result.commit.prefix(12))")
-            }
+            let workspace = try place.workspace()
+            let result = try AutoMLProposalCommit.propose(
+                ledger: try workspace.openLedger(create: false), run: runID, repositoryPath: workspace.directory.path)
+            print(json ? ReportJSON.text(result) : result.text)
         }
     }
 
     struct Leaderboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rank a run's trials (default: the newest run).")
 
-        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
 
         @Option(name: .customLong("run"), help: ArgumentHelp("The run.", valueName: "id"))
         var runID: String?
@@ -263,11 +216,8 @@ struct AutoMLCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let path = try ledger.ledgerPathFromWorkingConfiguration()
-                let board = try AutoMLLeaderboard(ledger: try LedgerLocation.open(path, create: false), run: runID)
-                print(json ? board.json() : board.table())
-            }
+            let board = try AutoMLLeaderboard(ledger: try place.workspace().openLedger(create: false), run: runID)
+            print(json ? board.json() : board.table())
         }
     }
 
@@ -327,13 +277,11 @@ struct AutoMLCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let report = try AutoMLSimulationReport.make(.init(
-                    matrixPath: matrix, splitsPath: splits, tenants: tenants, splitLimit: first, rows: try row.map(AutoMLSimulationReport.parseRow),
-                    epsilons: epsilon.isEmpty ? AutoMLSimulationTable.referenceEpsilons : epsilon, workers: workers, seed: seed,
-                    betaMultiplier: betaMultiplier, traceLength: traceLength))
-                print(json ? ReportJSON.text(report) : report.text())
-            }
+            let report = try AutoMLSimulationReport.make(.init(
+                matrixPath: matrix, splitsPath: splits, tenants: tenants, splitLimit: first, rows: try row.map(AutoMLSimulationReport.parseRow),
+                epsilons: epsilon, workers: workers, seed: seed,
+                betaMultiplier: betaMultiplier, traceLength: traceLength))
+            print(json ? ReportJSON.text(report) : report.text())
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
 import Foundation
 
 struct CheckCommand: ParsableCommand {
@@ -22,8 +21,8 @@ struct CheckCommand: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @OptionGroup var gate: GateOptions
     @OptionGroup var storage: LedgerOptions
+    @OptionGroup var gate: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("The new model's predictions (default: run the configured script).", valueName: "file"))
     var predictions: String?
@@ -49,53 +48,44 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
-    func run() throws {
-        try reportingErrors {
-            if let commit {
-                let outcome = try CommitCheck(revision: commit, branch: branch, ledgerPath: storage.ledger, oldPredictionsPath: old, ledgerRemote: storage.ledgerRemote)
-                    .run(in: FileManager.default.currentDirectoryPath, key: try storage.key())
-                if let gate = outcome.gate {
-                    try writeSummaries(gate)
-                    if json { print(ReportJSON.text(outcome)) } else {
-                        print("\(outcome.commit.prefix(7))  " + CheckSummary.line(gate))
-                        if let message = gate.message { print(message) }
-                    }
-                } else {
-                    print(json ? ReportJSON.text(outcome) : "\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
-                }
-                if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
-                return
+    func validate() throws {
+        if commit != nil {
+            guard predictions == nil, testSet == nil, storage.place.configuration.config == nil, gate.isEmpty else {
+                throw ValidationError("--commit evaluates the commit with its own .easeml.yml and script: drop --predictions, --test-set, --config and the settings flags")
             }
-            let resolved = try gate.resolveWithSource()
-            let source: GateCheck.Source
-            if let predictions {
-                source = .file(predictions)
-            } else if let script = resolved.config?.script {
-                let folder = resolved.file?.deletingLastPathComponent().path ?? FileManager.default.currentDirectoryPath
-                source = .script(PredictionScript(command: script, workingDirectory: folder))
-            } else {
-                throw EaseMLCIError.invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
-            }
-            let check = GateCheck(settings: resolved.settings, source: source, oldPredictionsPath: old, testSetID: testSet)
-            let key = try storage.key()
-            let outcome: GateCheck.Outcome
-            if let travelling = try storage.travelling(resolved) {
-                outcome = try travelling.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
-            } else {
-                outcome = try check.run(ledger: try LedgerLocation.open(try storage.ledgerPath(resolved), create: false), key: key)
-            }
-            try writeSummaries(outcome)
-            if json {
-                print(ReportJSON.text(outcome))
-            } else {
-                print(CheckSummary.line(outcome))
-                if let message = outcome.message { print(message) }
-            }
-            if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+        } else if branch != nil {
+            throw ValidationError("--branch goes with --commit")
         }
     }
 
-    private func writeSummaries(_ outcome: GateCheck.Outcome) throws {
+    func run() throws {
+        if let commit {
+            let outcome = try CommitCheck(revision: commit, branch: branch, oldPredictionsPath: old).run(in: try storage.workspace(.ignored))
+            if let gate = outcome.gate { try writeSummaries(gate) }
+            if json {
+                print(ReportJSON.text(outcome))
+            } else if let gate = outcome.gate {
+                print("\(outcome.commit.prefix(7))  " + CheckSummary.line(gate))
+                if let message = gate.message { print(message) }
+            } else {
+                print("\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
+            }
+            if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+            return
+        }
+        let request = CheckRequest(overrides: try gate.overrides(), predictionsPath: predictions, oldPredictionsPath: old, testSetID: testSet)
+        let outcome = try request.run(in: try storage.workspace(gate.configurationUse(storage.place.configuration)))
+        try writeSummaries(outcome)
+        if json {
+            print(ReportJSON.text(outcome))
+        } else {
+            print(CheckSummary.line(outcome))
+            if let message = outcome.message { print(message) }
+        }
+        if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+    }
+
+    private func writeSummaries(_ outcome: GateCheck.Outcome) throws(EaseMLCIError) {
         if let junit { try AtomicFile.write(Data(CheckSummary.junit(outcome).utf8), to: junit) }
         if let markdown { try AtomicFile.write(Data(CheckSummary.markdown(outcome).utf8), to: markdown) }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLLedger
 import Foundation
 
 struct CleanCommand: ParsableCommand {
@@ -37,18 +36,20 @@ struct CleanSessionOptions: ParsableArguments {
     @Option(name: .long, help: "none, or minmax: scale each column by its observed training min and max.") var scale = "none"
     @Option(name: .long, help: ArgumentHelp("Candidate repairs: a CSV of row, then every feature column; one line per candidate.", valueName: "file")) var candidates: String?
 
-    func open() throws(EaseMLCIError) -> (CleaningSession, Ledger) {
-        if let state {
-            throw .invalidOption(option: "--state", message: "cleaning sessions live in the ledger now; move \(state) there with `easeml-ci clean import \(state)`")
+    func validate() throws {
+        if let state { throw ValidationError("--state: cleaning sessions live in the ledger now; move \(state) there with `easeml-ci clean import \(state)`") }
+        if (training == nil) != (validation == nil) {
+            throw ValidationError("\(training == nil ? "--train" : "--valid"): a session starts from both --train and --valid")
         }
+    }
+
+    /// The session, started from --train and --valid when both are given.
+    func open() throws(EaseMLCIError) -> (session: CleaningSession, ledger: Ledger) {
         var start: CleaningSession.Start?
         if let training, let validation {
             start = .init(training: training, validation: validation, labelsColumn: labelsColumn, k: k, scaling: scale, candidates: candidates)
-        } else if training != nil || validation != nil {
-            throw .invalidOption(option: training == nil ? "--train" : "--valid", message: "a session starts from both --train and --valid")
         }
-        let ledger = try place.open(create: start != nil, command: "clean")
-        return (try CleaningSession.open(ledger: ledger, id: place.id("clean"), start: start), ledger)
+        return try CleaningSession.open(in: try place.place.workspace(), id: place.id("clean"), start: start)
     }
 }
 
@@ -60,17 +61,14 @@ struct CleanNextCommand: ParsableCommand {
     @Option(name: .long, help: "How many rows to list.") var batch = 1
     @Flag(name: .long, help: "Print JSON.") var json = false
 
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch: must be at least 1") }
+    }
+
     func run() throws {
-        try reportingErrors {
-            guard batch >= 1 else { throw EaseMLCIError.invalidOption(option: "--batch", message: "must be at least 1") }
-            let (opened, _) = try session.open()
-            let suggestions = opened.next(batch: batch)
-            if json {
-                print(try jsonText(["status": .status(opened.status), "next": .suggestions(suggestions)]))
-            } else {
-                print(CleaningSuggestion.text(suggestions, status: opened.status), terminator: "")
-            }
-        }
+        let (opened, _) = try session.open()
+        let report = CleaningReport(status: opened.status, next: opened.next(batch: batch))
+        print(json ? ReportJSON.text(report) : report.text, terminator: json ? "\n" : "")
     }
 }
 
@@ -80,14 +78,13 @@ struct CleanApplyCommand: ParsableCommand {
 
     @OptionGroup var session: CleanSessionOptions
     @Argument(help: ArgumentHelp("The cleaned rows.", valueName: "file")) var file: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        try reportingErrors {
-            var (opened, ledger) = try session.open()
-            let rows = try opened.apply(file: file, ledger: ledger)
-            print("Recorded \(rows.count) cleaned row\(rows.count == 1 ? "" : "s"): \(rows.map(String.init).joined(separator: ", ")).")
-            print(opened.status.text(), terminator: "")
-        }
+        var (opened, ledger) = try session.open()
+        let rows = try opened.apply(file: file, ledger: ledger)
+        print("Recorded \(rows.count) cleaned row\(rows.count == 1 ? "" : "s"): \(rows.map(String.init).joined(separator: ", ")).")
+        print(opened.status.text(), terminator: "")
     }
 }
 
@@ -99,14 +96,9 @@ struct CleanStatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        try reportingErrors {
-            let (opened, _) = try session.open()
-            if json {
-                print(try jsonText(["status": .status(opened.status)]))
-            } else {
-                print(opened.status.text(), terminator: "")
-            }
-        }
+        let (opened, _) = try session.open()
+        let report = CleaningReport(status: opened.status)
+        print(json ? ReportJSON.text(report) : report.text, terminator: json ? "\n" : "")
     }
 }
 
@@ -116,48 +108,14 @@ struct CleanImportCommand: ParsableCommand {
 
     @OptionGroup var place: SessionLedgerOptions
     @Argument(help: ArgumentHelp("The state file.", valueName: "file")) var file: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        try reportingErrors {
-            let ledger = try place.open(create: true, command: "clean")
-            let session = try CleaningSession.importState(file, ledger: ledger, id: place.id("clean"))
-            print("Imported \(file) as session \(session.id) with \(session.cleaned.count) cleaned row\(session.cleaned.count == 1 ? "" : "s"); \(file) is no longer used.")
-            print(session.status.text(), terminator: "")
-        }
-    }
-}
-
-private enum CleanJSON: Encodable {
-    case status(CleaningStatus)
-    case suggestions([CleaningSuggestion])
-
-    func encode(to encoder: Encoder) throws {
-        switch self {
-        case .status(let status):
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(status.k, forKey: .k)
-            try container.encode(status.validationPoints, forKey: .validationPoints)
-            try container.encode(status.certain, forKey: .certain)
-            try container.encode(status.certainCorrect, forKey: .certainCorrect)
-            try container.encode(status.dirtyRows, forKey: .dirtyRows)
-            try container.encode(status.cleanedRows, forKey: .cleanedRows)
-            try container.encode(status.uncertainPoints, forKey: .uncertainPoints)
-            try container.encode(status.complete, forKey: .complete)
-        case .suggestions(let suggestions):
-            var container = encoder.singleValueContainer()
-            try container.encode(suggestions)
-        }
-    }
-
-    enum Key: String, CodingKey { case k, validationPoints, certain, certainCorrect, dirtyRows, cleanedRows, uncertainPoints, complete }
-}
-
-private func jsonText(_ object: [String: CleanJSON]) throws(EaseMLCIError) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-        return String(decoding: try encoder.encode(object), as: UTF8.self)
-    } catch {
-        throw .cleaning(message: "cannot encode JSON: \(error)")
+        let ledger = try place.place.workspace().openLedger(create: true)
+        let session = try CleaningSession.importState(file, ledger: ledger, id: place.id("clean"))
+        let report = CleaningReport(
+            status: session.status, recorded: session.cleaned.map(\.row),
+            message: "Imported \(file) as session \(session.id) with \(session.cleaned.count) cleaned row\(session.cleaned.count == 1 ? "" : "s"); \(file) is no longer used.")
+        print(json ? ReportJSON.text(report) : report.text, terminator: json ? "\n" : "")
     }
 }

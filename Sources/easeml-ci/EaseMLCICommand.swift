@@ -1,5 +1,6 @@
 import ArgumentParser
 import EaseMLCI
+import Foundation
 
 @main
 struct EaseMLCICommand: ParsableCommand {
@@ -12,9 +13,21 @@ struct EaseMLCICommand: ParsableCommand {
             stated reliability, and says how many test examples and labels that needs. \
             The settings live in .easeml.yml (found in the current folder or a parent).
 
+            Every command that prints a result takes --json; under --json an error is printed on \
+            standard output as {"error": {"kind", "message", "exitCode", "location"?, "detail"?}}.
+
             \(ExitStatus.helpText)
             """,
         version: EaseMLCIVersion.current,
-        subcommands: [InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self, StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self, FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, ImproveCommand.self, AutoMLCommand.self, VersionCommand.self]
+        subcommands: [
+            InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self,
+            StatusCommand.self, ReportCommand.self, TestSetCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self,
+            FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, ImproveCommand.self,
+            AutoMLCommand.self, VersionCommand.self,
+        ]
     )
+
+    static func main() {
+        Foundation.exit(CommandLineEdge.run(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
-import EaseMLEngines
 import Foundation
 
 struct FeasibilityCommand: ParsableCommand {
@@ -59,7 +57,7 @@ struct FeasibilityCommand: ParsableCommand {
     var halvingBudget: Double?
 
     @Option(name: .long, help: "The distance: euclidean or cosine.")
-    var metric = "euclidean"
+    var metric: DistanceMetric = .euclidean
 
     @Option(name: .long, help: "The random seed (test split and subsamples).")
     var seed: UInt64 = 1
@@ -70,55 +68,38 @@ struct FeasibilityCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the convergence curves as an SVG chart.", valueName: "file.svg"))
     var plot: String?
 
-    func run() throws {
-        var status = ExitStatus.success
-        try reportingErrors {
-            guard !data.isEmpty else { throw EaseMLCIError.invalidOption(option: "--data", message: "give at least one feature file") }
-            guard let metric = DistanceMetric(rawValue: metric) else {
-                throw EaseMLCIError.invalidOption(option: "--metric", message: "use euclidean or cosine, not \(metric)")
-            }
-            if let target, !(target > 0 && target <= 1) {
-                throw EaseMLCIError.invalidOption(option: "--target", message: "an accuracy in (0, 1], got \(target)")
-            }
-            guard target == nil || condition == nil else {
-                throw EaseMLCIError.invalidOption(option: "--target", message: "give --target or --condition, not both")
-            }
-            if let oldAccuracy, !(oldAccuracy >= 0 && oldAccuracy <= 1) {
-                throw EaseMLCIError.invalidOption(option: "--old-accuracy", message: "an accuracy in [0, 1], got \(oldAccuracy)")
-            }
-            guard oldAccuracy == nil || oldPredictions == nil else {
-                throw EaseMLCIError.invalidOption(option: "--old-accuracy", message: "give --old-accuracy or --old-predictions, not both")
-            }
-            guard halvingStart >= 2 else { throw EaseMLCIError.invalidOption(option: "--halving-start", message: "at least 2 examples, got \(halvingStart)") }
-            guard halvingBudget.map({ $0 > 0 }) ?? true else { throw EaseMLCIError.invalidOption(option: "--halving-budget", message: "a positive fraction, got \(halvingBudget!)") }
-            var parsed: Condition?
-            var source: String? = target == nil ? nil : "--target"
-            var old = oldAccuracy
-            if let condition {
-                parsed = try ConfigurationFile.parseCondition(condition)
-                source = "--condition"
-            } else if target == nil, let url = ConfigurationFile.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
-                let config = try ConfigurationFile.load(url)
-                parsed = config.condition
-                source = url.lastPathComponent
-                if old == nil && oldPredictions == nil { old = config.feasibility?.oldAccuracy }
-            }
-            let bar = ProgressBar(steps: halving && data.count > 1
-                ? ["successive halving", "study of the winner"]
-                : data.indices.map { "representation \($0 + 1)/\(data.count)" })
-            let report = try FeasibilityReport.make(
-                .init(dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target,
-                      targetSource: source, seed: seed, condition: parsed, oldAccuracy: old, oldPredictionsPath: oldPredictions,
-                      halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil),
-                progress: bar.map { bar in { bar.update(step: $0, fraction: $1) } })
-            bar?.finish()
-            if let plot {
-                try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot)
-            }
-            print(json ? ReportJSON.text(report) : report.text())
-            status = report.exitStatus
+    @OptionGroup var configuration: ConfigOption
+
+    func validate() throws {
+        guard !data.isEmpty else { throw ValidationError("--data: give at least one feature file") }
+        if let target, !(target > 0 && target <= 1) { throw ValidationError("--target: an accuracy in (0, 1], got \(target)") }
+        guard target == nil || condition == nil else { throw ValidationError("--target: give --target or --condition, not both") }
+        if let oldAccuracy, !(oldAccuracy >= 0 && oldAccuracy <= 1) {
+            throw ValidationError("--old-accuracy: an accuracy in [0, 1], got \(oldAccuracy)")
         }
-        if status != .success { throw ExitCode(status.rawValue) }
+        guard oldAccuracy == nil || oldPredictions == nil else {
+            throw ValidationError("--old-accuracy: give --old-accuracy or --old-predictions, not both")
+        }
+        guard halvingStart >= 2 else { throw ValidationError("--halving-start: at least 2 examples, got \(halvingStart)") }
+        if let halvingBudget, !(halvingBudget > 0) { throw ValidationError("--halving-budget: a positive fraction, got \(halvingBudget)") }
+    }
+
+    func run() throws {
+        // The configuration supplies the target only when the command line gives none.
+        let use: Workspace.ConfigurationUse = target == nil && condition == nil ? .ifPresent : .ignored
+        var request = FeasibilityReport.Request(
+            dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target, seed: seed,
+            oldAccuracy: oldAccuracy, oldPredictionsPath: oldPredictions,
+            halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil)
+        try request.takeTarget(condition: condition, from: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: use))
+        let bar = ProgressBar(steps: halving && data.count > 1
+            ? ["successive halving", "study of the winner"]
+            : data.indices.map { "representation \($0 + 1)/\(data.count)" })
+        let report = try FeasibilityReport.make(request, progress: bar.map { bar in { bar.update(step: $0, fraction: $1) } })
+        bar?.finish()
+        if let plot { try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot) }
+        print(json ? ReportJSON.text(report) : report.text())
+        if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
     }
 }
 

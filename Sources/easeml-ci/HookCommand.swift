@@ -14,15 +14,22 @@ struct HookCommand: ParsableCommand {
             commandName: "pre-commit",
             abstract: "Fast, keyless check of a staged change: valid .easeml.yml and condition, plan vs registered test set.",
             discussion: "Blocks (exit 1) only on an invalid configuration; prints warnings otherwise.\n\n\(ExitStatus.helpText)")
-        @OptionGroup var storage: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
+        @Flag(name: .long, help: "Print the report as JSON on standard output instead of messages on standard error.") var json = false
+
+        func validate() throws {
+            if place.configuration.config != nil { throw ValidationError("the pre-commit hook checks the staged .easeml.yml; --config does not apply") }
+        }
 
         func run() throws {
-            try reportingErrors {
-                let report = try PreCommitCheck(ledgerPath: storage.ledger).run(in: FileManager.default.currentDirectoryPath)
+            let report = try PreCommitCheck().run(in: try place.workspace(.ignored))
+            if json {
+                print(ReportJSON.text(report))
+            } else {
                 for error in report.errors { FileHandle.standardError.write(Data("easeml-ci: \(error)\n".utf8)) }
                 for warning in report.warnings { FileHandle.standardError.write(Data("easeml-ci: warning: \(warning)\n".utf8)) }
-                if report.blocked { throw ExitCode(ExitStatus.failure.rawValue) }
             }
+            if report.blocked { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
 
@@ -34,31 +41,22 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var storage: LedgerOptions
         @Argument(help: "The remote's name (passed by git).") var remote: String?
         @Argument(help: "The remote's URL (passed by git).") var url: String?
+        @Flag(name: .long, help: "Print the report as JSON on standard output instead of messages on standard error.") var json = false
+
+        func validate() throws {
+            if storage.place.configuration.config != nil { throw ValidationError("the pre-push hook reads each commit's own .easeml.yml; --config does not apply") }
+        }
 
         func run() throws {
-            try reportingErrors {
-                var input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                // The pre-commit framework passes the range in variables instead of standard input.
-                let environment = ProcessInfo.processInfo.environment
-                if input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                    let to = environment["PRE_COMMIT_TO_REF"], let from = environment["PRE_COMMIT_FROM_REF"]
-                {
-                    input = "HEAD \(to) HEAD \(from)\n"
-                }
-                let report = try PrePushCheck(ledgerPath: storage.ledger)
-                    .run(in: FileManager.default.currentDirectoryPath, updates: input, key: try storage.key())
-                for outcome in report.checked {
-                    let line = outcome.gate.map(CheckSummary.line) ?? "PASS  no model change"
-                    FileHandle.standardError.write(Data("easeml-ci: \(outcome.commit.prefix(7)) \(line)\n".utf8))
-                }
-                for (commit, verdict) in report.alreadyJudged.sorted(by: { $0.key < $1.key }) {
-                    FileHandle.standardError.write(Data("easeml-ci: \(commit.prefix(7)) \(verdict.uppercased()) (already judged)\n".utf8))
-                }
-                if report.blocked {
-                    FileHandle.standardError.write(Data("easeml-ci: push blocked: a model commit does not pass the gate\n".utf8))
-                    throw ExitCode(ExitStatus.failure.rawValue)
-                }
+            let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let updates = PrePushCheck.updates(standardInput: input, environment: ProcessInfo.processInfo.environment)
+            let report = try PrePushCheck().run(in: try storage.workspace(.ignored), updates: updates)
+            if json {
+                print(ReportJSON.text(report))
+            } else {
+                for line in PrePushCheck.lines(report) { FileHandle.standardError.write(Data("easeml-ci: \(line)\n".utf8)) }
             }
+            if report.blocked { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
 }
@@ -73,16 +71,17 @@ struct HooksCommand: ParsableCommand {
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Install the pre-commit and pre-push hooks (respects core.hooksPath; existing hooks are chained, not overwritten).")
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            try reportingErrors {
-                let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/")).standardizedFileURL.path
-                let report = try HookInstaller(executable: executable).install(in: FileManager.default.currentDirectoryPath)
-                for path in report.installed { print("installed \(path)") }
-                for (name, path) in report.chained.sorted(by: { $0.key < $1.key }) {
-                    print("kept the existing \(name) hook as \(path); it runs first")
-                }
-            }
+            let report = try HookInstaller(executable: ownExecutablePath()).install(in: FileManager.default.currentDirectoryPath)
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
+}
+
+/// This program's absolute path, for the hooks to call it back.
+func ownExecutablePath() -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
+        .standardizedFileURL.path
 }

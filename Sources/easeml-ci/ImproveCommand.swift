@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLLedger
 import Foundation
 
 struct ImproveCommand: ParsableCommand {
@@ -44,17 +43,22 @@ struct ImproveSessionOptions: ParsableArguments {
     @Option(name: .long, help: "Effort of labelling one pool row (same unit).") var labelCost = 1.0
     @Option(name: .long, help: "UCB1's exploration weight c (1 = UCB1).") var exploration = 1.0
 
-    func open() throws(EaseMLCIError) -> (ImproveSession, Ledger) {
+    func validate() throws {
+        let given = [training, validation, pool].filter { $0 != nil }.count
+        if given != 0 && given != 3 {
+            throw ValidationError("\(training == nil ? "--train" : validation == nil ? "--valid" : "--pool"): a session starts from --train, --pool and --valid")
+        }
+    }
+
+    /// The session, started from --train, --pool and --valid when they are given.
+    func open() throws(EaseMLCIError) -> (session: ImproveSession, ledger: Ledger) {
         var start: ImproveSession.Start?
         if let training, let validation, let pool {
             start = .init(
                 cleaning: .init(training: training, validation: validation, labelsColumn: labelsColumn, k: k, scaling: scale, candidates: candidates),
                 pool: pool, batch: batch, cleanCost: cleanCost, labelCost: labelCost, exploration: exploration)
-        } else if training != nil || validation != nil || pool != nil {
-            throw .invalidOption(option: training == nil ? "--train" : validation == nil ? "--valid" : "--pool", message: "a session starts from --train, --pool and --valid")
         }
-        let ledger = try place.open(create: start != nil, command: "improve")
-        return (try ImproveSession.open(ledger: ledger, id: place.id("improve"), start: start), ledger)
+        return try ImproveSession.open(in: try place.place.workspace(), id: place.id("improve"), start: start)
     }
 }
 
@@ -64,8 +68,11 @@ struct ImproveOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A target accuracy to compare the ceiling with.", valueName: "accuracy")) var target: Double?
     @Flag(name: .long, help: "Print JSON.") var json = false
 
+    func validate() throws {
+        if let target, !(target > 0 && target <= 1) { throw ValidationError("--target: an accuracy in (0, 1]") }
+    }
+
     func emit(_ report: ImproveReport, session: ImproveSession) throws(EaseMLCIError) {
-        if let target, !(target > 0 && target <= 1) { throw .invalidOption(option: "--target", message: "an accuracy in (0, 1]") }
         var report = report
         report.target = target
         if let plot {
@@ -83,12 +90,10 @@ struct ImproveNextCommand: ParsableCommand {
     @OptionGroup var output: ImproveOutputOptions
 
     func run() throws {
-        try reportingErrors {
-            var (opened, ledger) = try session.open()
-            let round = try opened.next(ledger: ledger)
-            let done = "Nothing left to do: every validation prediction is certain (cleaning cannot change it) and the pool is labelled."
-            try output.emit(ImproveReport(session: opened, round: round, note: done), session: opened)
-        }
+        var (opened, ledger) = try session.open()
+        let round = try opened.next(ledger: ledger)
+        let done = "Nothing left to do: every validation prediction is certain (cleaning cannot change it) and the pool is labelled."
+        try output.emit(ImproveReport(session: opened, round: round, note: done), session: opened)
     }
 }
 
@@ -101,14 +106,12 @@ struct ImproveApplyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The answers.", valueName: "file")) var file: String
 
     func run() throws {
-        try reportingErrors {
-            var (opened, ledger) = try session.open()
-            let round = try opened.apply(file: file, ledger: ledger)
-            if !output.json, let outcome = round.outcome {
-                print("Round \(round.round) (\(round.arm)) recorded: effort \(ImproveReport.number(outcome.effort)), ceiling \(String(format: "%.4f", outcome.ceiling)), gain per unit of effort \(String(format: "%+.6f", outcome.reward)).")
-            }
-            try output.emit(ImproveReport(session: opened, round: nil, note: "`easeml-ci improve next` picks the next round."), session: opened)
+        var (opened, ledger) = try session.open()
+        let round = try opened.apply(file: file, ledger: ledger)
+        if !output.json, let outcome = round.outcome {
+            print("Round \(round.round) (\(round.arm)) recorded: effort \(ImproveReport.number(outcome.effort)), ceiling \(String(format: "%.4f", outcome.ceiling)), gain per unit of effort \(String(format: "%+.6f", outcome.reward)).")
         }
+        try output.emit(ImproveReport(session: opened, round: nil, note: "`easeml-ci improve next` picks the next round."), session: opened)
     }
 }
 
@@ -119,11 +122,9 @@ struct ImproveStatusCommand: ParsableCommand {
     @OptionGroup var output: ImproveOutputOptions
 
     func run() throws {
-        try reportingErrors {
-            let (opened, _) = try session.open()
-            try output.emit(
-                ImproveReport(session: opened, round: opened.openRound, note: "No open round: `easeml-ci improve next` picks the next one."), session: opened)
-        }
+        let (opened, _) = try session.open()
+        try output.emit(
+            ImproveReport(session: opened, round: opened.openRound, note: "No open round: `easeml-ci improve next` picks the next one."), session: opened)
     }
 }
 
@@ -154,12 +155,10 @@ struct ImproveSimulateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        try reportingErrors {
-            let report = try ImproveSimulationReport.make(
-                data: data, labelsColumn: labelsColumn, k: k, batch: batch, rounds: rounds, missingRows: missingRows, missingCells: missingCells,
-                cleanCost: cleanCost, labelCost: labelCost, exploration: exploration, seed: seed)
-            if let plot { try AtomicFile.write(Data(report.plot().utf8), to: plot) }
-            print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
-        }
+        let report = try ImproveSimulationReport.make(
+            data: data, labelsColumn: labelsColumn, k: k, batch: batch, rounds: rounds, missingRows: missingRows, missingCells: missingCells,
+            cleanCost: cleanCost, labelCost: labelCost, exploration: exploration, seed: seed)
+        if let plot { try AtomicFile.write(Data(report.plot().utf8), to: plot) }
+        print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
     }
 }

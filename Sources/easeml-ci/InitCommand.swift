@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
 import Foundation
 
 struct InitCommand: ParsableCommand {
@@ -27,37 +26,18 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Register the test set even if it is smaller than the plan.") var force = false
     @Flag(help: "Do not install the git hooks.") var noHooks = false
     @OptionGroup var storage: LedgerOptions
+    @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+    func validate() throws {
+        if storage.place.configuration.config != nil { throw ValidationError("init writes .easeml.yml in this folder; --config does not apply") }
+        if inputs != nil && labels == nil { throw ValidationError("--inputs goes with --labels") }
+    }
 
     func run() throws {
-        try reportingErrors {
-            guard let decisionMode = DecisionMode(rawValue: mode) else {
-                throw EaseMLCIError.invalidOption(option: "--mode", message: "expected fp-free or fn-free, got '\(mode)'")
-            }
-            guard let adaptivityValue = Adaptivity(rawValue: adaptivity == "hybrid" ? "firstChange" : adaptivity) else {
-                throw EaseMLCIError.invalidOption(option: "--adaptivity", message: "expected none, full or firstChange, got '\(adaptivity)'")
-            }
-            let directory = FileManager.default.currentDirectoryPath
-            let written = try ProjectInitializer(
-                condition: condition, reliability: reliability, mode: decisionMode, adaptivity: adaptivityValue,
-                steps: steps, models: models, script: script
-            ).write(into: directory)
-            print("Wrote \(written.path).\n")
-            print(written.plan.text(compare: false))
-            if !noHooks {
-                let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: directory + "/")).standardizedFileURL.path
-                let hooks = try HookInstaller(executable: executable).install(in: directory)
-                print("\nInstalled the git hooks in \(hooks.folder).")
-            }
-            if let labels {
-                guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "registering a test set")) }
-                let config = try ConfigurationFile.load(URL(fileURLWithPath: written.path), displayPath: ".easeml.yml")
-                let ledgerPath = try LedgerLocation.resolve(explicit: storage.ledger, configuration: config, configurationFile: URL(fileURLWithPath: written.path), from: URL(fileURLWithPath: directory))
-                let report = try TestSetRegistration(settings: GateSettings(config), labelsPath: labels, inputsPath: inputs, name: nil, force: force)
-                    .register(in: try LedgerLocation.open(ledgerPath, create: true), key: key)
-                print("\nRegistered test set \(report.id.prefix(12)): \(IntegerText.grouped(report.size)) examples.")
-            } else {
-                print("\nNext: the integration owner registers the hidden test set with `easeml-ci testset add --labels FILE`.")
-            }
-        }
+        let initializer = try ProjectInitializer(
+            condition: condition, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps, models: models, script: script)
+        let report = try initializer.run(
+            in: try storage.workspace(.ignored), hooksExecutable: noHooks ? nil : ownExecutablePath(), labels: labels, inputs: inputs, force: force)
+        print(json ? ReportJSON.text(report) : report.text)
     }
 }

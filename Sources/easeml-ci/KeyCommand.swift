@@ -10,19 +10,17 @@ struct KeyCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a new random 256-bit key (base64) and write it to a file readable only by you.")
+            abstract: "Create a new random 256-bit key (base64) and write it to a file readable only by you.",
+            discussion: "The key itself is never printed, not even under --json.\n\n\(ExitStatus.helpText)")
         @Option(name: .long, help: ArgumentHelp("Where to write the key.", valueName: "file")) var output: String
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            try reportingErrors {
-                guard !FileManager.default.fileExists(atPath: output) else {
-                    throw EaseMLCIError.invalidOption(option: "--output", message: "\(output) exists; refusing to overwrite a key")
-                }
-                let created = FileManager.default.createFile(
-                    atPath: output, contents: Data((SealingKey.generateText() + "\n").utf8), attributes: [.posixPermissions: 0o600])
-                guard created else { throw EaseMLCIError.unreadableFile(path: output, reason: "cannot create it") }
-                print("Wrote a new key to \(output). Keep it away from developers; use it with EASEML_KEY_FILE=\(output).")
-            }
+            try SealingKey.writeNewKey(to: output)
+            let report = ActionReport(
+                action: "key generate",
+                messages: ["Wrote a new key to \(output). Keep it away from developers; use it with EASEML_KEY_FILE=\(output)."], paths: [output])
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
 }

@@ -1,49 +1,57 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
-import EaseMLLedger
-import Foundation
 
-/// Where the ledger is and the owner's key file.
-struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ledger file (default: `ledger:` in .easeml.yml, else .git/easeml/ledger.sqlite).", valueName: "path"))
+/// `--config`: which `.easeml.yml` a command reads.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The configuration file (default: .easeml.yml here or in a parent folder).", valueName: "path"))
+    var config: String?
+}
+
+/// `--config` and `--ledger`: the configuration and the ledger a command uses (see `Workspace`).
+struct WorkspaceOptions: ParsableArguments {
+    @OptionGroup var configuration: ConfigOption
+
+    @Option(name: .long, help: ArgumentHelp("The ledger file (default: `ledger:` in the configuration, else .git/easeml/ledger.sqlite).", valueName: "path"))
     var ledger: String?
 
-    @Option(name: .long, help: ArgumentHelp("The git remote the ledger travels with (default: `ledger_remote:` in .easeml.yml).", valueName: "remote"))
+    var options: Workspace.Options { Workspace.Options(configPath: configuration.config, ledgerPath: ledger) }
+
+    /// The workspace of this process; a configuration file that does not load is an error.
+    func workspace(_ use: Workspace.ConfigurationUse = .ifPresent) throws(EaseMLCIError) -> Workspace {
+        try Workspace.current(options, configuration: use)
+    }
+}
+
+/// The workspace options of the gate's commands: also the remote the ledger travels with and the
+/// owner's key file.
+struct LedgerOptions: ParsableArguments {
+    @OptionGroup var place: WorkspaceOptions
+
+    @Option(name: .long, help: ArgumentHelp("The git remote the ledger travels with (default: `ledger_remote:` in the configuration).", valueName: "remote"))
     var ledgerRemote: String?
 
     @Option(name: .long, help: ArgumentHelp("The owner's key file (default: EASEML_KEY, else EASEML_KEY_FILE).", valueName: "path"))
     var keyFile: String?
 
-    func ledgerPath(_ gate: (settings: GateSettings, config: EaseMLConfig?, file: URL?)?) throws(EaseMLCIError) -> String {
-        try LedgerLocation.resolve(
-            explicit: ledger, configuration: gate?.config, configurationFile: gate?.file,
-            from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    var options: Workspace.Options {
+        var options = place.options
+        options.ledgerRemote = ledgerRemote
+        options.keyFile = keyFile
+        return options
     }
 
-    /// The travelling ledger, when a remote is configured.
-    func travelling(_ gate: (settings: GateSettings, config: EaseMLConfig?, file: URL?)?) throws(EaseMLCIError) -> TravellingLedger? {
-        guard let remote = ledgerRemote ?? gate?.config?.ledgerRemote else { return nil }
-        return TravellingLedger(remote: remote, directory: FileManager.default.currentDirectoryPath, ledgerPath: try ledgerPath(gate))
+    func workspace(_ use: Workspace.ConfigurationUse = .ifPresent) throws(EaseMLCIError) -> Workspace {
+        try Workspace.current(options, configuration: use)
     }
+}
 
-    /// The ledger path for commands that take no gate options: `--ledger`, else the `.easeml.yml`
-    /// found here or above (when it loads), else `.git/easeml/ledger.sqlite`.
-    func ledgerPathFromWorkingConfiguration() throws(EaseMLCIError) -> String {
-        try ledgerPath(try? GateOptions.parse([]).resolveWithSource())
-    }
+/// The workspace and session id of the `clean` and `improve` subcommands.
+struct SessionLedgerOptions: ParsableArguments {
+    @OptionGroup var place: WorkspaceOptions
 
-    /// The travelling ledger, or a usage error naming how to configure one.
-    func requireTravelling() throws(EaseMLCIError) -> TravellingLedger {
-        guard let travelling = try travelling(try? GateOptions.parse([]).resolveWithSource()) else {
-            throw .invalidOption(option: "--ledger-remote", message: "no remote: set `ledger_remote:` in .easeml.yml or pass --ledger-remote")
-        }
-        return travelling
-    }
+    @Option(name: .long, help: ArgumentHelp("The session's id in the ledger (default: clean, or improve).", valueName: "id"))
+    var session: String?
 
-    func key() throws(EaseMLCIError) -> SealingKey? {
-        do { return try SealingKey.resolve(keyFile: keyFile, environment: ProcessInfo.processInfo.environment) } catch {
-            throw .sealing(error)
-        }
-    }
+    /// The session id: `--session`, else the command's name.
+    func id(_ command: String) -> String { session ?? command }
 }

@@ -12,10 +12,12 @@ struct LogCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("max-count")], help: "How many commits.") var limit = 20
     @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--max-count must be at least 1, got \(limit)") }
+    }
+
     func run() throws {
-        try reportingErrors {
-            let log = try GateLog.read(in: FileManager.default.currentDirectoryPath, revision: revision, limit: limit)
-            print(json ? ReportJSON.text(log) : log.text())
-        }
+        let log = try GateLog.read(in: FileManager.default.currentDirectoryPath, revision: revision, limit: limit)
+        print(json ? ReportJSON.text(log) : log.text())
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLLedger
 import Foundation
 
 struct PickCommand: ParsableCommand {
@@ -10,19 +9,14 @@ struct PickCommand: ParsableCommand {
         subcommands: [Start.self, Next.self, Label.self, Run.self, Status.self, Choose.self, Simulate.self]
     )
 
-    /// The ledger and the session name shared by the session subcommands.
+    /// The workspace and the session name shared by the session subcommands.
     struct SessionOptions: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("The ledger file (default: .git/easeml/ledger.sqlite of the enclosing repository).", valueName: "path"))
-        var ledger: String?
+        @OptionGroup var place: WorkspaceOptions
 
         @Option(name: .long, help: ArgumentHelp("The session (default: the newest open one).", valueName: "name"))
         var name: String?
 
-        func open(create: Bool = false) throws(EaseMLCIError) -> Ledger {
-            let path = try LedgerLocation.resolve(
-                explicit: ledger, configuration: nil, configurationFile: nil, from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            return try LedgerLocation.open(path, create: create)
-        }
+        func open(create: Bool = false) throws(EaseMLCIError) -> Ledger { try place.workspace().openLedger(create: create) }
     }
 
     struct Start: ParsableCommand {
@@ -40,7 +34,10 @@ struct PickCommand: ParsableCommand {
                 \(ExitStatus.helpText)
                 """)
 
-        @OptionGroup var options: SessionOptions
+        @OptionGroup var place: WorkspaceOptions
+
+        @Option(name: .long, help: ArgumentHelp("The new session's name.", valueName: "name"))
+        var name: String
 
         @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("One prediction file per candidate model (CSV `id,prediction`, JSONL or .npy).", valueName: "file"))
         var models: [String] = []
@@ -78,29 +75,24 @@ struct PickCommand: ParsableCommand {
         @Flag(name: .long, help: "Print machine-readable JSON.")
         var json = false
 
-        func run() throws {
-            try reportingErrors {
-                guard let name = options.name else { throw EaseMLCIError.invalidOption(option: "--name", message: "name the new session") }
-                let ledger = try options.open(create: true)
-                var candidates = models
-                var scratch: URL?
-                defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
-                if fromGate {
-                    guard models.isEmpty else { throw EaseMLCIError.invalidOption(option: "--from-gate", message: "give either --models or --from-gate") }
-                    guard let poolInputs else { throw EaseMLCIError.invalidOption(option: "--pool-inputs", message: "--from-gate needs the pool's inputs") }
-                    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-pick-\(UUID().uuidString)")
-                    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    scratch = folder
-                    candidates = try GateCandidates(testSetID: testSet, poolInputs: poolInputs, directory: FileManager.default.currentDirectoryPath)
-                        .predictionFiles(ledger: ledger, into: folder)
-                }
-                let session = try PickSessionStart(
-                    name: name, modelPaths: candidates, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma, epsilon: epsilon,
-                    delta: delta, labelBudget: labelBudget
-                ).run(ledger: ledger)
-                let report = PickStatusReport(session)
-                print(json ? ReportJSON.text(report) : "Started " + report.text())
+        func validate() throws {
+            if fromGate {
+                guard models.isEmpty else { throw ValidationError("--from-gate: give either --models or --from-gate") }
+                guard poolInputs != nil else { throw ValidationError("--pool-inputs: --from-gate needs the pool's inputs") }
+            } else if poolInputs != nil || testSet != nil {
+                throw ValidationError("--pool-inputs and --test-set go with --from-gate")
             }
+        }
+
+        func run() throws {
+            let workspace = try place.workspace()
+            let gate = fromGate ? GateCandidates(testSetID: testSet, poolInputs: poolInputs ?? "", directory: workspace.directory.path) : nil
+            let session = try PickSessionStart(
+                name: name, modelPaths: models, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma,
+                epsilon: epsilon, delta: delta, labelBudget: labelBudget
+            ).run(ledger: try workspace.openLedger(create: true), gate: gate)
+            let report = PickStatusReport(session)
+            print(json ? ReportJSON.text(report) : "Started " + report.text())
         }
     }
 
@@ -109,39 +101,24 @@ struct PickCommand: ParsableCommand {
             abstract: "Show the items to label now.",
             discussion: "Pending items first, then ModelPicker's next queries (skipping items it does not need) and the stopping rule's next draws, up to --batch. Asking again without labeling shows the same items.")
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
-
         @OptionGroup var options: SessionOptions
 
         @Option(name: .long, help: "How many items.")
         var batch = 10
 
-        @Option(name: .long, help: "table, csv or json.")
-        var format: Format = .table
+        @OptionGroup var output: FormatOptions
 
-        func run() throws {
-            try reportingErrors {
-                let next = try PickWorkflow.next(ledger: try options.open(), name: options.name, batch: batch)
-                switch format {
-                case .json:
-                    print(ReportJSON.text(next.items))
-                case .csv, .table:
-                    let rows = next.items.map { item in [item.id] + next.columns.map { item.inputs[$0] ?? "" } }
-                    if format == .csv {
-                        print((["id"] + next.columns).map(csvField).joined(separator: ","))
-                        for row in rows { print(row.map(csvField).joined(separator: ",")) }
-                    } else if next.items.isEmpty {
-                        let record = next.session.record
-                        print(record.status == .open ? "Nothing to label now." : "Session \(record.name) has stopped: chose \(record.chosenModel ?? "-").")
-                    } else {
-                        print(TextTable(header: ["id"] + next.columns, rows: rows, leftColumns: next.columns.count + 1).render())
-                    }
-                }
-            }
+        func validate() throws {
+            guard batch >= 1 else { throw ValidationError("--batch: must be at least 1") }
         }
 
-        func csvField(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        func run() throws {
+            let next = PickNextReport(try PickWorkflow.next(ledger: try options.open(), name: options.name, batch: batch))
+            switch output.chosen {
+            case .json: print(next.json)
+            case .csv: print(next.csv)
+            case .table: print(next.table)
+            }
         }
     }
 
@@ -159,11 +136,9 @@ struct PickCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let given = try PickWorkflow.parseLabels(arguments: labels)
-                let report = PickStatusReport(try PickWorkflow.label(ledger: try options.open(), name: options.name, given))
-                print(json ? ReportJSON.text(report) : report.text())
-            }
+            let given = try PickWorkflow.parseLabels(arguments: labels)
+            let report = PickStatusReport(try PickWorkflow.label(ledger: try options.open(), name: options.name, given))
+            print(json ? ReportJSON.text(report) : report.text())
         }
     }
 
@@ -174,12 +149,10 @@ struct PickCommand: ParsableCommand {
         @OptionGroup var options: SessionOptions
 
         func run() throws {
-            try reportingErrors {
-                let loop = PickInteractiveLoop(readLine: { Swift.readLine() }, write: { text in
-                    FileHandle.standardOutput.write(Data(text.utf8))
-                })
-                try loop.run(ledger: try options.open(), name: options.name)
-            }
+            let loop = PickInteractiveLoop(readLine: { Swift.readLine() }, write: { text in
+                FileHandle.standardOutput.write(Data(text.utf8))
+            })
+            try loop.run(ledger: try options.open(), name: options.name)
         }
     }
 
@@ -192,10 +165,8 @@ struct PickCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let report = PickStatusReport(try PickSession.load(try options.open(), name: options.name))
-                print(json ? ReportJSON.text(report) : report.text())
-            }
+            let report = PickStatusReport(try PickSession.load(try options.open(), name: options.name))
+            print(json ? ReportJSON.text(report) : report.text())
         }
     }
 
@@ -213,10 +184,8 @@ struct PickCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let report = PickStatusReport(try PickWorkflow.choose(ledger: try options.open(), name: options.name, model: model))
-                print(json ? ReportJSON.text(report) : report.text())
-            }
+            let report = PickStatusReport(try PickWorkflow.choose(ledger: try options.open(), name: options.name, model: model))
+            print(json ? ReportJSON.text(report) : report.text())
         }
     }
 
@@ -267,12 +236,10 @@ struct PickCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let report = try PickSimulationReport.make(.init(
-                    labelsPath: labels, modelPaths: models, realizations: realizations, streamLength: streamLength,
-                    budgets: budget, seed: seed, epsilon: epsilon, delta: delta, labelBudget: labelBudget))
-                print(json ? ReportJSON.text(report) : report.text())
-            }
+            let report = try PickSimulationReport.make(.init(
+                labelsPath: labels, modelPaths: models, realizations: realizations, streamLength: streamLength,
+                budgets: budget, seed: seed, epsilon: epsilon, delta: delta, labelBudget: labelBudget))
+            print(json ? ReportJSON.text(report) : report.text())
         }
     }
 }

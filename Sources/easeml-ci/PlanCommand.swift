@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
 import Foundation
 
 struct PlanCommand: ParsableCommand {
@@ -24,6 +23,7 @@ struct PlanCommand: ParsableCommand {
             """
     )
 
+    @OptionGroup var configuration: ConfigOption
     @OptionGroup var settings: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("Also say how many steps a test set of this many examples supports.", valueName: "N"))
@@ -36,9 +36,8 @@ struct PlanCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try reportingErrors {
-            let report = try PlanReport.make(try settings.resolve(), testSize: testSize)
-            print(json ? report.json() : report.text(compare: compare))
-        }
+        let workspace = try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: settings.configurationUse(configuration))
+        let report = try PlanReport.make(try workspace.gateSettings(try settings.overrides()), testSize: testSize)
+        print(json ? report.json() : report.text(compare: compare))
     }
 }

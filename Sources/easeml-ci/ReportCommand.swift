@@ -27,10 +27,8 @@ struct ReportCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try reportingErrors {
-            let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
-            let report = try OwnerReport.make(ledger: ledger, key: try storage.key(), testSetID: testSet)
-            print(json ? report.json() : report.text())
-        }
+        let workspace = try storage.workspace()
+        let report = try OwnerReport.make(ledger: try workspace.openLedger(create: false), key: try workspace.key(), testSetID: testSet)
+        print(json ? report.json() : report.text())
     }
 }

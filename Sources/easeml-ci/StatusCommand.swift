@@ -14,18 +14,15 @@ struct StatusCommand: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @OptionGroup var storage: LedgerOptions
+    @OptionGroup var place: WorkspaceOptions
     @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
     @Option(name: .long, help: ArgumentHelp("Also write a budget burn-down chart (SVG) to this file.", valueName: "file.svg"))
     var plot: String?
 
     func run() throws {
-        try reportingErrors {
-            let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
-            let report = try StatusReport.make(ledger: ledger)
-            if let plot { try AtomicFile.write(Data(BudgetPlot(report: report).svg().utf8), to: plot) }
-            print(json ? report.json() : report.text())
-            if let plot, !json { print("Wrote the budget chart to \(plot).") }
-        }
+        let report = try StatusReport.make(ledger: try place.workspace().openLedger(create: false))
+        if let plot { try AtomicFile.write(Data(BudgetPlot(report: report).svg().utf8), to: plot) }
+        print(json ? report.json() : report.text())
+        if let plot, !json { print("Wrote the budget chart to \(plot).") }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLCore
 import Foundation
 
 struct TestSetCommand: ParsableCommand {
@@ -24,8 +23,8 @@ struct TestSetCommand: ParsableCommand {
                 \(ExitStatus.helpText)
                 """)
 
-        @OptionGroup var gate: GateOptions
         @OptionGroup var storage: LedgerOptions
+        @OptionGroup var gate: GateOptions
 
         @Option(name: .long, help: ArgumentHelp("The labels file.", valueName: "file"))
         var labels: String
@@ -43,77 +42,58 @@ struct TestSetCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try reportingErrors {
-                let resolved = try gate.resolveWithSource()
-                guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "registering a test set")) }
-                let registration = TestSetRegistration(
-                    settings: resolved.settings, labelsPath: labels, inputsPath: inputs, name: name, force: force)
-                let report: TestSetRegistration.Report
-                if let travelling = try storage.travelling(resolved) {
-                    report = try travelling.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
-                        (try registration.register(in: ledger, key: key), true)
-                    }
-                } else {
-                    report = try registration.register(in: try LedgerLocation.open(try storage.ledgerPath(resolved), create: true), key: key)
-                }
-                if json {
-                    print(ReportJSON.text(report))
-                } else {
-                    print("Registered test set \(report.id.prefix(12)) (\(report.name)): \(IntegerText.grouped(report.size)) examples, \(report.classes) classes.")
-                    print("The plan (\(report.method)) needs \(IntegerText.grouped(report.plannedSize)); at this size the set supports \(report.supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(report.supportedSteps)) step(s) (\(String(format: "%.4g", report.supportedBits)) bits); budget: \(report.steps) step(s), adaptivity \(report.adaptivity.rawValue).")
-                    if report.forced { print("warning: registered below the planned size (--force): the guarantee holds only for \(report.supportedSteps) step(s).") }
-                }
+            let workspace = try storage.workspace(gate.configurationUse(storage.place.configuration))
+            let key = try workspace.requireKey(for: "registering a test set")
+            let registration = TestSetRegistration(
+                settings: try workspace.gateSettings(try gate.overrides()), labelsPath: labels, inputsPath: inputs, name: name, force: force)
+            let report = try workspace.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
+                try registration.register(in: ledger, key: key)
             }
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List registered test sets.")
-        @OptionGroup var storage: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            try reportingErrors {
-                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
-                let report = try StatusReport.make(ledger: ledger)
-                if json { print(report.json()); return }
-                print(report.listText())
-            }
+            let report = try StatusReport.make(ledger: try place.workspace().openLedger(create: false))
+            print(json ? report.json() : report.listText())
         }
     }
 
     struct Retire: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Retire a test set: it answers no further checks.")
-        @OptionGroup var storage: LedgerOptions
+        @OptionGroup var place: WorkspaceOptions
         @Argument(help: "The test set id (a unique prefix is enough).") var id: String
         @Option(name: .long, help: "Why it is retired.") var reason = "retired by the owner"
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            try reportingErrors {
-                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
-                let retired = try TestSetRetirement.retire(id, reason: reason, in: ledger)
-                print("Retired test set \(retired.prefix(12)).")
-            }
+            let retired = try TestSetRetirement.retire(id, reason: reason, in: try place.workspace().openLedger(create: false))
+            let report = ActionReport(action: "testset retire", messages: ["Retired test set \(retired.prefix(12))."], testSet: retired)
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
-}
 
-extension TestSetCommand {
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a retired test set's labels out for developers (owner; recorded in the ledger).")
         @OptionGroup var storage: LedgerOptions
         @Argument(help: "The test set id (a unique prefix is enough).") var id: String
         @Option(name: .long, help: ArgumentHelp("Where to write the labels (CSV).", valueName: "file")) var output: String
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            try reportingErrors {
-                guard let key = try storage.key() else { throw EaseMLCIError.sealing(.missingKey(purpose: "releasing labels")) }
-                let ledger = try LedgerLocation.open(try storage.ledgerPathFromWorkingConfiguration(), create: false)
-                let released = try TestSetRelease.release(id, to: output, in: ledger, key: key)
-                print("Released the labels of test set \(released.prefix(12)) to \(output).")
-            }
+            let workspace = try storage.workspace()
+            let key = try workspace.requireKey(for: "releasing labels")
+            let released = try TestSetRelease.release(id, to: output, in: try workspace.openLedger(create: false), key: key)
+            let report = ActionReport(
+                action: "testset release", messages: ["Released the labels of test set \(released.prefix(12)) to \(output)."], paths: [output],
+                testSet: released)
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
 }
-

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EaseMLCI
-import EaseMLEngines
 
 struct ValueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,29 +25,21 @@ struct ValueCommand: ParsableCommand {
     @Option(name: .customLong("valid-labels"), help: ArgumentHelp("Labels of .npy validation files.", valueName: "file")) var validationLabels: String?
     @Option(name: .long, help: "The label column's header (default: the last column).") var labelsColumn: String?
     @Option(name: .short, help: "K of the KNN classifier.") var k = 5
-    @Option(name: .long, help: "The distance: euclidean or cosine.") var metric = "euclidean"
+    @Option(name: .long, help: "The distance: euclidean or cosine.") var metric: DistanceMetric = .euclidean
     @Flag(name: .long, help: "Z-score features with the training mean and population standard deviation.") var standardize = false
     @Option(name: .long, help: ArgumentHelp("Flag the lowest fraction for review, e.g. 0.1.", valueName: "q")) var flag: Double?
-    @Option(name: .long, help: "table, csv or json.") var format = "table"
+    @OptionGroup var output: FormatOptions
     @Option(name: .long, help: "Rows shown in the table.") var limit = 20
 
     func run() throws {
-        try reportingErrors {
-            guard ["table", "csv", "json"].contains(format) else {
-                throw EaseMLCIError.invalidOption(option: "--format", message: "expected table, csv or json, got '\(format)'")
-            }
-            guard let metric = DistanceMetric(rawValue: metric) else {
-                throw EaseMLCIError.invalidOption(option: "--metric", message: "use euclidean or cosine, not \(metric)")
-            }
-            let report = try ValuationReport.make(
-                .init(
-                    training: training, validation: validation, trainingLabels: trainingLabels, validationLabels: validationLabels,
-                    labelsColumn: labelsColumn, k: k, metric: metric, standardize: standardize, flagFraction: flag))
-            switch format {
-            case "csv": print(report.csv(), terminator: "")
-            case "json": print(report.json())
-            default: print(report.text(limit: limit))
-            }
+        let report = try ValuationReport.make(
+            .init(
+                training: training, validation: validation, trainingLabels: trainingLabels, validationLabels: validationLabels,
+                labelsColumn: labelsColumn, k: k, metric: metric, standardize: standardize, flagFraction: flag))
+        switch output.chosen {
+        case .csv: print(report.csv(), terminator: "")
+        case .json: print(report.json())
+        case .table: print(report.text(limit: limit))
         }
     }
 }

@@ -11,11 +11,7 @@ struct VersionCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let libraries = LinkedLibraries.current
-        if json {
-            print(#"{"easeml_ci":"\#(EaseMLCIVersion.current)","libgit2":"\#(libraries.libgit2)","sqlite":"\#(libraries.sqlite)"}"#)
-        } else {
-            print("easeml-ci \(EaseMLCIVersion.current)\nlibgit2 \(libraries.libgit2)\nSQLite \(libraries.sqlite)")
-        }
+        let report = VersionReport.current
+        print(json ? ReportJSON.text(report) : report.text)
     }
 }

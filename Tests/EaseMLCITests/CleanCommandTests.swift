@@ -122,7 +122,7 @@ import Glibc
         let folder = try dirtySplit()
         defer { try? FileManager.default.removeItem(at: folder) }
         let none = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite"], in: folder)
-        #expect(none.status == 2 && none.stderr.contains("no cleaning session clean: no ledger at ledger.sqlite"))
+        #expect(none.status == 2 && none.stderr.contains("error: clean: no cleaning session clean: no ledger at \(folder.standardizedFileURL.path)/ledger.sqlite"), "\(none.stderr)")
         try "a,b,label\n1,oops,0\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let bad = try CommandLineRunner.run(["clean", "status", "--ledger", "ledger.sqlite", "--train", "bad.csv", "--valid", "valid.csv"], in: folder)
         #expect(bad.status == 2 && bad.stderr == "bad.csv:2:2: error: `oops` is not a finite number\n")

@@ -56,6 +56,9 @@ struct CommandLineRunner {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        // Never the test runner's own input: a command that reads standard input (the pre-push
+        // hook) sees an empty one.
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         return Running(process: process, out: out, err: err)
     }

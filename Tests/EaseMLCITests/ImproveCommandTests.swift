@@ -138,7 +138,7 @@ import Glibc
                 let round = report["round"] as? [String: Any]
                 #expect(round == nil || round?["round"] as? Int == 1)
             } else {
-                #expect(status.stderr.contains("no improve session improve"), "\(status.stderr)")
+                #expect((try jsonError(status.stdout)?["message"] as? String)?.contains("no improve session improve") == true, "\(status.stdout)")
             }
         }
         let first = try fixture.json(["next"] + Self.start)

@@ -82,17 +82,21 @@ extension GateFixture {
         #expect(early.stdout.isEmpty)
         #expect(early.stderr.contains("does not open with this key"))
         #expect(try fixture.run(["check", "--predictions", try fixture.model("m.csv", wrong: 333)]).status == 0)
+        // Under --json the error is the JSON object on standard output, and nothing else is printed.
         let missing = try fixture.run(["report", "--json"], key: false)
         #expect(missing.status == 2)
-        #expect(missing.stdout.isEmpty)
-        #expect(missing.stderr.contains("no sealing key"))
+        #expect(missing.stderr.isEmpty)
+        #expect((try jsonError(missing.stdout)?["message"] as? String)?.hasPrefix("no sealing key: the owner's report") == true)
         for arguments in [["report"], ["report", "--json"], ["report", "--key-file", other.path]] {
             let wrong = try CommandLineRunner.run(arguments, in: fixture.root, environment: ["EASEML_KEY_FILE": other.path])
             #expect(wrong.status == 2, "\(arguments)")
-            #expect(wrong.stdout.isEmpty, "\(wrong.stdout)")
-            #expect(wrong.stderr.contains("does not open with this key"))
+            let json = arguments.contains("--json")
+            let said = json ? wrong.stdout : wrong.stderr
+            #expect((json ? wrong.stderr : wrong.stdout).isEmpty, "\(wrong.stdout)")
+            if json { #expect(try jsonError(said)?["kind"] as? String == "key") }
+            #expect(said.contains("does not open with this key"))
             // m.csv is right on 2,667 of 3,000: accuracy 0.889 must not leak through the error.
-            #expect(!wrong.stderr.contains("0.889") && !wrong.stderr.contains("pass"))
+            #expect(!said.contains("0.889") && !said.contains("pass"))
         }
         let unknown = try fixture.run(["report", "--test-set", "ffffffff"])
         #expect(unknown.status == 3)

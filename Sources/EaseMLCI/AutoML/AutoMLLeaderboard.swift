@@ -60,19 +60,20 @@ public struct AutoMLLeaderboard: Sendable {
         return "automl \(run.id) (\(run.status)): \(rows.count) trials, policy \(run.policy)\n" + table.render()
     }
 
-    /// `{"run": …, "status": …, "metric": …, "rows": [{rank, arm, state, score, seconds, trial, reason}]}`.
-    public func json() -> String {
-        let object: [String: Any] = [
-            "run": run.id, "status": run.status, "metric": run.metric, "policy": run.policy,
-            "rows": rows.map { row -> [String: Any] in
-                [
-                    "rank": row.rank.map { $0 as Any } ?? NSNull(), "arm": row.arm, "state": row.state,
-                    "score": row.score.map { $0 as Any } ?? NSNull(), "seconds": row.seconds.map { $0 as Any } ?? NSNull(),
-                    "trial": row.trial, "reason": row.reason.map { $0 as Any } ?? NSNull(),
-                ]
-            },
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// `{"run", "status", "metric", "policy", "rows": [{rank?, arm, state, score?, seconds?, trial, reason?}]}`,
+    /// through the one JSON writer (a field without a value is left out, as in every report).
+    public func json() -> String { ReportJSON.text(jsonShape) }
+
+    /// The value `json()` prints, for reports that list several leaderboards.
+    public var jsonShape: JSONShape { JSONShape(run: run.id, status: run.status, metric: run.metric, policy: run.policy, rows: rows) }
+
+    public struct JSONShape: Encodable, Sendable {
+        var run: String
+        var status: String
+        var metric: String
+        var policy: String
+        var rows: [Row]
     }
 }
+
+extension AutoMLLeaderboard.Row: Encodable {}

@@ -49,6 +49,14 @@ public struct AutoMLPlan: Sendable, Codable {
     /// The plan of `settings` (paths relative to `baseDirectory`) against the ledger's history and
     /// test sets, as a new run would see them; `ledger` nil when there is none yet (no history, no
     /// registered test set). Reads only.
+    /// The plan of the workspace's `automl:` section; reads the ledger when it exists, creates none.
+    public static func make(in workspace: Workspace) throws(EaseMLCIError) -> AutoMLPlan {
+        let (settings, base) = try workspace.automlSettings()
+        return try make(
+            settings: settings, baseDirectory: base, configPath: workspace.configuration?.file.standardizedFileURL.path,
+            ledger: try workspace.existingLedger())
+    }
+
     public static func make(settings: AutoMLSettings, baseDirectory: String, configPath: String?, ledger: Ledger?) throws(EaseMLCIError) -> AutoMLPlan {
         let arms = settings.arms
         guard !arms.isEmpty else { throw .automl(.noArms) }

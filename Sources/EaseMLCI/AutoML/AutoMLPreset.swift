@@ -16,6 +16,8 @@ public struct AutoMLPreset: Sendable {
     /// The presets `--preset` accepts.
     public static let names = ["sklearn"]
     public static let defaultScriptName = "automl_sklearn.py"
+    /// The interpreter `python:` names by default.
+    public static let defaultPython = AutoMLSettings.defaultPython
 
     /// Where the configuration is (it must exist: `easeml-ci init` makes one).
     public var configPath: String
@@ -53,11 +55,33 @@ public struct AutoMLPreset: Sendable {
     ]
 
     /// What was written.
-    public struct Result: Sendable, Equatable {
+    public struct Result: Sendable, Equatable, Codable {
         public var scriptPath: String
         public var configPath: String
         /// True when an earlier `automl:` section was replaced.
         public var replacedSection: Bool
+
+        /// What `automl init` prints.
+        public var text: String {
+            """
+            wrote \(scriptPath)
+            \(replacedSection ? "replaced the automl: section of " : "added an automl: section to ")\(configPath)
+            next: easeml-ci automl plan, then easeml-ci automl run
+            """
+        }
+    }
+
+    /// Installs the preset into the configuration of `workspace`; the script goes to `scriptPath`
+    /// (relative to the working folder), else next to the configuration.
+    public static func install(
+        in workspace: Workspace, scriptPath: String?, train: String, valid: String, label: String, python: String, trials: Int, force: Bool
+    ) throws(EaseMLCIError) -> Result {
+        let configuration = try workspace.requireConfiguration()
+        let script = scriptPath.map(workspace.absolute) ?? configuration.folder.appendingPathComponent(defaultScriptName).path
+        return try AutoMLPreset(
+            configPath: configuration.file.path, scriptPath: script, train: train, valid: valid, label: label, python: python, trials: trials,
+            force: force
+        ).install()
     }
 
     /// The `automl:` section.

@@ -10,11 +10,14 @@ public enum AutoMLProposalCommit {
     public static let fileName = "easeml-automl.json"
 
     /// What was proposed.
-    public struct Result: Sendable, Equatable {
+    public struct Result: Sendable, Equatable, Codable {
         public var branch: String
         public var commit: String
         public var arm: String
         public var score: Double
+
+        /// What `automl propose` prints.
+        public var text: String { "proposed \(arm) (score \(String(format: "%.4f", score))) on \(branch) as \(commit.prefix(12))" }
     }
 
     public static func propose(ledger: Ledger, run requested: String?, repositoryPath: String) throws(EaseMLCIError) -> Result {

@@ -111,6 +111,22 @@ public struct AutoMLServe {
         makeExecutor = { (backend) throws(EaseMLCIError) in try AutoMLSearchRun.executor(for: backend, report: report) }
     }
 
+    /// `easeml-ci automl serve` in a workspace: the tenants file and zoo (paths relative to the
+    /// working folder), trial folders under `.easeml/automl` next to the tenants file (or
+    /// `outputRoot`), the workspace's ledger. Returns the leaderboards of the tenants' runs.
+    public static func serve(
+        in workspace: Workspace, tenantsPath: String, zooPath: String?, outputRoot: String?, resume: Bool,
+        report: @escaping (String) -> Void, stopRequested: @escaping @Sendable () -> String?
+    ) throws(EaseMLCIError) -> [AutoMLLeaderboard] {
+        let settings = try loadSettings(tenantsPath)
+        let base = URL(fileURLWithPath: workspace.absolute(tenantsPath)).deletingLastPathComponent().path
+        let ledger = try workspace.openLedger(create: true)
+        let serve = AutoMLServe(
+            ledger: ledger, settings: settings, baseDirectory: base, zooPath: zooPath.map(workspace.absolute),
+            outputRoot: outputRoot.map(workspace.absolute) ?? base + "/.easeml/automl", report: report, stopRequested: stopRequested)
+        return try serve.serve(resume: resume).map { (run) throws(EaseMLCIError) in try AutoMLLeaderboard(ledger: ledger, run: run) }
+    }
+
     /// Reads and checks a tenants file.
     public static func loadSettings(_ path: String) throws(EaseMLCIError) -> AutoMLServeSettings {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path, reason: "no such file or not readable") }

@@ -35,7 +35,7 @@ public struct AutoMLSimulationReport: Sendable, Codable {
             self.tenants = tenants
             self.splitLimit = splitLimit
             self.rows = rows
-            self.epsilons = epsilons
+            self.epsilons = epsilons.isEmpty ? AutoMLSimulationTable.referenceEpsilons : epsilons
             self.workers = workers
             self.seed = seed
             self.betaMultiplier = betaMultiplier

@@ -51,6 +51,16 @@ public struct CleaningSession: Sendable {
 
     /// Opens session `id` of `ledger`, or starts it from `start` when the ledger has none with that
     /// id. With an existing session, `start` must be `nil` or agree with it.
+    /// The session `id` in the workspace's ledger; with `start`, a new session is created (and the
+    /// ledger with it) unless one exists. Without `start` and without a ledger, the error says how
+    /// to start one.
+    public static func open(in workspace: Workspace, id: String, start: Start?) throws(EaseMLCIError) -> (session: CleaningSession, ledger: Ledger) {
+        let ledger = try workspace.sessionLedger(create: start != nil) { path in
+            .cleaning(message: "no cleaning session \(id): no ledger at \(path); start one with --train FILE --valid FILE")
+        }
+        return (try open(ledger: ledger, id: id, start: start), ledger)
+    }
+
     public static func open(ledger: Ledger, id: String, start: Start?) throws(EaseMLCIError) -> CleaningSession {
         if let record = try ledgerCall({ () throws(LedgerError) in try ledger.cleaningSession(id: id) }) {
             guard record.kind == .clean else { throw .cleaning(message: "session \(id) is an `improve` session; use `easeml-ci improve`") }
@@ -153,7 +163,7 @@ func ledgerCall<T>(_ body: () throws(LedgerError) -> T) throws(EaseMLCIError) ->
 }
 
 /// How far cleaning has got.
-public struct CleaningStatus: Sendable, Codable, Equatable {
+public struct CleaningStatus: Sendable, Encodable, Equatable {
     public var k: Int
     public var validationPoints: Int
     /// Validation predictions that are the same in every possible repair.
@@ -169,6 +179,20 @@ public struct CleaningStatus: Sendable, Codable, Equatable {
 
     /// True when further cleaning cannot change validation accuracy.
     public var complete: Bool { certain == validationPoints }
+
+    enum CodingKeys: String, CodingKey { case k, validationPoints, certain, certainCorrect, dirtyRows, cleanedRows, uncertainPoints, complete }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(k, forKey: .k)
+        try container.encode(validationPoints, forKey: .validationPoints)
+        try container.encode(certain, forKey: .certain)
+        try container.encode(certainCorrect, forKey: .certainCorrect)
+        try container.encode(dirtyRows, forKey: .dirtyRows)
+        try container.encode(cleanedRows, forKey: .cleanedRows)
+        try container.encode(uncertainPoints, forKey: .uncertainPoints)
+        try container.encode(complete, forKey: .complete)
+    }
 
     public func text() -> String {
         var lines = ["\(certain) of \(validationPoints) validation predictions are certain (K = \(k)); \(dirtyRows) rows still have candidate repairs, \(cleanedRows.count) cleaned."]

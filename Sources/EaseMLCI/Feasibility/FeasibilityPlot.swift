@@ -141,16 +141,11 @@ public struct FeasibilityPlot: Sendable {
 extension FeasibilityPlot {
     /// A coordinate as SVG text (at most two decimals), shared with `ImprovementPlot`.
     static func svgNumber(_ value: Double) -> String { n(value) }
-    /// Text escaped for SVG, shared with `ImprovementPlot`.
-    static func svgText(_ text: String) -> String { escape(text) }
 }
 
 private func truncate(_ text: String, _ length: Int) -> String { text.count <= length ? text : String(text.prefix(length - 1)) + "…" }
 
-private func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-}
+private func escape(_ text: String) -> String { XMLText.escape(text) }
 
 private func n(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100

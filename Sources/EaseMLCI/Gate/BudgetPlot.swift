@@ -321,28 +321,7 @@ public struct BudgetPlot: Sendable {
     }
 }
 
-/// Escapes text for SVG (XML) content and attribute values.
-private func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-        switch character {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        default:
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-               scalar.value < 0x20, scalar != "\t", scalar != "\n" {
-                out += " "
-            } else {
-                out.append(character)
-            }
-        }
-    }
-    return out
-}
+private func escape(_ text: String) -> String { XMLText.escape(text) }
 
 /// A coordinate with at most two decimals and no trailing zeros.
 private func n(_ value: Double) -> String {

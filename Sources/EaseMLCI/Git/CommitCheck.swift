@@ -26,23 +26,20 @@ public struct CommitCheck {
     public var revision: String
     /// The target branch (default: the branch HEAD is on).
     public var branch: String?
-    public var ledgerPath: String?
     /// Old-model predictions to use instead of the last accepted model (to bootstrap a branch).
     public var oldPredictionsPath: String?
 
-    /// The remote the ledger travels with (overrides `ledger_remote:`).
-    public var ledgerRemote: String?
-
-    public init(revision: String, branch: String?, ledgerPath: String?, oldPredictionsPath: String? = nil, ledgerRemote: String? = nil) {
+    public init(revision: String, branch: String?, oldPredictionsPath: String? = nil) {
         self.revision = revision
         self.branch = branch
-        self.ledgerPath = ledgerPath
         self.oldPredictionsPath = oldPredictionsPath
-        self.ledgerRemote = ledgerRemote
     }
 
-    public func run(in directory: String, key: SealingKey?) throws(EaseMLCIError) -> Outcome {
+    /// Evaluates the commit in the repository of `workspace`, with its ledger and key.
+    public func run(in workspace: Workspace) throws(EaseMLCIError) -> Outcome {
+        let directory = workspace.directory.path
         do {
+            let key = try workspace.key()
             let repository = try GitRepository.open(containing: directory)
             guard let workTree = repository.workTree else { throw EaseMLCIError.git("\(directory) is a bare repository") }
             let id = try repository.resolveCommit(revision)
@@ -57,21 +54,13 @@ public struct CommitCheck {
             let script = try snapshot.script(for: "checking a commit")
             let checkout = try snapshot.export(from: repository)
             defer { try? FileManager.default.removeItem(at: checkout) }
-            let path = try LedgerLocation.resolve(
-                explicit: ledgerPath, configuration: config,
-                configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
-                from: URL(fileURLWithPath: directory))
+            let file = URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml")
+            let committed = Workspace.Configuration(config: config, file: file, displayPath: ".easeml.yml")
             let check = GateCheck(
                 settings: GateSettings(config), source: .script(PredictionScript(command: script, workingDirectory: checkout.path)),
-                oldPredictionsPath: oldPredictionsPath.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory + "/")).path },
+                oldPredictionsPath: oldPredictionsPath.map(workspace.absolute),
                 testSetID: nil, branch: branch ?? repository.currentBranch(), commitID: id.hex)
-            let gate: GateCheck.Outcome
-            if let remote = ledgerRemote ?? config.ledgerRemote {
-                gate = try TravellingLedger(remote: remote, directory: directory, ledgerPath: path)
-                    .charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
-            } else {
-                gate = try check.run(ledger: try LedgerLocation.open(path, create: false), key: key)
-            }
+            let gate = try workspace.charging(for: committed) { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
             if gate.answer != .refused {
                 let note = VerdictNote(
                     verdict: gate.answer.rawValue, testSetID: gate.testSetID, step: gate.step, stepsLeft: gate.stepsLeft,

@@ -13,6 +13,13 @@ public struct HookInstaller {
         public var installed: [String]
         /// Existing hooks that now run before ours, by hook name.
         public var chained: [String: String]
+
+        /// What `hooks install` prints.
+        public var text: String {
+            (installed.map { "installed \($0)" }
+                + chained.sorted(by: { $0.key < $1.key }).map { "kept the existing \($0.key) hook as \($0.value); it runs first" })
+                .joined(separator: "\n")
+        }
     }
 
     /// The `easeml-ci` executable the hooks call.

@@ -20,13 +20,12 @@ public struct PreCommitCheck {
         public var blocked: Bool { !errors.isEmpty }
     }
 
-    public var ledgerPath: String?
+    public init() {}
 
-    public init(ledgerPath: String?) {
-        self.ledgerPath = ledgerPath
-    }
-
-    public func run(in directory: String) throws(EaseMLCIError) -> Report {
+    /// Checks the change staged in the repository of `workspace` (its ledger option applies; the
+    /// configuration is the staged one).
+    public func run(in workspace: Workspace) throws(EaseMLCIError) -> Report {
+        let directory = workspace.directory.path
         let repository: GitRepository
         let staged: [String]
         let configData: Data?
@@ -83,10 +82,8 @@ public struct PreCommitCheck {
         }
         let needed = plan.chosenPlan.sampleSize
         let labels = plan.chosenPlan.labels.count
-        let path = try LedgerLocation.resolve(
-            explicit: ledgerPath, configuration: config,
-            configurationFile: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"),
-            from: URL(fileURLWithPath: directory))
+        let path = try workspace.ledgerPath(for: Workspace.Configuration(
+            config: config, file: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"), displayPath: ".easeml.yml"))
         guard FileManager.default.fileExists(atPath: path) else {
             warnings.append("no test set is registered yet (no ledger at \(path)); `easeml-ci check` will refuse. The condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels).")
             return Report(relevantPaths: relevant, errors: errors, warnings: warnings)

@@ -14,15 +14,35 @@ public struct PrePushCheck {
         public var blocked: Bool
     }
 
-    public var ledgerPath: String?
+    public init() {}
 
-    public init(ledgerPath: String?) {
-        self.ledgerPath = ledgerPath
+    /// The pushed ranges: git's pre-push lines, or, when there are none, the range the pre-commit
+    /// framework passes in `PRE_COMMIT_FROM_REF` / `PRE_COMMIT_TO_REF`.
+    public static func updates(standardInput: String, environment: [String: String]) -> String {
+        if standardInput.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            let to = environment["PRE_COMMIT_TO_REF"], let from = environment["PRE_COMMIT_FROM_REF"]
+        {
+            return "HEAD \(to) HEAD \(from)\n"
+        }
+        return standardInput
+    }
+
+    /// The lines the hook prints on standard error.
+    public static func lines(_ report: Report) -> [String] {
+        var lines = report.checked.map { outcome in
+            "\(outcome.commit.prefix(7)) " + (outcome.gate.map(CheckSummary.line) ?? "PASS  no model change")
+        }
+        for (commit, verdict) in report.alreadyJudged.sorted(by: { $0.key < $1.key }) {
+            lines.append("\(commit.prefix(7)) \(verdict.uppercased()) (already judged)")
+        }
+        if report.blocked { lines.append("push blocked: a model commit does not pass the gate") }
+        return lines
     }
 
     private static let zero = String(repeating: "0", count: 40)
 
-    public func run(in directory: String, updates: String, key: SealingKey?) throws(EaseMLCIError) -> Report {
+    public func run(in workspace: Workspace, updates: String) throws(EaseMLCIError) -> Report {
+        let directory = workspace.directory.path
         let commits: [GitObjectID]
         let repository: GitRepository
         do {
@@ -38,7 +58,7 @@ public struct PrePushCheck {
                 if note.verdict == "fail" { report.blocked = true }
                 continue
             }
-            let outcome = try CommitCheck(revision: id.hex, branch: nil, ledgerPath: ledgerPath).run(in: directory, key: key)
+            let outcome = try CommitCheck(revision: id.hex, branch: nil).run(in: workspace)
             report.checked.append(outcome)
             if outcome.exitStatus != .success { report.blocked = true }
         }

@@ -22,6 +22,58 @@ public struct ProjectInitializer {
         self.script = script
     }
 
+    /// The initializer for the command line's texts (`mode` and `adaptivity` spelled as in the file).
+    public init(
+        condition: String, reliability: Double, mode: String, adaptivity: String, steps: Int, models: [String], script: String?
+    ) throws(EaseMLCIError) {
+        let overrides = try GateOverrides(condition: nil, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps, varianceBound: nil)
+        self.init(
+            condition: condition, reliability: reliability, mode: overrides.mode ?? .fpFree, adaptivity: overrides.adaptivity ?? .full,
+            steps: steps, models: models, script: script)
+    }
+
+    /// What `init` did: the file, its plan, the hooks and the test set it registered (if asked).
+    public struct Report: Sendable, Codable {
+        public var configPath: String
+        public var plan: PlanReport
+        public var hooks: HookInstaller.Report?
+        public var testSet: TestSetRegistration.Report?
+
+        public var text: String {
+            var text = "Wrote \(configPath).\n\n" + plan.text(compare: false)
+            if let hooks { text += "\n\nInstalled the git hooks in \(hooks.folder)." }
+            if let testSet {
+                text += "\n\nRegistered test set \(testSet.id.prefix(12)): \(IntegerText.grouped(testSet.size)) examples."
+            } else {
+                text += "\n\nNext: the integration owner registers the hidden test set with `easeml-ci testset add --labels FILE`."
+            }
+            return text
+        }
+    }
+
+    /// Writes the configuration into `workspace`'s folder, installs the hooks (calling
+    /// `hooksExecutable`, when given) and registers `labels` as the test set when given (with the
+    /// workspace's key and ledger, as `testset add` would).
+    public func run(
+        in workspace: Workspace, hooksExecutable: String?, labels: String?, inputs: String?, force: Bool
+    ) throws(EaseMLCIError) -> Report {
+        let key = try labels.map { _ throws(EaseMLCIError) in try workspace.requireKey(for: "registering a test set") }
+        let written = try write(into: workspace.directory.path)
+        var report = Report(configPath: written.path, plan: written.plan)
+        if let hooksExecutable { report.hooks = try HookInstaller(executable: hooksExecutable).install(in: workspace.directory.path) }
+        if let labels, let key {
+            var options = workspace.options
+            options.configPath = written.path
+            let configured = try Workspace(directory: workspace.directory, options: options, environment: workspace.environment, configuration: .required)
+            let registration = TestSetRegistration(
+                settings: try configured.gateSettings(), labelsPath: labels, inputsPath: inputs, name: nil, force: force)
+            report.testSet = try configured.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
+                try registration.register(in: ledger, key: key)
+            }
+        }
+        return report
+    }
+
     /// The file's text, with a comment on every key.
     public var text: String {
         let modelList = models.map { "\"\($0)\"" }.joined(separator: ", ")

@@ -58,6 +58,16 @@ public struct ImproveSession: Sendable {
     public let startCeiling: Double
 
     /// Opens session `id`, or starts it from `start` when the ledger has none with that id.
+    /// The session `id` in the workspace's ledger; with `start`, a new session is created (and the
+    /// ledger with it) unless one exists. Without `start` and without a ledger, the error says how
+    /// to start one.
+    public static func open(in workspace: Workspace, id: String, start: Start?) throws(EaseMLCIError) -> (session: ImproveSession, ledger: Ledger) {
+        let ledger = try workspace.sessionLedger(create: start != nil) { path in
+            .improvement(message: "no improve session \(id): no ledger at \(path); start one with --train FILE --pool FILE --valid FILE")
+        }
+        return (try open(ledger: ledger, id: id, start: start), ledger)
+    }
+
     public static func open(ledger: Ledger, id: String, start: Start?) throws(EaseMLCIError) -> ImproveSession {
         if let record = try ledgerCall({ () throws(LedgerError) in try ledger.cleaningSession(id: id) }) {
             guard record.kind == .improve else { throw .improvement(message: "session \(id) is a `clean` session; use `easeml-ci clean`") }

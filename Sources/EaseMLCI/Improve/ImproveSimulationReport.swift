@@ -37,10 +37,8 @@ public struct ImproveSimulationReport: Sendable, Codable {
         let table: LabeledMatrix
         do {
             table = try CSVMatrixReader.readLabeled(try CleaningInputs.text(data), file: data, labels: labelsColumn.map { .named($0) } ?? .last)
-        } catch let error as MatrixFileError {
-            throw .matrixFile(error)
         } catch {
-            throw .improvement(message: "\(error)")
+            throw .wrapping(error) { .improvement(message: "\($0)") }
         }
         let scenario: ImprovementScenario
         do {

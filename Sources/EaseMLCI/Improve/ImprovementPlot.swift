@@ -31,7 +31,7 @@ public struct ImprovementPlot: Sendable {
     /// The chart as an SVG document.
     public func svg() -> String {
         let n = FeasibilityPlot.svgNumber
-        let escape = FeasibilityPlot.svgText
+        let escape = XMLText.escape
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
         let points = curves.flatMap(\.points)

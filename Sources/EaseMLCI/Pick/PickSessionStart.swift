@@ -33,8 +33,21 @@ public struct PickSessionStart: Sendable {
         self.labelBudget = labelBudget
     }
 
-    /// Validates, reads the files and creates the session.
-    public func run(ledger: Ledger) throws(EaseMLCIError) -> PickSession {
+    /// Validates, reads the files and creates the session. With `gate`, the candidates are the
+    /// gate's accepted commits instead of `modelPaths`: each commit's script is run on the pool's
+    /// inputs into a temporary folder that is removed afterwards.
+    public func run(ledger: Ledger, gate: GateCandidates? = nil) throws(EaseMLCIError) -> PickSession {
+        guard let gate else { return try record(ledger: ledger, modelPaths: modelPaths) }
+        guard modelPaths.isEmpty else { throw .invalidOption(option: "--from-gate", message: "give either --models or --from-gate") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-pick-\(UUID().uuidString)")
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw .unwritableFile(path: folder.path, reason: "\(error)")
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try record(ledger: ledger, modelPaths: try gate.predictionFiles(ledger: ledger, into: folder))
+    }
+
+    private func record(ledger: Ledger, modelPaths: [String]) throws(EaseMLCIError) -> PickSession {
         guard !name.isEmpty else { throw .invalidOption(option: "--name", message: "must not be empty") }
         guard modelPaths.count >= 2 else {
             throw .invalidOption(option: "--models", message: "give at least two prediction files, got \(modelPaths.count)")

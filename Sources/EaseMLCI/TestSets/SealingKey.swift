@@ -19,6 +19,17 @@ public struct SealingKey: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
+    /// Writes a new key to `path`, readable by its owner only (mode 0600); an existing file is
+    /// never overwritten.
+    public static func writeNewKey(to path: String) throws(EaseMLCIError) {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw .invalidOption(option: "--output", message: "\(path) exists; refusing to overwrite a key")
+        }
+        let created = FileManager.default.createFile(
+            atPath: path, contents: Data((generateText() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard created else { throw .unwritableFile(path: path, reason: "cannot create it") }
+    }
+
     /// Parses key text (hex or base64 of exactly 32 bytes); `source` names it in errors.
     public static func parse(_ text: String, source: String) throws(SealingError) -> SealingKey {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

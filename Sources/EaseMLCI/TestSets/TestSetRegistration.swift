@@ -22,6 +22,16 @@ public struct TestSetRegistration {
         /// The leakage those steps allow, in bits (0 for adaptivity `none`).
         public var supportedBits: Double
         public var forced: Bool
+
+        /// The text `testset add` prints.
+        public var text: String {
+            var lines = [
+                "Registered test set \(id.prefix(12)) (\(name)): \(IntegerText.grouped(size)) examples, \(classes) classes.",
+                "The plan (\(method)) needs \(IntegerText.grouped(plannedSize)); at this size the set supports \(supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(supportedSteps)) step(s) (\(String(format: "%.4g", supportedBits)) bits); budget: \(steps) step(s), adaptivity \(adaptivity.rawValue).",
+            ]
+            if forced { lines.append("warning: registered below the planned size (--force): the guarantee holds only for \(supportedSteps) step(s).") }
+            return lines.joined(separator: "\n")
+        }
     }
 
     public var settings: GateSettings

@@ -4,9 +4,9 @@ import Foundation
 
 /// Where the ledger file lives: `--ledger`, else the configuration's `ledger:` (relative to the
 /// configuration file), else `.git/easeml/ledger.sqlite` of the enclosing repository, so that it is
-/// never committed by accident.
+/// never committed by accident. Commands reach it through `Workspace`.
 public enum LedgerLocation {
-    public static func resolve(explicit: String?, configuration: EaseMLConfig?, configurationFile: URL?, from directory: URL) throws(EaseMLCIError) -> String {
+    static func resolve(explicit: String?, configuration: EaseMLConfig?, configurationFile: URL?, from directory: URL) throws(EaseMLCIError) -> String {
         if let explicit { return explicit }
         if let path = configuration?.ledger {
             if path.hasPrefix("/") { return path }
