@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "easeml-ci",
-    platforms: [.macOS(.v13)],
+    // Linux only: the Ray client speaks HTTP over POSIX sockets (Glibc), the BLAS and libgit2
+    // targets name Debian's packages, and nothing is tested on macOS.
     products: [
         .executable(name: "easeml-ci", targets: ["easeml-ci"]),
         .library(name: "EaseMLCore", targets: ["EaseMLCore"]),

@@ -158,6 +158,7 @@ public struct CleaningSession: Sendable {
 }
 
 /// Runs a ledger call, mapping its error.
+@discardableResult
 func ledgerCall<T>(_ body: () throws(LedgerError) -> T) throws(EaseMLCIError) -> T {
     do { return try body() } catch { throw .ledger(error) }
 }
