@@ -137,6 +137,26 @@ import Glibc
         #expect(try ledger.verify().isClean)
     }
 
+    @Test func aTrialStartsWithTheDefaultSignalHandlers() throws {
+        // The trial scores 1 when neither SIGTERM (bit 15) nor SIGINT (bit 2) is ignored.
+        let folder = try AutoMLWorkspace.make(script: """
+            #!/bin/sh
+            ignored=$(grep SigIgn /proc/$$/status | cut -f2)
+            if [ $(( 0x$ignored & 0x4002 )) -eq 0 ]; then score=1; else score=0; fi
+            echo "EASEML_RESULT {\\"score\\": $score}"
+            """, automl: """
+            train: train.csv
+            valid: valid.csv
+            candidates:
+              - name: t
+                command: ./trial.sh
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try Self.run(folder, environment: [:]).finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.trials(folder).map(\.score) == [1], "\(result.stdout)")
+    }
+
     @Test func theHelpNamesTheExitCodesOfAStop() throws {
         let help = try CommandLineRunner.run(["automl", "run", "--help"])
         #expect(help.status == 0)
