@@ -8,9 +8,13 @@ struct AutoMLCommand: ParsableCommand {
             abstract: "Search the arms of the `automl:` section until its budget is spent, recording every trial in the ledger.",
             discussion: """
                 Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
-                After a crash or kill, `--resume` continues the newest unfinished run: finished trials are kept,
-                interrupted ones run again (with `backend: ray`, a job still running on the cluster is adopted and
-                one that ended meanwhile is recorded from its logs; no trial runs twice).
+                On SIGTERM/SIGINT no trial starts any more, local trials are killed and re-queued (unless they \
+                finished ok meanwhile), Ray jobs are left running, the run stays unfinished and its leaderboard \
+                so far is printed; the exit code is then 143 (SIGTERM) or 130 (SIGINT), 128 + the signal's number \
+                as for a killed process, so a script stops there too.
+                After a stop, a crash or a kill, `--resume` continues the newest unfinished run: finished trials are \
+                kept, interrupted ones run again (with `backend: ray`, a job still running on the cluster is adopted \
+                and one that ended meanwhile is recorded from its logs; no trial runs twice).
 
                 \(ExitStatus.helpText)
                 """)
@@ -36,6 +40,7 @@ struct AutoMLCommand: ParsableCommand {
         var json = false
 
         func run() throws {
+            let stop = StopSignals.install()
             // A terminal gets one updating progress line; CI logs and pipes get plain lines.
             let terminal = !json && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] != "true"
             let lines = json ? FileHandle.standardError : FileHandle.standardOutput
@@ -43,9 +48,11 @@ struct AutoMLCommand: ParsableCommand {
                 if !terminal || !line.contains(": trial ") { lines.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
             }
             let progress: ((AutoMLSearchProgress) -> Void)? = terminal ? { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } : nil
-            let board = try AutoMLRunRequest(budgetTrials: budgetTrials, budgetSeconds: budgetSeconds, outputRoot: output, resume: resume, runID: runID)
-                .run(in: try place.workspace(.required), report: report, progress: progress)
-            print(json ? board.json() : board.table())
+            let outcome = try AutoMLRunRequest(budgetTrials: budgetTrials, budgetSeconds: budgetSeconds, outputRoot: output, resume: resume, runID: runID)
+                .run(in: try place.workspace(.required), report: report, progress: progress, stopRequested: { stop.received })
+            print(json ? outcome.leaderboard.json() : outcome.leaderboard.table())
+            // The run is unfinished: exit as a shell reports a process ended by the signal.
+            if let signal = outcome.stoppedBy { throw ExitCode(StopSignals.exitCode(signal)) }
         }
     }
 

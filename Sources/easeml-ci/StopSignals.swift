@@ -5,9 +5,13 @@ import Synchronization
 import Glibc
 #endif
 
-/// SIGTERM and SIGINT turned into a flag a long-running command polls (`automl serve`): the
-/// default handlers are replaced, so the process ends only when the command has stopped cleanly.
+/// SIGTERM and SIGINT turned into a flag a long-running command polls (`automl run`, `automl
+/// serve`): the default handlers are replaced, so the process ends only when the command has
+/// stopped cleanly.
 final class StopSignals: @unchecked Sendable {
+    /// The signals handled, with their names.
+    static let handled: [(number: Int32, name: String)] = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")]
+
     private let name: Mutex<String?>
     /// Kept so that the handlers stay installed; never changed after `init`.
     private var sources: [DispatchSourceSignal] = []
@@ -19,7 +23,7 @@ final class StopSignals: @unchecked Sendable {
 
     static func install() -> StopSignals {
         let stop = StopSignals()
-        for (number, label) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+        for (number, label) in handled {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { stop.name.withLock { value in if value == nil { value = label } } }
@@ -28,4 +32,8 @@ final class StopSignals: @unchecked Sendable {
         }
         return stop
     }
+
+    /// The exit code of a command stopped by the signal `name`: 128 + its number (143 for SIGTERM,
+    /// 130 for SIGINT), what a shell reports for a process the signal ended.
+    static func exitCode(_ name: String) -> Int32 { 128 + (handled.first { $0.name == name }?.number ?? 0) }
 }

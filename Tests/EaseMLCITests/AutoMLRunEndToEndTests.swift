@@ -85,9 +85,15 @@ import Glibc
         let running = try CommandLineRunner.start(["automl", "run", "--ledger", Self.ledger(folder)], in: folder, environment: ["TRIAL_SLEEP": "0.8"])
         let deadline = Date().addingTimeInterval(60)
         while Self.executions(folder).filter({ $0.hasPrefix("end") }).count < 2, Date() < deadline { usleep(20_000) }
-        // Let the run record them, then kill it hard in the middle of the search.
+        // Let the run record them and start the next trials' processes (a trial recorded as started
+        // whose process has not run yet would not be counted below), then kill it hard in the
+        // middle of the search.
         let ledger = try Ledger.open(at: Self.ledger(folder), create: false)
-        while ((try? ledger.automlTrials(run: "run-1"))?.filter({ $0.state.isFinal }).count ?? 0) < 2, Date() < deadline { usleep(10_000) }
+        while Date() < deadline {
+            let trials = (try? ledger.automlTrials(run: "run-1")) ?? []
+            if trials.filter(\.state.isFinal).count >= 2, Self.executions(folder).filter({ $0.hasPrefix("start") }).count >= trials.count { break }
+            usleep(10_000)
+        }
         kill(running.process.processIdentifier, SIGKILL)
         _ = running.finish()
         let before = try ledger.automlTrials(run: "run-1")

@@ -1,7 +1,14 @@
 /// `easeml-ci automl run` in a workspace: the `automl:` section of its configuration (with the
 /// command line's budget), trial folders under `.easeml/automl` next to the configuration (or
-/// `outputRoot`), every trial recorded in the workspace's ledger. Returns the run's leaderboard.
+/// `outputRoot`), every trial recorded in the workspace's ledger, until the budget, the arms or a
+/// signal (`stopRequested`) ends it. Returns the run's leaderboard and the signal, if one stopped it.
 public struct AutoMLRunRequest: Sendable {
+    /// The run's leaderboard, and the signal that stopped it (nil when the run is done).
+    public struct Outcome: Sendable {
+        public var leaderboard: AutoMLLeaderboard
+        public var stoppedBy: String?
+    }
+
     public var budgetTrials: Int?
     public var budgetSeconds: Double?
     public var outputRoot: String?
@@ -18,8 +25,9 @@ public struct AutoMLRunRequest: Sendable {
     }
 
     public func run(
-        in workspace: Workspace, report: @escaping (String) -> Void, progress: ((AutoMLSearchProgress) -> Void)? = nil
-    ) throws(EaseMLCIError) -> AutoMLLeaderboard {
+        in workspace: Workspace, report: @escaping (String) -> Void, progress: ((AutoMLSearchProgress) -> Void)? = nil,
+        stopRequested: @escaping @Sendable () -> String? = { nil }
+    ) throws(EaseMLCIError) -> Outcome {
         var (settings, base) = try workspace.automlSettings()
         if let budgetTrials {
             guard budgetTrials >= 1 else { throw .invalidOption(option: "--budget-trials", message: "must be ≥ 1, got \(budgetTrials)") }
@@ -34,7 +42,8 @@ public struct AutoMLRunRequest: Sendable {
             ledger: ledger, settings: settings, baseDirectory: base, outputRoot: outputRoot.map(workspace.absolute) ?? base + "/.easeml/automl",
             executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
         if let progress { search.progress = progress }
-        let id = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: workspace.configuration?.folder.lastPathComponent ?? "")
-        return try AutoMLLeaderboard(ledger: ledger, run: id)
+        search.stopRequested = stopRequested
+        let (id, signal) = resume || runID != nil ? try search.resume(run: runID) : try search.start(tenant: workspace.configuration?.folder.lastPathComponent ?? "")
+        return Outcome(leaderboard: try AutoMLLeaderboard(ledger: ledger, run: id), stoppedBy: signal)
     }
 }

@@ -14,71 +14,21 @@ import Foundation
 /// - Each tenant's trials run on the backend of its `automl:` section (`backend: local` or
 ///   `backend: ray`, as `automl run` picks it; a tenant given only `train`/`valid` runs locally),
 ///   through `AutoMLTrialExecutor`: one executor per distinct backend, shared by its tenants.
-/// - Stops when the budget (trials over all tenants, wall seconds) is spent or when every arm has
-///   run and there is no zoo to grow: every run is then marked done.
-/// - On a signal (`stopRequested`, SIGTERM/SIGINT) no trial starts any more and each running trial
-///   is `interrupt`ed: a local trial's process group is killed and the trial goes back to `queued`
-///   (unless it ended ok meanwhile, then it is recorded); a Ray job is left running on the cluster
-///   and its trial `running`. The runs stay `running` (not done), so `serve --resume` continues them.
+/// - The search is `AutoMLSearchLoop`'s, the loop `automl run` runs for one tenant: the budget is
+///   trials over all tenants and wall seconds; with no zoo to grow, the session ends when every arm
+///   has run (every run is then marked done). On a signal (`stopRequested`, SIGTERM/SIGINT) local
+///   trials are killed and re-queued, Ray jobs left running, and the runs stay unfinished; an
+///   executor's connection error stops the session without finishing the runs and is thrown.
 /// - Resume (`resume: true`) continues, for each tenant of the file, its newest unfinished serve
 ///   run on the same backend kind (a tenant without one gets a new run). The run's arms are those
 ///   stored (zoo arms added earlier are kept, whatever the zoo file says now), plus any new arm of
 ///   the tenant's section or the zoo; finished trials are replayed, never re-run; trials left
-///   `running` (by kill -9 or a stop) go to the executor's `recover` (`AutoMLInterruptedTrials`:
-///   local orphans killed and re-queued, Ray jobs adopted or recorded); `queued` trials run first.
-///   The trials budget counts the resumed runs' trials; the seconds budget their elapsed seconds.
-/// - An executor's connection error (a Ray cluster unreachable) stops the session without
-///   finishing the runs; the trial stays `running` for `--resume`, and the error is thrown.
+///   `running` (by kill -9 or a stop) are recovered (`AutoMLSearchLoop.recover`); `queued` trials
+///   run first. The trials budget counts the resumed runs' trials; the seconds budget their elapsed
+///   seconds.
 public struct AutoMLServe {
-    /// One arm as served: its command with relative program paths resolved.
-    public struct Arm: Sendable, Equatable {
-        public var key: String
-        public var candidate: String
-        public var parameters: [AutoMLArm.Parameter]
-        public var command: [String]
-
-        init(_ arm: AutoMLArm, base: String) {
-            key = arm.key
-            candidate = arm.candidate
-            parameters = arm.parameters
-            let program = arm.command.first ?? ""
-            command = program.contains("/") && !program.hasPrefix("/") ? [base + "/" + program] + arm.command.dropFirst() : arm.command
-        }
-
-        /// An arm as a run stored it (its command already resolved).
-        init(_ stored: AutoMLArmRecord) {
-            key = stored.key
-            candidate = stored.candidate
-            let values = (try? JSONSerialization.jsonObject(with: Data(stored.parameters.utf8))) as? [String: String] ?? [:]
-            parameters = values.keys.sorted().map { AutoMLArm.Parameter(name: $0, value: values[$0] ?? "") }
-            command = (try? JSONSerialization.jsonObject(with: Data(stored.command.utf8))) as? [String] ?? []
-        }
-
-        func record(position: Int) -> AutoMLArmRecord {
-            AutoMLArmRecord(
-                position: position, key: key, candidate: candidate,
-                parameters: CanonicalJSON.encode(.object(Dictionary(parameters.map { ($0.name, .string($0.value)) }, uniquingKeysWith: { a, _ in a }))),
-                command: CanonicalJSON.encode(.array(command.map { .string($0) })))
-        }
-    }
-
-    /// One tenant as served.
-    public struct Tenant: Sendable {
-        public var name: String
-        /// Absolute paths.
-        public var train: String
-        public var valid: String
-        public var metric: String
-        public var timeoutSeconds: Double?
-        public var memoryMiB: Int?
-        public var arms: [Arm]
-        /// Where its trials run (its `automl:` section's `backend`; local without a section).
-        public var backend: AutoMLBackend
-        /// Its run in the ledger.
-        public var run = ""
-        /// The run's record (its trials' names derive from it).
-        var record: AutoMLRunRecord?
-    }
+    typealias Tenant = AutoMLSearchTenant
+    typealias Arm = AutoMLSearchTenant.Arm
 
     public let ledger: Ledger
     public let settings: AutoMLServeSettings
@@ -142,7 +92,7 @@ public struct AutoMLServe {
                 return Tenant(
                     name: tenant.name, train: Self.resolve(tenant.train ?? "", against: baseDirectory),
                     valid: Self.resolve(tenant.valid ?? "", against: baseDirectory), metric: tenant.metric ?? AutoMLSettings.defaultMetric,
-                    timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: [], backend: .local)
+                    timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: [], backend: .local, label: "automl serve: \(tenant.name): ")
             }
             var url = URL(fileURLWithPath: Self.resolve(config, against: baseDirectory))
             var isDirectory: ObjCBool = false
@@ -160,10 +110,9 @@ public struct AutoMLServe {
                 name: tenant.name, train: Self.resolve(tenant.train ?? automl.train, against: base),
                 valid: Self.resolve(tenant.valid ?? automl.valid, against: base), metric: tenant.metric ?? automl.metric,
                 timeoutSeconds: automl.timeoutSeconds ?? settings.timeoutSeconds, memoryMiB: automl.memoryMiB ?? settings.memoryMiB,
-                arms: automl.arms.map { Arm($0, base: base) }, backend: automl.backend)
+                arms: automl.arms.map { Arm($0, base: base) }, backend: automl.backend, label: "automl serve: \(tenant.name): ")
         }
     }
-
 
     /// What marks a serve run of a tenant on `backend` in the ledger (its `spaceHash`): a run is
     /// resumed only on the same backend kind, which can see its running trials.
@@ -201,28 +150,66 @@ public struct AutoMLServe {
         for tenant in tenants where !executors.contains(where: { $0.backend == tenant.backend }) {
             executors.append((tenant.backend, try makeExecutor(tenant.backend)))
         }
-        let executorOf = tenants.map { tenant in executors.first { $0.backend == tenant.backend }!.executor }
         var next = try ledger.automlRunIDs().count + 1
         for i in tenants.indices {
-            if tenants[i].run.isEmpty {
-                tenants[i].run = "run-\(next)"
-                next += 1
+            if tenants[i].record == nil {
                 tenants[i].record = try ledger.createAutoMLRun(NewAutoMLRun(
-                    id: tenants[i].run, tenant: tenants[i].name, policy: settings.policy, seed: settings.seed, metric: tenants[i].metric,
+                    id: "run-\(next)", tenant: tenants[i].name, policy: settings.policy, seed: settings.seed, metric: tenants[i].metric,
                     spaceHash: Self.runMark(tenants[i].backend), budgetTrials: nil, budgetSeconds: nil,
                     arms: tenants[i].arms.enumerated().map { $1.record(position: $0) }))
+                next += 1
                 if resume { report("automl serve: \(tenants[i].name): no unfinished run to resume, starting \(tenants[i].run)") }
             } else {
                 let new = tenants[i].arms[storedArmCounts[i]...]
                 try ledger.addAutoMLArms(run: tenants[i].run, arms: new.enumerated().map { $1.record(position: storedArmCounts[i] + $0) })
             }
         }
+        var loop = AutoMLSearchLoop(
+            ledger: ledger, tenants: tenants, executors: tenants.map { tenant in executors.first { $0.backend == tenant.backend }!.executor },
+            policy: settings.policy, seed: settings.seed, workers: settings.workers, budgetTrials: settings.budgetTrials,
+            budgetSeconds: settings.budgetSeconds, outputRoot: outputRoot, label: "automl serve", report: report, stopRequested: stopRequested,
+            pollSeconds: pollSeconds)
+        if let zooPath { loop.grow = { tenants in try growZoo(&tenants, path: zooPath, known: &zooData) } }
         var adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)] = []
-        for i in tenants.indices where storedArmCounts[i] > 0 {
-            adopted += try recoverInterruptedTrials(tenants[i], executor: executorOf[i]).map { (i, $0) }
+        for i in tenants.indices where storedArmCounts[i] > 0 { adopted += try loop.recover(tenant: i).map { (i, $0) } }
+        let scheduler = try loop.makeScheduler()
+        report("automl serve: \(tenants.count) tenants, \(settings.workers) worker(s), policy \(scheduler.effectivePolicy.rawValue)")
+        for tenant in tenants {
+            report(
+                "automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, backend \(tenant.backend.name), "
+                    + (try loop.history(of: tenant).summary(armCount: tenant.arms.count)))
         }
-        try loop(tenants: &tenants, executors: executorOf, zooData: zooData, adopted: adopted)
+        let (trials, end) = try loop.run(scheduler: scheduler, adopted: adopted)
+        switch end {
+        case .finished(let reason):
+            report("automl serve: done after \(trials) trials: \(reason)")
+        case .stopped(let signal, let requeued):
+            report("automl serve: stopped by \(signal) after \(trials) trials (\(requeued) re-queued); `automl serve --resume` continues the runs")
+        }
         return tenants.map(\.run)
+    }
+
+    /// Re-reads the zoo file when its bytes changed since `known`: a new candidate's arms are added
+    /// to every tenant's run (`automl-arms` event); returns whether any was added. An unusable file
+    /// is reported and the previous zoo kept.
+    func growZoo(_ tenants: inout [Tenant], path: String, known: inout Data?) throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), data != known else { return false }
+        known = data
+        let arms: [Arm]
+        do { arms = try zooArms(data, path: path) } catch {
+            report("automl serve: the zoo file is unusable, keeping the previous zoo: \(error)")
+            return false
+        }
+        var added: Set<String> = []
+        for i in tenants.indices {
+            let new = arms.filter { arm in !tenants[i].arms.contains { $0.key == arm.key } }
+            guard !new.isEmpty else { continue }
+            try ledger.addAutoMLArms(run: tenants[i].run, arms: new.enumerated().map { $1.record(position: tenants[i].arms.count + $0) })
+            tenants[i].arms += new
+            added.formUnion(new.map(\.key))
+        }
+        if !added.isEmpty { report("automl serve: the zoo gave every tenant \(added.sorted().joined(separator: ", "))") }
+        return !added.isEmpty
     }
 
     /// Gives each tenant its newest unfinished serve run on the same backend kind, if any, with
@@ -236,7 +223,6 @@ public struct AutoMLServe {
                 guard let record = try ledger.automlRun(id: id), record.tenant == tenants[i].name, record.status == "running",
                     record.spaceHash == Self.runMark(tenants[i].backend)
                 else { continue }
-                tenants[i].run = id
                 tenants[i].record = record
                 let stored = try ledger.automlArms(run: id).map(Arm.init)
                 storedArmCounts[i] = stored.count
@@ -247,21 +233,6 @@ public struct AutoMLServe {
         return storedArmCounts
     }
 
-    /// Hands the trials that the tenant's resumed run left running to its executor
-    /// (`AutoMLInterruptedTrials`), records those that ended meanwhile; returns those adopted.
-    func recoverInterruptedTrials(_ tenant: Tenant, executor: any AutoMLTrialExecutor) throws -> [AutoMLInterruptedTrials.Adoption] {
-        let recovered = try AutoMLInterruptedTrials.recover(
-            run: tenant.run, ledger: ledger, executor: executor, trial: { makeTrial(tenant, trial: $0, arm: $1) },
-            record: { completion, arm in
-                let ending = try AutoMLTrialPool.record(
-                    completion, metric: tenant.metric, ledger: ledger, runElapsedSeconds: tenant.record?.elapsedSeconds ?? 0)
-                report("automl serve: \(tenant.name): " + ending.line(trial: completion.trial, arm: tenant.arms[arm].key))
-            })
-        let notes = recovered.notes
-        report("automl serve: \(tenant.name): resuming \(tenant.run)" + (notes.isEmpty ? "" : "; " + notes))
-        return recovered.adopted
-    }
-
     /// The zoo's arms, from the file's bytes.
     func zooArms(_ data: Data, path: String) throws(EaseMLCIError) -> [Arm] {
         let candidates: [AutoMLCandidate]
@@ -270,188 +241,5 @@ public struct AutoMLServe {
         space.python = settings.python
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return space.arms.map { Arm($0, base: base) }
-    }
-
-
-    /// The earliest of the tenants' runs: the prior comes from the runs before it.
-    func firstRun(_ tenants: [Tenant]) throws -> String? {
-        let runs = Set(tenants.map(\.run))
-        return try ledger.automlRunIDs().first { runs.contains($0) }
-    }
-
-    /// A scheduler over the tenants' current arms, with the prior and costs of the runs before this
-    /// session and every trial of this session replayed.
-    func makeScheduler(_ tenants: [Tenant]) throws -> AutoMLScheduler {
-        var searches: [AutoMLTenantSearch] = []
-        let before = try firstRun(tenants)
-        for tenant in tenants {
-            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: before)
-            searches.append(try history.tenantSearch(armCount: tenant.arms.count))
-        }
-        var scheduler = AutoMLScheduler(tenants: searches, policy: AutoMLPolicy(rawValue: settings.policy) ?? .costGap, seed: settings.seed)
-        for (index, tenant) in tenants.enumerated() {
-            for trial in try ledger.automlTrials(run: tenant.run) {
-                switch trial.state {
-                case .ok: try scheduler.restore(tenant: index, arm: trial.arm, score: trial.score, failed: false)
-                case .failed, .timedOut: try scheduler.restore(tenant: index, arm: trial.arm, score: nil, failed: true)
-                case .queued, .running: try scheduler.restore(tenant: index, arm: trial.arm, score: nil, failed: false)
-                }
-            }
-        }
-        return scheduler
-    }
-
-    /// The trial of `tenant`'s `arm` with ledger id `trial`, ready for its executor; its processes
-    /// carry the name `automl run` would give them in `EASEML_TRIAL`.
-    func makeTrial(_ tenant: Tenant, trial: Int64, arm: Int) -> AutoMLTrial {
-        let chosen = tenant.arms[arm]
-        return AutoMLTrial(
-            name: tenant.record.map { AutoMLSearchRun.trialName($0, trial: trial) } ?? "easeml-\(tenant.run)-\(trial)", template: chosen.command,
-            trainPath: tenant.train, validPath: tenant.valid, outDirectory: outputRoot + "/" + tenant.run + "/arm-\(arm)", seed: settings.seed,
-            parameters: Dictionary(chosen.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-            timeoutSeconds: tenant.timeoutSeconds, memoryMiB: tenant.memoryMiB)
-    }
-
-    /// A trial in flight: its tenant, arm and what its executor runs.
-    struct InFlight {
-        var tenant: Int
-        var arm: Int
-        var trial: AutoMLTrial
-    }
-
-    /// The scheduling loop: the calling thread owns the ledger and the scheduler; worker threads
-    /// only call the executors (`executors[i]` runs tenant i's trials) and hand back outcomes.
-    func loop(
-        tenants: inout [Tenant], executors: [any AutoMLTrialExecutor], zooData initialZoo: Data?,
-        adopted: [(tenant: Int, adoption: AutoMLInterruptedTrials.Adoption)]
-    ) throws {
-        var zooData = initialZoo
-        var scheduler = try makeScheduler(tenants)
-        report("automl serve: \(tenants.count) tenants, \(settings.workers) worker(s), policy \(scheduler.effectivePolicy.rawValue)")
-        let before = try firstRun(tenants)
-        var queued: [(tenant: Int, arm: Int)] = []
-        var started = 0
-        for (index, tenant) in tenants.enumerated() {
-            let history = try AutoMLHistory.load(ledger: ledger, armKeys: tenant.arms.map(\.key), before: before)
-            report(
-                "automl serve: \(tenant.name): \(tenant.run), \(tenant.arms.count) arms, backend \(tenant.backend.name), "
-                    + (try history.summary(armCount: tenant.arms.count)))
-            let trials = try ledger.automlTrials(run: tenant.run)
-            started += trials.count
-            queued += trials.filter { $0.state == .queued }.map { (index, $0.arm) }
-        }
-        let priorSeconds = tenants.compactMap(\.record?.elapsedSeconds).max() ?? 0
-        let clock = ContinuousClock.now
-        func elapsed() -> Double { priorSeconds + AutoMLTrialPool.seconds(since: clock) }
-        let pool = AutoMLTrialPool()
-        var running: [Int64: InFlight] = [:]
-        /// Trials let go on the stop, still running out of this process (Ray jobs).
-        var released: Set<Int64> = []
-        var stopReason: String?
-        var stopSignal: String?
-        var connectionFailure: Error?
-        var exhausted = false
-        for (index, adoption) in adopted {
-            let tenant = tenants[index]
-            running[adoption.trial] = InFlight(tenant: index, arm: adoption.arm, trial: makeTrial(tenant, trial: adoption.trial, arm: adoption.arm))
-            report("automl serve: \(tenant.name): trial \(adoption.trial) adopted: \(tenant.arms[adoption.arm].key)")
-            pool.launch(trial: adoption.trial, priorSeconds: adoption.elapsedSeconds, adoption.wait)
-        }
-        while true {
-            if stopSignal == nil, let signal = stopRequested() {
-                stopSignal = signal
-                report("automl serve: \(signal): stopping \(running.count) running trial(s)")
-            }
-            // Every round while stopping: a trial whose process had not started at the first
-            // interrupt is caught at the next. A trial left running (a Ray job) is let go.
-            if stopSignal != nil {
-                for (id, flight) in running where !executors[flight.tenant].interrupt(flight.trial) {
-                    running[id] = nil
-                    released.insert(id)
-                    let tenant = tenants[flight.tenant]
-                    report("automl serve: \(tenant.name): trial \(id) left running for `--resume`: \(tenant.arms[flight.arm].key)")
-                }
-            }
-            let idle = stopSignal != nil || stopReason != nil || connectionFailure != nil
-            if !idle, let zooPath, let data = FileManager.default.contents(atPath: zooPath), data != zooData {
-                zooData = data
-                do {
-                    let arms = try zooArms(data, path: zooPath)
-                    var added: Set<String> = []
-                    for i in tenants.indices {
-                        let new = arms.filter { arm in !tenants[i].arms.contains { $0.key == arm.key } }
-                        guard !new.isEmpty else { continue }
-                        try ledger.addAutoMLArms(run: tenants[i].run, arms: new.enumerated().map { $1.record(position: tenants[i].arms.count + $0) })
-                        tenants[i].arms += new
-                        added.formUnion(new.map(\.key))
-                    }
-                    if !added.isEmpty {
-                        scheduler = try makeScheduler(tenants)
-                        exhausted = false
-                        report("automl serve: the zoo gave every tenant \(added.sorted().joined(separator: ", "))")
-                    }
-                } catch let error as EaseMLCIError {
-                    report("automl serve: the zoo file is unusable, keeping the previous zoo: \(error)")
-                }
-            }
-            if stopReason == nil, let limit = settings.budgetSeconds, elapsed() >= limit { stopReason = "the budget of \(compact(limit)) seconds is spent" }
-            while stopSignal == nil, stopReason == nil, connectionFailure == nil, running.count < settings.workers {
-                let place: (tenant: Int, arm: Int)
-                if !queued.isEmpty {
-                    place = queued.removeFirst()
-                } else {
-                    if exhausted { break }
-                    if let limit = settings.budgetTrials, started >= limit {
-                        stopReason = "the budget of \(limit) trials is spent"
-                        break
-                    }
-                    guard let proposal = scheduler.next() else {
-                        exhausted = true
-                        break
-                    }
-                    place = (proposal.tenant, proposal.arm)
-                    started += 1
-                }
-                let tenant = tenants[place.tenant]
-                let stored = try ledger.startAutoMLTrial(
-                    run: tenant.run, arm: place.arm, logPath: outputRoot + "/" + tenant.run + "/arm-\(place.arm)/" + AutoMLTrial.logName)
-                let trial = makeTrial(tenant, trial: stored.id, arm: place.arm)
-                running[stored.id] = InFlight(tenant: place.tenant, arm: place.arm, trial: trial)
-                report("automl serve: \(tenant.name): trial \(stored.id) started: \(tenant.arms[place.arm].key)")
-                let executor = executors[place.tenant]
-                pool.launch(trial: stored.id) { () throws(EaseMLCIError) -> AutoMLTrial.Outcome in try executor.run(trial) }
-            }
-            if running.isEmpty {
-                if let stopSignal { stopReason = "stopped by \(stopSignal)" }
-                if connectionFailure != nil { break }
-                if stopReason == nil, exhausted, queued.isEmpty, zooPath == nil { stopReason = "every arm of every tenant has been tried" }
-                if stopReason != nil { break }
-            }
-            guard let done = pool.next(waitingUpTo: pollSeconds), let flight = running.removeValue(forKey: done.trial) else { continue }
-            let tenant = tenants[flight.tenant]
-            // A trial interrupted by the stop did not end by itself: it is re-queued below.
-            if stopSignal != nil { guard case .ok? = done.outcome else { continue } }
-            do {
-                let ending = try AutoMLTrialPool.record(done, metric: tenant.metric, ledger: ledger, runElapsedSeconds: elapsed())
-                if let score = ending.score { try scheduler.observe(tenant: flight.tenant, arm: flight.arm, score: score) } else {
-                    try scheduler.fail(tenant: flight.tenant, arm: flight.arm)
-                }
-                report("automl serve: \(tenant.name): " + ending.line(trial: done.trial, arm: tenant.arms[flight.arm].key))
-            } catch let error as EaseMLCIError {
-                guard case .http = error else { throw error }
-                report("automl serve: \(tenant.name): trial \(done.trial) interrupted: \(error.description)")
-                connectionFailure = connectionFailure ?? error
-            }
-        }
-        if let connectionFailure { throw connectionFailure }
-        if let stopSignal {
-            // Killed trials run again first on resume; Ray jobs left running are recovered by it.
-            var requeued = 0
-            for tenant in tenants { requeued += try ledger.requeueRunningAutoMLTrials(run: tenant.run, keeping: released).count }
-            report("automl serve: stopped by \(stopSignal) after \(started) trials (\(requeued) re-queued); `automl serve --resume` continues the runs")
-            return
-        }
-        for tenant in tenants { try ledger.finishAutoMLRun(id: tenant.run, elapsedSeconds: elapsed()) }
-        report("automl serve: done after \(started) trials: \(stopReason ?? "")")
     }
 }

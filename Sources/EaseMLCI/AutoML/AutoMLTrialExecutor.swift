@@ -1,6 +1,6 @@
 /// Runs the trials of `automl run` and `automl serve` somewhere: `LocalTrialExecutor` (subprocesses
-/// on this machine) or `RayJobExecutor` (jobs of a Ray cluster). `AutoMLSearchRun` and
-/// `AutoMLServe` call it from worker threads, one call per trial in flight.
+/// on this machine) or `RayJobExecutor` (jobs of a Ray cluster). `AutoMLSearchLoop` calls it from
+/// worker threads, one call per trial in flight.
 ///
 /// Contract for every executor: `run` blocks until the trial has ended, stopping it at its
 /// timeout; its output is saved at `trial.logPath`; the result is read from the output's last
@@ -12,9 +12,9 @@ public protocol AutoMLTrialExecutor: Sendable {
     /// What became of a trial that a killed run left running (blocking only briefly).
     func recover(_ trial: AutoMLTrial) throws(EaseMLCIError) -> AutoMLTrialRecovery
     /// Called (repeatedly, possibly before `run` has started the trial) when the process running
-    /// the trial is asked to stop (`automl serve` on SIGTERM): returns true when the trial is being
-    /// stopped, so `run` returns soon, or false when it is left running, out of this process, for
-    /// a later `recover` to adopt. Never blocks.
+    /// the trial is asked to stop (`automl run` or `serve` on SIGTERM/SIGINT): returns true when
+    /// the trial is being stopped, so `run` returns soon, or false when it is left running, out of
+    /// this process, for a later `recover` to adopt. Never blocks.
     func interrupt(_ trial: AutoMLTrial) -> Bool
 }
 

@@ -2,8 +2,8 @@ import EaseMLLedger
 import Foundation
 import Synchronization
 
-/// The trials in flight of one search (`automl run`) or one serve session (`automl serve`): each
-/// runs on a worker thread of its own, blocked in its executor call, and hands its completion back
+/// The trials in flight of `AutoMLSearchLoop` (`automl run`, `automl serve`): each runs on a
+/// worker thread of its own, blocked in its executor call, and hands its completion back
 /// to the coordinating thread, which alone touches the ledger and the scheduler.
 final class AutoMLTrialPool: Sendable {
     /// A finished trial, handed from its worker thread to the coordinator.

@@ -33,7 +33,14 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // `automl run` and `serve` ignore SIGTERM and SIGINT (they poll for them), and an ignored
+        // signal stays ignored across exec: the trial gets the default handlers back.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var environment = trial.environment
         environment[AutoMLTrial.environmentKey] = trial.name
