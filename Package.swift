@@ -53,10 +53,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
-        .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger"]),
-        .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines"]),
+        // Test support shared by every test target (fixtures, temporary folders, the subprocess
+        // runner, fake servers); Foundation only, so the fast tier stays light.
+        .target(name: "EaseMLTestSupport"),
+        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore", "EaseMLTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit", "EaseMLTestSupport"]),
+        .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger", "EaseMLTestSupport"]),
+        .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
         .testTarget(
             name: "EaseMLCITests",
             dependencies: ["EaseMLCI", "easeml-ci", .product(name: "Yams", package: "Yams")]

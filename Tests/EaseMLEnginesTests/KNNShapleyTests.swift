@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLEngines
@@ -59,17 +60,19 @@ private func bruteForceShapley(distances: [Int], labels: [Int], y: Int, k: Int) 
     }
 }
 
-/// `shared/data/*.csv`: features then a last `label` column.
+/// `Tests/Fixtures/data/*.csv`: features then a last `label` column.
 private func dataset(_ name: String) throws -> (features: [[Double]], labels: [Int]) {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/\(name).csv")
+    let url = try Fixtures.url("data/\(name).csv")
     let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
     var features: [[Double]] = []
     var labels: [Int] = []
-    for row in rows {
-        let fields = row.split(separator: ",").map { Double($0)! }
-        features.append(Array(fields.dropLast()))
-        labels.append(Int(fields.last!))
+    for (index, row) in rows.enumerated() {
+        let fields = row.split(separator: ",").map { Double($0) }
+        guard fields.count > 1, let label = fields.last.flatMap({ $0.map(Int.init) }), !fields.contains(nil) else {
+            throw MalformedFixture(path: "data/\(name).csv", message: "line \(index + 2) is not numbers ending with a label")
+        }
+        features.append(fields.dropLast().map { $0! })
+        labels.append(label)
     }
     return (features, labels)
 }
@@ -94,8 +97,7 @@ private struct ReferenceFile: Decodable {
     "digits/raw/K=1", "digits/raw/K=5", "digits/std/K=1", "digits/std/K=5",
 ])
 func referenceValuesAreReproduced(_ key: String) throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/knn-shapley-vectors.json")
+    let url = try Fixtures.url("reference/knn-shapley-vectors.json")
     let reference = try #require(try JSONDecoder().decode(ReferenceFile.self, from: Data(contentsOf: url)).vectors[key])
     let parts = key.split(separator: "/")
     let data = try dataset(String(parts[0]))

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLEngines
@@ -76,8 +77,7 @@ private func expectSameAsSimplePath(
 
 @Test(arguments: ["breast_cancer", "digits"])
 func fastPathEqualsSimplePathOnRealData(_ name: String) throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/\(name).csv")
+    let url = try Fixtures.url("data/\(name).csv")
     let data = try CSVMatrixReader.readLabeled(String(contentsOf: url, encoding: .utf8), file: name, labels: .last)
     let rows = 0..<data.features.rows
     let train = data.selectingRows(rows.filter { $0 % 10 < 7 })

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLEngines
@@ -6,7 +7,7 @@ import Testing
 /// data. Split as elsewhere: data row r is training when r % 10 < 7, else validation.
 @Suite struct MarketAcquisitionTests {
     private func split(_ name: String, standardize: Bool) throws -> (train: [[Double]], labels: [Int], valid: [[Double]], validLabels: [Int]) {
-        let path = sharedFolder.appendingPathComponent("data/\(name).csv").path
+        let path = try Fixtures.url("data/\(name).csv").path
         let table = try CSVMatrixReader.readLabeled(try String(contentsOfFile: path, encoding: .utf8), file: path, labels: .last)
         var rows = (0..<table.features.rows).map(table.features.row)
         if standardize {

@@ -4,15 +4,16 @@ import Testing
 
 /// The paper's protocol on EmoContext against `reference/modelpicker.md`.
 struct ModelPickerSimulationTests {
-    @Test func emoContextFactsMatchTheReference() {
-        let pool = emoContextPool
+    @Test func emoContextFactsMatchTheReference() throws {
+        let pool = try emoContextPool
         #expect(pool.itemCount == 5509)
         #expect(pool.errorCounts == [429, 424, 498, 461, 535, 539, 542, 614])
         #expect(pool.disagreementCount == 902)
     }
 
     @Test func theSimulationKernelIsTheEngineQueryForQuery() throws {
-        let simulation = try ModelPickerSimulation(pool: emoContextPool, realizations: 1, seed: 99)
+        let pool = try emoContextPool
+        let simulation = try ModelPickerSimulation(pool: pool, realizations: 1, seed: 99)
         for r in 0..<20 {
             let stream = simulation.stream(r)
             var coins = SeededRandomGenerator(seed: UInt64(r))
@@ -20,9 +21,9 @@ struct ModelPickerSimulationTests {
             coins = SeededRandomGenerator(seed: UInt64(r))
             var picker = try ModelPicker(modelCount: 8, gamma: 2.78)
             for item in stream.items {
-                let predictions = emoContextPool.predictions(item: item)
+                let predictions = pool.predictions(item: item)
                 let disagrees = Set(predictions).count > 1
-                try picker.observe(predictions: predictions, coin: disagrees ? coins.uniform() : 0) { emoContextPool.labels[item] }
+                try picker.observe(predictions: predictions, coin: disagrees ? coins.uniform() : 0) { pool.labels[item] }
             }
             #expect(picker.state.items == 1000)
             #expect(picker.state.disagreements == stream.disagreements.count)
@@ -33,14 +34,15 @@ struct ModelPickerSimulationTests {
     }
 
     @Test func theTruthIsTheBestModelOnTheStream() throws {
-        let simulation = try ModelPickerSimulation(pool: emoContextPool, realizations: 1, seed: 5)
+        let pool = try emoContextPool
+        let simulation = try ModelPickerSimulation(pool: pool, realizations: 1, seed: 5)
         for r in 0..<10 {
             let stream = simulation.stream(r)
             #expect(stream.items.count == 1000)
             #expect(Set(stream.items).count == 1000)
             var errors = [Int](repeating: 0, count: 8)
             for item in stream.items {
-                for model in 0..<8 where emoContextPool.predictions(item: item)[model] != emoContextPool.labels[item] { errors[model] += 1 }
+                for model in 0..<8 where pool.predictions(item: item)[model] != pool.labels[item] { errors[model] += 1 }
             }
             let fewest = errors.min()!
             #expect(stream.truth == errors.indices.filter { errors[$0] == fewest })

@@ -2,15 +2,6 @@ import EaseMLCore
 import Foundation
 @testable import EaseMLLedger
 
-/// A fresh temporary folder, removed when the value is released by `withTemporaryDirectory`.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("easeml-ledger-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
-
 func sampleSet(
     id: String = "a1b2c3", steps: Int = 5, adaptivity: Adaptivity = .full, size: Int = 1000, plannedSize: Int = 1000
 ) -> NewTestSet {
