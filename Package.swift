@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
         .testTarget(
             name: "EaseMLCITests",
-            dependencies: ["EaseMLCI", "easeml-ci", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -6,8 +7,7 @@ import Testing
 @Suite(.serialized) struct AcquireCommandTests {
     private func files(emptyLabelColumn: Bool) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/digits.csv")
+        let source = try Fixtures.url("data/digits.csv")
         let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
         let body = Array(lines.dropFirst().enumerated())
         let train = body.filter { $0.offset % 10 < 7 }.map(\.element)

@@ -1,12 +1,11 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 
-/// `easeml-ci automl simulate` as a real subprocess on the shared score matrix.
+/// `easeml-ci automl simulate` as a real subprocess on the score matrix of `Tests/Fixtures/data/automl`.
 @Suite(.serialized) struct AutoMLCommandTests {
-    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/automl")
-    static var matrix: String { data.appendingPathComponent("sk_matrix.csv").path }
-    static var splits: String { data.appendingPathComponent("splits.json").path }
+    static var matrix: String { get throws { try Fixtures.url("data/automl/sk_matrix.csv").path } }
+    static var splits: String { get throws { try Fixtures.url("data/automl/splits.json").path } }
     static let fixture = [
         "iris", "wine", "breast_cancer", "digits", "clf_inf2_sep0.5_flip0.0", "clf_inf2_sep0.5_flip0.1", "clf_inf2_sep1.0_flip0.0",
         "clf_inf2_sep1.0_flip0.1",

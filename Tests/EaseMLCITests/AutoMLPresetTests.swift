@@ -1,12 +1,13 @@
 import EaseMLEngines
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 
 /// `easeml-ci automl init --preset sklearn` end to end: the written script and section, a real
 /// scikit-learn search on the digits data (`.venv/bin/python`) and a proposal of its best model.
 @Suite(.serialized) struct AutoMLPresetTests {
-    static let digits = TestPython.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/digits.csv")
+    static var digits: URL { get throws { try Fixtures.url("data/digits.csv") } }
     static let configuration = """
         # the project's gate
         condition: n > 0.8 +/- 0.05

@@ -1,5 +1,6 @@
 import EaseMLCI
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -23,45 +24,16 @@ import Glibc
 
     /// A repository folder with data and an `.easeml.yml` of four arms `./trial.sh {x}` on Ray.
     static func workspace(address: String, workers: Int, timeout: Double = 30) throws -> URL {
-        let folder = try CommandLineRunner.temporaryDirectory()
-        try Data("x,label\n1,a\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
-        try Data("x,label\n2,b\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        try writeConfig(folder, address: address, workers: workers, timeout: timeout)
-        return folder
+        try RayWorkspace.make(address: address, workers: workers, timeout: timeout)
     }
 
     static func writeConfig(_ folder: URL, address: String, workers: Int, timeout: Double = 30) throws {
-        let config = """
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.csv
-              valid: valid.csv
-              timeout: \(timeout)
-              workers: \(workers)
-              policy: round_robin
-              backend: ray
-              ray_address: \(address)
-              ray_num_cpus: 1
-              candidates:
-                - name: fake
-                  command: ./trial.sh {x}
-                  grid: {x: [1, 2, 3, 4]}
-
-            """
-        try Data(config.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
+        try RayWorkspace.writeConfig(folder, address: address, workers: workers, timeout: timeout)
     }
 
     static func ledgerPath(_ folder: URL) -> String { folder.appendingPathComponent("ledger.sqlite").path }
 
-    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            if Date() > deadline { return false }
-            usleep(10_000)
-        }
-        return true
-    }
+    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool { EaseMLTestSupport.waitUntil(seconds, condition) }
 
     @Test func aSearchRunsAsRayJobs() throws {
         let cluster = try FakeRayCluster(plan: Self.plan)

@@ -1,6 +1,7 @@
 import EaseMLCI
 import EaseMLCore
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -68,9 +69,9 @@ import Glibc
         try #require(started.status == 0, "ray start failed:\n\(started.output)")
         let address = "http://127.0.0.1:\(dashboard)"
         let jobs = RayJobsClient(http: HTTPClient(address: try HTTPAddress(parsing: address), timeoutSeconds: 5, attempts: 1))
-        #expect(AutoMLRayBackendEndToEndTests.waitUntil(40) { (try? jobs.version()) != nil }, "the dashboard did not answer")
+        #expect(waitUntil(40) { (try? jobs.version()) != nil }, "the dashboard did not answer")
 
-        let folder = try AutoMLRayBackendEndToEndTests.workspace(address: address, workers: 2, timeout: 9)
+        let folder = try RayWorkspace.make(address: address, workers: 2, timeout: 9)
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("trial.sh")
         try Data(Self.script.utf8).write(to: script)
@@ -82,7 +83,7 @@ import Glibc
 
         // Kill the run while the x=2 job runs on the cluster, then resume: it is adopted.
         let first = try CommandLineRunner.start(["automl", "run", "--ledger", ledgerPath], in: folder)
-        #expect(AutoMLRayBackendEndToEndTests.waitUntil(40) { executions().contains("start 2") }, "\(executions())")
+        #expect(waitUntil(40) { executions().contains("start 2") }, "\(executions())")
         kill(first.process.processIdentifier, SIGKILL)
         let killed = first.finish()
         #expect(killed.stdout.contains("automl: Ray 2.60.0 at \(address)"), "\(killed.stdout)")

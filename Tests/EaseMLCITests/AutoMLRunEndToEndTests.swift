@@ -1,5 +1,6 @@
 import EaseMLCI
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 

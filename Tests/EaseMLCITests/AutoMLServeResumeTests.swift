@@ -1,4 +1,5 @@
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -8,9 +9,9 @@ import Glibc
 
 /// `easeml-ci automl serve` with the real binary: two tenants (iris with its own `automl:` space,
 /// wine with data only) share two workers; the fake trial looks its validation accuracy up in
-/// `shared/data/automl/sk_matrix.csv` by data set (the training file's content) and model.
+/// `Tests/Fixtures/data/automl/sk_matrix.csv` by data set (the training file's content) and model.
 @Suite(.serialized) struct AutoMLServeTests {
-    static let matrix = TestPython.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/automl/sk_matrix.csv").path
+    static var matrix: String { get throws { try Fixtures.url("data/automl/sk_matrix.csv").path } }
 
     /// The trial script; `sleep` is the shell word of its duration in seconds.
     static func writeScript(_ folder: URL, sleep: String = "\"${TRIAL_SLEEP:-0.2}\"") throws {

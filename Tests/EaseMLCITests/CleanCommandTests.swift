@@ -1,4 +1,5 @@
 import EaseMLCI
+import EaseMLTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -11,8 +12,7 @@ import Glibc
     /// cleaned-rows file.
     private func dirtySplit() throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/breast_cancer.csv")
+        let source = try Fixtures.url("data/breast_cancer.csv")
         let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
         let body = Array(lines.dropFirst())
         let train = body.indices.filter { $0 % 10 < 7 }.map { body[$0] }

@@ -1,12 +1,13 @@
 import EaseMLCI
+import EaseMLTestSupport
 import Foundation
 import Testing
 
-private let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
+/// `Tests/Fixtures/data/NAME`.
+private func dataFile(_ name: String) throws -> URL { try Fixtures.url("data/\(name)") }
 
 @Test func feasibilityCommandJudgesDigitsTargets() throws {
-    let digits = dataFolder.appendingPathComponent("digits.csv").path
+    let digits = try dataFile("digits.csv").path
     let feasible = try CommandLineRunner.run(["feasibility", "--data", digits, "--condition", "n > 0.9 +/- 0.01"])
     #expect(feasible.status == 0, "\(feasible.stderr)")
     #expect(feasible.stdout.contains("Verdict: feasible"))
@@ -32,8 +33,8 @@ private let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathCompone
     let result = try CommandLineRunner.run(["feasibility", "--data", bad.path, "--target", "0.9"])
     #expect(result.status == 2)
     #expect(result.stderr == "\(bad.path):3:2: error: `nan` is not a finite number\n")
-    let iris = dataFolder.appendingPathComponent("iris.csv").path
-    let wine = dataFolder.appendingPathComponent("wine.csv").path
+    let iris = try dataFile("iris.csv").path
+    let wine = try dataFile("wine.csv").path
     let mismatch = try CommandLineRunner.run(["feasibility", "--data", iris, "--data", wine])
     #expect(mismatch.status == 2 && mismatch.stderr.contains("representations must describe the same examples"))
 }
@@ -62,7 +63,7 @@ private let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathCompone
 
 /// digits.csv's labels with every `step`-th one changed: an "old model" of known accuracy.
 private func oldPredictions(flippingEvery step: Int, in folder: URL) throws -> (path: String, accuracy: Double) {
-    let lines = try String(contentsOf: dataFolder.appendingPathComponent("digits.csv"), encoding: .utf8)
+    let lines = try String(contentsOf: dataFile("digits.csv"), encoding: .utf8)
         .split(separator: "\n").dropFirst()
     var out = "prediction\n"
     var correct = 0
@@ -80,7 +81,7 @@ private func oldPredictions(flippingEvery step: Int, in folder: URL) throws -> (
 @Test func oldModelAccuracyTurnsTheImprovementClauseIntoATarget() throws {
     let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let digits = dataFolder.appendingPathComponent("digits.csv").path
+    let digits = try dataFile("digits.csv").path
     let old = try oldPredictions(flippingEvery: 20, in: folder)
     #expect(abs(old.accuracy - 0.95) < 0.001)
 
@@ -110,7 +111,7 @@ private func oldPredictions(flippingEvery step: Int, in folder: URL) throws -> (
 @Test func successiveHalvingStudiesOnlyTheWinningRepresentation() throws {
     let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let digits = dataFolder.appendingPathComponent("digits.csv").path
+    let digits = try dataFile("digits.csv").path
     // A worse representation of the same examples: the first four pixels only.
     let rows = try String(contentsOfFile: digits, encoding: .utf8).split(separator: "\n")
     let coarse = rows.map { row -> String in

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -97,8 +98,7 @@ import Glibc
     @Test func preCommitRunsTheCachedFeasibilityStudyAndBlocksAnImpossibleCondition() throws {
         let repo = try ModelRepository()
         defer { repo.remove() }
-        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/wine.csv")
+        let data = try Fixtures.url("data/wine.csv")
         try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: data, to: repo.root.appendingPathComponent("data/wine.csv"))
         func configure(_ condition: String, block: Bool, oldAccuracy: String? = nil) throws {

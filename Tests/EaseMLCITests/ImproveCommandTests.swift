@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -18,8 +19,7 @@ import Glibc
 
         init() throws {
             folder = try CommandLineRunner.temporaryDirectory()
-            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/breast_cancer.csv")
+            let source = try Fixtures.url("data/breast_cancer.csv")
             let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
             header = lines[0]
             let body = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -170,8 +170,7 @@ import Glibc
     @Test func simulateComparesTheBanditWithEachArm() throws {
         let folder = try CommandLineRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/breast_cancer.csv").path
+        let data = try Fixtures.url("data/breast_cancer.csv").path
         let result = try CommandLineRunner.run(["improve", "simulate", "--data", data, "--rounds", "4", "--plot", "sim.svg", "--json"], in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

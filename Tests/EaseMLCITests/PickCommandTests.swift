@@ -1,13 +1,11 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 
-/// `easeml-ci pick` as a real subprocess on the shared EmoContext data.
+/// `easeml-ci pick` as a real subprocess on the EmoContext data (`Tests/Fixtures/data/emocontext`).
 @Suite(.serialized) struct PickCommandTests {
-    static let emoContext = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/emocontext")
-
-    static var modelFiles: [String] { (1...8).map { emoContext.appendingPathComponent("model\($0).csv").path } }
-    static var labelsFile: String { emoContext.appendingPathComponent("labels.csv").path }
+    static var modelFiles: [String] { get throws { try (1...8).map { try Fixtures.url("data/emocontext/model\($0).csv").path } } }
+    static var labelsFile: String { get throws { try Fixtures.url("data/emocontext/labels.csv").path } }
 
     @Test func simulatePrintsIdentificationAgainstLabelsAsJSON() throws {
         let result = try CommandLineRunner.run(

@@ -1,4 +1,5 @@
 import EaseMLEngines
+import EaseMLTestSupport
 import Foundation
 import Testing
 
@@ -6,8 +7,7 @@ import Testing
     /// breast_cancer split as in valuation.md §4 (row r is training when r % 10 < 7).
     private func split() throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/breast_cancer.csv")
+        let source = try Fixtures.url("data/breast_cancer.csv")
         let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
         let body = lines.dropFirst().enumerated()
         let train = [lines[0]] + body.filter { $0.offset % 10 < 7 }.map(\.element)

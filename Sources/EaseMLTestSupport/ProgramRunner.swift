@@ -4,7 +4,7 @@ extension CommandLineRunner {
     /// Runs any program (a CI template's script, `script(1)`) in `directory` with `easeml-ci` first
     /// on PATH, the test process's environment changed by `environment` (nil removes a variable),
     /// and waits for it.
-    static func runProgram(_ program: URL, _ arguments: [String] = [], in directory: URL, environment: [String: String?] = [:]) throws -> Result {
+    public static func runProgram(_ program: URL, _ arguments: [String] = [], in directory: URL, environment: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments

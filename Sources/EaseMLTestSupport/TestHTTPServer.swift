@@ -7,16 +7,16 @@ import Glibc
 
 /// A tiny HTTP/1.1 server for tests, on 127.0.0.1 and a free port, with POSIX sockets: one request
 /// per connection, answered by `handler` on the accepting thread. Records every request.
-final class TestHTTPServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: Data
-        var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+public final class TestHTTPServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+        public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
     }
 
-    enum Reply: Sendable {
+    public enum Reply: Sendable {
         /// A whole response with `Content-Length`.
         case response(status: Int, headers: [String: String], body: Data)
         /// A response with `Transfer-Encoding: chunked`, the body cut into `pieces` chunks.
@@ -26,27 +26,27 @@ final class TestHTTPServer: Sendable {
         /// Send these bytes, then close.
         case raw(Data)
 
-        static func json(_ object: Any, status: Int = 200) -> Reply {
+        public static func json(_ object: Any, status: Int = 200) -> Reply {
             .response(status: status, headers: ["Content-Type": "application/json"], body: try! JSONSerialization.data(withJSONObject: object))
         }
 
-        static func text(_ text: String, status: Int) -> Reply {
+        public static func text(_ text: String, status: Int) -> Reply {
             .response(status: status, headers: ["Content-Type": "text/plain"], body: Data(text.utf8))
         }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let received = Mutex<[Request]>([])
     private let connections = Mutex(0)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Every request so far, in arrival order.
-    var requests: [Request] { received.withLock { $0 } }
+    public var requests: [Request] { received.withLock { $0 } }
     /// Connections accepted so far (also those that sent nothing).
-    var connectionCount: Int { connections.withLock { $0 } }
+    public var connectionCount: Int { connections.withLock { $0 } }
 
-    init(handler: @escaping @Sendable (Request) -> Reply) throws {
+    public init(handler: @escaping @Sendable (Request) -> Reply) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ServerError(message: "socket: \(errno)") }
         var yes: Int32 = 1
@@ -87,18 +87,18 @@ final class TestHTTPServer: Sendable {
     }
 
     /// `http://127.0.0.1:<port>`.
-    var address: String { "http://127.0.0.1:\(port)" }
+    public var address: String { "http://127.0.0.1:\(port)" }
 
     /// Stops accepting and waits for the accepting thread to end.
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         finished.wait()
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct ServerError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     private static func read(_ client: Int32) -> Request? {

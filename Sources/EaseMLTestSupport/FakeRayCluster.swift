@@ -8,38 +8,45 @@ import Synchronization
 /// chosen from its entrypoint; every status request moves it one step. Faults can be queued for
 /// the next matching requests. Every answer about a job names a decoy address
 /// (`driver_agent_http_address`) served by `decoy`, which no client may contact.
-final class FakeRayCluster: Sendable {
+public final class FakeRayCluster: Sendable {
     /// How a job behaves: its successive states (one per status request; the last repeats), then
     /// its logs and exit code.
-    struct Script: Sendable {
-        var states: [String]
-        var logs: String
-        var exitCode: Int?
-        var message: String?
+    public struct Script: Sendable {
+        public var states: [String]
+        public var logs: String
+        public var exitCode: Int?
+        public var message: String?
 
-        static func succeeds(_ logs: String, after steps: Int = 2) -> Script {
+        public init(states: [String], logs: String, exitCode: Int?, message: String? = nil) {
+            self.states = states
+            self.logs = logs
+            self.exitCode = exitCode
+            self.message = message
+        }
+
+        public static func succeeds(_ logs: String, after steps: Int = 2) -> Script {
             Script(states: Array(repeating: "RUNNING", count: steps) + ["SUCCEEDED"], logs: logs, exitCode: 0)
         }
     }
 
-    struct Job: Sendable {
-        var id: String
-        var body: [String: String]
-        var entrypoint: String
-        var environment: [String: String]
-        var numCPUs: Double?
-        var memory: Int?
-        var script: Script
-        var step = 0
-        var stopped = false
-        var startMilliseconds: Double
+    public struct Job: Sendable {
+        public var id: String
+        public var body: [String: String]
+        public var entrypoint: String
+        public var environment: [String: String]
+        public var numCPUs: Double?
+        public var memory: Int?
+        public var script: Script
+        public var step = 0
+        public var stopped = false
+        public var startMilliseconds: Double
 
-        var state: String { stopped ? "STOPPED" : script.states[min(step, script.states.count - 1)] }
+        public var state: String { stopped ? "STOPPED" : script.states[min(step, script.states.count - 1)] }
     }
 
-    enum Endpoint: Sendable { case submit, status, logs, stop, any }
+    public enum Endpoint: Sendable { case submit, status, logs, stop, any }
 
-    enum Fault: Sendable {
+    public enum Fault: Sendable {
         /// Answer with this status and a short text.
         case status(Int)
         /// Close the connection without answering.
@@ -53,43 +60,43 @@ final class FakeRayCluster: Sendable {
     }
 
     private struct State {
-        var jobs: [String: Job] = [:]
+        public var jobs: [String: Job] = [:]
         var faults: [(Endpoint, Fault)] = []
-        var submissions: [String] = []
+        public var submissions: [String] = []
     }
 
-    let decoy: TestHTTPServer
+    public let decoy: TestHTTPServer
     private let state = Mutex(State())
     private let plan: @Sendable (String) -> Script
     private let server = Mutex<TestHTTPServer?>(nil)
 
     /// A cluster whose jobs follow `plan(entrypoint)`.
-    init(plan: @escaping @Sendable (String) -> Script) throws {
+    public init(plan: @escaping @Sendable (String) -> Script) throws {
         self.plan = plan
         decoy = try TestHTTPServer { _ in .json(["never": "contact me"]) }
         let server = try TestHTTPServer { [unowned self] request in self.answer(request) }
         self.server.withLock { $0 = server }
     }
 
-    var http: TestHTTPServer { server.withLock { $0! } }
-    var address: String { http.address }
+    public var http: TestHTTPServer { server.withLock { $0! } }
+    public var address: String { http.address }
 
-    func stop() {
+    public func stop() {
         http.stop()
         decoy.stop()
     }
 
     /// Every successful job creation's id, in order (a taken id is not counted again).
-    var submissions: [String] { state.withLock { $0.submissions } }
-    var jobs: [String: Job] { state.withLock { $0.jobs } }
+    public var submissions: [String] { state.withLock { $0.submissions } }
+    public var jobs: [String: Job] { state.withLock { $0.jobs } }
 
     /// Queues `fault` for the next request to `endpoint` (faults are used in order).
-    func inject(_ fault: Fault, on endpoint: Endpoint, times: Int = 1) {
+    public func inject(_ fault: Fault, on endpoint: Endpoint, times: Int = 1) {
         state.withLock { $0.faults += Array(repeating: (endpoint, fault), count: times) }
     }
 
     /// Replaces the script of the jobs whose entrypoint contains `text`, from their current step.
-    func rescript(entrypointContaining text: String, _ script: Script) {
+    public func rescript(entrypointContaining text: String, _ script: Script) {
         state.withLock { state in
             for (id, job) in state.jobs where job.entrypoint.contains(text) {
                 state.jobs[id]?.script = script
@@ -99,7 +106,7 @@ final class FakeRayCluster: Sendable {
     }
 
     /// Requests that reached the API (not the decoy), as `METHOD path`.
-    var requestLines: [String] { http.requests.map { "\($0.method) \($0.path)" } }
+    public var requestLines: [String] { http.requests.map { "\($0.method) \($0.path)" } }
 
     private func answer(_ request: TestHTTPServer.Request) -> TestHTTPServer.Reply {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
