@@ -56,6 +56,7 @@ let package = Package(
         // Test support shared by every test target (fixtures, temporary folders, the subprocess
         // runner, fake servers); Foundation only, so the fast tier stays light.
         .target(name: "EaseMLTestSupport"),
+        // Fast tier: in-process library tests.
         .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore", "EaseMLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit", "EaseMLTestSupport"]),
         .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger", "EaseMLTestSupport"]),
@@ -64,6 +65,15 @@ let package = Package(
             name: "EaseMLCITests",
             dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
         ),
+        // Slow in-process tier: reference reproductions on the full real data sets, big simulations.
+        .testTarget(name: "EaseMLEnginesSlowTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
+        // End-to-end tier: spawns the easeml-ci binary, real git repositories.
+        .testTarget(
+            name: "EaseMLEndToEndTests",
+            dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        // Integration tier: needs .venv (Ray, scikit-learn, the embedding script's packages).
+        .testTarget(name: "EaseMLIntegrationTests", dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,6 +40,7 @@ private let emoContextRead = Result<ModelSelectionPool, any Error> {
 var emoContextPool: ModelSelectionPool { get throws { try emoContextRead.get() } }
 
 /// A bundled classification dataset of `Tests/Fixtures/data` (`digits`, `breast_cancer`, `wine`, `iris`).
+/// (`EaseMLEnginesTests` has the same two lines: a test target cannot import another's helpers.)
 func readDataset(_ name: String) throws -> LabeledMatrix {
     let url = try Fixtures.url("data/\(name).csv")
     return try CSVMatrixReader.readLabeled(String(contentsOf: url, encoding: .utf8), file: url.path)
