@@ -54,14 +54,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit"]),
-        .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger"]),
-        .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines"]),
+        // Test support shared by every test target (fixtures, temporary folders, the subprocess
+        // runner, fake servers); Foundation only, so the fast tier stays light.
+        .target(name: "EaseMLTestSupport"),
+        // Fast tier: in-process library tests.
+        .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore", "EaseMLTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit", "EaseMLTestSupport"]),
+        .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger", "EaseMLTestSupport"]),
+        .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
         .testTarget(
             name: "EaseMLCITests",
-            dependencies: ["EaseMLCI", "easeml-ci", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
         ),
+        // Slow in-process tier: reference reproductions on the full real data sets, big simulations.
+        .testTarget(name: "EaseMLEnginesSlowTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
+        // End-to-end tier: spawns the easeml-ci binary, real git repositories.
+        .testTarget(
+            name: "EaseMLEndToEndTests",
+            dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        // Integration tier: needs .venv (Ray, scikit-learn, the embedding script's packages).
+        .testTarget(name: "EaseMLIntegrationTests", dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import EaseMLCore
 @testable import EaseMLCI
+import EaseMLTestSupport
 import Foundation
 import Testing
 

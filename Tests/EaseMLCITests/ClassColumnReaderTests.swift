@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLCI
@@ -27,8 +28,7 @@ private func read(_ text: String, file: String = "labels.csv") throws(DataFileEr
 }
 
 @Test func realEmoContextLabelsLoad() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/emocontext/labels.csv")
+    let url = try Fixtures.url("data/emocontext/labels.csv")
     let column = try reader.read(try Data(contentsOf: url), file: "labels.csv")
     #expect(column.count == 5509)
     #expect(Set(column.classes) == ["0", "1", "2", "3"])

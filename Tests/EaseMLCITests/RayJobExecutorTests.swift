@@ -1,5 +1,6 @@
 import EaseMLCI
 import EaseMLCore
+import EaseMLTestSupport
 import Foundation
 import Testing
 

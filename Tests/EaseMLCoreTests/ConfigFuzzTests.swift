@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Testing
 @testable import EaseMLCore
 

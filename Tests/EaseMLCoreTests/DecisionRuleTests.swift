@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLCore
@@ -79,10 +80,10 @@ private let logDelta = log(0.01)
     #expect(try EvaluationCounts.tally(new: new, old: nil, labels: labels).oldCorrect == nil)
 }
 
-/// Real data: the EmoContext development history of the ease.ml/ci paper (shared/data).
+/// Real data: the EmoContext development history of the ease.ml/ci paper (Tests/Fixtures/data).
 @Test func emoContextBestVersionBeatsWorstAndNotTheOtherWayRound() throws {
     func column(_ file: String) throws -> [Int] {
-        let text = try String(contentsOf: sharedFolder.appendingPathComponent("data/emocontext/\(file)"), encoding: .utf8)
+        let text = try Fixtures.text("data/emocontext/\(file)")
         return text.split(whereSeparator: \.isNewline).dropFirst().map { Int($0.split(separator: ",")[1])! }
     }
     let labels = try column("labels.csv")

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLCore
@@ -18,19 +19,26 @@ struct PaperVector: Decodable, Sendable, CustomStringConvertible {
 
 private struct PaperVectorFile: Decodable { var vectors: [PaperVector] }
 
-private let paperVectors: [PaperVector] = {
-    let data = try! Data(contentsOf: fixtureURL("sample-size-paper.json"))
-    return try! JSONDecoder().decode(PaperVectorFile.self, from: data).vectors
-}()
+private let paperVectorFile = "reference/sample-size-paper.json"
 
-@Test func vendoredPaperVectorsMatchSharedReference() throws {
-    let shared = sharedFolder.appendingPathComponent("reference/sample-size-paper.json")
-    try #require(FileManager.default.fileExists(atPath: shared.path), "shared/ is expected beside the repository")
-    #expect(try Data(contentsOf: shared) == Data(contentsOf: fixtureURL("sample-size-paper.json")))
-    #expect(paperVectors.count == 78)
+/// The vectors of `Tests/Fixtures/reference/sample-size-paper.json`, read once.
+private let paperVectorsRead = Result { try JSONDecoder().decode(PaperVectorFile.self, from: Fixtures.data(paperVectorFile)).vectors }
+private var paperVectors: [PaperVector] { get throws { try paperVectorsRead.get() } }
+
+/// FNV-1a (64 bits), enough to pin a file's exact bytes.
+private func fnv1a(_ data: Data) -> UInt64 {
+    data.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
 
-@Test(arguments: paperVectors)
+/// The vendored file is byte for byte the project's reference (its SHA-256 is in Tests/Fixtures/README.md).
+@Test func vendoredPaperVectorsAreTheReferenceFile() throws {
+    let data = try Fixtures.data(paperVectorFile)
+    #expect(data.count == 22084)
+    #expect(fnv1a(data) == 0x49d5_53f9_c202_0abd)
+    #expect(try paperVectors.count == 78)
+}
+
+@Test(arguments: try paperVectors)
 func paperVectorIsReproduced(_ vector: PaperVector) throws {
     let planner = SampleSizePlanner(condition: condition(vector.condition), mode: .fpFree)
     let adaptivity = Adaptivity(rawValue: vector.adaptivity)!

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EaseMLCore
 
-/// The table "What it buys" in `shared/reference/statistics.md` (independent scipy computation).
+/// The table "What it buys" of the project's statistics reference, `statistics.md` (independent scipy computation).
 struct ReferenceScenario: Sendable, CustomStringConvertible {
     var condition: String
     var reliability: Double

@@ -6,7 +6,7 @@ import Testing
 /// not try every arm.
 struct AutoMLIncompleteHistoryTests {
     @Test func aCompleteHistoryGivesTheReferencePrior() throws {
-        let rows = fixturePrior.map { skMatrix.scores[try! skMatrix.index(of: $0)] }
+        let rows = try fixturePrior.map { try skMatrix.scores[skMatrix.index(of: $0)] }
         let complete = try AutoMLArmPrior.fromHistory(rows, armCount: 9)
         let incomplete = try AutoMLArmPrior.fromIncompleteHistory(rows.map { $0.map { Optional($0) } }, armCount: 9)
         #expect(incomplete.learned)
@@ -77,8 +77,8 @@ struct AutoMLIncompleteHistoryTests {
             return count
         }
         var totals = (incomplete: 0, complete: 0, independent: 0, tenants: 0)
-        for split in referenceSplits {
-            let rows = try split.prior.map { skMatrix.scores[try skMatrix.index(of: $0)] }
+        for split in try referenceSplits {
+            let rows = try split.prior.map { try skMatrix.scores[skMatrix.index(of: $0)] }
             let holed: [[Double?]] = rows.enumerated().map { r, row in
                 row.enumerated().map { k, value in (r * 7 + k * 3) % 10 < 3 ? nil : value }
             }
@@ -87,7 +87,7 @@ struct AutoMLIncompleteHistoryTests {
             let independent = try AutoMLArmPrior.fromIncompleteHistory([], armCount: 9)
             #expect(incomplete.learned && !independent.learned)
             for tenant in split.tenants {
-                let truth = skMatrix.scores[try skMatrix.index(of: tenant)]
+                let truth = try skMatrix.scores[skMatrix.index(of: tenant)]
                 totals.incomplete += try evaluationsToBest(prior: incomplete, truth: truth)
                 totals.complete += try evaluationsToBest(prior: complete, truth: truth)
                 totals.independent += try evaluationsToBest(prior: independent, truth: truth)

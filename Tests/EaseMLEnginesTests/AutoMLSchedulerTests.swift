@@ -1,23 +1,23 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLEngines
 
-/// The score/cost matrix of `shared/data/automl`, read once.
-let skMatrix: AutoMLScoreMatrix = {
-    let url = sharedFolder.appendingPathComponent("data/automl/sk_matrix.csv")
-    do {
-        return try AutoMLScoreMatrix.parse(String(contentsOf: url, encoding: .utf8), file: url.path)
-    } catch {
-        fatalError("cannot read \(url.path): \(error)")
-    }
-}()
+/// The score/cost matrix of `Tests/Fixtures/data/automl/sk_matrix.csv`, read once.
+private let skMatrixRead = Result<AutoMLScoreMatrix, any Error> {
+    let url = try Fixtures.url("data/automl/sk_matrix.csv")
+    return try AutoMLScoreMatrix.parse(String(contentsOf: url, encoding: .utf8), file: url.path)
+}
+
+/// The score/cost matrix; throws (failing the test that asks) when its fixture is missing or malformed.
+var skMatrix: AutoMLScoreMatrix { get throws { try skMatrixRead.get() } }
 
 /// The exact-trace fixture of `automl.md`: eight tenants, the other 24 data sets (file order) the prior.
 let fixtureTenants = [
     "iris", "wine", "breast_cancer", "digits", "clf_inf2_sep0.5_flip0.0", "clf_inf2_sep0.5_flip0.1", "clf_inf2_sep1.0_flip0.0",
     "clf_inf2_sep1.0_flip0.1",
 ]
-let fixturePrior = skMatrix.datasets.filter { !fixtureTenants.contains($0) }
+var fixturePrior: [String] { get throws { try skMatrix.datasets.filter { !fixtureTenants.contains($0) } } }
 
 /// The reference traces of `automl.md`: [tenant, arm, global regret after the pick].
 let referenceTraces: [AutoMLPolicy: String] = {
@@ -54,12 +54,13 @@ func parseTrace(_ text: String) -> [(tenant: Int, arm: Int, regret: Double)] {
 }
 
 struct AutoMLSchedulerTests {
-    @Test func theMatrixHas32DataSetsAndNineModels() {
-        #expect(skMatrix.datasets.count == 32)
-        #expect(skMatrix.models == ["logreg", "knn5", "tree", "rf100", "hgb", "svc_rbf", "gnb", "mlp64", "linsvc_poly2"])
-        #expect(fixturePrior.count == 24)
-        #expect(skMatrix.scores[0][0] == 0.9778)
-        #expect(skMatrix.costs[0][0] == 0.0343)
+    @Test func theMatrixHas32DataSetsAndNineModels() throws {
+        let matrix = try skMatrix
+        #expect(matrix.datasets.count == 32)
+        #expect(matrix.models == ["logreg", "knn5", "tree", "rf100", "hgb", "svc_rbf", "gnb", "mlp64", "linsvc_poly2"])
+        #expect(try fixturePrior.count == 24)
+        #expect(matrix.scores[0][0] == 0.9778)
+        #expect(matrix.costs[0][0] == 0.0343)
     }
 
     @Test(arguments: [AutoMLPolicy.roundRobin, .maxWidth, .maxGap, .costGap])
@@ -168,7 +169,7 @@ struct AutoMLSchedulerTests {
     }
 
     @Test func severalWorkersNeverShareAnArm() throws {
-        let prior = try AutoMLArmPrior.fromHistory(fixturePrior.map { skMatrix.scores[try! skMatrix.index(of: $0)] }, armCount: 9)
+        let prior = try AutoMLArmPrior.fromHistory(fixturePrior.map { try skMatrix.scores[skMatrix.index(of: $0)] }, armCount: 9)
         var scheduler = AutoMLScheduler(
             tenants: try (0..<2).map { _ in try AutoMLTenantSearch(prior: prior) }, policy: .maxGap)
         var running: [AutoMLProposal] = []
@@ -233,7 +234,7 @@ struct AutoMLSchedulerTests {
         #expect(trace.timeToRegret(0) != nil)
         #expect(trace.timeToRegret(1) == 0)
         // Three workers: the clock is below the sum of all costs.
-        let total = fixtureTenants.reduce(0.0) { $0 + skMatrix.costs[try! skMatrix.index(of: $1)].reduce(0, +) }
+        let total = try fixtureTenants.reduce(0.0) { try $0 + skMatrix.costs[skMatrix.index(of: $1)].reduce(0, +) }
         #expect(trace.steps.map(\.finish).max()! < total)
         #expect(trace.steps.map(\.finish) == trace.steps.map(\.finish).sorted())
     }

@@ -1,17 +1,16 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLEngines
 
-/// The 100 tenant/prior splits of `shared/data/automl/splits.json`.
-let referenceSplits: [AutoMLSimulationTable.Split] = {
+/// The 100 tenant/prior splits of `Tests/Fixtures/data/automl/splits.json`, read once.
+private let referenceSplitsRead = Result<[AutoMLSimulationTable.Split], any Error> {
     struct File: Decodable { var splits: [AutoMLSimulationTable.Split] }
-    let url = sharedFolder.appendingPathComponent("data/automl/splits.json")
-    do {
-        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).splits
-    } catch {
-        fatalError("cannot read \(url.path): \(error)")
-    }
-}()
+    return try JSONDecoder().decode(File.self, from: Fixtures.data("data/automl/splits.json")).splits
+}
+
+/// The splits; throws (failing the test that asks) when their fixture is missing or malformed.
+var referenceSplits: [AutoMLSimulationTable.Split] { get throws { try referenceSplitsRead.get() } }
 
 /// The statistical table of `automl.md` against the simulator over all 100 splits (one worker).
 struct AutoMLSimulationTableTests {
@@ -26,8 +25,8 @@ struct AutoMLSimulationTableTests {
     ]
 
     @Test func theDeterministicPoliciesReproduceTheReferenceTable() throws {
-        #expect(referenceSplits.count == 100)
-        #expect(referenceSplits.allSatisfy { $0.tenants.count == 8 && $0.prior.count == 24 })
+        #expect(try referenceSplits.count == 100)
+        #expect(try referenceSplits.allSatisfy { $0.tenants.count == 8 && $0.prior.count == 24 })
         let table = try AutoMLSimulationTable.run(matrix: skMatrix, splits: referenceSplits, rows: Self.reference.map { ($0.0, $0.1) })
         for (clock, policy, expected) in Self.reference {
             let row = try #require(table.row(clock, policy))
@@ -61,7 +60,7 @@ struct AutoMLSimulationTableTests {
     }
 
     @Test func severalWorkersFinishSoonerOnTheCostClock() throws {
-        let splits = Array(referenceSplits.prefix(10))
+        let splits = try Array(referenceSplits.prefix(10))
         let one = try AutoMLSimulationTable.run(matrix: skMatrix, splits: splits, rows: [(.cost, .costGap)], epsilons: [0])
         let four = try AutoMLSimulationTable.run(matrix: skMatrix, splits: splits, rows: [(.cost, .costGap)], epsilons: [0], workers: 4)
         let t1 = try #require(one.rows[0].meanTimes[0])
@@ -70,9 +69,10 @@ struct AutoMLSimulationTableTests {
         #expect(four.rows[0].reached == [10])
     }
 
-    @Test func anUnknownDataSetIsNamed() {
+    @Test func anUnknownDataSetIsNamed() throws {
+        let matrix = try skMatrix
         #expect(throws: AutoMLError.unknownDataset("nope")) {
-            try AutoMLSimulationTable.run(matrix: skMatrix, splits: [.init(tenants: ["nope"], prior: [])])
+            try AutoMLSimulationTable.run(matrix: matrix, splits: [.init(tenants: ["nope"], prior: [])])
         }
     }
 }

@@ -108,9 +108,10 @@ struct CPCleanReference {
     let validation: [[Double]]
     let candidates: [[[Double]]]
 
-    static let shared: CPCleanReference = {
-        do { return try CPCleanReference() } catch { fatalError("CPClean reference: \(error)") }
-    }()
+    private static let read = Result<CPCleanReference, any Error> { try CPCleanReference() }
+
+    /// The reference, built once; throws (failing the test that asks) when breast_cancer cannot be read.
+    static var shared: CPCleanReference { get throws { try read.get() } }
 
     init() throws {
         let data = try readDataset("breast_cancer")
@@ -159,8 +160,8 @@ struct CPCleanReference {
     }
 }
 
-@Test func referenceCandidateChecksum() {
-    let reference = CPCleanReference.shared
+@Test func referenceCandidateChecksum() throws {
+    let reference = try CPCleanReference.shared
     #expect(reference.dirty.rows == 399 && reference.validation.count == 170)
     #expect(reference.candidates.count { $0.count == 7 } == 80)
     #expect(reference.dirty.values.count { $0.isNaN } == 240)
@@ -168,8 +169,8 @@ struct CPCleanReference {
     #expect(abs(sum - 6843.5636355388) < 1e-9, "checksum \(sum)")
 }
 
-@Test func referenceCleaningOrderK3() {
-    let reference = CPCleanReference.shared
+@Test func referenceCleaningOrderK3() throws {
+    let reference = try CPCleanReference.shared
     let engine = CPClean(candidates: reference.candidates, labels: reference.labels, classCount: reference.classCount,
                          validation: reference.validation, k: 3)
     #expect(engine.certainCount == 166)
@@ -179,17 +180,17 @@ struct CPCleanReference {
     #expect(result.order == [342, 57, 152])
 }
 
-@Test func referenceCleaningOrderK1AndK5() {
-    let reference = CPCleanReference.shared
+@Test func referenceCleaningOrderK1AndK5() throws {
+    let reference = try CPCleanReference.shared
     let one = reference.greedyOrder(k: 1)
     #expect(one.certainBefore == 166 && one.order == [342, 82, 377])
     let five = reference.greedyOrder(k: 5)
     #expect(five.certainBefore == 165 && five.order == [372, 7, 342, 27, 152, 367])
 }
 
-@Test func referenceRandomOrderNeedsFarMoreRows() {
+@Test func referenceRandomOrderNeedsFarMoreRows() throws {
     // valuation.md §4.3: random order needs 49.35 rows on average (sd 18.8, range 12–80) for K = 3.
-    let reference = CPCleanReference.shared
+    let reference = try CPCleanReference.shared
     let start = CPClean(candidates: reference.candidates, labels: reference.labels, classCount: reference.classCount,
                         validation: reference.validation, k: 3)
     var counts: [Int] = []

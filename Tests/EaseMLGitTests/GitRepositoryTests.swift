@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLGit
@@ -7,30 +8,14 @@ private struct Sandbox {
     let root: URL
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-git-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        root = try TemporaryDirectory.make(prefix: "easeml-git")
         try git("init", "-q", "-b", "main")
         try git("config", "user.name", "Test Person")
         try git("config", "user.email", "test@example.com")
     }
 
     @discardableResult
-    func git(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SandboxError.git(arguments.joined(separator: " ")) }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    enum SandboxError: Error { case git(String) }
+    func git(_ arguments: String...) throws -> String { try runGit(root, arguments) }
 
     func write(_ path: String, _ text: String) throws {
         let url = root.appendingPathComponent(path)

@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLLedger

@@ -1,5 +1,6 @@
 import Dispatch
 import EaseMLCore
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLLedger

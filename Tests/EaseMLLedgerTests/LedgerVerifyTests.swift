@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLLedger

@@ -1,0 +1,239 @@
+import EaseMLTestSupport
+import Foundation
+import Testing
+
+/// A temporary git repository with `.easeml.yml`, a key and a labelled test set, driven through
+/// the real `easeml-ci` binary.
+struct GateFixture {
+    var root: URL
+    var environment: [String: String]
+    var labels: [String]
+
+    /// `size` labels drawn from `classes` with a seeded pattern; `config` is the `.easeml.yml` body.
+    init(config: String, size: Int = 3000, classes: [String] = ["0", "1", "2", "3"]) throws {
+        root = try CommandLineRunner.temporaryDirectory()
+        environment = [:]
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try config.write(to: root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        labels = (0..<size).map { classes[($0 * 7 + $0 / 5) % classes.count] }
+        try write("labels.csv", labels: labels)
+        let key = root.appendingPathComponent("owner.key").path
+        let generated = try CommandLineRunner.run(["key", "generate", "--output", key], in: root)
+        guard generated.status == 0 else { throw FixtureError.setup(generated.stderr) }
+        environment = ["EASEML_KEY_FILE": key]
+    }
+
+    enum FixtureError: Error { case setup(String) }
+
+    func write(_ name: String, labels: [String]) throws {
+        let text = "id,label\n" + labels.enumerated().map { "e\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n"
+        try text.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// A model that is right on all but `wrong` examples (starting at `offset`), as a predictions file.
+    func model(_ name: String, wrong: Int, offset: Int = 0, classes: [String] = ["0", "1", "2", "3"]) throws -> String {
+        var predictions = labels
+        for i in 0..<wrong {
+            let index = (offset + i * 13) % labels.count
+            let current = classes.firstIndex(of: predictions[index])!
+            predictions[index] = classes[(current + 1) % classes.count]
+        }
+        try write(name, labels: predictions)
+        return name
+    }
+
+    func run(_ arguments: [String], key: Bool = true) throws -> CommandLineRunner.Result {
+        try CommandLineRunner.run(arguments, in: root, environment: key ? environment : [:])
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+@Suite(.serialized) struct GateEndToEndTests {
+    @Test func thirtyTwoFullChecksThenRefusalReplaysFreeAndStatusCounts() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            mode: fp-free
+            adaptivity: full
+            steps: 32
+            """, size: 6000)
+        defer { fixture.remove() }
+        let added = try fixture.run(["testset", "add", "--labels", "labels.csv", "--json"])
+        #expect(added.status == 0, "\(added.stderr)")
+        var passes = 0
+        for i in 0..<32 {
+            // Alternate good (10 % wrong) and bad (70 % wrong) models; each file is different.
+            let wrong = i % 2 == 0 ? 600 + i : 4200 + i
+            let file = try fixture.model("m\(i).csv", wrong: wrong, offset: i)
+            let result = try fixture.run(["check", "--predictions", file, "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["step"] as? Int == i + 1)
+            #expect(object["stepsLeft"] as? Int == 31 - i)
+            #expect(object["replay"] as? Bool == false)
+            #expect(result.status == (i % 2 == 0 ? 0 : 1), "check \(i): \(result.stdout) \(result.stderr)")
+            if result.status == 0 { passes += 1 }
+        }
+        #expect(passes == 16)
+        // Asking again about the last (failed) model replays its verdict for free, even now that
+        // the set is exhausted: the old model (the last accepted one) has not changed.
+        let replay = try fixture.run(["check", "--predictions", "m31.csv", "--json"])
+        #expect(replay.status == 1)
+        #expect(replay.stdout.contains("\"replay\" : true"))
+        #expect(replay.stdout.contains("\"stepsLeft\" : 0"))
+        let exhausted = try fixture.run(["check", "--predictions", try fixture.model("m32.csv", wrong: 100, offset: 99)])
+        #expect(exhausted.status == 3)
+        #expect(exhausted.stdout.contains("REFUSED"))
+        #expect(exhausted.stdout.contains("32 steps are used up"))
+        let status = try fixture.run(["status", "--json"], key: false)
+        #expect(status.status == 0, "\(status.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let set = try #require((report["testSets"] as? [[String: Any]])?.first)
+        #expect(set["stepsUsed"] as? Int == 32)
+        #expect(set["stepsLeft"] as? Int == 0)
+        #expect((set["evaluations"] as? [Any])?.count == 32)
+        #expect(set["bitsUsed"] as? Double == 32)
+        let verify = try fixture.run(["ledger", "verify"], key: false)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasPrefix("Ledger OK"))
+    }
+
+    @Test func replayDoesNotChargeAndFirstChangeRetiresOnFirstPass() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: firstChange
+            steps: 5
+            """)
+        defer { fixture.remove() }
+        #expect(try fixture.run(["testset", "add", "--labels", "labels.csv"]).status == 0)
+        let bad = try fixture.model("bad.csv", wrong: 2500)
+        #expect(try fixture.run(["check", "--predictions", bad]).status == 1)
+        let again = try fixture.run(["check", "--predictions", bad, "--json"])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("\"replay\" : true"))
+        #expect(again.stdout.contains("\"stepsLeft\" : 4"))
+        let good = try fixture.model("good.csv", wrong: 30)
+        let pass = try fixture.run(["check", "--predictions", good])
+        #expect(pass.status == 0)
+        #expect(pass.stdout.hasPrefix("PASS"))
+        let after = try fixture.run(["check", "--predictions", try fixture.model("other.csv", wrong: 40, offset: 3)])
+        #expect(after.status == 3)
+        #expect(after.stderr.contains("every registered test set is retired"))
+        let status = try fixture.run(["status"], key: false)
+        #expect(status.stdout.contains("retired (first pass)"))
+        #expect(status.stdout.contains("steps       2 used, 3 left of 5"))
+    }
+
+    @Test func adaptivityNoneRevealsNothingToTheDeveloper() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: none
+            steps: 3
+            """)
+        defer { fixture.remove() }
+        #expect(try fixture.run(["testset", "add", "--labels", "labels.csv"]).status == 0)
+        for (name, wrong) in [("a.csv", 2500), ("b.csv", 30)] {
+            let result = try fixture.run(["check", "--predictions", try fixture.model(name, wrong: wrong)])
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("RECORDED"))
+            #expect(!result.stdout.contains("PASS") && !result.stdout.contains("FAIL"))
+        }
+        let status = try fixture.run(["status"], key: false)
+        #expect(status.stdout.contains("hidden"))
+        #expect(!status.stdout.contains(" pass") && !status.stdout.contains(" fail"))
+    }
+
+    @Test func concurrentChecksNeverOverspend() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: full
+            steps: 8
+            """)
+        defer { fixture.remove() }
+        #expect(try fixture.run(["testset", "add", "--labels", "labels.csv"]).status == 0)
+        let files = try (0..<32).map { try fixture.model("c\($0).csv", wrong: 100 + $0, offset: $0) }
+        let running = try files.map { try CommandLineRunner.start(["check", "--predictions", $0], in: fixture.root, environment: fixture.environment) }
+        let results = running.map { $0.finish() }
+        #expect(results.filter { $0.status == 0 }.count == 8, "\(results.map(\.status))")
+        #expect(results.filter { $0.status == 3 }.count == 24)
+        let status = try fixture.run(["status", "--json"], key: false)
+        #expect(status.stdout.contains("\"stepsUsed\" : 8"))
+        #expect(try fixture.run(["ledger", "verify"], key: false).status == 0)
+    }
+
+    @Test func badInputAndMissingKeyLeaveTheLedgerUntouched() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: full
+            steps: 8
+            """)
+        defer { fixture.remove() }
+        let noKey = try fixture.run(["testset", "add", "--labels", "labels.csv"], key: false)
+        #expect(noKey.status == 2)
+        #expect(noKey.stderr.contains("no sealing key"))
+        #expect(try fixture.run(["testset", "add", "--labels", "labels.csv"]).status == 0)
+        try "id,label\ne0,1\n".write(to: fixture.root.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
+        let short = try fixture.run(["check", "--predictions", "short.csv"])
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("1 predictions for a test set of 3000 examples"))
+        let alien = try fixture.model("alien.csv", wrong: 1, classes: ["0", "1", "2", "3"])
+        var text = try String(contentsOf: fixture.root.appendingPathComponent(alien), encoding: .utf8)
+        text = text.replacingOccurrences(of: "e5,", with: "e5,x").replacingOccurrences(of: "e5,x", with: "e5,9")
+        try text.write(to: fixture.root.appendingPathComponent(alien), atomically: true, encoding: .utf8)
+        #expect(try fixture.run(["check", "--predictions", alien]).status == 2)
+        try "id,label\ne0,nan\n".write(to: fixture.root.appendingPathComponent("nan.csv"), atomically: true, encoding: .utf8)
+        let nan = try fixture.run(["check", "--predictions", "nan.csv"])
+        #expect(nan.status == 2)
+        #expect(nan.stderr.contains("nan.csv:2:4: error: missing label"))
+        let wrongKey = try CommandLineRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: wrongKey) }
+        let otherKey = wrongKey.appendingPathComponent("other.key").path
+        _ = try CommandLineRunner.run(["key", "generate", "--output", otherKey])
+        let denied = try CommandLineRunner.run(["check", "--predictions", try fixture.model("ok.csv", wrong: 3)], in: fixture.root, environment: ["EASEML_KEY_FILE": otherKey])
+        #expect(denied.status == 2)
+        #expect(denied.stderr.contains("does not open with this key"))
+        let status = try fixture.run(["status", "--json"], key: false)
+        #expect(status.stdout.contains("\"stepsUsed\" : 0"))
+        #expect(try fixture.run(["ledger", "verify"], key: false).status == 0)
+    }
+
+    @Test func labelsAndMetricsNeverReachTheOutput() throws {
+        // Labels made of unique canary tokens; the model predicts them too (it is the developer's
+        // own output), but the *test-set* ids and the accuracy must never be printed.
+        let canaries = (0..<4).map { "canary\($0)-\(UUID().uuidString)" }
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: full
+            steps: 4
+            """, classes: canaries)
+        defer { fixture.remove() }
+        var outputs: [CommandLineRunner.Result] = []
+        outputs.append(try fixture.run(["testset", "add", "--labels", "labels.csv"]))
+        outputs.append(try fixture.run(["testset", "add", "--labels", "labels.csv", "--json"]))
+        let model = try fixture.model("m.csv", wrong: 333, classes: canaries)
+        outputs.append(try fixture.run(["check", "--predictions", model]))
+        outputs.append(try fixture.run(["check", "--predictions", model, "--json"]))
+        outputs.append(try fixture.run(["status"], key: false))
+        outputs.append(try fixture.run(["status", "--json"], key: false))
+        outputs.append(try fixture.run(["testset", "list"], key: false))
+        outputs.append(try fixture.run(["ledger", "verify", "--json"], key: false))
+        // m.csv is right on 2,667 of 3,000 examples: accuracy 0.889.
+        let accuracy = ["0.889", "88.9", "2667", "2,667"]
+        for output in outputs {
+            let text = output.stdout + output.stderr
+            for canary in canaries { #expect(!text.contains(canary), "\(text)") }
+            for value in accuracy { #expect(!text.contains(value), "\(text)") }
+        }
+        // On disk, outside the sealed store (the ledger), only the files the user wrote hold canaries.
+        let labelBytes = try Data(contentsOf: fixture.root.appendingPathComponent("labels.csv"))
+        #expect(String(decoding: labelBytes, as: UTF8.self).contains(canaries[0]))
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixture.root.path)
+            .filter { !["labels.csv", "m.csv", ".git", ".easeml.yml", "owner.key"].contains($0) }
+        #expect(files.isEmpty, "unexpected files \(files)")
+    }
+}
