@@ -128,8 +128,7 @@ struct PickCommand: ParsableCommand {
                 case .csv, .table:
                     let rows = next.items.map { item in [item.id] + next.columns.map { item.inputs[$0] ?? "" } }
                     if format == .csv {
-                        print((["id"] + next.columns).map(csvField).joined(separator: ","))
-                        for row in rows { print(row.map(csvField).joined(separator: ",")) }
+                        print(PickWorkflow.csv(items: next.items, columns: next.columns), terminator: "")
                     } else if next.items.isEmpty {
                         let record = next.session.record
                         print(record.status == .open ? "Nothing to label now." : "Session \(record.name) has stopped: chose \(record.chosenModel ?? "-").")
@@ -138,10 +137,6 @@ struct PickCommand: ParsableCommand {
                     }
                 }
             }
-        }
-
-        func csvField(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
     }
 

@@ -37,6 +37,11 @@ public enum PickWorkflow {
         return (session, session.record.status == .open ? items : [], inputs?.columns ?? [])
     }
 
+    /// The items of `next` as CSV (`CSVWriter`): a header `id,column,…`, then one record per item.
+    public static func csv(items: [Item], columns: [String]) -> String {
+        CSVWriter.line(["id"] + columns) + CSVWriter.text(items.map { item in [item.id] + columns.map { item.inputs[$0] ?? "" } })
+    }
+
     /// Records labels given as (item id, class name), in any order; unknown ids or classes, and
     /// labels contradicting earlier ones, refuse the whole call (nothing written). Repeats are ignored.
     public static func label(ledger: Ledger, name: String?, _ given: [(id: String, label: String)]) throws(EaseMLCIError) -> PickSession {

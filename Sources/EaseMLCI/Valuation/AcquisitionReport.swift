@@ -108,9 +108,10 @@ public struct AcquisitionReport: Sendable, Codable {
     /// The `--json` output (`ReportJSON`).
     public func json() -> String { ReportJSON.text(self) }
 
+    /// One record per pool row, best first (`CSVWriter`).
     public func csv() -> String {
-        "rank,index,predicted_value,eligible,label_now\n"
-            + rows.map { "\($0.rank),\($0.index),\($0.predictedValue),\($0.eligible),\($0.labelNow)" }.joined(separator: "\n") + "\n"
+        CSVWriter.line(["rank", "index", "predicted_value", "eligible", "label_now"])
+            + CSVWriter.text(rows.map { ["\($0.rank)", "\($0.index)", "\($0.predictedValue)", "\($0.eligible)", "\($0.labelNow)"] })
     }
 
     /// A table of the first `limit` rows.
