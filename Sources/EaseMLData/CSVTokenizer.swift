@@ -26,7 +26,7 @@ import Darwin
 ///
 /// Why bytes and offsets: prediction files have tens of millions of lines. The tokenizer works over
 /// an `UnsafeBufferPointer<UInt8>` (a memory-mapped or read file), finds line ends with `memchr`,
-/// and keeps the current record's fields as byte ranges in one reused array, so an unquoted line
+/// and keeps the current record's fields as byte ranges in one reused buffer, so an unquoted line
 /// costs no allocation; the caller copies out only what it keeps.
 ///
 ///     var csv = CSVTokenizer(bytes, file: "labels.csv")
@@ -34,14 +34,21 @@ import Darwin
 ///         let label = csv.string(csv.fields[1])   // csv.line is the record's 1-based line
 ///     }
 ///
-/// The buffer must stay valid while the tokenizer is used.
+/// The bytes must stay valid while the tokenizer is used. A copy of a tokenizer shares its field
+/// buffer with the original: use one tokenizer at a time.
 public struct CSVTokenizer {
     /// The bytes being read.
     public let bytes: UnsafeBufferPointer<UInt8>
     /// The file's name, for error positions.
     public let file: String
+    private let storage = CSVFieldBuffer(capacity: 16)
+    @usableFromInline private(set) var fieldPointer: UnsafeMutablePointer<CSVField>
+    private var fieldCapacity: Int
+    @usableFromInline private(set) var fieldCount = 0
+
     /// The fields of the current record (valid until the next call of `next()`).
-    public private(set) var fields: [CSVField] = []
+    @inlinable
+    public var fields: UnsafeBufferPointer<CSVField> { UnsafeBufferPointer(start: fieldPointer, count: fieldCount) }
     /// The 1-based line on which the current record starts.
     public private(set) var line = 0
     /// The byte offset of the current record's first byte.
@@ -55,14 +62,15 @@ public struct CSVTokenizer {
     public init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
         self.bytes = bytes
         self.file = file
+        fieldPointer = storage.pointer
+        fieldCapacity = storage.capacity
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         position = bytes.count >= 3 && bytes[0] == bom[0] && bytes[1] == bom[1] && bytes[2] == bom[2] ? 3 : 0
-        fields.reserveCapacity(16)
     }
 
     /// Moves to the next record; `false` at the end of the bytes.
     public mutating func next() throws(CSVError) -> Bool {
-        fields.removeAll(keepingCapacity: true)
+        fieldCount = 0
         guard let base = bytes.baseAddress else { return false }
         let count = bytes.count
         while position < count {
@@ -99,7 +107,7 @@ public struct CSVTokenizer {
                         lineEnd = Self.find(0x0A, base, from: close + 1, to: count)
                         contentEnd = lineEnd > close + 1 && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
                     }
-                    fields.append(CSVField(start: open + 1, end: close, isQuoted: true, hasEscapedQuotes: escaped))
+                    append(CSVField(start: open + 1, end: close, isQuoted: true, hasEscapedQuotes: escaped))
                     i = close + 1
                     while i < contentEnd && (base[i] == 0x20 || base[i] == 0x09) { i += 1 }
                     if i < contentEnd && base[i] != 0x2C {
@@ -110,7 +118,7 @@ public struct CSVTokenizer {
                     while j < contentEnd && base[j] != 0x2C { j += 1 }
                     var e = j
                     while e > i && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
-                    fields.append(CSVField(start: i, end: e, isQuoted: false, hasEscapedQuotes: false))
+                    append(CSVField(start: i, end: e, isQuoted: false, hasEscapedQuotes: false))
                     i = j
                 }
                 if i >= contentEnd { break }
@@ -191,6 +199,17 @@ public struct CSVTokenizer {
     }
 
     // MARK: Scanning
+
+    @inline(__always)
+    private mutating func append(_ field: CSVField) {
+        if fieldCount == fieldCapacity {
+            storage.grow()
+            fieldPointer = storage.pointer
+            fieldCapacity = storage.capacity
+        }
+        fieldPointer[fieldCount] = field
+        fieldCount += 1
+    }
 
     /// The offset of the first `byte` in `from..<to`, or `to`.
     @inline(__always)
