@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "easeml-ci", targets: ["easeml-ci"]),
         .library(name: "EaseMLCore", targets: ["EaseMLCore"]),
+        .library(name: "EaseMLData", targets: ["EaseMLData"]),
         .library(name: "EaseMLCI", targets: ["EaseMLCI"]),
     ],
     dependencies: [
@@ -35,7 +36,9 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "EaseMLGit", dependencies: ["CGit2"]),
-        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore", "CBLAS"]),
+        // Tabular files: the one CSV tokenizer and writer, the one .npy header reader.
+        .target(name: "EaseMLData", dependencies: ["EaseMLCore"]),
+        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore", "EaseMLData", "CBLAS"]),
         .target(
             name: "EaseMLLedger",
             dependencies: ["EaseMLCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
@@ -43,7 +46,7 @@ let package = Package(
         .target(
             name: "EaseMLCI",
             dependencies: [
-                "EaseMLCore", "EaseMLGit", "EaseMLLedger", "EaseMLEngines",
+                "EaseMLCore", "EaseMLData", "EaseMLGit", "EaseMLLedger", "EaseMLEngines",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "EaseMLCoreTests", dependencies: ["EaseMLCore", "EaseMLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EaseMLGitTests", dependencies: ["EaseMLGit", "EaseMLTestSupport"]),
         .testTarget(name: "EaseMLLedgerTests", dependencies: ["EaseMLLedger", "EaseMLTestSupport"]),
+        .testTarget(name: "EaseMLDataTests", dependencies: ["EaseMLData", "EaseMLTestSupport"]),
         .testTarget(name: "EaseMLEnginesTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
         .testTarget(
             name: "EaseMLCITests",

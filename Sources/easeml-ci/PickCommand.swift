@@ -116,7 +116,7 @@ struct PickCommand: ParsableCommand {
             let next = PickNextReport(try PickWorkflow.next(ledger: try options.open(), name: options.name, batch: batch))
             switch output.chosen {
             case .json: print(next.json)
-            case .csv: print(next.csv)
+            case .csv: print(next.csv, terminator: "")
             case .table: print(next.table)
             }
         }

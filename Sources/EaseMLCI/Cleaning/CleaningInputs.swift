@@ -32,8 +32,9 @@ public struct CleaningInputs: Sendable {
         let labels: CSVMatrixReader.LabelsColumn = labelsColumn.map { .named($0) } ?? .last
         let train: LabeledMatrix
         let valid: LabeledMatrix
+        let header: [String]
         do {
-            train = try IncompleteTableReader.readLabeled(try Self.text(training), file: training, labels: labels)
+            (train, header) = try IncompleteTableReader.read(try Self.text(training), file: training, labels: labels)
             valid = try CSVMatrixReader.readLabeled(try Self.text(validation), file: validation, labels: labels)
         } catch {
             throw .wrapping(error) { .cleaning(message: "\($0)") }
@@ -42,10 +43,7 @@ public struct CleaningInputs: Sendable {
         guard valid.features.columns == columns else {
             throw .cleaning(message: "\(validation) has \(valid.features.columns) feature columns, \(training) has \(columns)")
         }
-        let header = Self.header(training)
-        featureNames = header.count == columns + 1
-            ? header.enumerated().filter { $0.offset != (labelsColumn.flatMap { header.firstIndex(of: $0) } ?? columns) }.map(\.element)
-            : (1...max(columns, 1)).map { "column \($0)" }
+        featureNames = header.count == columns ? header : (1...max(columns, 1)).map { "column \($0)" }
         missingColumns = (0..<train.features.rows).map { r in (0..<columns).filter { train.features[r, $0].isNaN } }
         var low = [Double](repeating: 0, count: columns)
         var range = [Double](repeating: 1, count: columns)
@@ -99,15 +97,5 @@ public struct CleaningInputs: Sendable {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func header(_ path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path),
-            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
-        else { return [] }
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\r"))
-        }
-        return fields.contains { !$0.isEmpty && Double($0) == nil && $0.lowercased() != "nan" } ? fields : []
     }
 }

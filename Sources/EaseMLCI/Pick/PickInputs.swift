@@ -1,22 +1,25 @@
+import EaseMLData
 import Foundation
 
 /// The inputs file of a pick session: a CSV whose first column is the item id and whose other
-/// columns are shown to the labeler (`pick next`, `pick run`). Fields may be double-quoted.
+/// columns are shown to the labeler (`pick next`, `pick run`), read by `CSVTokenizer` (fields may
+/// be double-quoted and hold commas and line ends).
 public struct PickInputs: Sendable {
     public var columns: [String]
     public var rows: [String: [String]]
 
     public static func load(_ path: String) throws(EaseMLCIError) -> PickInputs {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
-        var lines = text.split(whereSeparator: \.isNewline).map { split(String($0)) }
-        guard !lines.isEmpty, lines[0].count >= 2 else {
+        var records: [CSVRecord]
+        do { records = try CSVTokenizer.records(in: data, file: path) } catch { throw .data(DataFileError(error)) }
+        guard !records.isEmpty, records[0].fields.count >= 2 else {
             throw .invalidOption(option: "--inputs", message: "\(path): expected a CSV header `id,column,…`")
         }
-        let header = lines.removeFirst()
+        let header = records.removeFirst().fields
         var rows: [String: [String]] = [:]
-        for line in lines where !line.isEmpty { rows[line[0]] = Array(line.dropFirst()) }
+        for record in records { rows[record.fields[0]] = Array(record.fields.dropFirst()) }
         return PickInputs(columns: Array(header.dropFirst()), rows: rows)
     }
 
@@ -24,33 +27,5 @@ public struct PickInputs: Sendable {
     public func values(for id: String) -> [String] {
         let row = rows[id] ?? []
         return columns.indices.map { row.indices.contains($0) ? row[$0] : "" }
-    }
-
-    /// One CSV line into fields (RFC 4180 quotes).
-    static func split(_ line: String) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = Array(line).makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(field)
-                field = ""
-            } else {
-                field.append(c)
-            }
-        }
-        fields.append(field)
-        return fields
     }
 }

@@ -22,13 +22,8 @@ public struct PickNextReport: Sendable {
         return TextTable(header: ["id"] + columns, rows: rows, leftColumns: columns.count + 1).render()
     }
 
-    public var csv: String {
-        ([["id"] + columns] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n")
-    }
+    /// `id`, then the input columns, through the one CSV writer (ends with a newline).
+    public var csv: String { PickWorkflow.csv(items: items, columns: columns) }
 
     public var json: String { ReportJSON.text(items) }
-
-    static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
 }

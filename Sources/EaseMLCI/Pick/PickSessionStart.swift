@@ -1,10 +1,12 @@
+import EaseMLData
 import EaseMLLedger
 import Foundation
 
 /// `easeml-ci pick start`: reads the candidates' prediction files over one pool of unlabeled items
 /// and records a new session in the ledger.
 ///
-/// The pool's ids come from `--pool-ids` (one id a line, an optional `id` header), else from the
+/// The pool's ids come from `--pool-ids` (a CSV whose first field is the id, an optional `id`
+/// header), else from the
 /// first prediction file (its ids, or positions 0, 1, … when it has none). Every prediction file is
 /// aligned to them by id when both name ids, else by position.
 public struct PickSessionStart: Sendable {
@@ -59,13 +61,14 @@ public struct PickSessionStart: Sendable {
         let columns = try modelPaths.map { (path) throws(EaseMLCIError) -> ClassColumn in try ModelSelectionData.read(path) }
         let ids: [String]
         if let poolIDsPath {
-            guard let text = try? String(contentsOfFile: poolIDsPath, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: poolIDsPath) else {
                 throw .unreadableFile(path: poolIDsPath, reason: "no such file or not readable")
             }
-            var lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").first.map(String.init) ?? "" }
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if lines.first == "id" { lines.removeFirst() }
-            ids = lines
+            let records: [CSVRecord]
+            do { records = try CSVTokenizer.records(in: data, file: poolIDsPath) } catch { throw .data(DataFileError(error)) }
+            var first = records.compactMap(\.fields.first).filter { !$0.isEmpty }
+            if first.first == "id" { first.removeFirst() }
+            ids = first
         } else if let first = columns[0].ids {
             ids = (0..<first.count).map { first.id(at: $0) }
         } else {

@@ -1,3 +1,4 @@
+import EaseMLData
 import EaseMLLedger
 import Foundation
 
@@ -34,6 +35,11 @@ public enum PickWorkflow {
             return Item(id: id, inputs: shown)
         }
         return (session, session.record.status == .open ? items : [], inputs?.columns ?? [])
+    }
+
+    /// The items of `next` as CSV (`CSVWriter`): a header `id,column,…`, then one record per item.
+    public static func csv(items: [Item], columns: [String]) -> String {
+        CSVWriter.line(["id"] + columns) + CSVWriter.text(items.map { item in [item.id] + columns.map { item.inputs[$0] ?? "" } })
     }
 
     /// Records labels given as (item id, class name), in any order; unknown ids or classes, and
@@ -88,7 +94,7 @@ public enum PickWorkflow {
         return try write(ledger, session, update)
     }
 
-    /// Parses `id=label` arguments and CSV files (`id,label` lines, optional header).
+    /// Parses `id=label` arguments and CSV files (`id,label` records, optional header; `CSVTokenizer`).
     public static func parseLabels(arguments: [String]) throws(EaseMLCIError) -> [(id: String, label: String)] {
         var result: [(id: String, label: String)] = []
         for argument in arguments {
@@ -96,14 +102,16 @@ public enum PickWorkflow {
                 result.append((String(argument[..<equals]), String(argument[argument.index(after: equals)...])))
                 continue
             }
-            guard let text = try? String(contentsOfFile: argument, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: argument) else {
                 throw .unreadableFile(path: argument, reason: "no such file or not readable (or give labels as id=label)")
             }
-            for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-                let fields = PickInputs.split(String(line)).map { $0.trimmingCharacters(in: .whitespaces) }
+            let records: [CSVRecord]
+            do { records = try CSVTokenizer.records(in: data, file: argument) } catch { throw .data(DataFileError(error)) }
+            for (index, record) in records.enumerated() {
+                let fields = record.fields
                 if fields.count == 1 && fields[0].isEmpty { continue }
-                guard fields.count >= 2 else { throw .invalidOption(option: "pick label", message: "\(argument):\(number + 1): expected `id,label`") }
-                if number == 0 && fields[0] == "id" { continue }
+                guard fields.count >= 2 else { throw .invalidOption(option: "pick label", message: "\(argument):\(record.line): expected `id,label`") }
+                if index == 0 && fields[0] == "id" { continue }
                 result.append((fields[0], fields[1]))
             }
         }

@@ -1,11 +1,13 @@
 import EaseMLCore
+import EaseMLData
 import Foundation
 
 /// Reads a column of class labels from the bytes of a file (DESIGN §9: bad input gets a clear,
 /// positioned error). Formats, chosen by extension and then by content:
 ///
 /// - CSV with two columns `id,label` (a header row is recognised when its first field is `id` or
-///   its second is `label`, `prediction`, `class`, `y` or `target`); double-quoted fields allowed.
+///   its second is `label`, `prediction`, `class`, `y` or `target`), read by `CSVTokenizer`:
+///   double-quoted fields (`"New York, NY"`), LF or CRLF.
 /// - One label per line (`.txt` or any single-column file); a first line `label`, `prediction` or
 ///   `class` is taken as a header.
 /// - JSONL (`.jsonl`, `.ndjson`): one object per line with `id` and `label` (or `prediction`,
@@ -23,8 +25,11 @@ public struct ClassColumnReader: Sendable {
     public func read(_ data: Data, file: String) throws(DataFileError) -> ClassColumn {
         if data.isEmpty { throw .file(file, .empty, "the file is empty") }
         let lower = file.lowercased()
-        if lower.hasSuffix(".npy") || data.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
-            return try NumpyIntegerVector.read([UInt8](data), file: file)
+        if lower.hasSuffix(".npy") || data.starts(with: NumpyHeader.magic) {
+            let result = data.withUnsafeBytes { raw in
+                Result { () throws(DataFileError) in try NumpyIntegerVector.read(raw, file: file) }
+            }
+            return try result.get()
         }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
             return try readJSONLines([UInt8](data), file: file)
@@ -37,111 +42,46 @@ public struct ClassColumnReader: Sendable {
 
     // MARK: CSV and one-per-line
 
-    /// One pass over the bytes in place: no copy of the file and no allocation per line.
+    /// One pass over the bytes in place: the tokenizer allocates nothing per line, and a label is
+    /// interned from its bytes (copied only for a new class or a label with doubled quotes).
     private func readDelimited(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(DataFileError) -> ClassColumn {
         var interner = ClassInterner()
         var codes: [Int32] = []
         var ids = ExampleIDs()
         var hasIDs: Bool?
-        var lineNumber = 0
-        var lineStart = 0
         var seenHeader = false
-        let count = buffer.count
-        codes.reserveCapacity(count / 4)
-        guard let base = buffer.baseAddress else { throw .file(file, .empty, "the file is empty") }
-        while lineStart < count {
-            let lineEnd = memchr(base + lineStart, 0x0A, count - lineStart)
-                .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
-            lineNumber += 1
-            var contentEnd = lineEnd
-            if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            defer { lineStart = lineEnd + 1 }
-            if isBlank(buffer, lineStart, contentEnd) { continue }
-            guard let fields = splitCSV(buffer, lineStart, contentEnd) else {
-                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, 1, .malformedRow, "unterminated quoted field")
-            }
+        codes.reserveCapacity(buffer.count / 4)
+        var csv = CSVTokenizer(buffer, file: file)
+        while true {
+            do { guard try csv.next() else { break } } catch { throw DataFileError(error) }
+            let count = csv.fields.count
+            let first = csv.fields[0]
             if !seenHeader {
                 seenHeader = true
-                let first = String(decoding: buffer[fields.first.start..<fields.first.end], as: UTF8.self).lowercased()
-                if fields.count == 2 {
-                    let second = String(decoding: buffer[fields.second.start..<fields.second.end], as: UTF8.self).lowercased()
-                    if first == "id" || Self.headerLabelNames.contains(second) { hasIDs = true; continue }
+                let firstText = csv.string(first).lowercased()
+                if count == 2 {
+                    let second = csv.string(csv.fields[1]).lowercased()
+                    if firstText == "id" || Self.headerLabelNames.contains(second) { hasIDs = true; continue }
                 }
-                if fields.count == 1 && Self.headerLabelNames.contains(first) { hasIDs = false; continue }
+                if count == 1 && Self.headerLabelNames.contains(firstText) { hasIDs = false; continue }
             }
-            let expectIDs = hasIDs ?? (fields.count == 2)
+            let expectIDs = hasIDs ?? (count == 2)
             if hasIDs == nil { hasIDs = expectIDs }
-            guard fields.count == (expectIDs ? 2 : 1) else {
-                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, 1, .malformedRow,
-                                 "expected \(expectIDs ? "2 fields (id,label)" : "1 field (a label)"), found \(fields.count)")
+            guard count == (expectIDs ? 2 : 1) else {
+                throw DataFileError(kind: .malformedRow, diagnostic: csv.diagnostic(
+                    at: csv.recordStart, "expected \(expectIDs ? "2 fields (id,label)" : "1 field (a label)"), found \(count)"))
             }
-            let labelField = expectIDs ? fields.second : fields.first
-            if isMissing(buffer, labelField.start, labelField.end) {
-                throw positioned(file, buffer, lineStart, contentEnd, lineNumber, labelField.start - lineStart + 1,
-                                 .missingLabel, "missing label (empty, NaN or null)")
+            let label = expectIDs ? csv.fields[1] : first
+            if isMissing(buffer, label.start, label.end) {
+                throw DataFileError(kind: .missingLabel, diagnostic: csv.diagnostic(at: label.start, "missing label (empty, NaN or null)"))
             }
-            codes.append(interner.code(buffer, labelField.start, labelField.end))
-            if expectIDs { ids.append(UnsafeBufferPointer(rebasing: buffer[fields.first.start..<fields.first.end])) }
+            codes.append(label.hasEscapedQuotes ? interner.code(csv.string(label)) : interner.code(buffer, label.start, label.end))
+            if expectIDs {
+                if first.hasEscapedQuotes { ids.append(csv.string(first).utf8) } else { ids.append(csv.rawBytes(first)) }
+            }
         }
         if codes.isEmpty { throw .file(file, .empty, "the file has no labels") }
         return ClassColumn(classes: interner.classes, codes: codes, ids: hasIDs == true ? ids : nil)
-    }
-
-    private struct Field { var start: Int; var end: Int }
-
-    /// The first two fields of a line and how many fields it has.
-    private struct Fields {
-        var first = Field(start: 0, end: 0)
-        var second = Field(start: 0, end: 0)
-        var count = 0
-
-        mutating func append(_ field: Field) {
-            if count == 0 { first = field } else if count == 1 { second = field }
-            count += 1
-        }
-    }
-
-    /// Splits one CSV line into field ranges (quotes stripped; doubled quotes are left in place,
-    /// which only matters for ids and labels that contain quotes). `nil` if a quote is unterminated.
-    private func splitCSV(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Fields? {
-        var fields = Fields()
-        var i = start
-        while true {
-            while i < end && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
-            if i < end && b[i] == 0x22 {
-                let open = i + 1
-                var j = open
-                while j < end {
-                    if b[j] == 0x22 {
-                        if j + 1 < end && b[j + 1] == 0x22 { j += 2; continue }
-                        break
-                    }
-                    j += 1
-                }
-                guard j < end else { return nil }
-                fields.append(Field(start: open, end: j))
-                i = j + 1
-                while i < end && b[i] != 0x2C { i += 1 }
-            } else {
-                var j = i
-                while j < end && b[j] != 0x2C { j += 1 }
-                var e = j
-                while e > i && (b[e - 1] == 0x20 || b[e - 1] == 0x09) { e -= 1 }
-                fields.append(Field(start: i, end: e))
-                i = j
-            }
-            if i >= end { return fields }
-            i += 1
-        }
-    }
-
-    private func isBlank(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var i = start
-        while i < end {
-            if b[i] != 0x20 && b[i] != 0x09 { return false }
-            i += 1
-        }
-        return true
     }
 
     private func isMissing(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLData
 
 /// A label or prediction file that cannot be used, with the position of the problem.
 public struct DataFileError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -21,6 +22,16 @@ public struct DataFileError: Error, CustomStringConvertible, Sendable, Equatable
     public init(kind: Kind, diagnostic: Diagnostic) {
         self.kind = kind
         self.diagnostic = diagnostic
+    }
+
+    /// A CSV file that cannot be split into records: a malformed row at the tokenizer's position.
+    public init(_ error: CSVError) {
+        self.init(kind: .malformedRow, diagnostic: error.diagnostic)
+    }
+
+    /// A `.npy` file whose header cannot be used: an unsupported format, about the whole file.
+    public init(_ error: NumpyHeaderError) {
+        self = .file(error.file, .unsupportedFormat, error.message)
     }
 
     /// An error about the whole file (no useful position): reported at 1:1 without a caret.

@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLData
 import EaseMLEngines
 import Foundation
 
@@ -78,7 +79,10 @@ public struct AcquisitionReport: Sendable, Codable {
     /// column, which is dropped.
     static func readPool(_ path: String, _ labelsColumn: String?, featureColumns: Int) throws(EaseMLCIError) -> Matrix {
         let content = try text(path)
-        let width = content.prefix { $0 != "\n" && $0 != "\r\n" }.split(separator: ",", omittingEmptySubsequences: false).count
+        let width: Int
+        do { width = try CSVTokenizer.records(in: content, file: path, limit: 1).first?.fields.count ?? 0 } catch {
+            throw .matrixFile(.malformedCSV(error))
+        }
         do {
             if width == featureColumns + 1 {
                 return try CSVMatrixReader.readLabeled(content, file: path, labels: labelsColumn.map { .named($0) } ?? .last).features
@@ -104,9 +108,10 @@ public struct AcquisitionReport: Sendable, Codable {
     /// The `--json` output (`ReportJSON`).
     public func json() -> String { ReportJSON.text(self) }
 
+    /// One record per pool row, best first (`CSVWriter`).
     public func csv() -> String {
-        "rank,index,predicted_value,eligible,label_now\n"
-            + rows.map { "\($0.rank),\($0.index),\($0.predictedValue),\($0.eligible),\($0.labelNow)" }.joined(separator: "\n") + "\n"
+        CSVWriter.line(["rank", "index", "predicted_value", "eligible", "label_now"])
+            + CSVWriter.text(rows.map { ["\($0.rank)", "\($0.index)", "\($0.predictedValue)", "\($0.eligible)", "\($0.labelNow)"] })
     }
 
     /// A table of the first `limit` rows.

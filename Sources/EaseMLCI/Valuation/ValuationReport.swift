@@ -1,4 +1,5 @@
 import EaseMLCore
+import EaseMLData
 import EaseMLEngines
 import Foundation
 
@@ -151,12 +152,15 @@ public struct ValuationReport: Sendable, Codable {
 
     /// One line per training row and representation: `rank,index,label,value,flagged`, preceded by
     /// a `representation` column (the training file) when there are several.
+    /// Written by `CSVWriter`, so a label or path with a comma or quote is quoted.
     public func csv() -> String {
         let several = representations.count > 1
-        var out = (several ? "representation," : "") + "rank,index,label,value,flagged\n"
+        var out = CSVWriter.line((several ? ["representation"] : []) + ["rank", "index", "label", "value", "flagged"])
         for ranking in representations {
-            let prefix = several ? ranking.training + "," : ""
-            for row in ranking.rows { out += "\(prefix)\(row.rank),\(row.index),\(row.label),\(row.value),\(row.flagged)\n" }
+            let prefix = several ? [ranking.training] : []
+            for row in ranking.rows {
+                out += CSVWriter.line(prefix + ["\(row.rank)", "\(row.index)", row.label, "\(row.value)", "\(row.flagged)"])
+            }
         }
         return out
     }

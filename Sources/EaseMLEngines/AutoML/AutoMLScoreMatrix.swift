@@ -1,3 +1,5 @@
+import EaseMLData
+
 /// A score/cost matrix of earlier runs: every (data set, model) pair's validation score and fit cost,
 /// read from a CSV `dataset,model,val_accuracy,fit_seconds` (header required, columns in any order,
 /// other columns ignored). Data sets and models keep their order of first appearance.
@@ -36,18 +38,20 @@ public struct AutoMLScoreMatrix: Sendable, Hashable {
         return index
     }
 
-    /// Parses the CSV text; `file` names it in errors.
+    /// Parses the CSV text (`CSVTokenizer`'s dialect); `file` names it in errors.
     public static func parse(
         _ text: String, file: String, scoreColumn: String = "val_accuracy", costColumn: String = "fit_seconds"
     ) throws(AutoMLError) -> AutoMLScoreMatrix {
-        // "\r\n" is one Character in Swift, so both line ends are separators.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
-        guard let headerLine = lines.first else { throw .matrix(file: file, line: 0, message: "empty file") }
-        let header = fields(headerLine)
+        let records: [CSVRecord]
+        do { records = try CSVTokenizer.records(in: text, file: file) } catch {
+            throw .matrix(file: file, line: error.line, message: error.diagnostic.message)
+        }
+        guard let header = records.first?.fields, let headerLine = records.first?.line else {
+            throw .matrix(file: file, line: 0, message: "empty file")
+        }
         func column(_ name: String) throws(AutoMLError) -> Int {
             guard let index = header.firstIndex(of: name) else {
-                throw .matrix(file: file, line: 1, message: "no column `\(name)` in the header (columns: \(header.joined(separator: ", ")))")
+                throw .matrix(file: file, line: headerLine, message: "no column `\(name)` in the header (columns: \(header.joined(separator: ", ")))")
             }
             return index
         }
@@ -60,9 +64,9 @@ public struct AutoMLScoreMatrix: Sendable, Hashable {
         var datasetIndex: [String: Int] = [:]
         var modelIndex: [String: Int] = [:]
         var cells: [[Int: (Double, Double, Int)]] = []
-        for (offset, line) in lines.enumerated().dropFirst() {
-            let number = offset + 1
-            let row = fields(line)
+        for record in records.dropFirst() {
+            let number = record.line
+            let row = record.fields
             guard row.count == header.count else {
                 throw .matrix(file: file, line: number, message: "\(row.count) fields, but the header has \(header.count)")
             }
@@ -105,20 +109,5 @@ public struct AutoMLScoreMatrix: Sendable, Hashable {
             costs.append(costRow)
         }
         return try AutoMLScoreMatrix(datasets: datasets, models: models, scores: scores, costs: costs)
-    }
-
-    private static func fields(_ line: Substring) -> [String] {
-        line.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: " \t\"")
-        }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var slice = self[...]
-        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-        return String(slice)
     }
 }

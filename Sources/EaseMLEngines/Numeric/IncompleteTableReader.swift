@@ -6,18 +6,25 @@
 ///   line and column, as in `CSVMatrixReader`.
 /// - The first line is a header when any of its fields is neither a number nor a missing marker.
 /// - The labels column must not be empty (a row without a label cannot be a training row).
-/// - Surrounding spaces and double quotes are ignored; `\r\n` line ends and trailing empty lines
-///   are accepted.
+/// - Records, fields and quotes are those of `CSVTokenizer`, as in `CSVMatrixReader`.
 public enum IncompleteTableReader {
     /// The table split into features (missing cells are NaN) and labels.
     public static func readLabeled(
         _ text: String, file: String, labels: CSVMatrixReader.LabelsColumn = .last
     ) throws(MatrixFileError) -> LabeledMatrix {
+        try read(text, file: file, labels: labels).data
+    }
+
+    /// The table, and the names of its feature columns (the header without the labels column;
+    /// empty when the file has no header).
+    public static func read(
+        _ text: String, file: String, labels: CSVMatrixReader.LabelsColumn = .last
+    ) throws(MatrixFileError) -> (data: LabeledMatrix, featureNames: [String]) {
         try CSVMatrixReader.readLabeled(text, file: file, labels: labels, cell: cell, rejectEmptyLabels: true)
     }
 
     /// The value of a feature cell: a finite number, NaN for a missing cell, `nil` for anything else.
-    private static func cell(_ field: Substring) -> Double? {
+    private static func cell(_ field: String) -> Double? {
         if field.isEmpty || field.lowercased() == "nan" { return .nan }
         guard let value = Double(field), value.isFinite else { return nil }
         return value

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import EaseMLData
+
+/// Every record of `text` as (line, fields).
+func tokenize(_ text: String, file: String = "t.csv") throws(CSVError) -> [CSVRecord] {
+    try CSVTokenizer.records(in: text, file: file)
+}
+
+private struct Case: Sendable, CustomStringConvertible {
+    var input: String
+    var records: [[String]]
+    var lines: [Int]
+    var description: String { input.debugDescription }
+}
+
+private let cases: [Case] = [
+    Case(input: "a,b\n1,2\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    Case(input: "a,b\n1,2", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    Case(input: "a,b\r\n1,2\r\n", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    Case(input: "a,b\r\n1,2", records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    Case(input: "id,city\n1,\"New York, NY\"\n", records: [["id", "city"], ["1", "New York, NY"]], lines: [1, 2]),
+    Case(input: "\"say \"\"hi\"\"\",x\n", records: [["say \"hi\"", "x"]], lines: [1]),
+    Case(input: "\"\"\"\"\n", records: [["\""]], lines: [1]),
+    Case(input: "1,\"two\nlines\",3\n4,5,6\n", records: [["1", "two\nlines", "3"], ["4", "5", "6"]], lines: [1, 3]),
+    Case(input: "1,\"cr\r\nlf\"\r\n2,x\r\n", records: [["1", "cr\r\nlf"], ["2", "x"]], lines: [1, 3]),
+    Case(input: ",,\n", records: [["", "", ""]], lines: [1]),
+    Case(input: "a,\n,b\n", records: [["a", ""], ["", "b"]], lines: [1, 2]),
+    Case(input: "\"\"\n", records: [[""]], lines: [1]),
+    Case(input: "\"\",\"\"\n", records: [["", ""]], lines: [1]),
+    Case(input: "\n\na\n\n  \t\nb\n\n", records: [["a"], ["b"]], lines: [3, 6]),
+    Case(input: "  a  , b\t,\" c \" ,\td\n", records: [["a", "b", " c ", "d"]], lines: [1]),
+    Case(input: "ab\"c,d\n", records: [["ab\"c", "d"]], lines: [1]),
+    Case(input: "\u{FEFF}id,label\n1,x\n", records: [["id", "label"], ["1", "x"]], lines: [1, 2]),
+    Case(input: "é,\"ü,ß\"\n", records: [["é", "ü,ß"]], lines: [1]),
+    Case(input: "a\rb,c\n", records: [["a\rb", "c"]], lines: [1]),
+    Case(input: "\"a\n\nb\"\n", records: [["a\n\nb"]], lines: [1]),
+    Case(input: "", records: [], lines: []),
+]
+
+@Test(arguments: cases)
+private func trickyInputs(_ example: Case) throws {
+    let records = try tokenize(example.input)
+    #expect(records.map(\.fields) == example.records)
+    #expect(records.map(\.line) == example.lines)
+}
+
+@Test func unterminatedQuoteIsPositionedAtTheOpeningQuote() {
+    do {
+        _ = try tokenize("id,label\n1,ok\n2,\"open\n3,x\n", file: "p.csv")
+        Issue.record("no error")
+    } catch {
+        #expect(error.kind == .unterminatedQuote)
+        #expect(error.diagnostic.range.start.line == 3)
+        #expect(error.diagnostic.range.start.column == 3)
+        #expect(error.description.hasPrefix("p.csv:3:3: error: unterminated quoted field"))
+        #expect(error.description.contains("\n  2,\"open\n    ^"))
+    }
+}
+
+@Test func unterminatedQuoteAfterAMultiLineFieldCountsLinesAndScalars() {
+    do {
+        _ = try tokenize("\"a\nb\",ü,\"c\n", file: "p.csv")
+        Issue.record("no error")
+    } catch {
+        #expect(error.kind == .unterminatedQuote)
+        #expect(error.diagnostic.range.start.line == 2)
+        // `b",ü,"`: the quote is the sixth character (ü is two bytes, one column).
+        #expect(error.diagnostic.range.start.column == 6)
+    }
+}
+
+@Test func textAfterAClosingQuoteIsAnError() {
+    do {
+        _ = try tokenize("a,\"b\"c,d\n", file: "p.csv")
+        Issue.record("no error")
+    } catch {
+        #expect(error.kind == .textAfterClosingQuote)
+        #expect(error.diagnostic.range.start.line == 1)
+        #expect(error.diagnostic.range.start.column == 6)
+    }
+}
+
+@Test func fieldsAreByteRangesAndOnlyEscapedOnesAreCopied() throws {
+    let text = Array("x,\"a\"\"b\",  c \n".utf8)
+    try text.withUnsafeBufferPointer { (buffer) throws(CSVError) in
+        var csv = CSVTokenizer(buffer, file: "t.csv")
+        #expect(try csv.next())
+        #expect(csv.fields.count == 3)
+        #expect(csv.fields[0] == CSVField(start: 0, end: 1, isQuoted: false, hasEscapedQuotes: false))
+        #expect(csv.fields[1].isQuoted && csv.fields[1].hasEscapedQuotes)
+        #expect(String(decoding: csv.rawBytes(csv.fields[1]), as: UTF8.self) == "a\"\"b")
+        #expect(csv.string(csv.fields[1]) == "a\"b")
+        #expect(csv.string(csv.fields[2]) == "c")
+        #expect(csv.recordStart == 0 && csv.line == 1)
+        #expect(try !csv.next())
+    }
+}
+
+@Test func diagnosticsPointAtAFieldOfTheCurrentRecord() throws {
+    let text = Array("id,label\n7,ok\n8,NaN\n".utf8)
+    try text.withUnsafeBufferPointer { (buffer) throws(CSVError) in
+        var csv = CSVTokenizer(buffer, file: "l.csv")
+        while try csv.next() { if csv.line == 3 { break } }
+        let diagnostic = csv.diagnostic(at: csv.fields[1].start, "missing label")
+        #expect(diagnostic.description == "l.csv:3:3: error: missing label\n  8,NaN\n    ^")
+    }
+}
+
+@Test func recordsStopAtTheLimit() throws {
+    let records = try CSVTokenizer.records(in: "a,b,c\n1,2,3\n4,5,6\n", file: "t.csv", limit: 1)
+    #expect(records == [CSVRecord(line: 1, fields: ["a", "b", "c"])])
+}
