@@ -235,6 +235,30 @@ import Testing
     }
 }
 
+/// One way to do each thing (issue 13): each mechanism lives in one place in `Sources/`.
+@Test func eachMechanismExistsOnceInTheSources() throws {
+    let sources = TestPython.packageRoot.appendingPathComponent("Sources")
+    var files: [(path: String, text: String)] = []
+    let enumerator = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+    while let url = enumerator?.nextObject() as? URL {
+        guard url.pathExtension == "swift" else { continue }
+        files.append((url.path.replacingOccurrences(of: sources.path + "/", with: ""), try String(contentsOf: url, encoding: .utf8)))
+    }
+    #expect(files.count > 100)
+    func holders(_ needle: String) -> [String] { files.filter { $0.text.contains(needle) }.map(\.path).sorted() }
+    // No CSV is split by hand: every reader goes through the one tokenizer.
+    #expect(holders(#"split(separator: ",""#).isEmpty, "\(holders(#"split(separator: ",""#))")
+    // One .npy header reader (the magic bytes are spelled in it alone).
+    #expect(holders("0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59").allSatisfy { $0.hasPrefix("EaseMLData/") }, "\(holders("0x93, 0x4E"))")
+    // One configuration-and-ledger resolver.
+    #expect(holders("LedgerLocation.resolve(") == ["EaseMLCI/Workspace/Workspace.swift"])
+    #expect(holders("ConfigurationFile.locate(") == ["EaseMLCI/Workspace/Workspace.swift"])
+    // One writer of --json output, one XML escaper, one AutoML loop.
+    #expect(holders("outputFormatting = [.prettyPrinted").allSatisfy { $0 == "EaseMLCI/Output/ReportJSON.swift" }, "\(holders("outputFormatting"))")
+    #expect(holders("&amp;") == ["EaseMLCI/Output/XMLText.swift"])
+    #expect(holders("ledger.startAutoMLTrial(") == ["EaseMLCI/AutoML/AutoMLSearchLoop.swift"])
+}
+
 /// The `error` object of a JSON error report, or nil when `text` is not one.
 func jsonError(_ text: String) throws -> [String: Any]? {
     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
