@@ -42,6 +42,9 @@ YAML
     (cd "$repo" && "$bin" key generate --output owner.key >/dev/null)
     (cd "$repo" && EASEML_KEY_FILE=owner.key "$bin" testset add --labels "$data/labels.csv" --force \
         --ledger "$repo/registering.sqlite" >/dev/null)
+    # The old model is the owner's baseline, recorded once (check has no --old).
+    (cd "$repo" && EASEML_KEY_FILE=owner.key "$bin" baseline set --predictions "$data/old.csv" \
+        --ledger "$repo/registering.sqlite" >/dev/null)
     mv "$repo/registering.sqlite" "$repo/pristine.sqlite"
 fi
 
@@ -49,7 +52,7 @@ fi
 # first, charged evaluation (no free replay, no exhausted budget).
 ledger="$repo/run.sqlite"
 prepare="rm -f '$ledger' '$ledger-wal' '$ledger-shm' '$ledger-journal' && cp '$repo/pristine.sqlite' '$ledger'"
-swift_cmd="cd '$repo' && EASEML_KEY_FILE=owner.key '$bin' check --predictions '$data/new.csv' --old '$data/old.csv' --ledger '$ledger'"
+swift_cmd="cd '$repo' && EASEML_KEY_FILE=owner.key '$bin' check --predictions '$data/new.csv' --ledger '$ledger'"
 numpy_cmd="'$py' '$here/baseline_score.py' '$data/labels.csv' '$data/new.csv' '$data/old.csv'"
 
 echo "== sanity"

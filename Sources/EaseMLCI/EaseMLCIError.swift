@@ -44,6 +44,19 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     case automl(AutoMLError)
     /// A server the configuration names (a Ray cluster) cannot be reached or answered unusably.
     case http(HTTPClientError)
+    /// A configuration or command line states another question than the one the test set was
+    /// registered with; `source` names where it was stated.
+    case questionMismatch(testSet: String, source: String, differences: [QuestionDifference])
+    /// The ledger fails verification (edited, rolled back or rewritten without the owner's key):
+    /// nothing is charged from it.
+    case ledgerNotTrusted(String)
+
+    /// One key on which a stated question differs from the registered one.
+    public struct QuestionDifference: Sendable, Equatable {
+        public var key: String
+        public var registered: String
+        public var stated: String
+    }
 
     /// The problem without any `error:` prefix or position: the edge (`ErrorReport`) adds them once.
     public var message: String {
@@ -76,6 +89,13 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
             return "automl: \(error.description)"
         case .http(let error): return error.description
         case .scriptFailed(let command, let reason, _): return "the prediction script `\(command)` failed: \(reason)"
+        case .questionMismatch(let testSet, let source, let differences):
+            let first = differences.first.map { "`\($0.key)` is `\($0.stated)` there but `\($0.registered)` in the registered question" } ?? ""
+            let more = differences.count > 1 ? " (and " + differences.dropFirst().map { "`\($0.key)`" }.joined(separator: ", ") + ")" : ""
+            return "\(source) states another question than the one test set \(testSet.prefix(12)) was registered with: \(first)\(more). "
+                + "The question belongs to the integration owner: they register a new test set (`easeml-ci testset add`) "
+                + "or record the change with `easeml-ci testset amend`, which is charged as both questions' transcripts"
+        case .ledgerNotTrusted(let message): return message
         }
     }
 
@@ -123,6 +143,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .improvement: return "improve"
         case .automl: return "automl"
         case .http: return "http"
+        case .questionMismatch: return "question"
+        case .ledgerNotTrusted: return "ledger"
         }
     }
 
@@ -137,7 +159,9 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
             .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning, .improvement, .automl:
             return .usageOrConfiguration
-        case .testSetUnavailable:
+        case .questionMismatch:
+            return .usageOrConfiguration
+        case .testSetUnavailable, .ledgerNotTrusted:
             return .testSetUnavailable
         case .http:
             return .internalError

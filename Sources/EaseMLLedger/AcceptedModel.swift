@@ -8,8 +8,15 @@ public struct AcceptedModel: Sendable, Equatable {
     public var model: String
     /// The accepted model's predictions, opaque to the ledger.
     public var predictions: Data?
-    public var evaluationID: Int64
+    /// The evaluation that accepted it; nil for a baseline the owner set.
+    public var evaluationID: Int64?
     public var acceptedAt: Date
     /// The branch it was accepted on, nil when recorded without one.
     public var branch: String?
+    /// `gate` (a passing evaluation) or `owner` (`baseline set`, or `accept` of a hidden verdict).
+    public var source: Source
+    /// The commit whose model it is, when known.
+    public var commitID: String?
+
+    public enum Source: String, Sendable, Codable { case gate, owner }
 }

@@ -20,12 +20,16 @@ public struct ChargeRequest: Sendable, Equatable {
     public var predictions: Data?
     /// The branch to accept on.
     public var branch: String?
+    /// The digest of the question the verdict answers (the test set's current one): part of the
+    /// replay key, so an answer to one question never replays as the answer to another.
+    public var questionDigest: String
 
     public init(
         testSetID: String, newModel: String, oldModel: String?, verdict: LedgerVerdict,
         sealedMetrics: Data? = nil, commitID: String? = nil, acceptOnPass: Bool = false,
-        predictions: Data? = nil, branch: String? = nil
+        predictions: Data? = nil, branch: String? = nil, questionDigest: String = ""
     ) {
+        self.questionDigest = questionDigest
         self.testSetID = testSetID
         self.newModel = newModel
         self.oldModel = oldModel

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Ledger {
     /// Audits the ledger, reading only (it never repairs anything).
     ///
@@ -8,16 +10,25 @@ extension Ledger {
     ///    later, independent damage is reported too.
     /// 2. Compares the last seq with the highest seq SQLite ever issued (`sqlite_sequence`):
     ///    deleting the newest events shows as `.truncated`.
-    /// 3. Cross-checks evaluations and `charge` events both ways: every evaluation must have a
-    ///    charge event whose payload is exactly the one its row implies (else
-    ///    `.missingChargeEvent` / `.evaluationMismatch`), and every charge event's evaluation must
-    ///    exist (`.missingEvaluation`).
-    public func verify() throws(LedgerError) -> VerificationReport {
+    /// 3. Compares every covered row (`LedgerRows`) with the digest the newest event vouching for
+    ///    it recorded: `.rowEdited`, `.rowWithoutEvent` (forged or inserted by hand), `.rowMissing`.
+    /// 4. With the owner's `key`, proves authenticity: every MAC must be the key's
+    ///    (`.forgedEvent`), every event that decides what the gate says must carry one or come
+    ///    before one that does (`.unauthenticatedEvent`), and the rows of the gate's tables (test sets, questions,
+    ///    evaluations, accepted models) must be vouched for by events the key authenticates (a MAC'd
+    ///    event authenticates every event before it through the hash chain), else
+    ///    `.unauthenticatedRow`. A file rewritten without the key, its chain recomputed, fails
+    ///    here. Without the key only the structure is checked, and the report says so.
+    ///
+    /// With `testSetID`, step 3 only looks at that set's gate rows (what a charge depends on).
+    public func verify(key: LedgerKey? = nil, testSetID: String? = nil) throws(LedgerError) -> VerificationReport {
         try database.transaction(.deferred) { () throws(LedgerError) -> VerificationReport in
             var problems: [VerificationReport.Problem] = []
             let events = try events()
             var expectedSeq: Int64 = 1
             var prevHash = EventChain.genesis
+            var lastAuthenticated: Int64 = 0
+            var keyless: [LedgerEvent] = []
             for event in events {
                 if event.seq != expectedSeq {
                     problems.append(.gap(expected: expectedSeq, found: event.seq))
@@ -26,45 +37,75 @@ extension Ledger {
                 } else if event.expectedHash != event.hash {
                     problems.append(.editedEvent(seq: event.seq))
                 }
+                if let key {
+                    if !event.mac.isEmpty {
+                        if key.verify(event.mac, of: event.hash) { lastAuthenticated = event.seq } else { problems.append(.forgedEvent(seq: event.seq)) }
+                    } else if LedgerEvent.Kind(rawValue: event.kind)?.needsKey ?? true {
+                        keyless.append(event)
+                    }
+                }
                 prevHash = event.hash
                 expectedSeq = event.seq + 1
+            }
+            // A keyed event vouches, through the hash chain, for every event before it (events written
+            // before the ledger was authenticated included): only later keyless gate events are suspect.
+            for event in keyless where event.seq > lastAuthenticated {
+                problems.append(.unauthenticatedEvent(seq: event.seq, kind: event.kind))
             }
             let lastSeq = events.last?.seq ?? 0
             let issued = try database.query("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
             if let highest = try issued.first?.int64("seq"), highest > lastSeq {
                 problems.append(.truncated(lastSeq: lastSeq, highestSeq: highest))
             }
-
-            var chargeEvents: [Int64: (seq: Int64, payload: String)] = [:]
-            let chargeRows = try database.query("""
-                SELECT seq, payload,
-                    CASE WHEN json_valid(payload) THEN json_extract(payload, '$.evaluation') END AS evaluation
-                FROM events WHERE kind = 'charge' ORDER BY seq
-                """)
-            for row in chargeRows {
-                guard case let .integer(id)? = row["evaluation"] else { continue }  // an edited event; reported above
-                chargeEvents[id] = (try row.int64("seq"), try row.string("payload"))
-            }
-            var seen = Set<Int64>()
-            for row in try database.query("SELECT \(Self.evaluationColumns) FROM evaluations ORDER BY id") {
-                let evaluation = try Self.decodeEvaluation(row)
-                seen.insert(evaluation.id)
-                guard let event = chargeEvents[evaluation.id] else {
-                    problems.append(.missingChargeEvent(evaluationID: evaluation.id))
-                    continue
-                }
-                let expected = CanonicalJSON.encode(Self.chargePayload(
-                    evaluationID: evaluation.id, testSetID: evaluation.testSetID, newModel: evaluation.newModel,
-                    oldModel: evaluation.oldModel ?? "", step: evaluation.step, verdict: evaluation.verdict,
-                    revealed: evaluation.revealed))
-                if expected != event.payload {
-                    problems.append(.evaluationMismatch(evaluationID: evaluation.id))
-                }
-            }
-            for (id, event) in chargeEvents.sorted(by: { $0.value.seq < $1.value.seq }) where !seen.contains(id) {
-                problems.append(.missingEvaluation(evaluationID: id, seq: event.seq))
-            }
-            return VerificationReport(eventCount: events.count, headHash: events.last?.hash ?? EventChain.genesis, problems: problems)
+            problems += try rowProblems(events, testSetID: testSetID, authenticatedThrough: key == nil ? nil : lastAuthenticated)
+            return VerificationReport(
+                eventCount: events.count, headHash: events.last?.hash ?? EventChain.genesis, authenticated: key != nil,
+                lastAuthenticatedSeq: key == nil ? nil : lastAuthenticated, problems: problems)
         }
     }
+
+    /// The gate's tables: their rows must be vouched for by authenticated events.
+    static let gateTables: Set<String> = ["test_sets", "question_amendments", "evaluations", "accepted_models"]
+
+    private func rowProblems(
+        _ events: [LedgerEvent], testSetID: String?, authenticatedThrough: Int64?
+    ) throws(LedgerError) -> [VerificationReport.Problem] {
+        // The newest digest each row was vouched for with, and by which event.
+        var vouched: [String: (digest: String, seq: Int64)] = [:]
+        for event in events {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any],
+                let rows = object["rows"] as? [String: String]
+            else { continue }
+            if let testSetID, object["test_set"] as? String != testSetID { continue }
+            for (row, digest) in rows { vouched[row] = (digest, event.seq) }
+        }
+        var actual: [String: String]
+        if let testSetID {
+            actual = try LedgerRows.digests(of: testSetID, database)
+            // Rows of other sets that this set's events happen to vouch for are not this check's business.
+            vouched = vouched.filter { Self.gateTables.contains(Self.table(of: $0.key)) }
+        } else {
+            actual = try LedgerRows.allDigests(database)
+        }
+        var problems: [VerificationReport.Problem] = []
+        for (row, digest) in actual.sorted(by: { $0.key < $1.key }) {
+            let table = Self.table(of: row)
+            guard let entry = vouched[row] else {
+                problems.append(.rowWithoutEvent(row: row))
+                continue
+            }
+            if entry.digest != digest {
+                problems.append(.rowEdited(row: row, seq: entry.seq))
+            } else if let authenticatedThrough, Self.gateTables.contains(table), entry.seq > authenticatedThrough {
+                problems.append(.unauthenticatedRow(row: row, seq: entry.seq))
+            }
+        }
+        for (row, entry) in vouched.sorted(by: { $0.key < $1.key }) where actual[row] == nil {
+            problems.append(.rowMissing(row: row, seq: entry.seq))
+        }
+        return problems
+    }
+
+    /// The table of a row key `table[key]`.
+    static func table(of row: String) -> String { String(row.prefix { $0 != "[" }) }
 }

@@ -23,6 +23,15 @@ public final class Ledger {
     let database: SQLiteDatabase
     /// The file path.
     public var path: String { database.path }
+    /// The owner's chain key, when at hand: events are then MAC'd, and only then may the events
+    /// that decide what the gate says (`LedgerEvent.Kind.needsKey`) be written.
+    private(set) var key: LedgerKey?
+
+    /// Uses the owner's chain key for every event written from now on.
+    public func authenticate(with key: LedgerKey) { self.key = key }
+
+    /// Whether the owner's chain key is in use.
+    public var isAuthenticated: Bool { key != nil }
 
     private init(database: SQLiteDatabase) {
         self.database = database
@@ -50,6 +59,7 @@ public final class Ledger {
         do {
             let database = try SQLiteDatabase(path: path, mode: create ? .readWriteCreate : .readWrite)
             try LedgerSchema.migrate(database)
+            try LedgerRows.installTracking(database)
             return Ledger(database: database)
         } catch {
             throw corruptIfDamaged(error, path: path)
@@ -82,18 +92,18 @@ public final class Ledger {
             let forced = new.size < new.plannedSize
             try database.execute("""
                 INSERT INTO test_sets (id, name, size, classes, steps, adaptivity, reliability, condition,
-                    planned_size, forced, sealed_labels, inputs_path, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    planned_size, forced, sealed_labels, inputs_path, created_at, question, question_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
                     .text(new.id), .text(new.name), .int(new.size), .text(classes), .int(new.steps),
                     .text(new.adaptivity.rawValue), .real(new.reliability), .text(new.condition),
                     .int(new.plannedSize), .int(forced ? 1 : 0), .blob(new.sealedLabels),
-                    .text(new.inputsPath), .text(now),
+                    .text(new.inputsPath), .text(now), .text(new.question), .text(new.questionDigest),
                 ])
             try appendEvent(.register, at: now, payload: [
                 "test_set": .string(new.id), "size": .integer(Int64(new.size)),
                 "steps": .integer(Int64(new.steps)), "adaptivity": .string(new.adaptivity.rawValue),
-                "forced": .bool(forced),
+                "forced": .bool(forced), "question": .string(new.questionDigest),
             ])
             guard let record = try fetchTestSet(id: new.id) else {
                 throw .inconsistent("test set \(new.id) vanished after insert")
@@ -185,8 +195,8 @@ public final class Ledger {
         return try database.transaction(.immediate) { () throws(LedgerError) -> ChargeOutcome in
             let oldKey = request.oldModel ?? ""
             let existing = try database.query(
-                "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? AND new_model = ? AND old_model = ?",
-                [.text(request.testSetID), .text(request.newModel), .text(oldKey)])
+                "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? AND new_model = ? AND old_model = ? AND question_digest = ?",
+                [.text(request.testSetID), .text(request.newModel), .text(oldKey), .text(request.questionDigest)])
             if let row = existing.first {
                 let record = try Self.decodeEvaluation(row)
                 try appendEvent(.replay, at: LedgerTimestamp.now(), payload: [
@@ -205,28 +215,32 @@ public final class Ledger {
 
             let now = LedgerTimestamp.now()
             let step = evaluations + 1
+            // Under `none` nothing the developer can observe may depend on the verdict: it is kept
+            // only in the sealed metrics, and the baseline changes only when the owner accepts.
             let revealed = set.adaptivity != .none
+            guard request.verdict != .hidden else { throw .invalidRequest("charge with the real verdict; the ledger hides it") }
+            let stored: LedgerVerdict = revealed ? request.verdict : .hidden
             try database.execute("""
-                INSERT INTO evaluations (test_set_id, new_model, old_model, step, verdict, revealed,
-                    sealed_metrics, commit_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO evaluations (test_set_id, new_model, old_model, question_digest, step, verdict, revealed,
+                    sealed_metrics, commit_id, created_at, predictions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
-                    .text(set.id), .text(request.newModel), .text(oldKey), .int(step),
-                    .text(request.verdict.rawValue), .int(revealed ? 1 : 0), .blob(request.sealedMetrics),
-                    .text(request.commitID), .text(now),
+                    .text(set.id), .text(request.newModel), .text(oldKey), .text(request.questionDigest), .int(step),
+                    .text(stored.rawValue), .int(revealed ? 1 : 0), .blob(request.sealedMetrics),
+                    .text(request.commitID), .text(now), revealed ? .null : .blob(request.predictions),
                 ])
             let evaluationID = database.lastInsertRowID
             try appendEvent(.charge, at: now, payload: Self.chargePayload(
                 evaluationID: evaluationID, testSetID: set.id, newModel: request.newModel, oldModel: oldKey,
-                step: step, verdict: request.verdict, revealed: revealed))
+                step: step, verdict: stored, revealed: revealed, question: request.questionDigest))
 
-            if request.verdict == .pass && request.acceptOnPass {
+            if revealed && request.verdict == .pass && request.acceptOnPass {
                 try database.execute("""
-                    INSERT INTO accepted_models (test_set_id, model, predictions, evaluation_id, accepted_at, branch)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO accepted_models (test_set_id, model, predictions, evaluation_id, accepted_at, branch, source, commit_id)
+                    VALUES (?, ?, ?, ?, ?, ?, 'gate', ?)
                     """, [
                         .text(set.id), .text(request.newModel), .blob(request.predictions),
-                        .integer(evaluationID), .text(now), .text(request.branch ?? ""),
+                        .integer(evaluationID), .text(now), .text(request.branch ?? ""), .text(request.commitID),
                     ])
                 try appendEvent(.accept, at: now, payload: [
                     "test_set": .string(set.id), "evaluation": .integer(evaluationID),
@@ -235,7 +249,7 @@ public final class Ledger {
             }
             let after = BudgetPolicy.usage(
                 adaptivity: set.adaptivity, steps: set.steps, evaluations: step,
-                passes: passes + (request.verdict == .pass ? 1 : 0))
+                passes: passes + (stored == .pass ? 1 : 0))
             if after.retire {
                 try retireInTransaction(id: set.id, reason: after.retireReason ?? "retired by budget rule", at: now)
             }
@@ -248,12 +262,13 @@ public final class Ledger {
 
     static func chargePayload(
         evaluationID: Int64, testSetID: String, newModel: String, oldModel: String, step: Int,
-        verdict: LedgerVerdict, revealed: Bool
+        verdict: LedgerVerdict, revealed: Bool, question: String
     ) -> [String: CanonicalJSON.Value] {
         [
             "evaluation": .integer(evaluationID), "test_set": .string(testSetID),
             "new_model": .string(newModel), "old_model": .string(oldModel),
             "step": .integer(Int64(step)), "verdict": .string(verdict.rawValue), "revealed": .bool(revealed),
+            "question": .string(question),
         ]
     }
 
@@ -292,16 +307,17 @@ public final class Ledger {
     /// branch), or nil if none.
     public func lastAcceptedModel(testSetID: String, branch: String? = nil) throws(LedgerError) -> AcceptedModel? {
         let rows = try database.query("""
-            SELECT test_set_id, model, predictions, evaluation_id, accepted_at, branch FROM accepted_models
+            SELECT \(Self.acceptedColumns) FROM accepted_models
             WHERE test_set_id = ? AND branch = ? ORDER BY id DESC LIMIT 1
             """, [.text(testSetID), .text(branch ?? "")])
-        guard let row = rows.first else { return nil }
-        let storedBranch = try row.string("branch")
-        return AcceptedModel(
-            testSetID: try row.string("test_set_id"), model: try row.string("model"),
-            predictions: try row.optionalData("predictions"), evaluationID: try row.int64("evaluation_id"),
-            acceptedAt: try LedgerTimestamp.parse(try row.string("accepted_at"), column: "accepted_at"),
-            branch: storedBranch.isEmpty ? nil : storedBranch)
+        return try rows.first.map(Self.decodeAccepted)
+    }
+
+    /// Every model accepted on this set (all branches), oldest first.
+    public func acceptedModels(testSetID: String) throws(LedgerError) -> [AcceptedModel] {
+        try database.query(
+            "SELECT \(Self.acceptedColumns) FROM accepted_models WHERE test_set_id = ? ORDER BY id", [.text(testSetID)]
+        ).map(Self.decodeAccepted)
     }
 
     /// The newest model accepted on this branch on *any* test set (nil matches models accepted
@@ -323,7 +339,7 @@ public final class Ledger {
 
     /// The whole event log, in seq order.
     public func events() throws(LedgerError) -> [LedgerEvent] {
-        try database.query("SELECT seq, at, kind, payload, prev_hash, hash FROM events ORDER BY seq").map {
+        try database.query("SELECT seq, at, kind, payload, prev_hash, hash, mac FROM events ORDER BY seq").map {
             (row) throws(LedgerError) -> LedgerEvent in
             try Self.decodeEvent(row)
         }
@@ -341,19 +357,34 @@ public final class Ledger {
 
     /// Appends one event to the chain. Must run inside a write transaction so the read of the
     /// chain head and the insert are atomic.
+    ///
+    /// The payload gets, under `rows`, the digest of every covered row the transaction wrote
+    /// (`LedgerRows`); the event gets a MAC when the owner's key is in use, and an event that
+    /// decides what the gate says is refused without it.
     func appendEvent(_ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value]) throws(LedgerError) {
         precondition(database.isInTransaction, "events are appended inside the write transaction")
+        if kind.needsKey && key == nil { throw .keyRequired(operation: kind.rawValue) }
+        try Self.appendEvent(kind, at: at, payload: payload, rows: try LedgerRows.takeTouched(database), key: key, to: database)
+    }
+
+    /// Appends one event vouching for `rows` (`table[key]` → digest).
+    static func appendEvent(
+        _ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value], rows: [String: String], key: LedgerKey?,
+        to database: SQLiteDatabase
+    ) throws(LedgerError) {
+        var payload = payload
+        if !rows.isEmpty { payload["rows"] = .object(rows.mapValues { .string($0) }) }
         let head = try database.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         let seq = try (head.first?.int64("seq") ?? 0) + 1
         let prevHash = try head.first?.string("hash") ?? EventChain.genesis
         let text = CanonicalJSON.encode(payload)
         let hash = EventChain.hash(prevHash: prevHash, seq: seq, at: at, kind: kind.rawValue, payload: text)
         try database.execute(
-            "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(seq), .text(at), .text(kind.rawValue), .text(text), .text(prevHash), .text(hash)])
+            "INSERT INTO events (seq, at, kind, payload, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [.integer(seq), .text(at), .text(kind.rawValue), .text(text), .text(prevHash), .text(hash), .text(key?.mac(hash) ?? "")])
     }
 
-    private func fetchTestSet(id: String) throws(LedgerError) -> TestSetRecord? {
+    func fetchTestSet(id: String) throws(LedgerError) -> TestSetRecord? {
         let rows = try database.query("SELECT \(Self.testSetColumns) FROM test_sets WHERE id = ?", [.text(id)])
         return try rows.first.map { (row) throws(LedgerError) -> TestSetRecord in try Self.decodeTestSet(row) }
     }
@@ -363,14 +394,35 @@ public final class Ledger {
         return try rows.first.map { (row) throws(LedgerError) -> EvaluationRecord in try Self.decodeEvaluation(row) }
     }
 
+    /// The test set's columns, with its current question: the newest amendment's, else the registered one.
     static let testSetColumns = """
         id, name, size, classes, steps, adaptivity, reliability, condition, planned_size, forced,
-        inputs_path, created_at, retired_at, retired_reason, released_at
+        inputs_path, created_at, retired_at, retired_reason, released_at,
+        coalesce((SELECT a.question FROM question_amendments a WHERE a.test_set_id = test_sets.id ORDER BY a.seq DESC LIMIT 1), question) AS question,
+        coalesce((SELECT a.question_digest FROM question_amendments a WHERE a.test_set_id = test_sets.id ORDER BY a.seq DESC LIMIT 1), question_digest) AS question_digest,
+        (SELECT count(*) FROM question_amendments a WHERE a.test_set_id = test_sets.id) AS amendments,
+        (SELECT a.log_transcripts FROM question_amendments a WHERE a.test_set_id = test_sets.id ORDER BY a.seq DESC LIMIT 1) AS amended_log_transcripts
         """
 
     static let evaluationColumns = """
-        id, test_set_id, new_model, old_model, step, verdict, revealed, sealed_metrics, commit_id, created_at
+        id, test_set_id, new_model, old_model, question_digest, step, verdict, revealed, sealed_metrics, commit_id,
+        created_at, predictions
         """
+
+    static let acceptedColumns = "test_set_id, model, predictions, evaluation_id, accepted_at, branch, source, commit_id"
+
+    static func decodeAccepted(_ row: SQLiteRow) throws(LedgerError) -> AcceptedModel {
+        let branch = try row.string("branch")
+        let sourceText = try row.string("source")
+        guard let source = AcceptedModel.Source(rawValue: sourceText) else { throw .inconsistent("accepted model with source \(sourceText)") }
+        var evaluationID: Int64?
+        if case let .integer(id)? = row["evaluation_id"] { evaluationID = id }
+        return AcceptedModel(
+            testSetID: try row.string("test_set_id"), model: try row.string("model"),
+            predictions: try row.optionalData("predictions"), evaluationID: evaluationID,
+            acceptedAt: try LedgerTimestamp.parse(try row.string("accepted_at"), column: "accepted_at"),
+            branch: branch.isEmpty ? nil : branch, source: source, commitID: try row.optionalString("commit_id"))
+    }
 
     static func decodeTestSet(_ row: SQLiteRow) throws(LedgerError) -> TestSetRecord {
         let id = try row.string("id")
@@ -385,7 +437,10 @@ public final class Ledger {
         return TestSetRecord(
             id: id, name: try row.string("name"), size: try row.int("size"), classes: classes,
             steps: try row.int("steps"), adaptivity: adaptivity, reliability: try row.double("reliability"),
-            condition: try row.string("condition"), plannedSize: try row.int("planned_size"),
+            condition: try row.string("condition"), question: try row.string("question"),
+            questionDigest: try row.string("question_digest"), amendments: try row.int("amendments"),
+            amendedLogTranscripts: { if case let .real(v)? = row["amended_log_transcripts"] { return v } else { return nil } }(),
+            plannedSize: try row.int("planned_size"),
             forced: try row.int("forced") != 0, inputsPath: try row.optionalString("inputs_path"),
             createdAt: try LedgerTimestamp.parse(try row.string("created_at"), column: "created_at"),
             retiredAt: try row.optionalString("retired_at").map { (t) throws(LedgerError) -> Date in
@@ -406,15 +461,16 @@ public final class Ledger {
         let old = try row.string("old_model")
         return EvaluationRecord(
             id: id, testSetID: try row.string("test_set_id"), newModel: try row.string("new_model"),
-            oldModel: old.isEmpty ? nil : old, step: try row.int("step"), verdict: verdict,
-            revealed: try row.int("revealed") != 0, sealedMetrics: try row.optionalData("sealed_metrics"),
-            commitID: try row.optionalString("commit_id"),
+            oldModel: old.isEmpty ? nil : old, questionDigest: try row.string("question_digest"), step: try row.int("step"),
+            verdict: verdict, revealed: try row.int("revealed") != 0, sealedMetrics: try row.optionalData("sealed_metrics"),
+            commitID: try row.optionalString("commit_id"), predictions: try row.optionalData("predictions"),
             createdAt: try LedgerTimestamp.parse(try row.string("created_at"), column: "created_at"))
     }
 
     static func decodeEvent(_ row: SQLiteRow) throws(LedgerError) -> LedgerEvent {
         LedgerEvent(
             seq: try row.int64("seq"), at: try row.string("at"), kind: try row.string("kind"),
-            payload: try row.string("payload"), prevHash: try row.string("prev_hash"), hash: try row.string("hash"))
+            payload: try row.string("payload"), prevHash: try row.string("prev_hash"), hash: try row.string("hash"),
+            mac: try row.string("mac"))
     }
 }

@@ -26,6 +26,10 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidRequest(String)
     /// A stored row does not have the shape the schema promises (a hand-edited file).
     case inconsistent(String)
+    /// An event that decides what the gate says was about to be written without the owner's key.
+    case keyRequired(operation: String)
+    /// No evaluation with this id (of this test set).
+    case unknownEvaluation(id: Int64)
 
     public var description: String {
         switch self {
@@ -51,6 +55,10 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
             return "invalid request: \(message)"
         case let .inconsistent(message):
             return "the ledger is inconsistent: \(message)"
+        case let .keyRequired(operation):
+            return "writing a `\(operation)` event needs the integration owner's key (EASEML_KEY, --key-file or EASEML_KEY_FILE)"
+        case let .unknownEvaluation(id):
+            return "no evaluation \(id) in the ledger"
         }
     }
 }

@@ -18,6 +18,20 @@ public struct LedgerEvent: Sendable, Equatable {
         case cleanStart = "clean-start", cleanRows = "clean-rows", improveOpen = "improve-open", improveApply = "improve-apply"
         /// Arms added to a running search (`automl serve`: a candidate joined the shared zoo).
         case automlArms = "automl-arms"
+        /// The owner recorded a new question for a test set (schema version 5).
+        case amend
+        /// The owner set a baseline model (schema version 5).
+        case baseline
+        /// The rows that existed when the file was migrated to schema version 5, vouched for at once.
+        case adopt
+
+        /// Whether only the owner's key may write it: every event that decides what the gate says.
+        public var needsKey: Bool {
+            switch self {
+            case .register, .charge, .replay, .accept, .retire, .release, .amend, .baseline: true
+            default: false
+            }
+        }
     }
 
     /// Position in the log, from 1, without gaps.
@@ -30,6 +44,8 @@ public struct LedgerEvent: Sendable, Equatable {
     public var payload: String
     public var prevHash: String
     public var hash: String
+    /// HMAC of `hash` under the owner's chain key (`LedgerKey`); '' when written without it.
+    public var mac: String
 
     /// The hash this event should have, given its `prevHash`.
     public var expectedHash: String {

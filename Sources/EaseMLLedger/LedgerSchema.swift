@@ -20,6 +20,7 @@ public enum LedgerSchema {
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
+        Migration(version: 5, sql: version5),
     ]
 
     /// The schema version this build writes.
@@ -314,6 +315,92 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'an applied improve round is final'); END;
     """
 
+    /// Version 5: the gate holds against the developers it gates (issue 14). Notes:
+    /// - `test_sets.question` is the whole question the owner registered (canonical JSON of the
+    ///   condition, reliability, mode, adaptivity, steps, variance bound and model paths) and
+    ///   `question_digest` its SHA-256; '' for sets registered before (the gate refuses to judge
+    ///   with them until the owner records the question). `question_amendments` holds the owner's
+    ///   recorded changes of question, newest last, with the transcripts both questions count.
+    /// - `evaluations` is rebuilt: the replay key includes the question's digest; a verdict kept
+    ///   from developers (adaptivity `none`) is stored as `hidden` (the real one is only in the
+    ///   sealed metrics); `predictions` keeps such a model's predictions for the owner's `accept`.
+    /// - `accepted_models` is rebuilt: `source` is `gate` (a pass) or `owner` (`baseline set`,
+    ///   `accept`), `evaluation_id` is NULL for an owner's baseline, and `commit_id` names the
+    ///   commit whose model it is.
+    /// - `events.mac` is the HMAC of the event's hash under the owner's chain key (`LedgerKey`),
+    ///   '' for an event written without it.
+    static let version5 = """
+    ALTER TABLE test_sets ADD COLUMN question TEXT NOT NULL DEFAULT '';
+    ALTER TABLE test_sets ADD COLUMN question_digest TEXT NOT NULL DEFAULT '';
+    CREATE TABLE question_amendments (
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        question TEXT NOT NULL,
+        question_digest TEXT NOT NULL,
+        from_step INTEGER NOT NULL CHECK (from_step >= 1),
+        log_transcripts REAL NOT NULL,
+        amended_at TEXT NOT NULL,
+        PRIMARY KEY (test_set_id, seq)
+    );
+    CREATE TRIGGER question_amendments_no_update BEFORE UPDATE ON question_amendments
+        BEGIN SELECT RAISE(ABORT, 'question amendments are append-only'); END;
+    CREATE TRIGGER question_amendments_no_delete BEFORE DELETE ON question_amendments
+        BEGIN SELECT RAISE(ABORT, 'question amendments are append-only'); END;
+
+    CREATE TABLE evaluations_v5 (
+        id INTEGER PRIMARY KEY,
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        new_model TEXT NOT NULL,
+        old_model TEXT NOT NULL DEFAULT '',
+        question_digest TEXT NOT NULL DEFAULT '',
+        step INTEGER NOT NULL CHECK (step >= 1),
+        verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'hidden')),
+        revealed INTEGER NOT NULL CHECK (revealed IN (0, 1)),
+        sealed_metrics BLOB,
+        commit_id TEXT,
+        created_at TEXT NOT NULL,
+        predictions BLOB,
+        UNIQUE (test_set_id, new_model, old_model, question_digest),
+        UNIQUE (test_set_id, step)
+    );
+    INSERT INTO evaluations_v5 (id, test_set_id, new_model, old_model, question_digest, step, verdict, revealed,
+        sealed_metrics, commit_id, created_at)
+        SELECT id, test_set_id, new_model, old_model, '', step, verdict, revealed, sealed_metrics, commit_id, created_at
+        FROM evaluations;
+    CREATE TABLE accepted_models_v5 (
+        id INTEGER PRIMARY KEY,
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        model TEXT NOT NULL,
+        predictions BLOB,
+        evaluation_id INTEGER REFERENCES evaluations_v5(id),
+        accepted_at TEXT NOT NULL,
+        branch TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT 'gate' CHECK (source IN ('gate', 'owner')),
+        commit_id TEXT
+    );
+    INSERT INTO accepted_models_v5 (id, test_set_id, model, predictions, evaluation_id, accepted_at, branch, source, commit_id)
+        SELECT a.id, a.test_set_id, a.model, a.predictions, a.evaluation_id, a.accepted_at, a.branch, 'gate',
+            (SELECT e.commit_id FROM evaluations_v5 e WHERE e.id = a.evaluation_id)
+        FROM accepted_models a;
+    -- The child table goes first, so that dropping the old evaluations leaves no reference behind
+    -- (the implicit DELETE of DROP TABLE fires no trigger); renaming then repoints the references.
+    DROP TABLE accepted_models;
+    DROP TABLE evaluations;
+    ALTER TABLE evaluations_v5 RENAME TO evaluations;
+    ALTER TABLE accepted_models_v5 RENAME TO accepted_models;
+    CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations
+        BEGIN SELECT RAISE(ABORT, 'ledger evaluations are append-only'); END;
+    CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations
+        BEGIN SELECT RAISE(ABORT, 'ledger evaluations are append-only'); END;
+    CREATE INDEX accepted_models_by_set_branch ON accepted_models (test_set_id, branch, id);
+    CREATE TRIGGER accepted_models_no_update BEFORE UPDATE ON accepted_models
+        BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
+    CREATE TRIGGER accepted_models_no_delete BEFORE DELETE ON accepted_models
+        BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
+
+    ALTER TABLE events ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+    """
+
     /// The schema version stored in the file.
     public static func version(of db: SQLiteDatabase) throws(LedgerError) -> Int {
         let rows = try db.query("PRAGMA user_version")
@@ -347,6 +434,14 @@ public enum LedgerSchema {
                     }
                 }
                 try db.execute(migration.sql)
+                if migration.version == 5 && now > 0 {
+                    // The rows written before the chain vouched for rows: one event vouches for them
+                    // as they are now (authenticated by the owner's next keyed event).
+                    let rows = try LedgerRows.allDigests(db)
+                    if !rows.isEmpty {
+                        try Ledger.appendEvent(.adopt, at: LedgerTimestamp.now(), payload: ["schema": .integer(5)], rows: rows, key: nil, to: db)
+                    }
+                }
                 try db.execute("PRAGMA user_version = \(migration.version)")
             }
         }

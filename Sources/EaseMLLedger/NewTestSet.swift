@@ -25,11 +25,19 @@ public struct NewTestSet: Sendable, Equatable {
     public var sealedLabels: Data
     /// Where the (unsealed) inputs live, if anywhere.
     public var inputsPath: String?
+    /// The whole question the owner registered the set for, as canonical JSON (condition,
+    /// reliability, mode, adaptivity, steps, variance bound, model paths); opaque to the ledger.
+    public var question: String
+    /// SHA-256 of `question` (part of every evaluation's replay key).
+    public var questionDigest: String
 
     public init(
         id: String, name: String, size: Int, classes: [String], steps: Int, adaptivity: Adaptivity,
-        reliability: Double, condition: String, plannedSize: Int, sealedLabels: Data, inputsPath: String? = nil
+        reliability: Double, condition: String, plannedSize: Int, sealedLabels: Data, inputsPath: String? = nil,
+        question: String = "", questionDigest: String = ""
     ) {
+        self.question = question
+        self.questionDigest = questionDigest
         self.id = id
         self.name = name
         self.size = size

@@ -13,6 +13,15 @@ public struct TestSetRecord: Sendable, Equatable {
     public var adaptivity: Adaptivity
     public var reliability: Double
     public var condition: String
+    /// The registered question (canonical JSON, see `NewTestSet.question`), the newest
+    /// amendment's if any; '' for a set registered before questions were recorded.
+    public var question: String
+    /// SHA-256 of `question`.
+    public var questionDigest: String
+    /// How many times the owner amended the question, and ln of the transcripts all the
+    /// questions asked of this set count together (nil when never amended).
+    public var amendments: Int
+    public var amendedLogTranscripts: Double?
     public var plannedSize: Int
     /// Registered with fewer examples than the plan asked for.
     public var forced: Bool

@@ -1,30 +1,35 @@
-/// The result of `Ledger.verify()`.
+/// What `Ledger.verify()` found. Problems are listed in the order they were found.
 public struct VerificationReport: Sendable, Equatable {
-    /// One thing wrong with the ledger.
     public enum Problem: Sendable, Equatable, CustomStringConvertible {
-        /// `seq` jumps from `expected` to `found`: events were deleted.
+        /// The seq numbers jump: events were deleted.
         case gap(expected: Int64, found: Int64)
-        /// The event's `prev_hash` is not the previous event's hash: reordered or deleted events.
+        /// An event's `prev_hash` is not the previous event's hash.
         case brokenLink(seq: Int64)
-        /// The event's stored hash does not match its content: the event was edited.
+        /// An event's content does not match its hash.
         case editedEvent(seq: Int64)
-        /// The log ends at `lastSeq` but events up to `highestSeq` were once written: the newest
-        /// events were deleted.
+        /// The log ends before the highest seq SQLite issued: the newest events were deleted.
         case truncated(lastSeq: Int64, highestSeq: Int64)
-        /// An evaluation row without a matching `charge` event.
-        case missingChargeEvent(evaluationID: Int64)
-        /// An evaluation row whose content differs from its `charge` event.
-        case evaluationMismatch(evaluationID: Int64)
-        /// A `charge` event whose evaluation row is gone.
-        case missingEvaluation(evaluationID: Int64, seq: Int64)
+        /// An event's MAC is not the owner's key's (with the key only).
+        case forgedEvent(seq: Int64)
+        /// An event that decides what the gate says carries no MAC (with the key only).
+        case unauthenticatedEvent(seq: Int64, kind: String)
+        /// A row differs from the digest the event `seq` vouched for: it was edited.
+        case rowEdited(row: String, seq: Int64)
+        /// A row no event vouches for: it was forged or inserted by hand.
+        case rowWithoutEvent(row: String)
+        /// Event `seq` vouches for a row that is gone: it was deleted.
+        case rowMissing(row: String, seq: Int64)
+        /// A row of the gate's tables is vouched for only by events the key does not authenticate.
+        case unauthenticatedRow(row: String, seq: Int64)
 
-        /// The event where the problem was found, if it is about one event.
+        /// The event at fault, when there is one.
         public var seq: Int64? {
             switch self {
             case let .gap(_, found): return found
-            case let .brokenLink(seq), let .editedEvent(seq), let .missingEvaluation(_, seq): return seq
+            case let .brokenLink(seq), let .editedEvent(seq), let .forgedEvent(seq), let .unauthenticatedEvent(seq, _): return seq
             case let .truncated(lastSeq, _): return lastSeq + 1
-            case .missingChargeEvent, .evaluationMismatch: return nil
+            case let .rowEdited(_, seq), let .rowMissing(_, seq), let .unauthenticatedRow(_, seq): return seq
+            case .rowWithoutEvent: return nil
             }
         }
 
@@ -34,22 +39,27 @@ public struct VerificationReport: Sendable, Equatable {
             case let .brokenLink(seq): return "event \(seq) does not link to the event before it: events were reordered or deleted"
             case let .editedEvent(seq): return "event \(seq) does not match its hash: it was edited"
             case let .truncated(lastSeq, highestSeq): return "the log ends at event \(lastSeq) but reached \(highestSeq): the newest events were deleted"
-            case let .missingChargeEvent(id): return "evaluation \(id) has no charge event"
-            case let .evaluationMismatch(id): return "evaluation \(id) differs from its charge event: it was edited"
-            case let .missingEvaluation(id, seq): return "charge event \(seq) refers to evaluation \(id), which is missing"
+            case let .forgedEvent(seq): return "event \(seq) carries a MAC the owner's key did not make: the log was rewritten"
+            case let .unauthenticatedEvent(seq, kind): return "event \(seq) (\(kind)) decides what the gate says but carries no MAC: it was written without the owner's key"
+            case let .rowEdited(row, seq): return "\(row) differs from what event \(seq) recorded: it was edited"
+            case let .rowWithoutEvent(row): return "\(row) is vouched for by no event: it was inserted by hand"
+            case let .rowMissing(row, seq): return "\(row), recorded by event \(seq), is missing: it was deleted"
+            case let .unauthenticatedRow(row, seq): return "\(row) is vouched for only by event \(seq), which the owner's key does not authenticate"
             }
         }
     }
 
-    /// Number of events checked.
     public var eventCount: Int
-    /// The hash of the last event (the chain's head), or the genesis hash for an empty log.
+    /// The hash of the last event (64 zeros for an empty log).
     public var headHash: String
-    /// Every problem found, chain problems first in seq order.
+    /// Whether the owner's key was used: without it only the structure was checked (a rewrite
+    /// with a recomputed chain cannot be told from the real one).
+    public var authenticated: Bool
+    /// With the key: the last event whose MAC the key made (0 when none).
+    public var lastAuthenticatedSeq: Int64?
     public var problems: [Problem]
 
-    /// No problem found.
     public var isClean: Bool { problems.isEmpty }
-    /// The first event seq at which the chain is bad, if any.
+    /// The seq of the first problem that names one.
     public var firstBadSeq: Int64? { problems.lazy.compactMap(\.seq).first }
 }

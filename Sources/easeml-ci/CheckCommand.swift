@@ -8,11 +8,14 @@ struct CheckCommand: ParsableCommand {
         abstract: "Decide whether a new model satisfies the condition on the hidden test set.",
         discussion: """
             Scores the new model's predictions (a file, or the configured `script` run on the test \
-            inputs with $EASEML_INPUTS and $EASEML_OUTPUT) and the old model's (--old, else the last \
-            model this test set accepted) against the sealed labels, decides the condition with its \
-            guarantee, charges the ledger, and only then prints the verdict. Asking again about the \
-            same predictions replays the recorded verdict without a new charge. Developers see PASS \
-            or FAIL and the budget, never accuracies or labels; with adaptivity `none`, RECORDED.
+            inputs with $EASEML_INPUTS and $EASEML_OUTPUT) and the old model's (the last model the \
+            gate accepted, or the baseline the owner set with `easeml-ci baseline set`) against the \
+            sealed labels, decides the question the test set was registered with (a .easeml.yml \
+            that states another one is refused, exit 2), charges the ledger after verifying it with \
+            the owner's key (a ledger that fails is refused, exit 3), and only then prints the \
+            verdict. Asking again about the same predictions and question replays the recorded \
+            verdict without a new charge. Developers see PASS or FAIL and the budget, never \
+            accuracies or labels; with adaptivity `none`, RECORDED whatever the verdict.
 
             Examples:
               easeml-ci check --predictions out/predictions.csv
@@ -22,12 +25,11 @@ struct CheckCommand: ParsableCommand {
             """)
 
     @OptionGroup var storage: LedgerOptions
-    @OptionGroup var gate: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("The new model's predictions (default: run the configured script).", valueName: "file"))
     var predictions: String?
 
-    @Option(name: .long, help: ArgumentHelp("The old model's predictions (default: the last accepted model).", valueName: "file"))
+    @Option(name: .long, help: .hidden)
     var old: String?
 
     @Option(name: .long, help: ArgumentHelp("The test set id or a unique prefix (default: the newest usable set).", valueName: "id"))
@@ -49,9 +51,12 @@ struct CheckCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if old != nil {
+            throw ValidationError("--old: the old model is the one the gate accepted; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`")
+        }
         if commit != nil {
-            guard predictions == nil, testSet == nil, storage.place.configuration.config == nil, gate.isEmpty else {
-                throw ValidationError("--commit evaluates the commit with its own .easeml.yml and script: drop --predictions, --test-set, --config and the settings flags")
+            guard predictions == nil, testSet == nil, storage.place.configuration.config == nil else {
+                throw ValidationError("--commit evaluates the commit with its own script: drop --predictions, --test-set and --config")
             }
         } else if branch != nil {
             throw ValidationError("--branch goes with --commit")
@@ -59,8 +64,14 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The reports are opened before the charge: an unwritable path fails first, costing nothing.
+        let reports = (junit: try junit.map(AtomicFile.Reservation.init), markdown: try markdown.map(AtomicFile.Reservation.init))
+        func writeSummaries(_ outcome: GateCheck.Outcome) throws(EaseMLCIError) {
+            try reports.junit?.commit(Data(CheckSummary.junit(outcome).utf8))
+            try reports.markdown?.commit(Data(CheckSummary.markdown(outcome).utf8))
+        }
         if let commit {
-            let outcome = try CommitCheck(revision: commit, branch: branch, oldPredictionsPath: old).run(in: try storage.workspace(.ignored))
+            let outcome = try CommitCheck(revision: commit, branch: branch).run(in: try storage.workspace())
             if let gate = outcome.gate { try writeSummaries(gate) }
             if json {
                 print(ReportJSON.text(outcome))
@@ -73,8 +84,7 @@ struct CheckCommand: ParsableCommand {
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
             return
         }
-        let request = CheckRequest(overrides: try gate.overrides(), predictionsPath: predictions, oldPredictionsPath: old, testSetID: testSet)
-        let outcome = try request.run(in: try storage.workspace(gate.configurationUse(storage.place.configuration)))
+        let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet).run(in: try storage.workspace())
         try writeSummaries(outcome)
         if json {
             print(ReportJSON.text(outcome))
@@ -83,10 +93,5 @@ struct CheckCommand: ParsableCommand {
             if let message = outcome.message { print(message) }
         }
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
-    }
-
-    private func writeSummaries(_ outcome: GateCheck.Outcome) throws(EaseMLCIError) {
-        if let junit { try AtomicFile.write(Data(CheckSummary.junit(outcome).utf8), to: junit) }
-        if let markdown { try AtomicFile.write(Data(CheckSummary.markdown(outcome).utf8), to: markdown) }
     }
 }

@@ -10,12 +10,22 @@ struct LedgerCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain: detects edited, deleted or reordered entries (exit 1 if any).")
-        @OptionGroup var place: WorkspaceOptions
+            abstract: "Check the ledger: its hash chain and every row against its events, and with the owner's key that it is authentic (exit 1 if not).",
+            discussion: """
+                Detects edited, inserted, deleted, reordered or truncated events and any edited, forged or \
+                deleted row of any table. With the owner's key (EASEML_KEY, --key-file or EASEML_KEY_FILE) it \
+                also proves the ledger authentic: every event that decides what the gate says carries a MAC \
+                under a key derived from the owner's, so a ledger rewritten without the key fails even when its \
+                hash chain was recomputed. Without the key only the structure is checked, and the output says so.
+
+                \(ExitStatus.helpText)
+                """)
+        @OptionGroup var storage: LedgerOptions
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            let report = try EaseMLLedgerVerification.run(try place.workspace().openLedger(create: false))
+            let workspace = try storage.workspace()
+            let report = try EaseMLLedgerVerification.run(try workspace.openLedger(create: false), key: try workspace.key())
             print(json ? ReportJSON.text(report) : report.text)
             if !report.clean { throw ExitCode(ExitStatus.failure.rawValue) }
         }

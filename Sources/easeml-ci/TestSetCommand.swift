@@ -6,7 +6,7 @@ struct TestSetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "testset",
         abstract: "Register, list and retire hidden test sets (integration owner).",
-        subcommands: [Add.self, List.self, Retire.self, Release.self]
+        subcommands: [Add.self, Amend.self, List.self, Retire.self, Release.self]
     )
 
     struct Add: ParsableCommand {
@@ -43,11 +43,49 @@ struct TestSetCommand: ParsableCommand {
 
         func run() throws {
             let workspace = try storage.workspace(gate.configurationUse(storage.place.configuration))
+            if let configuration = workspace.configuration, !gate.isEmpty {
+                // `check` refuses a .easeml.yml that states another question than the registered one.
+                throw EaseMLCIError.invalidOption(
+                    option: "testset add",
+                    message: "the question comes from \(configuration.displayPath): edit it rather than overriding it with flags (check refuses a .easeml.yml that states another question than the registered one)")
+            }
             let key = try workspace.requireKey(for: "registering a test set")
-            let registration = TestSetRegistration(
-                settings: try workspace.gateSettings(try gate.overrides()), labelsPath: labels, inputsPath: inputs, name: name, force: force)
+            let question = GateQuestion(
+                settings: try workspace.gateSettings(try gate.overrides()), models: workspace.configuration?.config.modelPaths ?? [])
+            let registration = TestSetRegistration(question: question, labelsPath: labels, inputsPath: inputs, name: name, force: force)
             let report = try workspace.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
                 try registration.register(in: ledger, key: key)
+            }
+            print(json ? ReportJSON.text(report) : report.text)
+        }
+    }
+
+    struct Amend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a new question for a test set, from .easeml.yml (integration owner; needs the key).",
+            discussion: """
+                `check` decides only with the question a test set was registered with, and refuses a \
+                .easeml.yml that states another one. To change the condition, mode, reliability, variance \
+                bound or model paths of a set in use, the owner edits .easeml.yml and runs this: the change \
+                is recorded in the ledger, shown by `status`, and from then on verdicts are decided under the \
+                union bound over both questions' transcripts (one more bit when each counts H or 2^H), which \
+                the set must be large enough for (or --force, recorded). Adaptivity and steps cannot change: \
+                register a new set for those. A set registered before questions were recorded gets its \
+                question this way.
+
+                \(ExitStatus.helpText)
+                """)
+        @OptionGroup var storage: LedgerOptions
+        @Argument(help: "The test set id (a unique prefix; default: the newest usable set).") var id: String?
+        @Flag(name: .long, help: "Amend even when the set is smaller than the new question needs (recorded).") var force = false
+        @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            let workspace = try storage.workspace(.required)
+            let key = try workspace.requireKey(for: "amending a test set's question")
+            let amendment = TestSetAmendment(question: GateQuestion(try workspace.requireConfiguration().config), testSetID: id, force: force)
+            let report = try workspace.updating(message: "easeml-ci: amend a test set's question") { (ledger) throws(EaseMLCIError) in
+                try amendment.amend(in: ledger, key: key)
             }
             print(json ? ReportJSON.text(report) : report.text)
         }
@@ -65,14 +103,16 @@ struct TestSetCommand: ParsableCommand {
     }
 
     struct Retire: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Retire a test set: it answers no further checks.")
-        @OptionGroup var place: WorkspaceOptions
+        static let configuration = CommandConfiguration(abstract: "Retire a test set: it answers no further checks (owner; needs the key).")
+        @OptionGroup var storage: LedgerOptions
         @Argument(help: "The test set id (a unique prefix is enough).") var id: String
         @Option(name: .long, help: "Why it is retired.") var reason = "retired by the owner"
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
         func run() throws {
-            let retired = try TestSetRetirement.retire(id, reason: reason, in: try place.workspace().openLedger(create: false))
+            let workspace = try storage.workspace()
+            let key = try workspace.requireKey(for: "retiring a test set")
+            let retired = try TestSetRetirement.retire(id, reason: reason, in: try workspace.openLedger(create: false), key: key)
             let report = ActionReport(action: "testset retire", messages: ["Retired test set \(retired.prefix(12))."], testSet: retired)
             print(json ? ReportJSON.text(report) : report.text)
         }

@@ -52,6 +52,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path), "a plan only reads: no ledger file is created")
 
         let ledger = try Ledger.open(at: path, create: true)
+        ledger.authenticate(with: LedgerKey(ownerKey: Data(repeating: 1, count: 32)))
         try ledger.registerTestSet(NewTestSet(
             id: "ts1", name: "holdout", size: 1, classes: ["a"], steps: 1, adaptivity: .full, reliability: 0.99, condition: "n > 0.8 +/- 0.05",
             plannedSize: 1, sealedLabels: Data([1]), inputsPath: folder.appendingPathComponent("valid.csv").path))

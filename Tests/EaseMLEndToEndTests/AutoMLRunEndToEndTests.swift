@@ -158,6 +158,7 @@ import Glibc
         let test = folder.appendingPathComponent("holdout.csv")
         try Data("x,label\n1,a\n2,b\n".utf8).write(to: test)  // byte-identical to train.csv
         let ledger = try Ledger.open(at: Self.ledger(folder), create: true)
+        ledger.authenticate(with: LedgerKey(ownerKey: Data(repeating: 1, count: 32)))
         try ledger.registerTestSet(NewTestSet(
             id: "ts1", name: "holdout", size: 2, classes: ["a", "b"], steps: 1, adaptivity: .full, reliability: 0.99, condition: "n > 0.8 +/- 0.05",
             plannedSize: 2, sealedLabels: Data([1, 2, 3]), inputsPath: test.path))

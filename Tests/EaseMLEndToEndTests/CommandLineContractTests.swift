@@ -52,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         for leaf in try Self.leaves() {
             // Required arguments are checked first, so they are given (with values that are never used).
-            let given = leaf.path + leaf.required.flatMap { argument in (argument.name.map { ["--\($0)"] } ?? []) + [argument.value == "name" ? "sklearn" : "x"] }
+            let given = leaf.path + leaf.required.flatMap { argument in (argument.name.map { ["--\($0)"] } ?? []) + [argument.value == "name" ? "sklearn" : argument.value == "n" ? "1" : "x"] }
             let text = try CommandLineRunner.run(given + ["--no-such-flag"], in: folder)
             #expect(text.status == 2, "\(leaf): \(text.status) \(text.stderr)")
             #expect(text.stderr.hasPrefix("error: "), "\(leaf): \(text.stderr)")

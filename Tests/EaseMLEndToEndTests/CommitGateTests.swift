@@ -70,7 +70,8 @@ struct ModelRepository {
         defer { repo.remove() }
         #expect(try repo.run(["testset", "add", "--labels", "labels.csv", "--force"]).status == 0)
         let first = try repo.commitModel(accuracy: 0.9, message: "model v1")
-        let a = try repo.run(["check", "--commit", "HEAD", "--old", "baseline.csv"])
+        #expect(try repo.run(["baseline", "set", "--predictions", "baseline.csv"]).status == 0)
+        let a = try repo.run(["check", "--commit", "HEAD"])
         #expect(a.status == 0, "\(a.stdout)\(a.stderr)")
         #expect(a.stdout.contains("PASS"))
         let second = try repo.commitModel(accuracy: 0.6, message: "model v2 (worse)")
@@ -127,7 +128,8 @@ struct ModelRepository {
         defer { repo.remove() }
         #expect(try repo.run(["testset", "add", "--labels", "labels.csv", "--force"]).status == 0)
         let v1 = try repo.commitModel(accuracy: 0.9, message: "v1")
-        #expect(try repo.run(["check", "--commit", "HEAD", "--old", "baseline.csv"]).status == 0)
+        #expect(try repo.run(["baseline", "set", "--predictions", "baseline.csv"]).status == 0)
+        #expect(try repo.run(["check", "--commit", "HEAD"]).status == 0)
         _ = try repo.commitModel(accuracy: 0.6, message: "v2")
         #expect(try repo.run(["check", "--commit", "HEAD"]).status == 1)
         let v3 = try repo.commitModel(accuracy: 0.97, message: "v3")

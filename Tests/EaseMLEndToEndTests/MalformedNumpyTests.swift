@@ -58,7 +58,7 @@ func bothNumpyReadersRefuseAMalformedHeaderWithItsTypedError(_ example: Malforme
         let commands: [([String], Bool)] = [
             (["testset", "add", "--labels", "bad.npy", "--force"], true),
             (["check", "--predictions", "bad.npy"], true),
-            (["check", "--predictions", "m1.csv", "--old", "bad.npy"], true),
+            (["baseline", "set", "--predictions", "bad.npy"], true),
             (["value", "--train", "bad.npy", "--valid", "features.npy", "--train-labels", "labels.npy", "--valid-labels", "labels.npy"], false),
             (["value", "--train", "features.npy", "--valid", "features.npy", "--train-labels", "bad.npy", "--valid-labels", "labels.npy"], false),
             (["feasibility", "--data", "bad.npy", "--labels", "labels.npy", "--target", "0.9"], false),

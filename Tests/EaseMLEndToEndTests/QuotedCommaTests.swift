@@ -83,7 +83,7 @@ private func featureTable(rows: Int, offset: Int = 0) -> String {
         #expect(added.status == 0, "\(added.stderr)")
         let check = try fixture.run(["check", "--predictions", "predictions.csv", "--json"])
         #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
-        #expect(try fixture.run(["testset", "retire", ""], key: false).status == 0)
+        #expect(try fixture.run(["testset", "retire", ""]).status == 0)
         #expect(try fixture.run(["testset", "release", "", "--output", "released.csv"]).status == 0)
         let released = try String(contentsOf: fixture.root.appendingPathComponent("released.csv"), encoding: .utf8)
         #expect(released == original)

@@ -7,6 +7,69 @@ import Testing
     @discardableResult
     private func git(_ directory: URL, _ arguments: String...) throws -> String { try runGit(directory, arguments) }
 
+    /// A developer with push access force-pushes an older `refs/easeml/ledger` to reset the budget:
+    /// a runner that fetched the newer one refuses it, and so does a fresh clone that sees the
+    /// gate's authentic verdict notes (which name the event the ledger had reached); both
+    /// messages name the two positions. A forged note cannot block the honest path.
+    @Test func aForcePushedOlderLedgerIsRefused() throws {
+        let owner = try ModelRepository(condition: "n > 0.5 +/- 0.05")
+        defer { owner.remove() }
+        try """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: full
+            steps: 8
+            models: [model/]
+            script: cp model/predictions.csv "$EASEML_OUTPUT"
+            ledger_remote: origin
+            """.write(to: owner.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        let sandbox = owner.root.deletingLastPathComponent()
+        let origin = sandbox.appendingPathComponent("\(owner.root.lastPathComponent)-origin.git")
+        let fresh = sandbox.appendingPathComponent("\(owner.root.lastPathComponent)-fresh")
+        defer {
+            try? FileManager.default.removeItem(at: origin)
+            try? FileManager.default.removeItem(at: fresh)
+        }
+        try git(sandbox, "init", "-q", "--bare", origin.path)
+        try owner.git("remote", "add", "origin", origin.path)
+        _ = try owner.commitModel(accuracy: 0.9, message: "model v1")
+        try owner.git("push", "-q", "origin", "main")
+        #expect(try owner.run(["testset", "add", "--labels", "labels.csv", "--force"]).status == 0)
+        let registered = try git(sandbox, "--git-dir", origin.path, "rev-parse", "refs/easeml/ledger")
+        // CI judges v1 and v2: two steps, notes pushed with the ledger.
+        #expect(try owner.run(["check", "--commit", "HEAD"]).status == 0)
+        _ = try owner.commitModel(accuracy: 0.95, message: "model v2")
+        #expect(try owner.run(["check", "--commit", "HEAD"]).status == 0)
+        try owner.git("push", "-q", "origin", "main", "refs/notes/easeml")
+        let spent = try git(sandbox, "--git-dir", origin.path, "rev-parse", "refs/easeml/ledger")
+        #expect(spent != registered)
+        // The attack: the ledger ref is forced back to the registration (0 steps used).
+        try git(sandbox, "--git-dir", origin.path, "update-ref", "refs/easeml/ledger", registered)
+        _ = try owner.commitModel(accuracy: 0.96, message: "model v3")
+        // The runner that fetched the newer ledger refuses the older one.
+        let seen = try owner.run(["check", "--commit", "HEAD"])
+        #expect(seen.status == 3, "\(seen.stdout)\(seen.stderr)")
+        #expect(seen.stderr.contains("does not extend the one fetched before (commit \(spent.prefix(7)))"), "\(seen.stderr)")
+        #expect(seen.stderr.contains("force-pushed back; nothing was charged"))
+        let pull = try owner.run(["ledger", "pull"])
+        #expect(pull.status == 3 && pull.stderr.contains("force-pushed back"), "\(pull.stderr)")
+        // A fresh CI clone has fetched nothing before; the authentic note on v2 names event 3+.
+        try git(sandbox, "clone", "-q", "-b", "main", origin.path, fresh.path)
+        try git(fresh, "fetch", "-q", "origin", "refs/notes/easeml:refs/notes/easeml")
+        let notes = try git(fresh, "notes", "--ref=easeml", "show", "HEAD")
+        let event = try #require(notes.split(separator: "\n").first { $0.hasPrefix("ledger-event: ") }).dropFirst("ledger-event: ".count)
+        let clean = try CommandLineRunner.run(["check", "--commit", "HEAD"], in: fresh, environment: owner.environment)
+        #expect(clean.status == 3, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stderr.contains("is behind the verdict note on commit "), "\(clean.stderr)")
+        #expect(clean.stderr.contains("which records event \(event)"), "\(clean.stderr)")
+        // Restoring the ledger ref lets both runners go on, with the budget they had.
+        try git(sandbox, "--git-dir", origin.path, "update-ref", "refs/easeml/ledger", spent)
+        let resumed = try CommandLineRunner.run(["check", "--commit", "HEAD"], in: fresh, environment: owner.environment)
+        #expect(resumed.status == 0 && resumed.stdout.contains("step 2") && resumed.stdout.contains("replayed"), "\(resumed.stdout)\(resumed.stderr)")
+        let third = try owner.run(["check", "--commit", "HEAD"])
+        #expect(third.status == 0 && third.stdout.contains("step 3"), "\(third.stdout)\(third.stderr)")
+    }
+
     @Test func twoClonesRaceForTheFinalStepAndExactlyOneWins() throws {
         let owner = try ModelRepository(condition: "n > 0.5 +/- 0.05")
         defer { owner.remove() }

@@ -8,7 +8,7 @@ import Testing
 /// cluster), which stay running; one `automl-requeue` event names exactly the re-queued trials.
 @Test func requeueKeepsAdoptedTrialsRunning() throws {
     try withTemporaryDirectory { folder in
-        let ledger = try Ledger.open(at: folder.appendingPathComponent("ledger.sqlite").path, create: true)
+        let ledger = try ownerLedger(at: folder.appendingPathComponent("ledger.sqlite").path, create: true)
         let arms = (0..<4).map { AutoMLArmRecord(position: $0, key: "a\($0)", candidate: "a", parameters: "{}", command: "[\"run\"]") }
         _ = try ledger.createAutoMLRun(NewAutoMLRun(
             id: "run-1", tenant: "repo", policy: "round_robin", seed: 1, metric: "score", spaceHash: "h", budgetTrials: nil, budgetSeconds: nil, arms: arms))

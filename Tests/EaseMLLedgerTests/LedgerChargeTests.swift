@@ -7,7 +7,7 @@ import Testing
 @Suite struct LedgerChargeTests {
     @Test func registersOnceAndRefusesADuplicate() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             let record = try ledger.registerTestSet(sampleSet(size: 800, plannedSize: 1000))
             #expect(record.forced)
             #expect(record.steps == 5)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func eventPayloadsHoldNoSecrets() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet())
             _ = try ledger.charge(request(model: "m1", .pass, accept: true))
             for event in try ledger.events() {
@@ -36,7 +36,7 @@ import Testing
 
     @Test func fullChargesHTimesThenRefusesExhausted() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 3))
             for step in 1...3 {
                 let (record, budget) = try #require(charged(try ledger.charge(request(model: "m\(step)", .fail))))
@@ -56,7 +56,7 @@ import Testing
 
     @Test func unknownTestSetIsAnError() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             #expect(throws: LedgerError.unknownTestSet(testSetID: "nope")) {
                 try ledger.charge(request(set: "nope", model: "m1", .pass))
             }
@@ -66,7 +66,7 @@ import Testing
 
     @Test func replayIsFreeAndReturnsTheRecordedVerdict() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 2))
             let (first, _) = try #require(charged(try ledger.charge(request(model: "m1", old: "o1", .fail))))
             let before = try ledger.budget(testSetID: "a1b2c3")
@@ -86,7 +86,7 @@ import Testing
 
     @Test func replayWithoutOldModelMatchesNilOnly() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 5))
             let (first, _) = try #require(charged(try ledger.charge(request(model: "m1", .pass))))
             #expect(first.oldModel == nil)
@@ -97,7 +97,7 @@ import Testing
 
     @Test func firstChangeRetiresOnTheFirstPassAndFailsUseSteps() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 4, adaptivity: .firstChange))
             _ = try ledger.charge(request(model: "m1", .fail))
             let (_, afterFails) = try #require(charged(try ledger.charge(request(model: "m2", .fail))))
@@ -120,22 +120,37 @@ import Testing
     @Test func noneRecordsHiddenVerdicts() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("l.sqlite").path
-            let ledger = try Ledger.open(at: path, create: true)
+            let ledger = try ownerLedger(at: path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 2, adaptivity: .none))
-            let (record, budget) = try #require(charged(try ledger.charge(request(model: "m1", .pass))))
+            let (record, budget) = try #require(charged(try ledger.charge(request(model: "m1", .pass, accept: true))))
             #expect(!record.revealed)
-            #expect(record.verdict == .pass)
+            // The verdict lives only in the sealed metrics; a pass accepts nothing by itself, and
+            // the predictions are kept for the owner's `accept`.
+            #expect(record.verdict == .hidden)
+            #expect(record.predictions == Data("preds-m1".utf8))
+            #expect(try ledger.lastAcceptedModel(testSetID: "a1b2c3") == nil)
             #expect(budget.bitsUsed == 0)
             #expect(budget.stepsLeft == 1)
             #expect(!budget.retired)
             let raw = try SQLiteDatabase(path: path)
-            #expect(try raw.query("SELECT revealed FROM evaluations")[0].values == [.integer(0)])
+            #expect(try raw.query("SELECT revealed, verdict FROM evaluations")[0].values == [.integer(0), .text("hidden")])
+            // A fail and a pass leave the same kind of row and event: nothing tells them apart.
+            let (failed, _) = try #require(charged(try ledger.charge(request(model: "m2", .fail, accept: true))))
+            #expect(failed.verdict == .hidden)
+            #expect(try ledger.lastAcceptedModel(testSetID: "a1b2c3") == nil)
+            let kinds = try ledger.events().map(\.kind)
+            #expect(kinds == ["register", "charge", "charge"])
+            // The owner accepts the first one explicitly.
+            let accepted = try ledger.setBaseline(
+                testSetID: "a1b2c3", model: "m1", predictions: record.predictions, branch: nil, commitID: "c0ffee", evaluationID: record.id)
+            #expect(accepted.source == .owner && accepted.evaluationID == record.id)
+            #expect(try ledger.verify(key: ownerKey).isClean)
         }
     }
 
     @Test func acceptedModelIsRecordedOnlyOnPass() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(steps: 5))
             _ = try ledger.charge(request(model: "m1", .fail, accept: true, branch: "main"))
             #expect(try ledger.lastAcceptedModel(testSetID: "a1b2c3", branch: "main") == nil)
@@ -158,7 +173,7 @@ import Testing
 
     @Test func lastAcceptedOnABranchSpansTestSets() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(id: "s1", steps: 1))
             try ledger.registerTestSet(sampleSet(id: "s2", steps: 5))
             #expect(try ledger.lastAcceptedModel(branch: "main") == nil)
@@ -174,7 +189,7 @@ import Testing
 
     @Test func retireAndReleaseStopCharges() throws {
         try withTemporaryDirectory { dir in
-            let ledger = try Ledger.open(at: dir.appendingPathComponent("l.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet(id: "s1"))
             try ledger.registerTestSet(sampleSet(id: "s2"))
             let retired = try ledger.retire(id: "s1", reason: "owner rotated it")
@@ -195,7 +210,7 @@ import Testing
     @Test func aThrowingTransactionLeavesNoPartialRows() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("l.sqlite").path
-            let ledger = try Ledger.open(at: path, create: true)
+            let ledger = try ownerLedger(at: path, create: true)
             #expect(throws: LedgerError.invalidRequest("simulated crash")) {
                 try ledger.database.transaction(.immediate) { () throws(LedgerError) in
                     try ledger.registerTestSet(sampleSet())

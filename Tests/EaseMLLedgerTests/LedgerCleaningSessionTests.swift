@@ -10,7 +10,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("ledger.sqlite").path
             do {
-                let ledger = try Ledger.open(at: path, create: true)
+                let ledger = try ownerLedger(at: path, create: true)
                 let created = try ledger.createCleaningSession(id: "s", kind: .clean, settings: #"{"k":3}"#)
                 #expect(created.cleaned.isEmpty && created.rounds.isEmpty && created.kind == .clean)
                 #expect(throws: LedgerError.self) { try ledger.createCleaningSession(id: "s", kind: .clean, settings: "{}") }
@@ -21,7 +21,7 @@ import Testing
                 }
                 #expect(throws: LedgerError.self) { try ledger.recordCleanedRows(session: "s", [CleanedRowRecord(row: 9, values: [.nan, 1, 2])]) }
             }
-            let ledger = try Ledger.open(at: path, create: false)
+            let ledger = try ownerLedger(at: path, create: false)
             let record = try #require(try ledger.cleaningSession(id: "s"))
             #expect(record.settings == #"{"k":3}"#)
             #expect(record.cleaned == [CleanedRowRecord(row: 7, values: [0.1, 1e-300, -2.5])])
@@ -33,7 +33,7 @@ import Testing
 
     @Test func improveRoundsOpenInOrderAndApplyOnce() throws {
         try withTemporaryDirectory { directory in
-            let ledger = try Ledger.open(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
             try ledger.createCleaningSession(id: "loop", kind: .improve, settings: "{}")
             let first = ImproveRoundRecord(round: 1, arm: "clean", batch: [4, 2], reason: "untried")
             #expect(throws: LedgerError.self) { try ledger.openImproveRound(session: "loop", ImproveRoundRecord(round: 2, arm: "clean", batch: [4], reason: "")) }

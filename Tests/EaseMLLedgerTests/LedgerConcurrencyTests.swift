@@ -12,7 +12,7 @@ import Testing
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("l.sqlite").path
             do {
-                let ledger = try Ledger.open(at: path, create: true)
+                let ledger = try ownerLedger(at: path, create: true)
                 try ledger.registerTestSet(sampleSet(steps: 8))
                 for i in 0..<3 { _ = try ledger.charge(request(model: "warmup\(i)", .fail)) }
                 #expect(try ledger.budget(testSetID: "a1b2c3").stepsLeft == 5)
@@ -28,7 +28,7 @@ import Testing
                     defer { done.leave() }
                     let outcome: String
                     do {
-                        let ledger = try Ledger.open(at: path, create: false)
+                        let ledger = try ownerLedger(at: path, create: false)
                         ready.signal()
                         start.wait()
                         switch try ledger.charge(request(model: "model-\(i)", i % 2 == 0 ? .pass : .fail)) {
@@ -52,7 +52,7 @@ import Testing
             #expect(outcomes.count == threads)
             #expect(outcomes.filter { $0 == "charged" }.count == 5, "\(outcomes)")
             #expect(outcomes.filter { $0 == "exhausted" }.count == 11, "\(outcomes)")
-            let ledger = try Ledger.open(at: path, create: false)
+            let ledger = try ownerLedger(at: path, create: false)
             let budget = try ledger.budget(testSetID: "a1b2c3")
             #expect(budget.stepsUsed == 8)
             #expect(budget.stepsLeft == 0)

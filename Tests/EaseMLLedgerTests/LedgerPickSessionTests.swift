@@ -16,7 +16,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("ledger.sqlite").path
             do {
-                let ledger = try Ledger.open(at: path, create: true)
+                let ledger = try ownerLedger(at: path, create: true)
                 let created = try ledger.createPickSession(Self.sample())
                 #expect(created.session == Self.sample())
                 #expect(created.status == .open && created.streamPosition == 0)
@@ -28,7 +28,7 @@ import Testing
                     expectedStreamPosition: 2, expectedDraws: 1, expectedLabelCount: 0, labels: [(1, "b"), (2, "a")]))
             }
             // A new connection (a new process) sees everything.
-            let ledger = try Ledger.open(at: path, create: false)
+            let ledger = try ownerLedger(at: path, create: false)
             #expect(try ledger.pickQueries(session: "monday") == [PickQueryRecord(round: 2, item: 1, probability: 0.75)])
             #expect(try ledger.pickLabels(session: "monday") == [.init(item: 1, label: "b", seq: 1), .init(item: 2, label: "a", seq: 2)])
             let record = try #require(try ledger.pickSession(name: "monday"))
@@ -40,7 +40,7 @@ import Testing
 
     @Test func aRefusedUpdateWritesNothing() throws {
         try withTemporaryDirectory { directory in
-            let ledger = try Ledger.open(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
             try ledger.createPickSession(Self.sample())
             try ledger.updatePickSession(name: "monday", PickSessionUpdate(expectedStreamPosition: 0, expectedDraws: 0, expectedLabelCount: 0, labels: [(0, "a")]))
             // Item 0 again, after a fresh one: the whole update is rolled back.
@@ -60,7 +60,7 @@ import Testing
 
     @Test func choosingStopsTheSessionAndIsTheServingModel() throws {
         try withTemporaryDirectory { directory in
-            let ledger = try Ledger.open(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
+            let ledger = try ownerLedger(at: directory.appendingPathComponent("ledger.sqlite").path, create: true)
             #expect(try ledger.lastPickChoice() == nil)
             try ledger.createPickSession(Self.sample())
             let stopped = try ledger.updatePickSession(name: "monday", PickSessionUpdate(

@@ -48,3 +48,13 @@ final class LockedArray<Element: Sendable>: @unchecked Sendable {
         return storage
     }
 }
+
+/// The integration owner's chain key in these tests.
+let ownerKey = LedgerKey(ownerKey: Data(repeating: 7, count: 32))
+
+/// The ledger at `path`, opened as the owner (its events MAC'd with `ownerKey`).
+func ownerLedger(at path: String, create: Bool) throws -> Ledger {
+    let ledger = try Ledger.open(at: path, create: create)
+    ledger.authenticate(with: ownerKey)
+    return ledger
+}

@@ -1,26 +1,21 @@
 import Foundation
 
 /// `easeml-ci check` on a predictions file or the configured `script`, in a workspace: the
-/// settings are the workspace's (with the command line's overrides), the ledger is the
+/// question is the one the test set was registered with (the workspace's `.easeml.yml`, when there
+/// is one, must state the same), the old model is the one the gate accepted, the ledger is the
 /// workspace's (travelling when a remote is configured), and the charge is made before the
 /// outcome is returned.
 public struct CheckRequest: Sendable {
-    public var overrides: GateOverrides
     /// The new model's predictions; `nil` runs the configuration's `script`.
     public var predictionsPath: String?
-    /// The old model's predictions; `nil` uses the last accepted model.
-    public var oldPredictionsPath: String?
     public var testSetID: String?
 
-    public init(overrides: GateOverrides, predictionsPath: String?, oldPredictionsPath: String?, testSetID: String?) {
-        self.overrides = overrides
+    public init(predictionsPath: String?, testSetID: String?) {
         self.predictionsPath = predictionsPath
-        self.oldPredictionsPath = oldPredictionsPath
         self.testSetID = testSetID
     }
 
     public func run(in workspace: Workspace) throws(EaseMLCIError) -> GateCheck.Outcome {
-        let settings = try workspace.gateSettings(overrides)
         let source: GateCheck.Source
         if let predictionsPath {
             source = .file(predictionsPath)
@@ -29,8 +24,9 @@ public struct CheckRequest: Sendable {
         } else {
             throw .invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
         }
-        let check = GateCheck(
-            settings: settings, source: source, oldPredictionsPath: oldPredictionsPath, testSetID: testSetID)
+        let stated = workspace.configuration.map { GateCheck.StatedQuestion(GateQuestion($0.config), source: $0.displayPath) }
+        // The same branch as `check --commit` and `baseline set`: one accepted model per set and branch.
+        let check = GateCheck(source: source, testSetID: testSetID, branch: workspace.currentBranch(), stated: stated.map { [$0] } ?? [])
         let key = try workspace.key()
         return try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
     }

@@ -27,6 +27,10 @@ public struct GateCheck {
         public var bitsLeft: Double
         public var retired: Bool
         public var message: String?
+        /// The position of the evaluation's charge event in the ledger's chain (seq and hash), for
+        /// the verdict note.
+        public var ledgerEvent: Int64?
+        public var ledgerHead: String?
 
         /// The exit status for this answer (DESIGN §8).
         public var exitStatus: ExitStatus {
@@ -46,25 +50,33 @@ public struct GateCheck {
         case script(PredictionScript)
     }
 
-    public var settings: GateSettings
+    /// A question a configuration or command line states, and where (for the message when it
+    /// differs from the registered one).
+    public struct StatedQuestion: Sendable {
+        public var question: GateQuestion
+        public var source: String
+
+        public init(_ question: GateQuestion, source: String) {
+            self.question = question
+            self.source = source
+        }
+    }
+
     public var source: Source
-    public var oldPredictionsPath: String?
     public var testSetID: String?
     /// The branch whose last accepted model is the old model, and on which a pass is accepted.
     public var branch: String?
     /// The commit being evaluated, recorded with the charge.
     public var commitID: String?
+    /// The questions the caller's configuration and flags state: each must be the registered one.
+    public var stated: [StatedQuestion]
 
-    public init(
-        settings: GateSettings, source: Source, oldPredictionsPath: String?, testSetID: String?,
-        branch: String? = nil, commitID: String? = nil
-    ) {
-        self.settings = settings
+    public init(source: Source, testSetID: String?, branch: String? = nil, commitID: String? = nil, stated: [StatedQuestion] = []) {
         self.source = source
-        self.oldPredictionsPath = oldPredictionsPath
         self.testSetID = testSetID
         self.branch = branch
         self.commitID = commitID
+        self.stated = stated
     }
 
     /// Picks the test set: the given id (a unique prefix is enough) or the newest one still usable.
@@ -97,12 +109,45 @@ public struct GateCheck {
         return newest
     }
 
+    /// The registered question of `testSet` (the newest amendment's), or an error when the set
+    /// was registered before questions were recorded.
+    public static func registeredQuestion(_ testSet: TestSetRecord) throws(EaseMLCIError) -> GateQuestion {
+        guard !testSet.question.isEmpty else {
+            throw .testSetUnavailable(
+                "test set \(testSet.id.prefix(12)) was registered before easeml-ci recorded the question it answers; the owner records it with `easeml-ci testset amend \(testSet.id.prefix(12))`")
+        }
+        return try GateQuestion(canonicalText: testSet.question)
+    }
+
+    /// Refuses a ledger that fails verification with the owner's key, for what a charge on
+    /// `testSetID` depends on: the whole event chain and the set's own rows.
+    public static func requireTrusted(_ ledger: Ledger, key: SealingKey, testSetID: String) throws(EaseMLCIError) {
+        let report: VerificationReport
+        do { report = try ledger.verify(key: key.ledgerKey, testSetID: testSetID) } catch { throw .ledger(error) }
+        guard let problem = report.problems.first else { return }
+        throw .ledgerNotTrusted(
+            "the ledger \(ledger.path) fails verification with the owner's key (\(problem)\(report.problems.count > 1 ? "; \(report.problems.count - 1) more" : "")); nothing was charged. `easeml-ci ledger verify` lists every problem; the owner restores the ledger from a trusted copy")
+    }
+
     public func run(ledger: Ledger, key: SealingKey?) throws(EaseMLCIError) -> Outcome {
+        guard let key else { throw .sealing(.missingKey(purpose: "scoring on the sealed test set")) }
+        ledger.authenticate(with: key.ledgerKey)
         let testSet = try Self.selectTestSet(testSetID, in: ledger)
+        let question = try Self.registeredQuestion(testSet)
+        for statement in stated {
+            let differences = question.differences(from: statement.question)
+            guard differences.isEmpty else {
+                throw .questionMismatch(
+                    testSet: testSet.id, source: statement.source,
+                    differences: differences.map { .init(key: $0.key, registered: $0.registered, stated: $0.stated) })
+            }
+        }
+        // A wrong key is told as such (the labels do not open) before the chain is checked with it.
+        let labels = try SealedLabels.open(testSetID: testSet.id, ledger: ledger, key: key)
+        try Self.requireTrusted(ledger, key: key, testSetID: testSet.id)
+        let settings = question.settings
         let budget: BudgetState
         do { budget = try ledger.budget(testSetID: testSet.id) } catch { throw .ledger(error) }
-        guard let key else { throw .sealing(.missingKey(purpose: "scoring on the sealed test set")) }
-        let labels = try SealedLabels.open(testSetID: testSet.id, ledger: ledger, key: key)
         let newCodes: [Int32]
         switch source {
         case .file(let path):
@@ -116,40 +161,42 @@ public struct GateCheck {
             newCodes = try readAligned(try script.run(inputs: testSet.inputsPath, scratch: scratch), labels: labels)
         }
         let newModel = ContentHash.ofData(PredictionAlignment.encode(newCodes))
-        var oldCodes: [Int32]?
-        var oldModel: String?
-        // The old model is part of the question (and of the replay key) only if the condition reads it.
+        // The old model is the one the gate (or the owner) accepted, and part of the question (and
+        // of the replay key) only if the condition reads it.
         let readsOld = settings.condition.clauses.contains { clause in
             clause.expression.variables.contains { $0 != .new }
         }
-        if !readsOld {
-            oldCodes = nil
-        } else if let oldPredictionsPath {
-            oldCodes = try readAligned(oldPredictionsPath, labels: labels)
-            oldModel = ContentHash.ofData(PredictionAlignment.encode(oldCodes!))
-        } else if let accepted = try accepted(testSet.id, ledger), let stored = accepted.predictions {
+        var oldCodes: [Int32]?
+        var oldModel: String?
+        if readsOld, let accepted = try accepted(testSet.id, ledger), let stored = accepted.predictions {
             oldCodes = PredictionAlignment.decode(stored)
             oldModel = accepted.model
         }
+        let predictions = PredictionAlignment.encode(newCodes)
         if !budget.canCharge {
             // A replay is still free; anything else is refused before any scoring.
-            if case .replay(let record)? = try? ledger.charge(ChargeRequest(testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: .fail)) {
-                return outcome(for: record, replay: true, testSet: testSet, budget: budget)
+            let probe = ChargeRequest(testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: .fail, questionDigest: testSet.questionDigest)
+            if case .replay(let record)? = try? ledger.charge(probe) {
+                return outcome(for: record, replay: true, testSet: testSet, budget: budget, condition: settings.condition, ledger: ledger)
             }
-            return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up")
+            return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up", condition: settings.condition)
         }
         let counts: EvaluationCounts
         do { counts = try EvaluationCounts.tally(new: newCodes, old: oldCodes, labels: labels.codes) } catch { throw .decision(error) }
-        let errorBudget = ErrorBudget(
-            reliability: testSet.reliability, adaptivity: testSet.adaptivity, steps: testSet.steps,
+        // The registered question's reliability; the budget's shape (adaptivity, steps) is the set's.
+        var errorBudget = ErrorBudget(
+            reliability: settings.reliability, adaptivity: testSet.adaptivity, steps: testSet.steps,
             clauses: settings.condition.clauses.count)
+        errorBudget.amendedLogTranscripts = testSet.amendedLogTranscripts
         let verdict: Verdict
         do {
             verdict = try DecisionRule(condition: settings.condition, mode: settings.mode, assumedVarianceBound: settings.assumedVarianceBound)
                 .decide(counts, logDeltaPerClause: errorBudget.logDeltaPerClause)
         } catch {
             if oldCodes == nil, case .missingStatistic = error {
-                throw .decision(.missingStatistic(clause: "\(settings.condition)", needs: "an old model: no model is accepted yet for this test set, so pass --old FILE"))
+                throw .decision(.missingStatistic(
+                    clause: "\(settings.condition)",
+                    needs: "an old model: none is accepted yet on this branch; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`"))
             }
             throw .decision(error)
         }
@@ -165,20 +212,20 @@ public struct GateCheck {
         do {
             charge = try ledger.charge(ChargeRequest(
                 testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: LedgerVerdict(passed: verdict.passed),
-                sealedMetrics: metrics, commitID: commitID, acceptOnPass: true,
-                predictions: PredictionAlignment.encode(newCodes), branch: branch))
+                sealedMetrics: metrics, commitID: commitID, acceptOnPass: true, predictions: predictions, branch: branch,
+                questionDigest: testSet.questionDigest))
         } catch {
             throw .ledger(error)
         }
         switch charge {
         case .charged(let record, let after):
-            return outcome(for: record, replay: false, testSet: testSet, budget: after)
+            return outcome(for: record, replay: false, testSet: testSet, budget: after, condition: settings.condition, ledger: ledger)
         case .replay(let record):
             let current = (try? ledger.budget(testSetID: testSet.id)) ?? budget
-            return outcome(for: record, replay: true, testSet: testSet, budget: current)
+            return outcome(for: record, replay: true, testSet: testSet, budget: current, condition: settings.condition, ledger: ledger)
         case .refused(let refusal):
             let current = (try? ledger.budget(testSetID: testSet.id)) ?? budget
-            return refused(testSet, current, refusal.description)
+            return refused(testSet, current, refusal.description, condition: settings.condition)
         }
     }
 
@@ -195,17 +242,21 @@ public struct GateCheck {
         return try PredictionAlignment.align(column, to: labels, file: path)
     }
 
-    private func outcome(for record: EvaluationRecord, replay: Bool, testSet: TestSetRecord, budget: BudgetState) -> Outcome {
+    private func outcome(
+        for record: EvaluationRecord, replay: Bool, testSet: TestSetRecord, budget: BudgetState, condition: Condition, ledger: Ledger
+    ) -> Outcome {
         let answer: Outcome.Answer = record.revealed ? (record.verdict.passed ? .pass : .fail) : .recorded
+        let event = (try? ledger.chargeEvent(evaluationID: record.id)) ?? nil
         return Outcome(
-            answer: answer, replay: replay, testSetID: testSet.id, condition: "\(settings.condition)", step: record.step,
+            answer: answer, replay: replay, testSetID: testSet.id, condition: "\(condition)", step: record.step,
             stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: budget.bitsLeft, retired: budget.retired,
-            message: answer == .recorded ? "the verdict is kept for the integration owner (adaptivity none)" : nil)
+            message: answer == .recorded ? "the verdict is kept for the integration owner (adaptivity none)" : nil,
+            ledgerEvent: event?.seq, ledgerHead: event?.hash)
     }
 
-    private func refused(_ testSet: TestSetRecord, _ budget: BudgetState, _ reason: String) -> Outcome {
+    private func refused(_ testSet: TestSetRecord, _ budget: BudgetState, _ reason: String, condition: Condition) -> Outcome {
         Outcome(
-            answer: .refused, replay: false, testSetID: testSet.id, condition: "\(settings.condition)", step: nil,
+            answer: .refused, replay: false, testSetID: testSet.id, condition: "\(condition)", step: nil,
             stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: budget.bitsLeft, retired: budget.retired,
             message: "\(reason); the owner registers a new test set with `easeml-ci testset add`")
     }

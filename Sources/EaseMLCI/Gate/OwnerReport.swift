@@ -94,7 +94,10 @@ public struct OwnerReport: Sendable, Codable {
             }
             evaluations.append(Evaluation(
                 step: evaluation.step, at: evaluation.createdAt, model: evaluation.newModel, oldModel: evaluation.oldModel,
-                commit: evaluation.commitID, verdict: evaluation.verdict, revealedToDeveloper: evaluation.revealed, metrics: metrics))
+                commit: evaluation.commitID,
+                // A hidden verdict is kept only in the sealed metrics.
+                verdict: evaluation.verdict == .hidden ? LedgerVerdict(passed: metrics?.passed ?? false) : evaluation.verdict,
+                revealedToDeveloper: evaluation.revealed, metrics: metrics))
         }
         return TestSet(
             id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity, reliability: record.reliability,

@@ -1,8 +1,11 @@
 import Foundation
 
 /// Lines a model's predictions up with a test set's labels: by example id when both files name
-/// ids, by position otherwise; every predicted class must be one of the test set's classes.
-/// The result is one label-class code per test example, in label order.
+/// ids, by position otherwise. The result is one label-class code per test example, in label order.
+///
+/// A predicted class that is not one of the test set's (public) classes is simply wrong: it gets a
+/// negative code, the same for the same name in any file, that no label has. Refusing it instead
+/// would answer, for free, whether the class occurs among the hidden labels.
 enum PredictionAlignment {
     static func align(_ predictions: ClassColumn, to labels: ClassColumn, file: String) throws(EaseMLCIError) -> [Int32] {
         guard predictions.count == labels.count else {
@@ -13,11 +16,7 @@ enum PredictionAlignment {
         for (i, name) in labels.classes.enumerated() { classIndex[name] = Int32(i) }
         var remap = [Int32](repeating: -1, count: predictions.classes.count)
         for (i, name) in predictions.classes.enumerated() {
-            guard let code = classIndex[name] else {
-                throw .predictionsMismatch(
-                    file: file, message: "predicted class `\(name)` is not one of the test set's \(labels.classes.count) classes")
-            }
-            remap[i] = code
+            remap[i] = classIndex[name] ?? unknownClassCode(name)
         }
         var aligned = predictions.codes.map { remap[Int($0)] }
         if let labelIDs = labels.ids, let predictionIDs = predictions.ids, labelIDs != predictionIDs {
@@ -38,6 +37,13 @@ enum PredictionAlignment {
             aligned = reordered
         }
         return aligned
+    }
+
+    /// The code of a class the test set does not have: negative, from a 30-bit FNV-1a hash of its name.
+    static func unknownClassCode(_ name: String) -> Int32 {
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+        return -1 - Int32(hash & 0x3FFF_FFFF)
     }
 
     /// Aligned codes as little-endian bytes: how an accepted model is stored in the ledger.

@@ -28,6 +28,11 @@ public struct StatusReport: Sendable, Codable {
         public var retired: Bool
         public var retiredReason: String?
         public var forced: Bool
+        /// The registered question's digest ('' when the set predates recorded questions).
+        public var question: String
+        /// How often the owner amended the question (`testset amend`); each adds the new question's
+        /// transcripts to the union bound.
+        public var amendments: Int
         public var evaluations: [Evaluation]
         /// One sentence on when a fresh test set is needed.
         public var outlook: String
@@ -45,6 +50,7 @@ public struct StatusReport: Sendable, Codable {
                     Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)),
                                verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
                 }
+                let question = record.question.isEmpty ? nil : try? GateQuestion(canonicalText: record.question)
                 let outlook: String
                 if budget.retired {
                     outlook = "retired (\(budget.retiredReason ?? "retired")): register a new test set for further checks"
@@ -55,10 +61,12 @@ public struct StatusReport: Sendable, Codable {
                 }
                 return TestSet(
                     id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,
-                    reliability: record.reliability, condition: record.condition, steps: record.steps,
+                    reliability: question?.reliability ?? record.reliability, condition: question.map { "\($0.condition)" } ?? record.condition,
+                    steps: record.steps,
                     stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsUsed: budget.bitsUsed,
                     bitsLeft: budget.bitsLeft, retired: budget.retired, retiredReason: budget.retiredReason,
-                    forced: record.forced, evaluations: evaluations, outlook: outlook)
+                    forced: record.forced, question: record.questionDigest, amendments: record.amendments, evaluations: evaluations,
+                    outlook: outlook)
             })
         } catch {
             throw .ledger(error)
@@ -84,6 +92,11 @@ public struct StatusReport: Sendable, Codable {
         for set in testSets {
             lines.append("Test set \(set.id.prefix(12))  \(set.name)  (\(IntegerText.grouped(set.size)) examples\(set.forced ? ", registered below the planned size" : ""))")
             lines.append("  condition   \(set.condition)  at reliability \(set.reliability), adaptivity \(set.adaptivity.rawValue)")
+            if set.question.isEmpty {
+                lines.append("  question    not recorded (registered before easeml-ci recorded questions): `easeml-ci testset amend` records it")
+            } else if set.amendments > 0 {
+                lines.append("  question    amended \(set.amendments) time\(set.amendments == 1 ? "" : "s") by the owner: verdicts are decided under the union bound over \(set.amendments + 1) questions' transcripts")
+            }
             lines.append("  steps       \(set.stepsUsed) used, \(set.stepsLeft) left of \(set.steps)")
             lines.append(String(format: "  leakage     %.3g bits used, %.3g left", set.bitsUsed, set.bitsLeft))
             lines.append("  outlook     \(set.outlook)")

@@ -5,11 +5,15 @@ import Foundation
 
 /// `easeml-ci check --commit REV`: evaluates a commit as a CI candidate from its own tree.
 ///
-/// The commit is a candidate when it changes a model path (`models:`) or `.easeml.yml`; anything
-/// else passes at once with "no model change" and no charge. A candidate's `.easeml.yml` and
-/// `script` are taken from the commit (exported to a temporary folder, never the working
-/// directory), the old model is the last model *accepted* on the target branch, and the verdict is
-/// attached to the commit as a note under `refs/notes/easeml`.
+/// What the commit is judged by belongs to the integration owner, not to the commit: the ledger is
+/// the workspace's (`--ledger`, the working `.easeml.yml`'s `ledger:`, else the default; never the
+/// commit's own `ledger:` or `ledger_remote:`), and the question — condition, mode, steps, and the
+/// model paths that make a commit a candidate — is the one the test set was registered with. A
+/// commit is a candidate when it changes a registered model path or `.easeml.yml`; anything else
+/// passes at once with "no model change" and no charge. A candidate whose `.easeml.yml` states
+/// another question is refused (exit 2). Its `script` is taken from the commit (exported to a
+/// temporary folder, never the working directory), the old model is the last model *accepted* on
+/// the target branch, and the verdict is attached to the commit as a note under `refs/notes/easeml`.
 public struct CommitCheck {
     public struct Outcome: Sendable, Codable {
         public var commit: String
@@ -26,13 +30,10 @@ public struct CommitCheck {
     public var revision: String
     /// The target branch (default: the branch HEAD is on).
     public var branch: String?
-    /// Old-model predictions to use instead of the last accepted model (to bootstrap a branch).
-    public var oldPredictionsPath: String?
 
-    public init(revision: String, branch: String?, oldPredictionsPath: String? = nil) {
+    public init(revision: String, branch: String?) {
         self.revision = revision
         self.branch = branch
-        self.oldPredictionsPath = oldPredictionsPath
     }
 
     /// Evaluates the commit in the repository of `workspace`, with its ledger and key.
@@ -41,33 +42,38 @@ public struct CommitCheck {
         do {
             let key = try workspace.key()
             let repository = try GitRepository.open(containing: directory)
-            guard let workTree = repository.workTree else { throw EaseMLCIError.git("\(directory) is a bare repository") }
             let id = try repository.resolveCommit(revision)
             let commit = try repository.commit(id)
             let snapshot = try CommitSnapshot(id, in: repository)
-            let config = snapshot.config
             let changed = try repository.changedPaths(from: commit.parents.first, to: id)
-            let relevant = ModelPathMatcher(patterns: config.modelPaths).relevantPaths(among: changed)
-            guard !relevant.isEmpty else {
-                return Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil)
+            let targetBranch = branch ?? repository.currentBranch()
+            let outcome = try workspace.charging { (ledger) throws(EaseMLCIError) -> (result: Outcome, charged: Bool) in
+                guard let key else { throw .sealing(.missingKey(purpose: "checking a commit on the sealed test set")) }
+                ledger.authenticate(with: key.ledgerKey)
+                let registered = try GateCheck.registeredQuestion(try GateCheck.selectTestSet(nil, in: ledger))
+                let relevant = ModelPathMatcher(patterns: registered.models).relevantPaths(among: changed)
+                    + (changed.contains(".easeml.yml") ? [".easeml.yml"] : [])
+                guard !relevant.isEmpty else {
+                    return (Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil), false)
+                }
+                let script = try snapshot.script(for: "checking a commit")
+                let checkout = try snapshot.export(from: repository)
+                defer { try? FileManager.default.removeItem(at: checkout) }
+                let check = GateCheck(
+                    source: .script(PredictionScript(command: script, workingDirectory: checkout.path)), testSetID: nil,
+                    branch: targetBranch, commitID: id.hex,
+                    stated: [.init(GateQuestion(snapshot.config), source: "the .easeml.yml of commit \(id.abbreviated())")])
+                let gate = try check.run(ledger: ledger, key: key)
+                let outcome = Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
+                return (outcome, gate.answer != .refused && !gate.replay)
             }
-            let script = try snapshot.script(for: "checking a commit")
-            let checkout = try snapshot.export(from: repository)
-            defer { try? FileManager.default.removeItem(at: checkout) }
-            let file = URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml")
-            let committed = Workspace.Configuration(config: config, file: file, displayPath: ".easeml.yml")
-            let check = GateCheck(
-                settings: GateSettings(config), source: .script(PredictionScript(command: script, workingDirectory: checkout.path)),
-                oldPredictionsPath: oldPredictionsPath.map(workspace.absolute),
-                testSetID: nil, branch: branch ?? repository.currentBranch(), commitID: id.hex)
-            let gate = try workspace.charging(for: committed) { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
-            if gate.answer != .refused {
+            if let gate = outcome.gate, gate.answer != .refused, let key {
                 let note = VerdictNote(
                     verdict: gate.answer.rawValue, testSetID: gate.testSetID, step: gate.step, stepsLeft: gate.stepsLeft,
-                    condition: gate.condition)
-                try repository.setNote(note.text, for: id)
+                    condition: gate.condition, commit: id.hex, ledgerEvent: gate.ledgerEvent, ledgerHead: gate.ledgerHead)
+                try repository.setNote(note.signed(with: key).text, for: id)
             }
-            return Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
+            return outcome
         } catch {
             throw .wrapping(error) { .git("\($0)") }
         }

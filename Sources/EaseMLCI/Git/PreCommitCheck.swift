@@ -96,8 +96,14 @@ public struct PreCommitCheck {
         if testSet.size < needed {
             warnings.append("this condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels); the registered test set \(testSet.id.prefix(12)) has \(IntegerText.grouped(testSet.size))")
         }
-        if testSet.condition != "\(config.condition)" {
-            warnings.append("the registered test set was provisioned for `\(testSet.condition)`, not `\(config.condition)`")
+        if let registered = try? GateCheck.registeredQuestion(testSet) {
+            let differences = registered.differences(from: GateQuestion(config))
+            if !differences.isEmpty {
+                warnings.append(
+                    "this .easeml.yml states another question than the one test set \(testSet.id.prefix(12)) was registered with ("
+                        + differences.map { "`\($0.key)`: \($0.stated), registered \($0.registered)" }.joined(separator: "; ")
+                        + "): `easeml-ci check` will refuse it until the integration owner registers a new set or records the change with `easeml-ci testset amend`")
+            }
         }
         if let budget = try? ledger.budget(testSetID: testSet.id), budget.stepsLeft <= 2 {
             warnings.append("the test set has \(budget.stepsLeft) step\(budget.stepsLeft == 1 ? "" : "s") left; the owner should prepare a new one")

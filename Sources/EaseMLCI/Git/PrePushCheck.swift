@@ -52,8 +52,11 @@ public struct PrePushCheck {
             throw .wrapping(error) { .git("\($0)") }
         }
         var report = Report(checked: [], alreadyJudged: [:], blocked: false)
+        let key = try workspace.key()
         for id in commits {
-            if let note = try? repository.note(for: id).flatMap(VerdictNote.init(parsing:)) {
+            // Only the gate's own notes count: a hand-written one (no valid MAC) is ignored and
+            // the commit is checked for real.
+            if let note = try? repository.note(for: id).flatMap(VerdictNote.init(parsing:)), let key, note.verify(key: key, commit: id.hex) {
                 report.alreadyJudged[id.hex] = note.verdict
                 if note.verdict == "fail" { report.blocked = true }
                 continue

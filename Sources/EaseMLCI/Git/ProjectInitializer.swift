@@ -66,7 +66,8 @@ public struct ProjectInitializer {
             options.configPath = written.path
             let configured = try Workspace(directory: workspace.directory, options: options, environment: workspace.environment, configuration: .required)
             let registration = TestSetRegistration(
-                settings: try configured.gateSettings(), labelsPath: labels, inputsPath: inputs, name: nil, force: force)
+                question: GateQuestion(try configured.requireConfiguration().config), labelsPath: labels, inputsPath: inputs, name: nil,
+                force: force)
             report.testSet = try configured.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
                 try registration.register(in: ledger, key: key)
             }

@@ -18,36 +18,65 @@ public struct TravellingLedger {
     static let fetchedRef = "refs/easeml/ledger-fetched"
     static let fileName = "ledger.sqlite"
 
+    static let fetchedNotesRef = "refs/easeml/notes-fetched"
+    /// Where a fetch lands before it is checked.
+    static let incomingRef = "refs/easeml/ledger-incoming"
+    /// The newest ledger commit this clone has accepted from the remote or pushed to it: a fetched
+    /// ledger must descend from it.
+    static let seenRef = "refs/easeml/ledger-seen"
+
     public var remote: String
     /// A folder inside the repository's work tree.
     public var directory: String
     public var ledgerPath: String
     /// How many times a lost race is retried.
     public var attempts: Int
+    /// The owner's key: with it, the verdict notes on the branch (whose MACs it checks) say how far
+    /// the ledger had got, and a fetched ledger behind them is refused.
+    public var key: SealingKey?
 
-    public init(remote: String, directory: String, ledgerPath: String, attempts: Int = 8) {
+    public init(remote: String, directory: String, ledgerPath: String, attempts: Int = 8, key: SealingKey? = nil) {
         self.remote = remote
         self.directory = directory
         self.ledgerPath = ledgerPath
         self.attempts = attempts
+        self.key = key
     }
 
     /// Fetches the remote ledger and replaces the local file with it. Returns the fetched commit,
     /// or `nil` when the remote has no ledger yet (the local file is then left as it is).
+    ///
+    /// A fetched ledger that is older than what this clone has seen is refused, nothing replaced:
+    /// it must descend from the ledger commit last fetched or pushed here (`seenRef`), and, with
+    /// the owner's key, contain the event the newest authentic verdict note on the checked-out
+    /// history names (a force-pushed older ledger ref would otherwise reset the budget).
     @discardableResult
     public func pull() throws(EaseMLCIError) -> GitObjectID? {
-        let fetch = try git(["fetch", "--quiet", remote, "+\(Self.ref):\(Self.fetchedRef)"], name: "fetch")
+        _ = try git(["fetch", "--quiet", remote, "+\(GitRepository.easemlNotesRef):\(Self.fetchedNotesRef)"], name: "fetch notes")
+        let previous = (try? GitRepository.open(containing: directory))?.referenceTarget(Self.seenRef)
+        let fetch = try git(["fetch", "--quiet", remote, "+\(Self.ref):\(Self.incomingRef)"], name: "fetch")
         guard fetch.status == 0 else {
-            if fetch.stderr.contains("couldn't find remote ref") { return nil }
+            if fetch.stderr.contains("couldn't find remote ref") {
+                // No ledger at the remote: fine for a new one, a rollback if a verdict was given.
+                if let repository = try? GitRepository.open(containing: directory), let (commit, seq) = newestAuthenticNote(repository) {
+                    throw .ledgerNotTrusted(
+                        "\(remote) has no ledger (\(Self.ref)), but the verdict note on commit \(commit.abbreviated()) records event \(seq): the ledger was deleted; nothing was charged. Protect \(Self.ref) (README, threat model)")
+                }
+                return nil
+            }
             throw .git("cannot fetch the ledger from \(remote): \(fetch.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         do {
             let repository = try GitRepository.open(containing: directory)
-            guard let commit = repository.referenceTarget(Self.fetchedRef),
+            guard let commit = repository.referenceTarget(Self.incomingRef),
                 let contents = try repository.contents(of: Self.fileName, at: commit)
             else {
                 throw EaseMLCIError.git("\(Self.ref) at \(remote) holds no \(Self.fileName)")
             }
+            try refuseRollback(contents, commit: commit, previous: previous, repository: repository)
+            // Only a fetch that passed becomes the base of the next push and the state seen.
+            _ = try git(["update-ref", Self.fetchedRef, commit.hex], name: "update-ref")
+            _ = try git(["update-ref", Self.seenRef, commit.hex], name: "update-ref")
             try replaceLocalFile(with: contents)
             return commit
         } catch {
@@ -72,7 +101,10 @@ public struct TravellingLedger {
             throw .git(error.description)
         }
         let push = try git(["push", "--quiet", "--porcelain", remote, "\(Self.ref):\(Self.ref)"], name: "push")
-        if push.status == 0 { return true }
+        if push.status == 0 {
+            _ = try git(["update-ref", Self.seenRef, Self.ref], name: "update-ref")
+            return true
+        }
         let text = push.stdout + push.stderr
         if text.contains("rejected") || text.contains("non-fast-forward") || text.contains("fetch first") || text.contains("stale info") {
             return false
@@ -138,6 +170,50 @@ public struct TravellingLedger {
         guard try push(local, base: base, message: "easeml-ci: ledger push") else {
             throw .git("the ledger at \(remote) moved while pushing; run `easeml-ci ledger pull`, then try again")
         }
+    }
+
+    /// Throws `.ledgerNotTrusted` when the fetched ledger is older than one already seen, naming
+    /// both positions: the ledger ref only ever moves by fast-forward pushes, so a fetched commit
+    /// that does not descend from the previously fetched one was force-pushed back; and, with the
+    /// owner's key, the newest authentic verdict note on the history names an event (seq and hash)
+    /// the fetched ledger must contain.
+    private func refuseRollback(_ contents: Data, commit: GitObjectID, previous: GitObjectID?, repository: GitRepository) throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-fetched-\(UUID().uuidString).sqlite")
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy.path + suffix) }
+        }
+        try contents.write(to: copy)
+        let fetched = try Ledger.open(at: copy.path, create: false).events()
+        let head = fetched.last.map { "event \($0.seq), head \($0.hash.prefix(12))" } ?? "no events"
+        if let previous, previous != commit, !repository.isAncestor(previous, of: commit) {
+            throw EaseMLCIError.ledgerNotTrusted(
+                "the ledger at \(remote) (commit \(commit.abbreviated()), \(head)) does not extend the one fetched before (commit \(previous.abbreviated())): \(Self.ref) was force-pushed back; nothing was charged. Protect \(Self.ref) against force pushes (README, threat model)")
+        }
+        // The newest authentic note decides: older ones name earlier events.
+        guard let (id, note) = newestAuthenticNoteWithPosition(repository), let seq = note.ledgerEvent, let hash = note.ledgerHead else { return }
+        guard fetched.first(where: { $0.seq == seq })?.hash == hash else {
+            throw EaseMLCIError.ledgerNotTrusted(
+                "the ledger at \(remote) (\(head)) is behind the verdict note on commit \(id.abbreviated()), which records event \(seq) (head \(hash.prefix(12))): it was rolled back; nothing was charged. Protect \(Self.ref) against force pushes (README, threat model)")
+        }
+    }
+
+    /// The newest commit on the checked-out history (up to 1,000 back) with a verdict note whose MAC
+    /// is the owner's key's and that names a ledger position, from the local or the fetched notes.
+    private func newestAuthenticNoteWithPosition(_ repository: GitRepository) -> (GitObjectID, VerdictNote)? {
+        guard let key, let tip = repository.referenceTarget("HEAD"), let history = try? repository.history(from: tip, limit: 1000) else { return nil }
+        for id in history {
+            for ref in [GitRepository.easemlNotesRef, Self.fetchedNotesRef] {
+                guard let text = try? repository.note(for: id, notesRef: ref), let note = VerdictNote(parsing: text),
+                    note.verify(key: key, commit: id.hex), note.ledgerEvent != nil
+                else { continue }
+                return (id, note)
+            }
+        }
+        return nil
+    }
+
+    private func newestAuthenticNote(_ repository: GitRepository) -> (GitObjectID, Int64)? {
+        newestAuthenticNoteWithPosition(repository).flatMap { id, note in note.ledgerEvent.map { (id, $0) } }
     }
 
     private func replaceLocalFile(with contents: Data) throws(EaseMLCIError) {

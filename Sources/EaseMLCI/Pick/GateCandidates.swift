@@ -18,16 +18,13 @@ public struct GateCandidates {
         self.directory = directory
     }
 
-    /// The accepted commits, oldest first, each at most once.
+    /// The commits whose models were accepted (by the gate or the owner), oldest first, each at most once.
     public static func acceptedCommits(testSetID: String?, in ledger: Ledger) throws(EaseMLCIError) -> [String] {
         let testSet = try GateCheck.selectTestSetIncludingRetired(testSetID, in: ledger)
-        let evaluations: [EvaluationRecord]
-        do { evaluations = try ledger.evaluations(testSetID: testSet.id) } catch { throw .ledger(error) }
+        let accepted: [AcceptedModel]
+        do { accepted = try ledger.acceptedModels(testSetID: testSet.id) } catch { throw .ledger(error) }
         var seen = Set<String>()
-        return evaluations.sorted { $0.step < $1.step }
-            .filter { $0.verdict == .pass }
-            .compactMap(\.commitID)
-            .filter { seen.insert($0).inserted }
+        return accepted.compactMap(\.commitID).filter { seen.insert($0).inserted }
     }
 
     /// Writes one predictions file per accepted commit into `folder`, named by the commit's short

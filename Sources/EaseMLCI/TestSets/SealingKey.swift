@@ -1,4 +1,5 @@
 import Crypto
+import EaseMLLedger
 import Foundation
 
 /// The integration owner's key that seals test-set labels and hidden metrics (AES-256-GCM).
@@ -13,6 +14,16 @@ public struct SealingKey: Sendable {
     init(key: SymmetricKey) { bytes = key.withUnsafeBytes { Data($0) } }
 
     private var key: SymmetricKey { SymmetricKey(data: bytes) }
+
+    /// The key that authenticates the ledger's event chain, derived from this one (HKDF).
+    public var ledgerKey: LedgerKey { LedgerKey(ownerKey: bytes) }
+
+    /// A MAC of `text` under a key derived from this one for `purpose` (verdict notes).
+    public func mac(_ text: String, purpose: String) -> String {
+        let derived = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, salt: Data("easeml-ci".utf8), info: Data(purpose.utf8), outputByteCount: 32)
+        return HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: derived).map { String(format: "%02x", $0) }.joined()
+    }
 
     /// A new random key, as the text to store in a key file or `EASEML_KEY`.
     public static func generateText() -> String {

@@ -34,14 +34,17 @@ public struct TestSetRegistration {
         }
     }
 
-    public var settings: GateSettings
+    /// The whole question the set is registered for (recorded with it; `check` decides with it).
+    public var question: GateQuestion
     public var labelsPath: String
     public var inputsPath: String?
     public var name: String?
     public var force: Bool
 
-    public init(settings: GateSettings, labelsPath: String, inputsPath: String?, name: String?, force: Bool) {
-        self.settings = settings
+    var settings: GateSettings { question.settings }
+
+    public init(question: GateQuestion, labelsPath: String, inputsPath: String?, name: String?, force: Bool) {
+        self.question = question
         self.labelsPath = labelsPath
         self.inputsPath = inputsPath
         self.name = name
@@ -50,6 +53,7 @@ public struct TestSetRegistration {
 
     /// Validates everything first; the ledger is written only when every check has passed.
     public func register(in ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> Report {
+        ledger.authenticate(with: key.ledgerKey)
         guard let data = FileManager.default.contents(atPath: labelsPath) else {
             throw .unreadableFile(path: labelsPath, reason: "no such file or not readable")
         }
@@ -73,7 +77,8 @@ public struct TestSetRegistration {
                 size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
                 reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
                 sealedLabels: sealed,
-                inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }))
+                inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                question: question.canonicalText, questionDigest: question.digest))
         } catch {
             throw .ledger(error)
         }

@@ -8,6 +8,7 @@ public enum TestSetRelease {
     /// Writes the labels of the retired set `id` to `output` (CSV `id,label`, or one label per line
     /// when the set has no ids; `CSVWriter`) and records the release. Returns the set's full id.
     public static func release(_ id: String, to output: String, in ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> String {
+        ledger.authenticate(with: key.ledgerKey)
         let set = try GateCheck.selectTestSet(id, in: ledger)
         guard set.isRetired else {
             throw .testSetUnavailable("test set \(set.id.prefix(12)) is still in use; retire it first (`easeml-ci testset retire \(set.id.prefix(12))`), then release it")

@@ -141,7 +141,7 @@ public struct Workspace: Sendable {
     /// The travelling ledger when `configuration` (a commit's own) applies.
     public func travellingLedger(for configuration: Configuration?) throws(EaseMLCIError) -> TravellingLedger? {
         guard let remote = options.ledgerRemote ?? configuration?.config.ledgerRemote else { return nil }
-        return TravellingLedger(remote: remote, directory: directory.path, ledgerPath: try ledgerPath(for: configuration))
+        return TravellingLedger(remote: remote, directory: directory.path, ledgerPath: try ledgerPath(for: configuration), key: try key())
     }
 
     /// The travelling ledger, or a usage error naming how to configure one.
@@ -154,12 +154,23 @@ public struct Workspace: Sendable {
 
     /// Runs `body` on the ledger as a charge: on the travelling ledger (fetched first, published
     /// before the outcome is returned) when a remote is configured, else on the local file.
-    public func charging(
-        for configuration: Configuration? = nil, _ body: (Ledger) throws(EaseMLCIError) -> GateCheck.Outcome
-    ) throws(EaseMLCIError) -> GateCheck.Outcome {
-        let configuration = configuration ?? self.configuration
-        if let travelling = try travellingLedger(for: configuration) { return try travelling.charging(body) }
-        return try body(try LedgerLocation.open(try ledgerPath(for: configuration), create: false))
+    public func charging(_ body: (Ledger) throws(EaseMLCIError) -> GateCheck.Outcome) throws(EaseMLCIError) -> GateCheck.Outcome {
+        try charging { (ledger) throws(EaseMLCIError) in
+            let outcome = try body(ledger)
+            return (outcome, outcome.answer != .refused && !outcome.replay)
+        }
+    }
+
+    /// Runs `body` on the ledger as a possible charge; `body` says whether it charged (only then
+    /// is a travelling ledger published, before the result is returned).
+    public func charging<T>(_ body: (Ledger) throws(EaseMLCIError) -> (result: T, charged: Bool)) throws(EaseMLCIError) -> T {
+        if let travelling = try travellingLedger() {
+            return try travelling.updating(message: "easeml-ci: a charged evaluation") { (ledger) throws(EaseMLCIError) in
+                let (result, charged) = try body(ledger)
+                return (result, charged)
+            }
+        }
+        return try body(try openLedger(create: false)).result
     }
 
     /// Runs `body` on the ledger as a change (an owner's registration): on the travelling ledger,

@@ -24,8 +24,13 @@ public struct ErrorBudget: Sendable, Hashable, Codable {
     /// ln δ, with δ = 1 − reliability.
     public var logDelta: Double { log(1 - reliability) }
 
-    /// ln of the number of transcripts over the test set's life (ln H or H·ln 2).
-    public var logTranscripts: Double { adaptivity.logTranscripts(steps: steps) }
+    /// ln of the number of transcripts over the test set's life (ln H or H·ln 2): the transcripts
+    /// a developer can see; with `amendedLogTranscripts` (a question the
+    /// owner amended) the union over every question asked of the set.
+    public var logTranscripts: Double { amendedLogTranscripts ?? adaptivity.logTranscripts(steps: steps) }
+
+    /// Set when the owner amended the set's question: ln of all its questions' transcripts together.
+    public var amendedLogTranscripts: Double?
 
     /// ln δ_eval: the failure probability allotted to one evaluation.
     public var logDeltaPerEvaluation: Double { logDelta - logTranscripts }
