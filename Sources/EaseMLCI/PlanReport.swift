@@ -44,6 +44,8 @@ public struct PlanReport: Sendable, Codable {
         var lines: [String] = []
         lines.append("Condition    \(plan.condition)")
         let transcripts = switch budget.adaptivity {
+        case .full where budget.bitsPerAnswer > 1:
+            "2^\(budget.steps * budget.bitsPerAnswer) transcripts: \(budget.bitsPerAnswer) bits per answer, the failing clauses are revealed"
         case .full: "2^\(budget.steps) transcripts"
         case .none, .firstChange: "\(budget.steps) transcripts"
         }

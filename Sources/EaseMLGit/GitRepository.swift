@@ -41,13 +41,15 @@ public final class GitRepository {
         return GitObjectID(git_object_id(commit).pointee)
     }
 
-    /// The short name of the branch HEAD points to (`main`), or `nil` when HEAD is detached or unborn.
+    /// The short name of the branch HEAD points to (`main`) — also before its first commit — or
+    /// `nil` when HEAD is detached.
     public func currentBranch() -> String? {
         var head: OpaquePointer?
-        guard git_repository_head(&head, pointer) == 0, let head else { return nil }
+        guard git_reference_lookup(&head, pointer, "HEAD") == 0, let head else { return nil }
         defer { git_reference_free(head) }
-        guard git_reference_is_branch(head) == 1, let name = git_reference_shorthand(head) else { return nil }
-        return String(cString: name)
+        guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(head) else { return nil }
+        let name = String(cString: target)
+        return name.hasPrefix("refs/heads/") ? String(name.dropFirst("refs/heads/".count)) : nil
     }
 
     /// The commit `id`.
@@ -63,14 +65,19 @@ public final class GitRepository {
             time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))))
     }
 
-    /// The commits reachable from `start`, newest first (topological, then by time), at most `limit`.
-    public func history(from start: GitObjectID, limit: Int = .max) throws(GitError) -> [GitObjectID] {
+    /// The commits reachable from `start` but not from `hiding`, newest first (topological, then
+    /// by time), at most `limit`: `git rev-list hiding..start`.
+    public func history(from start: GitObjectID, hiding: GitObjectID? = nil, limit: Int = .max) throws(GitError) -> [GitObjectID] {
         var walker: OpaquePointer?
         try GitError.check(git_revwalk_new(&walker, pointer), "walk the history")
         defer { git_revwalk_free(walker) }
         git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
         var oid = start.oid
         try GitError.check(git_revwalk_push(walker, &oid), "walk from \(start.abbreviated())")
+        if let hiding {
+            var hidden = hiding.oid
+            try GitError.check(git_revwalk_hide(walker, &hidden), "walk without \(hiding.abbreviated())")
+        }
         var result: [GitObjectID] = []
         var next = git_oid()
         while result.count < limit {
@@ -126,14 +133,31 @@ public final class GitRepository {
 
     /// The paths staged in the index that differ from HEAD's tree (every indexed path when HEAD
     /// is unborn), sorted: what the next commit would change.
-    public func stagedPaths() throws(GitError) -> [String] {
+    ///
+    /// `indexFile` is the index git is committing when it is not the repository's own: git sets
+    /// `GIT_INDEX_FILE` to a temporary index for `commit -a`, `commit <paths>`, `--only` and
+    /// `--include`, and a hook that read `.git/index` would check something else than the commit.
+    public func stagedPaths(indexFile: String? = nil) throws(GitError) -> [String] {
         var headTree: OpaquePointer?
         if let head = try? resolveCommit("HEAD") { headTree = try commitTree(head) }
         defer { if let headTree { git_tree_free(headTree) } }
+        let index = try openIndex(indexFile)
+        defer { git_index_free(index) }
         var diff: OpaquePointer?
-        try GitError.check(git_diff_tree_to_index(&diff, pointer, headTree, nil, nil), "diff HEAD and the index")
+        try GitError.check(git_diff_tree_to_index(&diff, pointer, headTree, index, nil), "diff HEAD and the index")
         defer { git_diff_free(diff) }
         return Self.paths(in: diff)
+    }
+
+    /// The index at `indexFile`, else the repository's.
+    private func openIndex(_ indexFile: String?) throws(GitError) -> OpaquePointer {
+        var index: OpaquePointer?
+        if let indexFile {
+            try GitError.check(git_index_open(&index, indexFile), "open the index \(indexFile)")
+        } else {
+            try GitError.check(git_repository_index(&index, pointer), "open the index")
+        }
+        return index!
     }
 
     /// Every path a diff touches (old and new names of renames), sorted, each once.
@@ -147,10 +171,10 @@ public final class GitRepository {
         return paths.sorted()
     }
 
-    /// The staged (index) version of `path`, or `nil` when it is not in the index.
-    public func stagedContents(of path: String) throws(GitError) -> Data? {
-        var index: OpaquePointer?
-        try GitError.check(git_repository_index(&index, pointer), "open the index")
+    /// The staged (index) version of `path`, or `nil` when it is not in the index (`indexFile`:
+    /// as in `stagedPaths`).
+    public func stagedContents(of path: String, indexFile: String? = nil) throws(GitError) -> Data? {
+        let index = try openIndex(indexFile)
         defer { git_index_free(index) }
         guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
         return try blobContents(entry.pointee.id, "read the staged \(path)")
@@ -174,6 +198,19 @@ public final class GitRepository {
         var value: UnsafePointer<CChar>?
         guard git_config_get_string(&value, config, name) == 0, let value else { return nil }
         return String(cString: value)
+    }
+
+    /// `start` and its first parents, newest first, at most `limit`: the line of a branch.
+    public func firstParentHistory(from start: GitObjectID, limit: Int = .max) throws(GitError) -> [GitObjectID] {
+        var result: [GitObjectID] = []
+        var next: GitObjectID? = start
+        while let id = next, result.count < limit {
+            result.append(id)
+            let commit = try lookupCommit(id)
+            next = git_commit_parentcount(commit) > 0 ? GitObjectID(git_commit_parent_id(commit, 0).pointee) : nil
+            git_commit_free(commit)
+        }
+        return result
     }
 
     /// Whether `ancestor` is reachable from `descendant` (or equal to it).

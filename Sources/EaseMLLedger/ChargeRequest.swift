@@ -23,12 +23,16 @@ public struct ChargeRequest: Sendable, Equatable {
     /// The digest of the question the verdict answers (the test set's current one): part of the
     /// replay key, so an answer to one question never replays as the answer to another.
     public var questionDigest: String
+    /// The commit whose position an acceptance is recorded at, when not `commitID` (a working tree
+    /// judged in file mode is accepted at HEAD, the commit it sits on).
+    public var acceptedCommit: String?
 
     public init(
         testSetID: String, newModel: String, oldModel: String?, verdict: LedgerVerdict,
         sealedMetrics: Data? = nil, commitID: String? = nil, acceptOnPass: Bool = false,
-        predictions: Data? = nil, branch: String? = nil, questionDigest: String = ""
+        predictions: Data? = nil, branch: String? = nil, questionDigest: String = "", acceptedCommit: String? = nil
     ) {
+        self.acceptedCommit = acceptedCommit
         self.questionDigest = questionDigest
         self.testSetID = testSetID
         self.newModel = newModel

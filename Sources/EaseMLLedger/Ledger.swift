@@ -240,7 +240,7 @@ public final class Ledger {
                     VALUES (?, ?, ?, ?, ?, ?, 'gate', ?)
                     """, [
                         .text(set.id), .text(request.newModel), .blob(request.predictions),
-                        .integer(evaluationID), .text(now), .text(request.branch ?? ""), .text(request.commitID),
+                        .integer(evaluationID), .text(now), .text(request.branch ?? ""), .text(request.acceptedCommit ?? request.commitID),
                     ])
                 try appendEvent(.accept, at: now, payload: [
                     "test_set": .string(set.id), "evaluation": .integer(evaluationID),

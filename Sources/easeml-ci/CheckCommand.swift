@@ -38,7 +38,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Evaluate this commit from its own tree (its .easeml.yml and script); a commit that changes no model path passes with no charge.", valueName: "rev"))
     var commit: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --commit: the target branch whose last accepted model is the old one (default: the current branch).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The target branch: its baseline is the old model when no first-parent ancestor has an accepted one (default: GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME, else the current branch).", valueName: "name"))
     var branch: String?
 
     @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report.", valueName: "file"))
@@ -58,8 +58,6 @@ struct CheckCommand: ParsableCommand {
             guard predictions == nil, testSet == nil, storage.place.configuration.config == nil else {
                 throw ValidationError("--commit evaluates the commit with its own script: drop --predictions, --test-set and --config")
             }
-        } else if branch != nil {
-            throw ValidationError("--branch goes with --commit")
         }
     }
 
@@ -84,7 +82,7 @@ struct CheckCommand: ParsableCommand {
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
             return
         }
-        let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet).run(in: try storage.workspace())
+        let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet, branch: branch).run(in: try storage.workspace())
         try writeSummaries(outcome)
         if json {
             print(ReportJSON.text(outcome))

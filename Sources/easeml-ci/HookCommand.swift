@@ -80,8 +80,10 @@ struct HooksCommand: ParsableCommand {
     }
 }
 
-/// This program's absolute path, for the hooks to call it back.
+/// This program's absolute path, for the hooks to call it back (the real file, also when it was
+/// started through PATH).
 func ownExecutablePath() -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
+    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+    return URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
         .standardizedFileURL.path
 }

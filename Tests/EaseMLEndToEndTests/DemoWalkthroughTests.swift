@@ -25,9 +25,16 @@ import Testing
     // What the README says to expect.
     #expect(stdout.contains("Chosen: exact"))
     #expect(stdout.contains("Registered test set"))
-    let verdicts = stdout.split(separator: "\n").filter { $0.contains("(test set ") }.map { String($0.split(separator: " ")[1]) }
-    #expect(verdicts == ["PASS", "FAIL", "FAIL"], "\(stdout)")
+    // The hooks speak on standard error: the gate's commit (the owner's baseline), v1, v2, v3.
+    let verdicts = result.stderr.split(separator: "\n").filter { $0.contains("(test set ") }.map { String($0.split(separator: " ")[2]) }
+    #expect(verdicts == ["PASS", "PASS", "FAIL", "FAIL"], "\(result.stderr)")
+    #expect(result.stderr.contains("the integration owner's baseline"))
     #expect(stdout.contains("v2 was rejected") && stdout.contains("v3 was rejected"))
+    #expect(result.stderr.contains("push blocked:"))
+    // The remote kept v1: the last model that passed.
+    let remote = try #require(stdout.split(separator: "\n").first { $0.hasSuffix("refs/heads/main") })
+    let v1 = try runGit(copy, ["rev-parse", "HEAD~2"])
+    #expect(remote.hasPrefix(v1), "\(remote) is not v1 \(v1)")
     #expect(stdout.contains("steps       3 used, 5 left of 8"))
     let log = stdout.split(separator: "\n").filter { $0.hasSuffix("model v1") || $0.hasSuffix("model v2") || $0.hasSuffix("model v3") }
     #expect(log.count == 3)

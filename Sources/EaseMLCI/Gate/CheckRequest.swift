@@ -9,10 +9,13 @@ public struct CheckRequest: Sendable {
     /// The new model's predictions; `nil` runs the configuration's `script`.
     public var predictionsPath: String?
     public var testSetID: String?
+    /// The target branch (default: the platforms' merge-request target, else the current branch).
+    public var branch: String?
 
-    public init(predictionsPath: String?, testSetID: String?) {
+    public init(predictionsPath: String?, testSetID: String?, branch: String? = nil) {
         self.predictionsPath = predictionsPath
         self.testSetID = testSetID
+        self.branch = branch
     }
 
     public func run(in workspace: Workspace) throws(EaseMLCIError) -> GateCheck.Outcome {
@@ -25,8 +28,10 @@ public struct CheckRequest: Sendable {
             throw .invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
         }
         let stated = workspace.configuration.map { GateCheck.StatedQuestion(GateQuestion($0.config), source: $0.displayPath) }
-        // The same branch as `check --commit` and `baseline set`: one accepted model per set and branch.
-        let check = GateCheck(source: source, testSetID: testSetID, branch: workspace.currentBranch(), stated: stated.map { [$0] } ?? [])
+        // The same notion of the old model as `check --commit`: the last accepted among HEAD's
+        // first-parent ancestors (a pass here is accepted at HEAD), else the branch's baseline.
+        let lineage = BaselineLineage.ofWorkTree(in: workspace.directory.path, branch: branch, environment: workspace.environment)
+        let check = GateCheck(source: source, testSetID: testSetID, lineage: lineage, stated: stated.map { [$0] } ?? [])
         let key = try workspace.key()
         return try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
     }

@@ -27,6 +27,8 @@ public struct GateCheck {
         public var bitsLeft: Double
         public var retired: Bool
         public var message: String?
+        /// With `reveal: clauses`, the clauses a FAIL failed (charged as the bits they reveal).
+        public var failingClauses: [String]?
         /// The position of the evaluation's charge event in the ledger's chain (seq and hash), for
         /// the verdict note.
         public var ledgerEvent: Int64?
@@ -64,17 +66,21 @@ public struct GateCheck {
 
     public var source: Source
     public var testSetID: String?
-    /// The branch whose last accepted model is the old model, and on which a pass is accepted.
-    public var branch: String?
+    /// Where the candidate sits: its old model is the last accepted among these first-parent
+    /// ancestors (else the owner's baseline of the branch), and a pass is accepted on that branch.
+    public var lineage: BaselineLineage
     /// The commit being evaluated, recorded with the charge.
     public var commitID: String?
     /// The questions the caller's configuration and flags state: each must be the registered one.
     public var stated: [StatedQuestion]
 
-    public init(source: Source, testSetID: String?, branch: String? = nil, commitID: String? = nil, stated: [StatedQuestion] = []) {
+    public init(
+        source: Source, testSetID: String?, lineage: BaselineLineage = BaselineLineage(commits: [], branch: nil), commitID: String? = nil,
+        stated: [StatedQuestion] = []
+    ) {
         self.source = source
         self.testSetID = testSetID
-        self.branch = branch
+        self.lineage = lineage
         self.commitID = commitID
         self.stated = stated
     }
@@ -177,9 +183,9 @@ public struct GateCheck {
             // A replay is still free; anything else is refused before any scoring.
             let probe = ChargeRequest(testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: .fail, questionDigest: testSet.questionDigest)
             if case .replay(let record)? = try? ledger.charge(probe) {
-                return outcome(for: record, replay: true, testSet: testSet, budget: budget, condition: settings.condition, ledger: ledger)
+                return outcome(for: record, replay: true, testSet: testSet, budget: budget, settings: settings, ledger: ledger, key: key)
             }
-            return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up", condition: settings.condition)
+            return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up", settings: settings)
         }
         let counts: EvaluationCounts
         do { counts = try EvaluationCounts.tally(new: newCodes, old: oldCodes, labels: labels.codes) } catch { throw .decision(error) }
@@ -188,6 +194,7 @@ public struct GateCheck {
             reliability: settings.reliability, adaptivity: testSet.adaptivity, steps: testSet.steps,
             clauses: settings.condition.clauses.count)
         errorBudget.amendedLogTranscripts = testSet.amendedLogTranscripts
+        errorBudget.bitsPerAnswer = settings.reveal.bitsPerAnswer(clauses: settings.condition.clauses.count)
         let verdict: Verdict
         do {
             verdict = try DecisionRule(condition: settings.condition, mode: settings.mode, assumedVarianceBound: settings.assumedVarianceBound)
@@ -196,7 +203,7 @@ public struct GateCheck {
             if oldCodes == nil, case .missingStatistic = error {
                 throw .decision(.missingStatistic(
                     clause: "\(settings.condition)",
-                    needs: "an old model: none is accepted yet on this branch; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`"))
+                    needs: "an old model: none is accepted among this commit's first-parent ancestors, and the branch \(lineage.branch.map { "`\($0)`" } ?? "(none: a detached HEAD; pass --branch or set GITHUB_BASE_REF)") has no baseline; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`"))
             }
             throw .decision(error)
         }
@@ -212,25 +219,25 @@ public struct GateCheck {
         do {
             charge = try ledger.charge(ChargeRequest(
                 testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: LedgerVerdict(passed: verdict.passed),
-                sealedMetrics: metrics, commitID: commitID, acceptOnPass: true, predictions: predictions, branch: branch,
-                questionDigest: testSet.questionDigest))
+                sealedMetrics: metrics, commitID: commitID, acceptOnPass: true, predictions: predictions, branch: lineage.branch,
+                questionDigest: testSet.questionDigest, acceptedCommit: commitID ?? lineage.commits.first))
         } catch {
             throw .ledger(error)
         }
         switch charge {
         case .charged(let record, let after):
-            return outcome(for: record, replay: false, testSet: testSet, budget: after, condition: settings.condition, ledger: ledger)
+            return outcome(for: record, replay: false, testSet: testSet, budget: after, settings: settings, ledger: ledger, key: key)
         case .replay(let record):
             let current = (try? ledger.budget(testSetID: testSet.id)) ?? budget
-            return outcome(for: record, replay: true, testSet: testSet, budget: current, condition: settings.condition, ledger: ledger)
+            return outcome(for: record, replay: true, testSet: testSet, budget: current, settings: settings, ledger: ledger, key: key)
         case .refused(let refusal):
             let current = (try? ledger.budget(testSetID: testSet.id)) ?? budget
-            return refused(testSet, current, refusal.description, condition: settings.condition)
+            return refused(testSet, current, refusal.description, settings: settings)
         }
     }
 
     private func accepted(_ id: String, _ ledger: Ledger) throws(EaseMLCIError) -> AcceptedModel? {
-        do { return try ledger.lastAcceptedModel(testSetID: id, branch: branch) } catch { throw .ledger(error) }
+        do { return lineage.select(from: try ledger.acceptedModels(testSetID: id)) } catch { throw .ledger(error) }
     }
 
     private func readAligned(_ path: String, labels: ClassColumn) throws(EaseMLCIError) -> [Int32] {
@@ -243,21 +250,43 @@ public struct GateCheck {
     }
 
     private func outcome(
-        for record: EvaluationRecord, replay: Bool, testSet: TestSetRecord, budget: BudgetState, condition: Condition, ledger: Ledger
+        for record: EvaluationRecord, replay: Bool, testSet: TestSetRecord, budget: BudgetState, settings: GateSettings, ledger: Ledger,
+        key: SealingKey
     ) -> Outcome {
         let answer: Outcome.Answer = record.revealed ? (record.verdict.passed ? .pass : .fail) : .recorded
         let event = (try? ledger.chargeEvent(evaluationID: record.id)) ?? nil
+        // With `reveal: clauses` a FAIL names its failing clauses, as recorded (a replay says the same).
+        var failing: [String]?
+        if answer == .fail, settings.reveal == .clauses, let sealed = record.sealedMetrics,
+            let plain = try? key.open(sealed, context: "metrics:\(testSet.id):\(record.newModel)"),
+            let verdict = try? Self.metricsDecoder.decode(Verdict.self, from: plain)
+        {
+            failing = verdict.clauses.filter { !$0.passed }.map(\.clause)
+        }
         return Outcome(
-            answer: answer, replay: replay, testSetID: testSet.id, condition: "\(condition)", step: record.step,
-            stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: budget.bitsLeft, retired: budget.retired,
-            message: answer == .recorded ? "the verdict is kept for the integration owner (adaptivity none)" : nil,
-            ledgerEvent: event?.seq, ledgerHead: event?.hash)
+            answer: answer, replay: replay, testSetID: testSet.id, condition: "\(settings.condition)", step: record.step,
+            stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: Self.revealedBits(budget.bitsLeft, settings),
+            retired: budget.retired,
+            message: answer == .recorded ? "the verdict is kept for the integration owner (adaptivity none)"
+                : failing.map { "failing clause\($0.count == 1 ? "" : "s"): " + $0.map { "`\($0)`" }.joined(separator: ", ") },
+            failingClauses: failing, ledgerEvent: event?.seq, ledgerHead: event?.hash)
     }
 
-    private func refused(_ testSet: TestSetRecord, _ budget: BudgetState, _ reason: String, condition: Condition) -> Outcome {
+    private func refused(_ testSet: TestSetRecord, _ budget: BudgetState, _ reason: String, settings: GateSettings) -> Outcome {
         Outcome(
-            answer: .refused, replay: false, testSetID: testSet.id, condition: "\(condition)", step: nil,
-            stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: budget.bitsLeft, retired: budget.retired,
-            message: "\(reason); the owner registers a new test set with `easeml-ci testset add`")
+            answer: .refused, replay: false, testSetID: testSet.id, condition: "\(settings.condition)", step: nil,
+            stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: Self.revealedBits(budget.bitsLeft, settings),
+            retired: budget.retired, message: "\(reason); the owner registers a new test set with `easeml-ci testset add`")
     }
+
+    /// The ledger counts one bit per revealed answer; naming clauses reveals k.
+    static func revealedBits(_ bits: Double, _ settings: GateSettings) -> Double {
+        bits * Double(settings.reveal.bitsPerAnswer(clauses: settings.condition.clauses.count))
+    }
+
+    static let metricsDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
 }

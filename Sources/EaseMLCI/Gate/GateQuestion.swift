@@ -19,6 +19,8 @@ public struct GateQuestion: Sendable, Hashable {
     public var varianceBound: Double?
     /// The model path globs (sorted; their order means nothing).
     public var models: [String]
+    /// What a FAIL tells the developer.
+    public var reveal: RevealLevel
 
     public init(settings: GateSettings, models: [String]) {
         condition = settings.condition
@@ -28,6 +30,7 @@ public struct GateQuestion: Sendable, Hashable {
         steps = settings.steps
         varianceBound = settings.assumedVarianceBound
         self.models = Array(Set(models)).sorted()
+        reveal = settings.reveal
     }
 
     /// The question a configuration states.
@@ -37,9 +40,11 @@ public struct GateQuestion: Sendable, Hashable {
 
     /// The settings the decision rule uses.
     public var settings: GateSettings {
-        GateSettings(
+        var settings = GateSettings(
             condition: condition, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps,
             assumedVarianceBound: varianceBound)
+        settings.reveal = reveal
+        return settings
     }
 
     /// Each key as `.easeml.yml` spells it, with its value as text.
@@ -48,7 +53,7 @@ public struct GateQuestion: Sendable, Hashable {
             ("condition", "\(condition)"), ("reliability", Self.number(reliability)), ("mode", mode.rawValue),
             ("adaptivity", adaptivity.rawValue), ("steps", String(steps)),
             ("variance_bound", varianceBound.map(Self.number) ?? "(none)"),
-            ("models", models.isEmpty ? "(none)" : models.joined(separator: ", ")),
+            ("models", models.isEmpty ? "(none)" : models.joined(separator: ", ")), ("reveal", reveal.rawValue),
         ]
     }
 
@@ -79,6 +84,7 @@ public struct GateQuestion: Sendable, Hashable {
             condition: try ConfigurationFile.parseCondition(condition), reliability: reliability, mode: mode, adaptivity: adaptivity,
             steps: steps)
         if let bound = object["variance_bound"] as? String { settings.assumedVarianceBound = Double(bound) }
+        settings.reveal = (object["reveal"] as? String).flatMap(RevealLevel.init(rawValue:)) ?? .verdict
         self.init(settings: settings, models: models)
     }
 

@@ -63,8 +63,9 @@ public struct StatusReport: Sendable, Codable {
                     id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,
                     reliability: question?.reliability ?? record.reliability, condition: question.map { "\($0.condition)" } ?? record.condition,
                     steps: record.steps,
-                    stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsUsed: budget.bitsUsed,
-                    bitsLeft: budget.bitsLeft, retired: budget.retired, retiredReason: budget.retiredReason,
+                    stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft,
+                    bitsUsed: question.map { GateCheck.revealedBits(budget.bitsUsed, $0.settings) } ?? budget.bitsUsed,
+                    bitsLeft: question.map { GateCheck.revealedBits(budget.bitsLeft, $0.settings) } ?? budget.bitsLeft, retired: budget.retired, retiredReason: budget.retiredReason,
                     forced: record.forced, question: record.questionDigest, amendments: record.amendments, evaluations: evaluations,
                     outlook: outlook)
             })

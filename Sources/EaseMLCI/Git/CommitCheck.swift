@@ -28,12 +28,21 @@ public struct CommitCheck {
     }
 
     public var revision: String
-    /// The target branch (default: the branch HEAD is on).
+    /// The target branch (default: `GITHUB_BASE_REF`, `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`, else
+    /// the branch HEAD is on).
     public var branch: String?
+    /// False to only say whether the commit is a candidate, charging nothing.
+    public var judge: Bool
 
-    public init(revision: String, branch: String?) {
+    public init(revision: String, branch: String?, judge: Bool = true) {
         self.revision = revision
         self.branch = branch
+        self.judge = judge
+    }
+
+    /// The changed paths that make a commit a candidate: registered model paths and `.easeml.yml`.
+    static func relevantPaths(among changed: [String], registered: GateQuestion) -> [String] {
+        ModelPathMatcher(patterns: registered.models).relevantPaths(among: changed) + (changed.contains(".easeml.yml") ? [".easeml.yml"] : [])
     }
 
     /// Evaluates the commit in the repository of `workspace`, with its ledger and key.
@@ -44,30 +53,51 @@ public struct CommitCheck {
             let repository = try GitRepository.open(containing: directory)
             let id = try repository.resolveCommit(revision)
             let commit = try repository.commit(id)
+            // History from before the gate (no .easeml.yml) is not judged.
+            guard try repository.contents(of: ".easeml.yml", at: id) != nil else {
+                return Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil)
+            }
             let snapshot = try CommitSnapshot(id, in: repository)
             let changed = try repository.changedPaths(from: commit.parents.first, to: id)
-            let targetBranch = branch ?? repository.currentBranch()
+            let lineage = try BaselineLineage.ofCommit(
+                commit, in: repository,
+                branch: BaselineLineage.targetBranch(explicit: branch, environment: workspace.environment, repository: repository))
             let outcome = try workspace.charging { (ledger) throws(EaseMLCIError) -> (result: Outcome, charged: Bool) in
                 guard let key else { throw .sealing(.missingKey(purpose: "checking a commit on the sealed test set")) }
                 ledger.authenticate(with: key.ledgerKey)
                 let registered = try GateCheck.registeredQuestion(try GateCheck.selectTestSet(nil, in: ledger))
-                let relevant = ModelPathMatcher(patterns: registered.models).relevantPaths(among: changed)
-                    + (changed.contains(".easeml.yml") ? [".easeml.yml"] : [])
+                let relevant = Self.relevantPaths(among: changed, registered: registered)
                 guard !relevant.isEmpty else {
                     return (Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil), false)
+                }
+                guard judge else {
+                    return (Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: nil), false)
+                }
+                // The model the owner set as the baseline at this very commit is accepted: nothing to judge.
+                let testSet = try GateCheck.selectTestSet(nil, in: ledger)
+                let accepted: [AcceptedModel]
+                do { accepted = try ledger.acceptedModels(testSetID: testSet.id) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }
+                if accepted.contains(where: { $0.commitID == id.hex && $0.source == .owner }) {
+                    let budget: BudgetState
+                    do { budget = try ledger.budget(testSetID: testSet.id) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }
+                    let gate = GateCheck.Outcome(
+                        answer: .pass, replay: false, testSetID: testSet.id, condition: "\(registered.condition)", step: nil,
+                        stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft, bitsLeft: budget.bitsLeft, retired: budget.retired,
+                        message: "the integration owner's baseline (`baseline set --commit`): accepted without a test-set use")
+                    return (Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate), false)
                 }
                 let script = try snapshot.script(for: "checking a commit")
                 let checkout = try snapshot.export(from: repository)
                 defer { try? FileManager.default.removeItem(at: checkout) }
                 let check = GateCheck(
                     source: .script(PredictionScript(command: script, workingDirectory: checkout.path)), testSetID: nil,
-                    branch: targetBranch, commitID: id.hex,
+                    lineage: lineage, commitID: id.hex,
                     stated: [.init(GateQuestion(snapshot.config), source: "the .easeml.yml of commit \(id.abbreviated())")])
                 let gate = try check.run(ledger: ledger, key: key)
                 let outcome = Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
                 return (outcome, gate.answer != .refused && !gate.replay)
             }
-            if let gate = outcome.gate, gate.answer != .refused, let key {
+            if let gate = outcome.gate, gate.answer != .refused, gate.step != nil, let key {
                 let note = VerdictNote(
                     verdict: gate.answer.rawValue, testSetID: gate.testSetID, step: gate.step, stepsLeft: gate.stepsLeft,
                     condition: gate.condition, commit: id.hex, ledgerEvent: gate.ledgerEvent, ledgerHead: gate.ledgerHead)

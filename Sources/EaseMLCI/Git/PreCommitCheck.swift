@@ -26,13 +26,16 @@ public struct PreCommitCheck {
     /// configuration is the staged one).
     public func run(in workspace: Workspace) throws(EaseMLCIError) -> Report {
         let directory = workspace.directory.path
+        // The index git is committing: a temporary one for `commit -a`, `commit <paths>`, `--only`
+        // and `--include` (a relative path is relative to where the hook runs, as git means it).
+        let indexFile = workspace.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : workspace.absolute($0) }
         let repository: GitRepository
         let staged: [String]
         let configData: Data?
         do {
             repository = try GitRepository.open(containing: directory)
-            staged = try repository.stagedPaths()
-            configData = try repository.stagedContents(of: ".easeml.yml")
+            staged = try repository.stagedPaths(indexFile: indexFile)
+            configData = try repository.stagedContents(of: ".easeml.yml", indexFile: indexFile)
         } catch {
             throw .git(error.description)
         }

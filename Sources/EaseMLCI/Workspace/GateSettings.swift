@@ -11,6 +11,8 @@ public struct GateSettings: Sendable, Hashable {
     public var steps: Int
     /// A user-stated bound on P(models disagree), if any.
     public var assumedVarianceBound: Double?
+    /// What a FAIL tells the developer.
+    public var reveal: RevealLevel = .verdict
 
     public init(
         condition: Condition, reliability: Double, mode: DecisionMode, adaptivity: Adaptivity, steps: Int,
@@ -29,10 +31,13 @@ public struct GateSettings: Sendable, Hashable {
         self.init(
             condition: config.condition, reliability: config.reliability, mode: config.mode,
             adaptivity: config.adaptivity, steps: config.steps, assumedVarianceBound: config.varianceBound)
+        reveal = config.reveal
     }
 
     /// The planner for these settings.
     public var planner: SampleSizePlanner {
-        SampleSizePlanner(condition: condition, mode: mode, assumedVarianceBound: assumedVarianceBound)
+        SampleSizePlanner(
+            condition: condition, mode: mode, assumedVarianceBound: assumedVarianceBound,
+            bitsPerAnswer: reveal.bitsPerAnswer(clauses: condition.clauses.count))
     }
 }

@@ -82,6 +82,7 @@ enum ConfigKey: String, CaseIterable {
     case feasibilityBlock = "feasibility_block"
     case feasibilityOldAccuracy = "feasibility_old_accuracy"
     case automl
+    case reveal
 }
 
 /// One `key: value` pair, wherever in the file it was written.
@@ -272,6 +273,12 @@ struct ConfigReader {
         guard let reliability = builder.reliability else {
             throw missingKey(.reliability, at: missingKeyAnchor)
         }
+        if let reveal = builder.reveal, reveal.level == .clauses, (builder.adaptivity ?? .full) != .full {
+            throw error(
+                .invalidValue, at: reveal.node,
+                "`reveal: clauses` applies to `adaptivity: full`, where every answer is revealed and charged",
+                hint: "with `none` nothing is revealed; with `firstChange` keep `reveal: verdict`")
+        }
         return EaseMLConfig(
             script: builder.script, condition: condition.parsed, conditionText: condition.text,
             reliability: reliability, mode: builder.mode ?? .fpFree,
@@ -284,7 +291,7 @@ struct ConfigReader {
                 FeasibilityCheck(
                     dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false,
                     oldAccuracy: builder.feasibilityOldAccuracy)
-            }, automl: builder.automl)
+            }, automl: builder.automl, reveal: builder.reveal?.level ?? .verdict)
     }
 
     func missingKey(_ key: ConfigKey, at range: SourceRange) -> ConfigError {
@@ -369,6 +376,7 @@ struct ConfigReader {
         case .feasibilityBlock: builder.feasibilityBlock = try boolean(entry)
         case .feasibilityOldAccuracy: builder.feasibilityOldAccuracy = try oldAccuracy(entry)
         case .automl: builder.automl = try automl(entry)
+        case .reveal: builder.reveal = (try reveal(entry), entry.value)
         }
     }
 
@@ -535,6 +543,16 @@ struct ConfigReader {
                 hint: "it bounds the chance that the new and old model disagree on a test point")
         }
         return value
+    }
+
+    func reveal(_ entry: Entry) throws(ConfigError) -> RevealLevel {
+        let text = try scalar(entry).string
+        guard let level = RevealLevel(rawValue: text) else {
+            throw error(
+                .invalidValue, at: entry.value, "unknown `reveal` level `\(text)`; the choices are `verdict` and `clauses`",
+                hint: "`clauses` names the failing clauses and is charged as the bits that reveals")
+        }
+        return level
     }
 
     func oldAccuracy(_ entry: Entry) throws(ConfigError) -> Double {
@@ -763,6 +781,7 @@ private struct ConfigBuilder {
     var feasibilityBlock: Bool?
     var feasibilityOldAccuracy: Double?
     var automl: AutoMLSettings?
+    var reveal: (level: RevealLevel, node: Node)?
 }
 
 extension String {

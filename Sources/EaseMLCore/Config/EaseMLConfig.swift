@@ -97,6 +97,10 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// The model search of `easeml-ci automl` (key `automl`); `nil` when not set.
     public var automl: AutoMLSettings?
 
+    /// What a FAIL tells the developer (key `reveal`): the verdict only (default), or which
+    /// clauses failed, charged as the bits that reveals (adaptivity `full` only).
+    public var reveal: RevealLevel
+
     /// Creates a configuration. Values are stored as given; `ConfigLoader` is what validates
     /// them when reading a file.
     public init(
@@ -105,8 +109,9 @@ public struct EaseMLConfig: Sendable, Equatable {
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
         varianceBound: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
         ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil,
-        automl: AutoMLSettings? = nil
+        automl: AutoMLSettings? = nil, reveal: RevealLevel = .verdict
     ) {
+        self.reveal = reveal
         self.script = script
         self.condition = condition
         self.conditionText = conditionText

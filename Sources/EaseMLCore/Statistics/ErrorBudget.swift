@@ -27,7 +27,17 @@ public struct ErrorBudget: Sendable, Hashable, Codable {
     /// ln of the number of transcripts over the test set's life (ln H or H·ln 2): the transcripts
     /// a developer can see; with `amendedLogTranscripts` (a question the
     /// owner amended) the union over every question asked of the set.
-    public var logTranscripts: Double { amendedLogTranscripts ?? adaptivity.logTranscripts(steps: steps) }
+    public var logTranscripts: Double {
+        if let amendedLogTranscripts { return amendedLogTranscripts }
+        // Under `full` every answer is revealed: (2^bits)^H transcripts.
+        return adaptivity == .full ? Double(steps) * Double(bitsPerAnswer) * log(2.0) : adaptivity.logTranscripts(steps: steps)
+    }
+
+    /// Bits one revealed answer carries (1 for a verdict; k when the failing clauses are named).
+    public var bitsPerAnswer: Int = 1
+
+    /// The leakage the guarantee allows over the set's life, in bits (0 under `none`).
+    public var leakageBits: Double { adaptivity == .none ? 0 : logTranscripts / log(2.0) }
 
     /// Set when the owner amended the set's question: ln of all its questions' transcripts together.
     public var amendedLogTranscripts: Double?

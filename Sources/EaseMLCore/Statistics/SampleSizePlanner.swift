@@ -7,11 +7,14 @@ public struct SampleSizePlanner: Sendable {
     public var mode: DecisionMode
     /// A user-stated bound on P(models disagree), used only when no `d` clause gives a tighter one.
     public var assumedVarianceBound: Double?
+    /// Bits each revealed answer carries (`RevealLevel`): more transcripts to cover.
+    public var bitsPerAnswer: Int
 
-    public init(condition: Condition, mode: DecisionMode, assumedVarianceBound: Double? = nil) {
+    public init(condition: Condition, mode: DecisionMode, assumedVarianceBound: Double? = nil, bitsPerAnswer: Int = 1) {
         self.condition = condition
         self.mode = mode
         self.assumedVarianceBound = assumedVarianceBound
+        self.bitsPerAnswer = bitsPerAnswer
     }
 
     /// The variance bound the Bennett and exact paired methods use.
@@ -21,7 +24,9 @@ public struct SampleSizePlanner: Sendable {
 
     /// The error budget for `reliability`, `adaptivity` and `steps` split over this condition.
     public func budget(reliability: Double, adaptivity: Adaptivity, steps: Int) -> ErrorBudget {
-        ErrorBudget(reliability: reliability, adaptivity: adaptivity, steps: steps, clauses: condition.clauses.count)
+        var budget = ErrorBudget(reliability: reliability, adaptivity: adaptivity, steps: steps, clauses: condition.clauses.count)
+        budget.bitsPerAnswer = bitsPerAnswer
+        return budget
     }
 
     /// The full plan: every method's N and labels, and the chosen method with the reason.
@@ -77,7 +82,7 @@ public struct SampleSizePlanner: Sendable {
             }
         }
         return StepSupport(
-            steps: good, bits: adaptivity.leakageBits(steps: good), reachedLimit: bad == nil,
+            steps: good, bits: budget(reliability: reliability, adaptivity: adaptivity, steps: good).leakageBits, reachedLimit: bad == nil,
             adaptivity: adaptivity)
     }
 
