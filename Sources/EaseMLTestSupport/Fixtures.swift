@@ -40,3 +40,17 @@ public struct MissingFixture: Error, CustomStringConvertible {
             + "restore it with `git checkout -- Tests/Fixtures` (Tests/Fixtures/README.md lists every file)"
     }
 }
+
+extension Fixtures {
+    /// A CSV of `rows` examples with five uniform features and a `label` column (`yes`/`no`) drawn
+    /// independently of them: data no classifier can learn, reproducible from `seed`.
+    public static func pureNoiseCSV(rows: Int = 400, seed: UInt64 = 17) -> String {
+        var rng = SeededGenerator(seed: seed)
+        var csv = "x0,x1,x2,x3,x4,label\n"
+        for _ in 0..<rows {
+            csv += (0..<5).map { _ in String(format: "%.5f", Double.random(in: 0..<1, using: &rng)) }.joined(separator: ",")
+            csv += ",\(Bool.random(using: &rng) ? "yes" : "no")\n"
+        }
+        return csv
+    }
+}

@@ -7,11 +7,14 @@ struct FeasibilityCommand: ParsableCommand {
         commandName: "feasibility",
         abstract: "Estimate the best accuracy any model can reach on this data, and judge the target.",
         discussion: """
-            For each representation (one --data file each: CSV with a labels column, or .npy features \
-            with --labels), measures the 1-nearest-neighbour error (leave-one-out up to 20,000 \
-            examples), the Cover–Hart lower bound on the Bayes error, the implied accuracy ceiling and a \
-            convergence curve (1/16 … 1 of the data) extrapolated to ten times the data. The verdict \
-            against the target is "feasible", "infeasible" (exit 1) or "unclear". The target comes from \
+            For each representation (each --data file — CSV with a labels column, or .npy features with \
+            --labels — under each --scale: raw, standardized and min-max by default), measures the \
+            1-nearest-neighbour error (leave-one-out up to 20,000 examples), the Cover–Hart lower bound \
+            on the Bayes error, the accuracy ceiling it implies (an estimate), the upper end of that \
+            ceiling (the lowest error the data allows, unlimited data included, at 95 % confidence split \
+            over the representations) and a convergence curve (1/16 … 1 of the data). The verdict against \
+            the target is "feasible" (at or below the estimate), "infeasible" (exit 1; only above the \
+            upper end) or "unclear" (in between). The target comes from \
             --target, or from --condition (else the condition of .easeml.yml): the largest lower bound its \
             clauses put on n — `n > c` asks for c, `n - o > c` for the old model's accuracy plus c, which \
             --old-accuracy, --old-predictions or `feasibility_old_accuracy` in .easeml.yml supply. With \
@@ -59,6 +62,9 @@ struct FeasibilityCommand: ParsableCommand {
     @Option(name: .long, help: "The distance: euclidean or cosine.")
     var metric: DistanceMetric = .euclidean
 
+    @Option(name: .long, help: ArgumentHelp("How features are scaled: none, standardize or minmax (repeat for several); default: all three, the best reported.", valueName: "scaling"))
+    var scale: [FeatureScaling] = []
+
     @Option(name: .long, help: "The random seed (test split and subsamples).")
     var seed: UInt64 = 1
 
@@ -90,7 +96,8 @@ struct FeasibilityCommand: ParsableCommand {
         var request = FeasibilityReport.Request(
             dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target, seed: seed,
             oldAccuracy: oldAccuracy, oldPredictionsPath: oldPredictions,
-            halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil)
+            halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil,
+            scalings: scale.isEmpty ? FeatureScaling.allCases : scale)
         try request.takeTarget(condition: condition, from: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: use))
         let bar = ProgressBar(steps: halving && data.count > 1
             ? ["successive halving", "study of the winner"]

@@ -20,3 +20,4 @@ struct FormatOptions: ParsableArguments {
 }
 
 extension DistanceMetric: ExpressibleByArgument {}
+extension FeatureScaling: ExpressibleByArgument {}

@@ -98,44 +98,43 @@ import Glibc
     @Test func preCommitRunsTheCachedFeasibilityStudyAndBlocksAnImpossibleCondition() throws {
         let repo = try ModelRepository()
         defer { repo.remove() }
-        let data = try Fixtures.url("data/wine.csv")
         try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("data"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: data, to: repo.root.appendingPathComponent("data/wine.csv"))
+        try Fixtures.pureNoiseCSV().write(to: repo.root.appendingPathComponent("data/noise.csv"), atomically: true, encoding: .utf8)
         func configure(_ condition: String, block: Bool, oldAccuracy: String? = nil) throws {
             try ("""
                 condition: \(condition)
                 reliability: 0.9
                 steps: 4
                 models: [model/]
-                feasibility_data: data/wine.csv
+                feasibility_data: data/noise.csv
                 feasibility_block: \(block)
                 """ + (oldAccuracy.map { "\nfeasibility_old_accuracy: \($0)\n" } ?? "")).write(to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
             try repo.git("add", ".easeml.yml", "data")
         }
-        // wine's 1-NN error is 0.23: its accuracy ceiling is about 0.87, so n > 0.95 cannot be met.
+        // Labels independent of the features: the accuracy ceiling is about 0.5, so n > 0.95 cannot be met.
         try configure("n > 0.95 +/- 0.01", block: true)
         let blocked = try repo.run(["hook", "pre-commit"])
         #expect(blocked.status == 1, "\(blocked.stderr)")
-        #expect(blocked.stderr.contains("feasibility (wine.csv): infeasible"))
+        #expect(blocked.stderr.contains("feasibility (noise.csv (raw)): infeasible"))
         let cache = repo.root.appendingPathComponent(".git/easeml/feasibility-cache")
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.count == 1)
         // Warn instead of block; the same data is answered from the cache (no second entry).
         try configure("n > 0.95 +/- 0.01", block: false)
         let warned = try repo.run(["hook", "pre-commit"])
         #expect(warned.status == 0)
-        #expect(warned.stderr.contains("warning: feasibility (wine.csv): infeasible"))
+        #expect(warned.stderr.contains("warning: feasibility (noise.csv (raw)): infeasible"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.count == 1)
         // A reachable target says nothing about feasibility.
-        try configure("n > 0.5 +/- 0.05", block: true)
+        try configure("n > 0.4 +/- 0.05", block: true)
         let fine = try repo.run(["hook", "pre-commit"])
         #expect(fine.status == 0)
         #expect(!fine.stderr.contains("feasibility"))
-        // `n - o > c` asks for the old model's accuracy plus c: 0.85 + 0.1 is out of reach, 0.5 + 0.1 is not,
+        // `n - o > c` asks for the old model's accuracy plus c: 0.85 + 0.1 is out of reach, 0.3 + 0.1 is not,
         // and without the old accuracy there is no target (no feasibility message).
         try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "0.85")
         let relative = try repo.run(["hook", "pre-commit"])
-        #expect(relative.status == 1 && relative.stderr.contains("feasibility (wine.csv): infeasible"), "\(relative.stderr)")
-        try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "0.5")
+        #expect(relative.status == 1 && relative.stderr.contains("feasibility (noise.csv (raw)): infeasible"), "\(relative.stderr)")
+        try configure("n - o > 0.1 +/- 0.01", block: true, oldAccuracy: "0.3")
         #expect(try repo.run(["hook", "pre-commit"]).stderr.contains("feasibility") == false)
         try configure("n - o > 0.1 +/- 0.01", block: true)
         #expect(try repo.run(["hook", "pre-commit"]).stderr.contains("feasibility") == false)

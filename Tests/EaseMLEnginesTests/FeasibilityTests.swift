@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EaseMLCore
 @testable import EaseMLEngines
 
 @Test func digitsVerdictsForTargets090And0999() throws {
@@ -9,8 +10,13 @@ import Testing
     #expect(estimate.nearestNeighborError.errors == 21 && estimate.classes == 10)
     #expect(abs(estimate.accuracyCeiling - CoverHartBound.accuracyCeiling(nearestNeighborError: 21.0 / 1797, classes: 10)) < 1e-15)
     #expect(estimate.verdict(target: 0.90) == .feasible)
-    #expect(estimate.verdict(target: 0.999) == .infeasible(bestAccuracy: estimate.accuracyCeiling))
-    #expect(estimate.verdict(target: 0.999).text == "infeasible: the best achievable accuracy is about 0.9941")
+    // The upper end: the ceiling at the lower of the error's 95 % lower bound and the curve's asymptote.
+    let lower = ClopperPearson.lowerBound(successes: 21, trials: 1797, logAlpha: log(0.05))
+    let asymptote = try #require(estimate.curve.fit).a
+    #expect(estimate.optimisticCeiling == CoverHartBound.accuracyCeiling(nearestNeighborError: min(lower, asymptote), classes: 10))
+    #expect(estimate.optimisticCeiling > estimate.accuracyCeiling && estimate.optimisticCeiling < 0.999)
+    #expect(estimate.verdict(target: 0.999) == .infeasible(estimate: estimate.accuracyCeiling, upper: estimate.optimisticCeiling, confidence: 0.95))
+    #expect(estimate.verdict(target: 0.999).text.hasPrefix("infeasible: the accuracy ceiling is estimated at 0.9941, and at most 0.99"))
     // Just above the point ceiling but inside the sampling uncertainty: unclear.
     #expect(estimate.verdict(target: estimate.accuracyCeiling + 0.0005).kind == "unclear")
 }
@@ -72,10 +78,18 @@ import Testing
 }
 
 @Test func verdictRules() {
-    #expect(FeasibilityVerdict.decide(target: 0.9, ceiling: 0.95, optimisticCeiling: 0.97, extrapolatedCeiling: 0.96) == .feasible)
-    #expect(FeasibilityVerdict.decide(target: 0.96, ceiling: 0.95, optimisticCeiling: 0.97, extrapolatedCeiling: 0.96).kind == "unclear")
-    #expect(FeasibilityVerdict.decide(target: 0.975, ceiling: 0.95, optimisticCeiling: 0.97, extrapolatedCeiling: 0.98).text
-            == "unclear: the target 0.9750 is above today's ceiling 0.9500, but the convergence curve extrapolates to 0.9800 with ten times the data")
-    #expect(FeasibilityVerdict.decide(target: 0.975, ceiling: 0.95, optimisticCeiling: 0.97, extrapolatedCeiling: nil).kind == "unclear")
-    #expect(FeasibilityVerdict.decide(target: 0.99, ceiling: 0.95, optimisticCeiling: 0.97, extrapolatedCeiling: 0.98) == .infeasible(bestAccuracy: 0.95))
+    func decide(_ target: Double, asymptotic: Double? = 0.96) -> FeasibilityVerdict {
+        FeasibilityVerdict.decide(target: target, ceiling: 0.95, optimisticCeiling: 0.97, asymptoticCeiling: asymptotic, confidence: 0.95)
+    }
+    #expect(decide(0.9) == .feasible)
+    #expect(decide(0.95) == .feasible)
+    // Above the estimate, within what unlimited data gives: more data may get there.
+    #expect(decide(0.955).text == "unclear: the target 0.9550 is above today's estimated ceiling 0.9500, but the convergence curve reaches 0.9600 with unlimited data: more data may get there")
+    // Above the asymptote but below the upper end: within the estimate's uncertainty.
+    #expect(decide(0.965).text == "unclear: the target 0.9650 is above the estimated ceiling 0.9500 but within its uncertainty (up to 0.9700 at 95 % confidence)")
+    #expect(decide(0.965, asymptotic: nil).kind == "unclear")
+    #expect(decide(0.97).kind == "unclear", "at the upper end itself the data does not rule the target out")
+    #expect(decide(0.99) == .infeasible(estimate: 0.95, upper: 0.97, confidence: 0.95))
+    #expect(decide(0.99).text == "infeasible: the accuracy ceiling is estimated at 0.9500, and at most 0.9700 at 95 % confidence (more data included)")
+    #expect(FeasibilityVerdict.decide(target: 0.99, ceiling: 0.95, optimisticCeiling: 0.97, asymptoticCeiling: nil, confidence: 1 - 0.05 / 3).text.contains("at 98.3 % confidence"))
 }

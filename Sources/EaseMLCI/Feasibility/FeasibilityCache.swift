@@ -17,7 +17,8 @@ public struct FeasibilityCache: Sendable {
         var keyed = request
         keyed.target = nil
         keyed.targetSource = nil
-        var key = "easeml-feasibility-v1\n\(keyed.labelsColumn)\n\(keyed.labelsPath ?? "")\n\(keyed.metric.rawValue)\n\(keyed.seed)\n\(keyed.leaveOneOutLimit)\n"
+        var key = "easeml-feasibility-v2\n\(keyed.labelsColumn)\n\(keyed.labelsPath ?? "")\n\(keyed.metric.rawValue)\n\(keyed.seed)\n\(keyed.leaveOneOutLimit)\n"
+        key += keyed.scalings.map(\.rawValue).joined(separator: ",") + "\n"
         for path in keyed.dataPaths { key += try ContentHash.ofFile(path) + "\n" }
         if let labels = keyed.labelsPath { key += try ContentHash.ofFile(labels) + "\n" }
         let file = folder.appendingPathComponent(ContentHash.ofData(Data(key.utf8)) + ".json")

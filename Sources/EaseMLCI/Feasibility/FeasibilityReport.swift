@@ -29,13 +29,18 @@ public struct FeasibilityReport: Sendable, Codable {
         public var oldPredictionsPath: String?
         /// Compare the representations by successive halving before the full study of the winner.
         public var halving: Halving?
+        /// How each file's features are scaled: every file is studied under each of these (by default
+        /// raw, standardized and min-max), and the best representation is reported with its name.
+        public var scalings: [FeatureScaling]
 
         public init(
             dataPaths: [String], labelsColumn: String = "label", labelsPath: String? = nil, metric: DistanceMetric = .euclidean,
             target: Double? = nil, targetSource: String? = nil, seed: UInt64 = 1,
             leaveOneOutLimit: Int = FeasibilityEstimate.defaultLeaveOneOutLimit,
-            condition: Condition? = nil, oldAccuracy: Double? = nil, oldPredictionsPath: String? = nil, halving: Halving? = nil
+            condition: Condition? = nil, oldAccuracy: Double? = nil, oldPredictionsPath: String? = nil, halving: Halving? = nil,
+            scalings: [FeatureScaling] = FeatureScaling.allCases
         ) {
+            self.scalings = scalings.isEmpty ? [.none] : scalings
             self.dataPaths = dataPaths
             self.labelsColumn = labelsColumn
             self.labelsPath = labelsPath
@@ -127,9 +132,16 @@ public struct FeasibilityReport: Sendable, Codable {
     /// The halving that picked the representation, when requested with several representations.
     public var halving: HalvingSummary?
     public var entries: [Entry]
+    /// The representations compared (files × scalings): each claim's confidence is divided among them.
+    public var representations: Int
+    /// The one-sided confidence of "infeasible" (95 %, Bonferroni-split over the representations).
+    public var confidence: Double
     /// The index of the representation with the highest accuracy ceiling (earliest among equals).
     public var best: Int
-    /// The verdict of the best representation: the data's answer (nil without a target).
+    /// The upper end of the ceiling's interval across the representations (see `combinedUpperCeiling`).
+    public var upperCeiling: Double
+    /// The data's answer (nil without a target): feasible when the target is at most the best
+    /// representation's ceiling, infeasible only above `upperCeiling`, unclear in between.
     public var verdict: String?
     public var verdictText: String?
 
@@ -157,11 +169,26 @@ public struct FeasibilityReport: Sendable, Codable {
     /// the steps are the representations in order, or with halving, the halving (0) and the
     /// winner's study (1).
     public static func make(_ request: Request, progress: ((Int, Double) -> Void)? = nil) throws(EaseMLCIError) -> FeasibilityReport {
-        let sets = try load(request)
-        let names = request.dataPaths.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let loaded = try load(request)
+        // Every file under every scaling: the nearest-neighbour estimate depends on the
+        // representation, and a column in the thousands would otherwise drown one in the tenths.
+        var sets: [LabeledMatrix] = []
+        var names: [String] = []
+        var files: [String] = []
+        for (path, data) in zip(request.dataPaths, loaded) {
+            for scaling in request.scalings {
+                let file = URL(fileURLWithPath: path).lastPathComponent
+                names.append(request.scalings.count > 1 ? "\(file) (\(scaling.label))" : file)
+                files.append(path)
+                sets.append(scaling == .none ? data : LabeledMatrix(
+                    features: scaling.fit(data.features).apply(data.features), labels: data.labels, classNames: data.classNames))
+            }
+        }
+        // "Infeasible" for the best of m representations holds at 95 % when each is claimed at 1 − 0.05/m.
+        let errorProbability = 0.05 / Double(sets.count)
         var oldAccuracy = request.oldAccuracy
         if let path = request.oldPredictionsPath {
-            oldAccuracy = try accuracy(ofPredictionsIn: path, against: sets[0], labelsFile: request.labelsPath ?? request.dataPaths[0])
+            oldAccuracy = try accuracy(ofPredictionsIn: path, against: loaded[0], labelsFile: request.labelsPath ?? request.dataPaths[0])
         }
         var target = request.target
         var targetSource = request.targetSource
@@ -195,16 +222,46 @@ public struct FeasibilityReport: Sendable, Codable {
         for (position, i) in studied.enumerated() {
             let start = Date()
             let estimate = FeasibilityEstimate.measure(
-                name: names[i], data: sets[i], metric: request.metric,
-                leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed) { progress?(halving == nil ? position : 1, $0) }
+                name: names[i], data: sets[i], metric: request.metric, leaveOneOutLimit: request.leaveOneOutLimit, seed: request.seed,
+                errorProbability: errorProbability) { progress?(halving == nil ? position : 1, $0) }
             let verdict = target.map { estimate.verdict(target: $0) }
-            entries.append(Entry(file: request.dataPaths[i], estimate: estimate, verdict: verdict?.kind, verdictText: verdict?.text,
+            entries.append(Entry(file: files[i], estimate: estimate, verdict: verdict?.kind, verdictText: verdict?.text,
                                  seconds: Date().timeIntervalSince(start)))
         }
         var best = 0
         for (i, entry) in entries.enumerated() where entry.estimate.accuracyCeiling > entries[best].estimate.accuracyCeiling { best = i }
-        return FeasibilityReport(target: target, targetSource: targetSource, oldAccuracy: oldAccuracy, targetNote: note, halving: halving,
-                                 entries: entries, best: best, verdict: entries[best].verdict, verdictText: entries[best].verdictText)
+        var report = FeasibilityReport(
+            target: target, targetSource: targetSource, oldAccuracy: oldAccuracy, targetNote: note, halving: halving, entries: entries,
+            representations: sets.count, confidence: 1 - 0.05, best: best, upperCeiling: combinedUpperCeiling(entries))
+        let verdict = target.map { report.verdict(for: $0) }
+        report.verdict = verdict?.kind
+        report.verdictText = verdict?.text
+        return report
+    }
+
+    /// The data's answer for `target`: feasible up to the best representation's ceiling,
+    /// infeasible only above `upperCeiling`, unclear in between.
+    public func verdict(for target: Double) -> FeasibilityVerdict {
+        FeasibilityVerdict.decide(
+            target: target, ceiling: entries[best].estimate.accuracyCeiling, optimisticCeiling: upperCeiling,
+            asymptoticCeiling: entries[best].estimate.asymptoticCeiling, confidence: confidence)
+    }
+
+    /// The upper end of the ceiling across representations. Rescalings of one file (raw,
+    /// standardized, min-max) share the Bayes error and the large-sample 1-NN error (Cover & Hart
+    /// 1967 hold under any norm), so they differ only by how far each is from its limit at this
+    /// sample size: the file's upper end is that of its best-measured scaling (lowest 1-NN error),
+    /// the one least biased upwards. Every interval is claimed at 1 − 0.05/m, so all hold together
+    /// and picking one of them keeps the 95 %. Different files may carry different information, so
+    /// "infeasible" needs every file's upper end below the target: the result is their maximum.
+    static func combinedUpperCeiling(_ entries: [Entry]) -> Double {
+        var bestOfFile: [String: FeasibilityEstimate] = [:]
+        for entry in entries {
+            if let current = bestOfFile[entry.file],
+               current.nearestNeighborError.rate <= entry.estimate.nearestNeighborError.rate { continue }
+            bestOfFile[entry.file] = entry.estimate
+        }
+        return bestOfFile.values.map(\.optimisticCeiling).max() ?? 1
     }
 
     /// The fraction of `data`'s examples whose label the predictions in `path` (a class column,
@@ -253,25 +310,28 @@ public struct FeasibilityReport: Sendable, Codable {
             lines.append("Spent \(compact(halving.cost)) multiply–adds" + (halving.budget.isFinite ? " of \(compact(halving.budget))" : "") + "; the study below is of the winner.")
         }
         lines.append("")
-        var table = TextTable(header: ["representation", "examples", "classes", "1-NN error [95 %]", "Bayes error ≥", "ceiling", "10× data", "verdict"], alsoLeft: [3, 7])
+        var table = TextTable(
+            header: ["representation", "examples", "classes", "1-NN error [95 %]", "Bayes error ≥", "ceiling (estimate)", "at most", "∞ data", "verdict"],
+            alsoLeft: [3, 8])
         for entry in entries {
             let e = entry.estimate
             let error = e.nearestNeighborError
             table.rows.append([
                 e.name, IntegerText.grouped(e.examples) + "×\(e.features)", String(e.classes),
                 "\(fixed(error.rate)) [\(fixed(error.lower)), \(fixed(error.upper))] \(error.method == .leaveOneOut ? "LOO" : "held-out")",
-                fixed(e.bayesErrorBound), fixed(e.accuracyCeiling), e.extrapolatedCeiling.map(fixed) ?? "–", entry.verdict ?? "–",
+                fixed(e.bayesErrorBound), fixed(e.accuracyCeiling), fixed(e.optimisticCeiling), e.asymptoticCeiling.map(fixed) ?? "–",
+                entry.verdict ?? "–",
             ])
         }
         lines.append(table.render())
         lines.append("")
         let bestEntry = entries[best]
-        if let text = bestEntry.verdictText {
+        if let text = verdictText {
             lines.append("Verdict: \(text)" + (entries.count > 1 ? " (best representation: \(bestEntry.estimate.name))" : ""))
         } else {
             lines.append("Best accuracy ceiling: \(fixed(bestEntry.estimate.accuracyCeiling)) (\(bestEntry.estimate.name))")
         }
-        lines.append("The ceiling is 1 − the Cover–Hart lower bound on the Bayes error from the 1-NN error; no classifier can be expected to beat it on this data's distribution.")
+        lines.append("The ceiling is 1 − the Cover–Hart lower bound on the Bayes error, from the 1-NN error. It is an estimate: the Cover–Hart inequality bounds the large-sample 1-NN error, and at a few hundred examples per class the measured error is usually above it. \"At most\" is the ceiling at the lowest 1-NN error the data allows (its lower confidence bound, or the convergence curve's asymptote with unlimited data) at \(Int(confidence * 100)) % confidence over the \(representations) representation\(representations == 1 ? "" : "s") compared; scalings of one file share the Bayes error, so the verdict takes the upper end of the best-measured one (\(fixed(upperCeiling)) here), and \"infeasible\" is said only above it.")
         return lines.joined(separator: "\n")
     }
 

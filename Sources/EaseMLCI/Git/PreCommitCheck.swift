@@ -68,7 +68,7 @@ public struct PreCommitCheck {
             let cache = FeasibilityCache(folder: URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("easeml/feasibility-cache"))
             let study = try cache.report(for: request).report
             let best = study.entries[study.best].estimate
-            let verdict = best.verdict(target: target.accuracy)
+            let verdict = study.verdict(for: target.accuracy)
             let message = "feasibility (\(best.name)): \(verdict.text)"
             switch verdict.kind {
             case "infeasible": if feasibility.blocks { errors.append(message) } else { warnings.append(message) }

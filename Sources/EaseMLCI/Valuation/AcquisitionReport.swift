@@ -93,15 +93,10 @@ public struct AcquisitionReport: Sendable, Codable {
         }
     }
 
+    /// The rows z-scored with the labelled rows' mean and population standard deviation.
     private static func zScored(_ base: [[Double]], _ others: [[Double]]...) -> ([[Double]], [[Double]], [[Double]]) {
-        let width = base.first?.count ?? 0
-        let count = Double(max(1, base.count))
-        let mean = (0..<width).map { c in base.reduce(0) { $0 + $1[c] } / count }
-        let std = (0..<width).map { c -> Double in
-            let s = (base.reduce(0) { $0 + ($1[c] - mean[c]) * ($1[c] - mean[c]) } / count).squareRoot()
-            return s == 0 ? 1 : s
-        }
-        let scale = { (rows: [[Double]]) in rows.map { row in row.enumerated().map { ($1 - mean[$0]) / std[$0] } } }
+        let fitted = FeatureScaling.standardize.fit(Matrix(rowArrays: base))
+        let scale = { (rows: [[Double]]) in rows.map(fitted.apply(row:)) }
         return (scale(base), scale(others[0]), scale(others[1]))
     }
 

@@ -125,26 +125,10 @@ public struct ValuationReport: Sendable, Codable {
 
     private static func labelTexts(_ data: LabeledMatrix) -> [String] { data.labels.map { data.classNames[$0] } }
 
-    /// Both matrices z-scored per column with the training mean and population standard deviation
-    /// (a constant column is only centred).
+    /// Both matrices z-scored per column with the training mean and population standard deviation.
     private static func zScored(_ train: Matrix, _ valid: Matrix) -> (Matrix, Matrix) {
-        let width = train.columns
-        let count = Double(train.rows)
-        var mean = [Double](repeating: 0, count: width)
-        var std = [Double](repeating: 0, count: width)
-        for r in 0..<train.rows { for c in 0..<width { mean[c] += train[r, c] } }
-        for c in 0..<width { mean[c] /= count }
-        for r in 0..<train.rows { for c in 0..<width { std[c] += (train[r, c] - mean[c]) * (train[r, c] - mean[c]) } }
-        for c in 0..<width {
-            let s = (std[c] / count).squareRoot()
-            std[c] = s == 0 ? 1 : s
-        }
-        func scale(_ matrix: Matrix) -> Matrix {
-            var out = matrix
-            for r in 0..<matrix.rows { for c in 0..<width { out[r, c] = (matrix[r, c] - mean[c]) / std[c] } }
-            return out
-        }
-        return (scale(train), scale(valid))
+        let fitted = FeatureScaling.standardize.fit(train)
+        return (fitted.apply(train), fitted.apply(valid))
     }
 
     /// The `--json` output (`ReportJSON`).

@@ -1,12 +1,12 @@
-/// The answer to "can this data reach the target accuracy?".
+/// The answer to "can this data reach the target accuracy?", never stronger than the evidence.
 public enum FeasibilityVerdict: Sendable, Hashable {
-    /// The target is at or below the accuracy ceiling: the data does not rule it out.
+    /// The target is at or below the estimated ceiling: the data does not rule it out.
     case feasible
-    /// Even optimistically (the 95 % lower end of the 1-NN error and the extrapolation to ten times
-    /// the data), the ceiling is below the target; `bestAccuracy` is the point estimate of the ceiling.
-    case infeasible(bestAccuracy: Double)
-    /// The target is above the point ceiling but within its uncertainty or within what more data may
-    /// give; `reason` says which.
+    /// Even the upper end of the ceiling's interval (the lowest 1-NN error the data allows at the
+    /// stated confidence, with unlimited data included) is below the target.
+    case infeasible(estimate: Double, upper: Double, confidence: Double)
+    /// The target is above the estimated ceiling but within its uncertainty or within what more data
+    /// may give; `reason` says which.
     case unclear(reason: String)
 
     /// "feasible", "infeasible" or "unclear".
@@ -18,36 +18,35 @@ public enum FeasibilityVerdict: Sendable, Hashable {
         }
     }
 
-    /// One line, e.g. `infeasible: the best achievable accuracy is about 0.9941`.
+    /// One line, e.g. `infeasible: the ceiling is estimated at 0.9941, and at most 0.9968 at 95 % confidence`.
     public var text: String {
         switch self {
         case .feasible: "feasible"
-        case .infeasible(let best): "infeasible: the best achievable accuracy is about \(fixed4(best))"
+        case .infeasible(let estimate, let upper, let confidence):
+            "infeasible: the accuracy ceiling is estimated at \(fixed4(estimate)), and at most \(fixed4(upper)) at \(percent(confidence)) confidence (more data included)"
         case .unclear(let reason): "unclear: \(reason)"
         }
     }
 
-    /// Decides for `target` (an accuracy in [0, 1]).
-    ///
-    /// - `ceiling`: 1 − Cover–Hart bound at the measured 1-NN error;
-    /// - `optimisticCeiling`: the same at the error's 95 % lower end;
-    /// - `extrapolatedCeiling`: the same at the curve's error for ten times the data (nil: no curve fit).
-    ///
-    /// Feasible when target ≤ ceiling; infeasible when target exceeds both optimistic ceilings; otherwise
-    /// unclear (also when there is no extrapolation to rule out that more data helps).
-    public static func decide(target: Double, ceiling: Double, optimisticCeiling: Double, extrapolatedCeiling: Double?) -> FeasibilityVerdict {
+    /// Decides for `target` (an accuracy in [0, 1]): feasible when target ≤ the estimated
+    /// ceiling; infeasible only when the target is above the upper end of the ceiling's interval;
+    /// otherwise unclear, with the reason (within the estimate's uncertainty, or within what more
+    /// data may give).
+    public static func decide(
+        target: Double, ceiling: Double, optimisticCeiling: Double, asymptoticCeiling: Double?, confidence: Double
+    ) -> FeasibilityVerdict {
         if target <= ceiling { return .feasible }
-        if target <= optimisticCeiling {
-            return .unclear(reason: "the target \(fixed4(target)) is within the estimate's 95 % uncertainty (ceiling \(fixed4(ceiling)), at most \(fixed4(optimisticCeiling)))")
+        if target > optimisticCeiling { return .infeasible(estimate: ceiling, upper: optimisticCeiling, confidence: confidence) }
+        if let asymptoticCeiling, target <= asymptoticCeiling {
+            return .unclear(reason: "the target \(fixed4(target)) is above today's estimated ceiling \(fixed4(ceiling)), but the convergence curve reaches \(fixed4(asymptoticCeiling)) with unlimited data: more data may get there")
         }
-        guard let extrapolated = extrapolatedCeiling else {
-            return .unclear(reason: "the target \(fixed4(target)) is above the ceiling \(fixed4(ceiling)), but too few curve points to tell whether more data would help")
-        }
-        if target <= extrapolated {
-            return .unclear(reason: "the target \(fixed4(target)) is above today's ceiling \(fixed4(ceiling)), but the convergence curve extrapolates to \(fixed4(extrapolated)) with ten times the data")
-        }
-        return .infeasible(bestAccuracy: ceiling)
+        return .unclear(reason: "the target \(fixed4(target)) is above the estimated ceiling \(fixed4(ceiling)) but within its uncertainty (up to \(fixed4(optimisticCeiling)) at \(percent(confidence)) confidence)")
     }
+}
+
+func percent(_ value: Double) -> String {
+    let scaled = value * 100
+    return scaled == scaled.rounded() ? "\(Int(scaled)) %" : String(format: "%.1f %%", scaled)
 }
 
 /// `value` with four decimals.
