@@ -248,7 +248,7 @@ public final class GitRepository {
     public func commitSingleFile(
         named name: String, contents: Data, parent: GitObjectID?, message: String, ref: String
     ) throws(GitError) -> GitObjectID {
-        try commit(file: name, contents: contents, treeOf: nil, parent: parent, message: message, ref: ref)
+        try commit(files: [(name, contents)], treeOf: nil, parent: parent, message: message, ref: ref)
     }
 
     /// Creates a commit on top of `base` whose tree is `base`'s with the top-level file `name` set to
@@ -256,26 +256,51 @@ public final class GitRepository {
     public func commitFile(
         named name: String, contents: Data, onTopOf base: GitObjectID, message: String, ref: String
     ) throws(GitError) -> GitObjectID {
-        try commit(file: name, contents: contents, treeOf: base, parent: base, message: message, ref: ref)
+        try commit(files: [(name, contents)], treeOf: base, parent: base, message: message, ref: ref)
     }
 
-    /// Commits the tree of `treeSource` (empty when `nil`) with the top-level file `name` set to
-    /// `contents`, on top of `parent`, and points `ref` at the new commit.
-    private func commit(
-        file name: String, contents: Data, treeOf treeSource: GitObjectID?, parent: GitObjectID?, message: String, ref: String
+    /// Creates a commit on top of `base` whose tree is `base`'s with each file (a path such as
+    /// `model/automl-model.pkl`, folders made as needed) set to its contents, and points `ref` at
+    /// it. Neither the index nor the working tree is touched.
+    public func commitFiles(
+        _ files: [(path: String, contents: Data)], onTopOf base: GitObjectID, message: String, ref: String
     ) throws(GitError) -> GitObjectID {
-        var blob = git_oid()
-        let written = contents.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
-        try GitError.check(written, "store \(name)")
+        try commit(files: files, treeOf: base, parent: base, message: message, ref: ref)
+    }
+
+    /// Commits the tree of `treeSource` (empty when `nil`) with each file set to its contents, on
+    /// top of `parent`, and points `ref` at the new commit.
+    private func commit(
+        files: [(path: String, contents: Data)], treeOf treeSource: GitObjectID?, parent: GitObjectID?, message: String, ref: String
+    ) throws(GitError) -> GitObjectID {
         var baseTree: OpaquePointer?
-        if let treeSource { baseTree = try commitTree(treeSource) }
-        defer { if let baseTree { git_tree_free(baseTree) } }
-        var builder: OpaquePointer?
-        try GitError.check(git_treebuilder_new(&builder, pointer, baseTree), "build a tree")
-        defer { git_treebuilder_free(builder) }
-        try GitError.check(git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB), "add \(name) to a tree")
+        if let treeSource {
+            baseTree = try commitTree(treeSource)
+        } else {
+            var builder: OpaquePointer?
+            try GitError.check(git_treebuilder_new(&builder, pointer, nil), "build a tree")
+            defer { git_treebuilder_free(builder) }
+            var empty = git_oid()
+            try GitError.check(git_treebuilder_write(&empty, builder), "write a tree")
+            try GitError.check(git_tree_lookup(&baseTree, pointer, &empty), "read the empty tree")
+        }
+        defer { git_tree_free(baseTree) }
+        var blobs: [git_oid] = []
+        for file in files {
+            var blob = git_oid()
+            let written = file.contents.withUnsafeBytes { git_blob_create_from_buffer(&blob, pointer, $0.baseAddress, $0.count) }
+            try GitError.check(written, "store \(file.path)")
+            blobs.append(blob)
+        }
+        let paths = files.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var updates = zip(blobs, paths).map { blob, path in
+            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: blob, filemode: GIT_FILEMODE_BLOB, path: path)
+        }
         var treeID = git_oid()
-        try GitError.check(git_treebuilder_write(&treeID, builder), "write a tree")
+        try GitError.check(
+            git_tree_create_updated(&treeID, pointer, baseTree, updates.count, &updates),
+            "add \(files.map(\.path).joined(separator: ", ")) to a tree")
         var tree: OpaquePointer?
         try GitError.check(git_tree_lookup(&tree, pointer, &treeID), "read the new tree")
         defer { git_tree_free(tree) }
@@ -289,7 +314,7 @@ public final class GitRepository {
         let created = parents.withUnsafeMutableBufferPointer { buffer in
             git_commit_create(&commitID, pointer, nil, signature, signature, nil, message, tree, buffer.count, buffer.baseAddress)
         }
-        try GitError.check(created, "commit \(name)")
+        try GitError.check(created, "commit \(files.map(\.path).joined(separator: ", "))")
         var reference: OpaquePointer?
         try GitError.check(git_reference_create(&reference, pointer, ref, &commitID, 1, message), "update \(ref)")
         git_reference_free(reference)

@@ -60,11 +60,16 @@ struct AutoMLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a trial script and the matching `automl:` section into .easeml.yml.",
             discussion: """
-                --preset sklearn writes automl_sklearn.py (scikit-learn: k-NN, SVM, random forest, logistic \
-                regression, gradient boosting, small grids; reads CSV files with a label column, prints \
-                EASEML_RESULT, pickles the model into the trial folder) and appends an `automl:` section \
-                to the configuration, leaving the rest of the file as it is. An existing script or \
-                `automl:` section is replaced only with --force.
+                --preset sklearn writes automl_sklearn.py (scikit-learn: SVM, k-NN and logistic regression each \
+                with and without a scaler, random forest, extra trees, histogram gradient boosting, on grids; \
+                reads CSV files with a label column, prints EASEML_RESULT, pickles the model into the trial \
+                folder; one long-lived worker imports scikit-learn once and runs every trial) and appends an \
+                `automl:` section to the configuration, leaving the rest of the file as it is, plus a `script:` \
+                that predicts with the model `automl propose` commits, when the file has none. Without a \
+                configuration (a fresh repository) it creates .easeml.yml — at --config, else at the \
+                repository's root — with the default gate of `easeml-ci init`. `.easeml/` (trial folders) is \
+                added to the .gitignore beside it. An existing script or `automl:` section is replaced only \
+                with --force.
 
                 Example:
                   easeml-ci automl init --preset sklearn --train data/train.csv --valid data/valid.csv --python .venv/bin/python
@@ -92,8 +97,8 @@ struct AutoMLCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The Python interpreter with scikit-learn (`python:`).", valueName: "path"))
         var python = AutoMLPreset.defaultPython
 
-        @Option(name: .long, help: ArgumentHelp("The budget in trials.", valueName: "n"))
-        var trials = 11
+        @Option(name: .long, help: ArgumentHelp("The budget in trials (default: every arm once).", valueName: "n"))
+        var trials = AutoMLPreset.armCount
 
         @Flag(name: .long, help: "Replace an existing script or `automl:` section.")
         var force = false
@@ -110,7 +115,7 @@ struct AutoMLCommand: ParsableCommand {
 
         func run() throws {
             let result = try AutoMLPreset.install(
-                in: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: .required), scriptPath: script,
+                in: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: .ignored), scriptPath: script,
                 train: train, valid: valid, label: label, python: python, trials: trials, force: force)
             print(json ? ReportJSON.text(result) : result.text)
         }
@@ -193,7 +198,16 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Commit the best arm's configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.")
+            abstract: "Commit the best trial's model and configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.",
+            discussion: """
+                The commit, on top of HEAD, holds the best trial's model artifact (the `model` of its result, else \
+                model.pkl in its trial folder) at automl-model.pkl in the first folder of `models:` (so the commit is \
+                a candidate and the `script:` that `automl init --preset sklearn` wrote predicts with it), and \
+                easeml-automl.json (arm, parameters, score, paths relative to the repository). \
+                `easeml-ci check --commit easeml/automl/<base>/<run>` then judges it.
+
+                \(ExitStatus.helpText)
+                """)
 
         @OptionGroup var place: WorkspaceOptions
 
@@ -205,9 +219,42 @@ struct AutoMLCommand: ParsableCommand {
 
         func run() throws {
             let workspace = try place.workspace()
-            let result = try AutoMLProposalCommit.propose(
-                ledger: try workspace.openLedger(create: false), run: runID, repositoryPath: workspace.directory.path)
+            let result = try AutoMLProposalCommit.propose(ledger: try workspace.openLedger(create: false), run: runID, in: workspace)
             print(json ? ReportJSON.text(result) : result.text)
+        }
+    }
+
+    struct GC: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gc",
+            abstract: "Remove trial folders no longer needed from .easeml/automl.",
+            discussion: """
+                Removes every trial folder of a finished run except its best arm's (what `automl propose` \
+                commits; --all removes it too) and the folders of runs the ledger does not know. Unfinished \
+                runs are kept whole, for `automl run --resume`. --dry-run lists what would go.
+
+                \(ExitStatus.helpText)
+                """)
+
+        @OptionGroup var place: WorkspaceOptions
+
+        @Option(name: .long, help: ArgumentHelp("The trial folders' root (default: .easeml/automl next to the configuration).", valueName: "path"))
+        var output: String?
+
+        @Flag(name: .long, help: "Remove the best arms' folders too.")
+        var all = false
+
+        @Flag(name: .long, help: "List what would be removed, remove nothing.")
+        var dryRun = false
+
+        @Flag(name: .long, help: "Print machine-readable JSON.")
+        var json = false
+
+        func run() throws {
+            let workspace = try place.workspace()
+            let report = try AutoMLGarbageCollector(root: workspace.automlOutputRoot(output), all: all, dryRun: dryRun)
+                .collect(ledger: try workspace.openLedger(create: false))
+            print(json ? ReportJSON.text(report) : report.text)
         }
     }
 
@@ -231,7 +278,7 @@ struct AutoMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "automl",
         abstract: "Multi-tenant model search (Ease.ML): GP-UCB per tenant, a policy across tenants.",
-        subcommands: [Init.self, Plan.self, Run.self, Serve.self, Leaderboard.self, Propose.self, Simulate.self]
+        subcommands: [Init.self, Plan.self, Run.self, Serve.self, Leaderboard.self, Propose.self, GC.self, Simulate.self]
     )
 
     struct Simulate: ParsableCommand {

@@ -14,12 +14,12 @@ struct InitCommand: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @Option(help: "The condition.") var condition = "n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01"
-    @Option(help: "1 − δ over the life of one test set.") var reliability = 0.999
+    @Option(help: "The condition.") var condition = ProjectInitializer.defaultCondition
+    @Option(help: "1 − δ over the life of one test set.") var reliability = ProjectInitializer.defaultReliability
     @Option(help: "fp-free or fn-free.") var mode = "fp-free"
     @Option(help: "none, full or firstChange.") var adaptivity = "full"
-    @Option(help: "Evaluations one test set supports.") var steps = 32
-    @Option(name: .customLong("models"), help: "A model path or glob (repeat for several).") var models: [String] = ["model/"]
+    @Option(help: "Evaluations one test set supports.") var steps = ProjectInitializer.defaultSteps
+    @Option(name: .customLong("models"), help: "A model path or glob (repeat for several).") var models: [String] = ProjectInitializer.defaultModels
     @Option(help: "The command that writes predictions for $EASEML_INPUTS to $EASEML_OUTPUT.") var script: String?
     @Option(help: ArgumentHelp("Register this labels file as the test set (needs the owner's key).", valueName: "file")) var labels: String?
     @Option(help: ArgumentHelp("The test inputs for the script.", valueName: "path")) var inputs: String?

@@ -38,8 +38,11 @@ public struct AutoMLRunRequest: Sendable {
             settings.budgetSeconds = budgetSeconds
         }
         let ledger = try workspace.openLedger(create: true)
+        if outputRoot == nil, let gitignore = try GitIgnoreEntry(pattern: ".easeml/").ensure(in: base) {
+            report("automl: added `.easeml/` (trial folders) to \(gitignore)")
+        }
         var search = AutoMLSearchRun(
-            ledger: ledger, settings: settings, baseDirectory: base, outputRoot: outputRoot.map(workspace.absolute) ?? base + "/.easeml/automl",
+            ledger: ledger, settings: settings, baseDirectory: base, outputRoot: workspace.automlOutputRoot(outputRoot),
             executor: try AutoMLSearchRun.executor(for: settings.backend, report: report), report: report)
         if let progress { search.progress = progress }
         search.stopRequested = stopRequested

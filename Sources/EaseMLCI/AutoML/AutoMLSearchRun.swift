@@ -128,8 +128,8 @@ public struct AutoMLSearchRun {
     func search(_ run: AutoMLRunRecord, resuming: Bool) throws -> String? {
         let tenant = AutoMLSearchTenant(
             name: run.tenant, train: resolve(settings.train), valid: resolve(settings.valid), metric: settings.metric,
-            timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: arms, backend: settings.backend, label: "automl: ",
-            record: run)
+            timeoutSeconds: settings.timeoutSeconds, memoryMiB: settings.memoryMiB, arms: arms, backend: settings.backend,
+            worker: settings.workerCommand.map { AutoMLSearchTenant.resolveProgram($0, base: baseDirectory) }, label: "automl: ", record: run)
         var loop = AutoMLSearchLoop(
             ledger: ledger, tenants: [tenant], executors: [executor], policy: settings.policy, seed: settings.seed, workers: settings.workers,
             budgetTrials: settings.budgetTrials, budgetSeconds: settings.budgetSeconds, outputRoot: outputRoot, label: "automl", report: report,

@@ -20,8 +20,7 @@ struct AutoMLSearchTenant: Sendable {
             key = arm.key
             candidate = arm.candidate
             parameters = arm.parameters
-            let program = arm.command.first ?? ""
-            command = program.contains("/") && !program.hasPrefix("/") ? [base + "/" + program] + arm.command.dropFirst() : arm.command
+            command = AutoMLSearchTenant.resolveProgram(arm.command, base: base)
         }
 
         /// An arm as a run stored it (its command already resolved).
@@ -54,6 +53,8 @@ struct AutoMLSearchTenant: Sendable {
     var arms: [Arm]
     /// Where its trials run.
     var backend: AutoMLBackend
+    /// The command of its long-lived trial worker (`worker:`), or nil for a process per trial.
+    var worker: [String]? = nil
     /// The start of its report lines: `automl: ` (`automl run`) or `automl serve: <name>: `.
     var label: String
     /// Its run in the ledger (its trials' names derive from it); set once the run exists.
@@ -68,7 +69,13 @@ struct AutoMLSearchTenant: Sendable {
         return AutoMLTrial(
             name: record.map { Self.trialName($0, trial: trial) } ?? "easeml-\(run)-\(trial)", template: chosen.command, trainPath: train,
             validPath: valid, outDirectory: outputRoot + "/" + run + "/arm-\(arm)", seed: seed, parameters: chosen.parameterValues,
-            timeoutSeconds: timeoutSeconds, memoryMiB: memoryMiB)
+            timeoutSeconds: timeoutSeconds, memoryMiB: memoryMiB, worker: worker)
+    }
+
+    /// `command` with a relative program path resolved against `base`, as for an arm.
+    static func resolveProgram(_ command: [String], base: String) -> [String] {
+        let program = command.first ?? ""
+        return program.contains("/") && !program.hasPrefix("/") ? [base + "/" + program] + command.dropFirst() : command
     }
 
     /// `easeml-<10 hex digits>-<run>-<trial>`: the hex digits hash the tenant, the run's id and its

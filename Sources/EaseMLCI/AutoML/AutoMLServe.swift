@@ -110,7 +110,8 @@ public struct AutoMLServe {
                 name: tenant.name, train: Self.resolve(tenant.train ?? automl.train, against: base),
                 valid: Self.resolve(tenant.valid ?? automl.valid, against: base), metric: tenant.metric ?? automl.metric,
                 timeoutSeconds: automl.timeoutSeconds ?? settings.timeoutSeconds, memoryMiB: automl.memoryMiB ?? settings.memoryMiB,
-                arms: automl.arms.map { Arm($0, base: base) }, backend: automl.backend, label: "automl serve: \(tenant.name): ")
+                arms: automl.arms.map { Arm($0, base: base) }, backend: automl.backend,
+                worker: automl.workerCommand.map { Tenant.resolveProgram($0, base: base) }, label: "automl serve: \(tenant.name): ")
         }
     }
 

@@ -35,6 +35,9 @@ public struct AutoMLTrial: Sendable {
     public var memoryMiB: Int?
     /// The environment of a local trial (a Ray job gets only `EASEML_TRIAL`).
     public var environment: [String: String]
+    /// The command of the long-lived worker that runs this trial in its own process (`worker:` in
+    /// the `automl:` section, `LocalTrialExecutor` only), or nil for a process of its own.
+    public var worker: [String]?
 
     /// The environment entry naming the trial (`EASEML_TRIAL=<name>`).
     public static let environmentKey = "EASEML_TRIAL"
@@ -43,8 +46,10 @@ public struct AutoMLTrial: Sendable {
 
     public init(
         name: String, template: [String], trainPath: String, validPath: String, outDirectory: String, seed: UInt64, parameters: [String: String] = [:],
-        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        worker: [String]? = nil
     ) {
+        self.worker = worker
         self.name = name
         self.template = template
         self.trainPath = trainPath

@@ -9,22 +9,57 @@ import Glibc
 /// process group of its own (`/bin/sh` sets the memory cap, then execs the trial), its standard
 /// output and error written to `trial.log`, its whole process group killed at the timeout.
 ///
+/// With a `worker` command the trial runs instead in a long-lived worker (`TrialWorkerPool`).
+///
 /// Recovery: the processes of a trial left running by a killed run are found by their
-/// `EASEML_TRIAL=<name>` environment entry (Linux `/proc`) and their process groups killed; the
-/// trial is then `lost` and runs again.
+/// `EASEML_TRIAL=<name>` (or its run's `EASEML_WORKER=…`) environment entry (Linux `/proc`) and
+/// their process groups killed; the trial is then `lost` and runs again.
 public struct LocalTrialExecutor: AutoMLTrialExecutor {
+    /// The long-lived workers of trials with a `worker` command.
+    let workers = TrialWorkerPool()
+
     public init() {}
 
-    public func run(_ trial: AutoMLTrial) throws(EaseMLCIError) -> AutoMLTrial.Outcome {
-        let arguments = try trial.arguments()
-        try trial.makeOutDirectory()
-        let argv = ["/bin/sh", "-c", trial.memoryLimitPrefix + "exec \"$@\"", "easeml-trial"] + arguments
+    /// Where a spawned process's standard output and error go.
+    enum Output {
+        /// Output to the file (created, truncated), error to the same file.
+        case log(String)
+        /// Input from, output to the descriptors; error appended to the file.
+        case pipes(input: Int32, output: Int32, errorLog: String)
+    }
+
+    /// Starts `arguments` under `/bin/sh` (which applies `memoryLimitPrefix`, then execs it) in a
+    /// process group of its own, with the default handlers for SIGTERM, SIGINT and SIGPIPE and
+    /// none of this process's other descriptors. Returns its pid, or why it could not start.
+    static func spawn(_ arguments: [String], memoryLimitPrefix: String, environment: [String: String], output: Output) -> Spawned {
+        spawnLock.withLock { _ in spawnLocked(arguments, memoryLimitPrefix: memoryLimitPrefix, environment: environment, output: output) }
+    }
+
+    /// A started process, or why it could not start.
+    enum Spawned {
+        case started(pid_t)
+        case failed(String)
+    }
+
+    /// Held while spawning and while creating descriptors meant to stay in this process (a
+    /// worker's pipes), so no child of another thread inherits them.
+    static let spawnLock = Mutex(())
+
+    private static func spawnLocked(_ arguments: [String], memoryLimitPrefix: String, environment: [String: String], output: Output) -> Spawned {
+        let argv = ["/bin/sh", "-c", memoryLimitPrefix + "exec \"$@\"", "easeml-trial"] + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, trial.logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        switch output {
+        case .log(let path):
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case .pipes(let input, let output, let errorLog):
+            posix_spawn_file_actions_adddup2(&actions, input, 0)
+            posix_spawn_file_actions_adddup2(&actions, output, 1)
+            posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        }
         // No other descriptor of ours (a caller's pipe, the ledger) leaks into the trial, so a trial
         // orphaned by a killed run holds nothing of its parent open.
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
@@ -33,17 +68,17 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // `automl run` and `serve` ignore SIGTERM and SIGINT (they poll for them), and an ignored
-        // signal stays ignored across exec: the trial gets the default handlers back.
+        // `automl run` and `serve` ignore SIGTERM and SIGINT (they poll for them) and SIGPIPE (a
+        // worker's pipe), and an ignored signal stays ignored across exec: the trial gets the
+        // default handlers back.
         var defaults = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGTERM)
         sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGPIPE)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
-        var environment = trial.environment
-        environment[AutoMLTrial.environmentKey] = trial.name
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -52,7 +87,21 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArguments, cEnvironment)
-        guard spawned == 0 else { return .failed(reason: "cannot start it: \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else { return .failed("cannot start it: \(String(cString: strerror(spawned)))") }
+        return .started(pid)
+    }
+
+    public func run(_ trial: AutoMLTrial) throws(EaseMLCIError) -> AutoMLTrial.Outcome {
+        let arguments = try trial.arguments()
+        try trial.makeOutDirectory()
+        if let worker = trial.worker { return workers.run(trial, arguments: arguments, worker: worker) }
+        var environment = trial.environment
+        environment[AutoMLTrial.environmentKey] = trial.name
+        let pid: pid_t
+        switch Self.spawn(arguments, memoryLimitPrefix: trial.memoryLimitPrefix, environment: environment, output: .log(trial.logPath)) {
+        case .started(let spawned): pid = spawned
+        case .failed(let reason): return .failed(reason: reason)
+        }
 
         // The timer kills the process group unless the trial has ended (checked under the lock, and
         // the child is not reaped before the timer is disarmed, so its pid cannot be reused meanwhile).
@@ -81,25 +130,30 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
         return trial.outcome(exitStatus: Int((status >> 8) & 0xFF), log: log)
     }
 
-    /// Kills what is left of the trial's processes; it then runs again.
+    /// Kills what is left of the trial's processes (and of its run's workers); it then runs again.
     public func recover(_ trial: AutoMLTrial) throws(EaseMLCIError) -> AutoMLTrialRecovery {
-        Self.killOrphan(name: trial.name)
+        Self.killGroups(withEnvironmentEntry: AutoMLTrial.environmentKey + "=" + trial.name)
+        if trial.worker != nil { Self.killGroups(withEnvironmentEntry: TrialWorkerPool.environmentKey + "=" + TrialWorkerPool.runPart(of: trial.name), sparing: workers.pids()) }
         return .lost
     }
 
-    /// Kills the trial's process groups (a trial not started yet is caught by a later call): a
-    /// local trial cannot outlive the process that watches it.
+    /// Kills the trial's process groups, or the worker running it (a trial not started yet is
+    /// caught by a later call): a local trial cannot outlive the process that watches it.
     public func interrupt(_ trial: AutoMLTrial) -> Bool {
-        Self.killOrphan(name: trial.name)
+        if trial.worker != nil {
+            workers.interrupt(trial.name)
+        } else {
+            Self.killGroups(withEnvironmentEntry: AutoMLTrial.environmentKey + "=" + trial.name)
+        }
         return true
     }
 
-    /// Kills the process groups of the processes whose environment holds `EASEML_TRIAL=<name>`
-    /// (Linux `/proc`; elsewhere nothing is found). The groups are collected first, so a trial's
-    /// shell cannot outlive a child killed alone.
-    static func killOrphan(name: String) {
+    /// Kills the process groups of the processes whose environment holds `entry` (Linux `/proc`;
+    /// elsewhere nothing is found), except the groups of `sparing`. The groups are collected first,
+    /// so a trial's shell cannot outlive a child killed alone.
+    static func killGroups(withEnvironmentEntry entry: String, sparing: Set<pid_t> = []) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        let wanted = Data((AutoMLTrial.environmentKey + "=" + name).utf8)
+        let wanted = Data(entry.utf8)
         var groups = Set<pid_t>()
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(),
@@ -108,7 +162,7 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
             else { continue }
             // Trials run in process groups of their own; kill whole groups, never our own.
             let group = getpgid(pid)
-            if group > 1 && group != getpgrp() { groups.insert(group) }
+            if group > 1 && group != getpgrp() && !sparing.contains(group) { groups.insert(group) }
         }
         for group in groups { kill(-group, SIGKILL) }
     }

@@ -22,6 +22,19 @@ public struct ProjectInitializer {
         self.script = script
     }
 
+    /// The defaults of `easeml-ci init`.
+    public static let defaultCondition = "n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01"
+    public static let defaultReliability = 0.999
+    public static let defaultSteps = 32
+    public static let defaultModels = ["model/"]
+
+    /// The default gate with `script` (`automl init` in a repository without a configuration).
+    public static func withDefaults(script: String?) -> ProjectInitializer {
+        ProjectInitializer(
+            condition: defaultCondition, reliability: defaultReliability, mode: .fpFree, adaptivity: .full, steps: defaultSteps,
+            models: defaultModels, script: script)
+    }
+
     /// The initializer for the command line's texts (`mode` and `adaptivity` spelled as in the file).
     public init(
         condition: String, reliability: Double, mode: String, adaptivity: String, steps: Int, models: [String], script: String?

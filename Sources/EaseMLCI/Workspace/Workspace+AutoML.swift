@@ -9,4 +9,13 @@ extension Workspace {
         }
         return (settings, configuration.folder.path)
     }
+
+    /// Where `automl run` puts trial folders and `automl gc` cleans: `explicit` (relative to the
+    /// working folder), else `.easeml/automl` next to the configuration (the working folder without one).
+    public func automlOutputRoot(_ explicit: String?) -> String {
+        explicit.map(absolute) ?? (configuration?.folder.path ?? directory.path) + "/" + Self.automlOutputFolder
+    }
+
+    /// `.easeml/automl`, below the configuration's folder.
+    public static let automlOutputFolder = ".easeml/automl"
 }

@@ -4,7 +4,7 @@ import Yams
 enum AutoMLKey: String, CaseIterable {
     case train, valid, metric, budget, timeout
     case memoryMB = "memory_mb"
-    case workers, policy, seed, candidates, backend, python
+    case workers, policy, seed, candidates, backend, python, worker
     case rayAddress = "ray_address"
     case rayNumCPUs = "ray_num_cpus"
 }
@@ -55,6 +55,12 @@ extension ConfigReader {
         if let seed = values[.seed] { settings.seed = try seedNumber(seed, "automl.seed") }
         if let python = values[.python] { settings.python = try text(python, "automl.python") }
         settings.backend = try backend(values)
+        if let worker = values[.worker] {
+            guard settings.backend == .local else {
+                throw error(.invalidValue, at: worker.key, "`automl.worker` is used only with `backend: local`", hint: "remove it, or the `backend:` line")
+            }
+            settings.worker = try commandWords(worker)
+        }
         settings.candidates = try candidates(required(.candidates))
         return settings
     }

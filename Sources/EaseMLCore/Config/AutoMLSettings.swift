@@ -15,6 +15,7 @@ import Foundation
 ///   seed: 1
 ///   python: .venv/bin/python  # what `{python}` in a command stands for (default python3)
 ///   backend: local            # or ray (with ray_address, ray_num_cpus; see AutoMLRaySettings)
+///   worker: '{python} trial.py --worker'  # local only: one long-lived process runs many trials
 ///   candidates:
 ///     - name: knn
 ///       command: python trial.py --train {train} --valid {valid} --k {k}
@@ -47,6 +48,15 @@ public struct AutoMLSettings: Sendable, Equatable {
     public var backend: AutoMLBackend
     /// The interpreter `{python}` stands for in the candidates' commands.
     public var python: String = defaultPython
+    /// The command of a long-lived trial worker (`worker:`, local backend only), as written: started
+    /// once per tenant (and per concurrent trial), it reads one request per line on standard input,
+    /// `{"command": [the trial's command line], "log": "<trial folder>/trial.log"}`, runs the trial in
+    /// its own process with its output in the log, and answers one line on standard output,
+    /// `EASEML_RESULT {json}` or `EASEML_FAILED {"reason": "…"}`. Nil: a process per trial.
+    public var worker: [String]?
+
+    /// `worker` with `{python}` replaced by `python`.
+    public var workerCommand: [String]? { worker?.map { $0.replacingOccurrences(of: "{python}", with: python) } }
 
     public static let defaultPython = "python3"
 
