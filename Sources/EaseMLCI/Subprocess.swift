@@ -182,7 +182,7 @@ final class OrphanReaper: Sendable {
             if count == 0 { _ = easeml_set_child_subreaper(1) }
             count += 1
         }
-        return OrphanReaper(before: children())
+        return OrphanReaper(before: ProcessTable.children(of: getpid()))
     }
 
     func stop() {
@@ -197,7 +197,7 @@ final class OrphanReaper: Sendable {
     func killAll() {
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
-            let orphans = Self.children().subtracting(before)
+            let orphans = ProcessTable.children(of: getpid()).subtracting(before)
             if orphans.isEmpty { return }
             for pid in orphans {
                 kill(pid, SIGKILL)
@@ -205,25 +205,5 @@ final class OrphanReaper: Sendable {
                 while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             }
         }
-    }
-
-    /// The processes whose parent is this process (Linux `/proc/PID/stat`).
-    static func children() -> Set<pid_t> {
-        let me = getpid()
-        var result = Set<pid_t>()
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(entry), pid != me, let parent = parent(of: pid), parent == me else { continue }
-            result.insert(pid)
-        }
-        return result
-    }
-
-    /// The parent of `pid`: the field after the state, after the command name's closing parenthesis.
-    static func parent(of pid: pid_t) -> pid_t? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? pid_t(fields[1]) : nil
     }
 }

@@ -54,14 +54,10 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
     /// (Linux `/proc`; elsewhere nothing is found). The groups are collected first, so a trial's
     /// shell cannot outlive a child killed alone.
     static func killOrphan(name: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        let wanted = Data((AutoMLTrial.environmentKey + "=" + name).utf8)
+        let wanted = AutoMLTrial.environmentKey + "=" + name
         var groups = Set<pid_t>()
-        for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(),
-                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                environment.split(separator: 0).contains(where: { Data($0) == wanted })
-            else { continue }
+        for pid in ProcessTable.all() where pid != getpid() {
+            guard let environment = ProcessTable.environment(of: pid), environment.contains(where: { $0 == wanted }) else { continue }
             // Trials run in process groups of their own; kill whole groups, never our own.
             let group = getpgid(pid)
             if group > 1 && group != getpgrp() { groups.insert(group) }

@@ -9,18 +9,24 @@ public struct CheckRequest: Sendable {
     /// The new model's predictions; `nil` runs the configuration's `script`.
     public var predictionsPath: String?
     public var testSetID: String?
+    /// How the configured script runs (the workspace's key file and ledger are hidden from it).
+    public var sandbox: ScriptSandbox
 
-    public init(predictionsPath: String?, testSetID: String?) {
+    public init(predictionsPath: String?, testSetID: String?, sandbox: ScriptSandbox = ScriptSandbox()) {
         self.predictionsPath = predictionsPath
         self.testSetID = testSetID
+        self.sandbox = sandbox
     }
 
     public func run(in workspace: Workspace) throws(EaseMLCIError) -> GateCheck.Outcome {
         let source: GateCheck.Source
+        var provenance: PredictionsProvenance?
         if let predictionsPath {
             source = .file(predictionsPath)
         } else if let configuration = workspace.configuration, let script = configuration.config.script {
-            source = .script(PredictionScript(command: script, workingDirectory: configuration.folder.path))
+            let sandbox = workspace.hiding(in: sandbox)
+            source = .script(PredictionScript(command: script, workingDirectory: configuration.folder.path, sandbox: sandbox))
+            provenance = PredictionsProvenance(source: "script", sandbox: try sandbox.protections())
         } else {
             throw .invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
         }
@@ -28,6 +34,8 @@ public struct CheckRequest: Sendable {
         // The same branch as `check --commit` and `baseline set`: one accepted model per set and branch.
         let check = GateCheck(source: source, testSetID: testSetID, branch: workspace.currentBranch(), stated: stated.map { [$0] } ?? [])
         let key = try workspace.key()
-        return try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+        var outcome = try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+        outcome.provenance = provenance
+        return outcome
     }
 }
