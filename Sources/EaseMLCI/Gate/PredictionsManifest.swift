@@ -47,6 +47,10 @@ public struct PredictionsManifest: Sendable, Codable, Equatable {
     /// in use, and against the file's bytes; any difference is a `predictionsMismatch` (exit 2).
     public static func verify(predictions: String, commit: String, testSetID: String) throws(EaseMLCIError) -> PredictionsManifest {
         let path = Self.path(for: predictions)
+        // An artifact is data: a link in it could make this job read one of its own files.
+        for file in [predictions, path] where (try? FileManager.default.destinationOfSymbolicLink(atPath: file)) != nil {
+            throw .predictionsMismatch(file: file, message: "\(file) is a symbolic link: the scoring job reads predictions only from plain files")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .predictionsMismatch(
                 file: path,
