@@ -59,15 +59,20 @@ public struct ScriptSandbox: Sendable {
     /// Runs `command` under `/bin/sh -c` in `workingDirectory`, which it reads (as it does
     /// `inputs`); it writes `output` inside `scratch/out`. Returns what it printed and how it ended.
     func run(command: String, workingDirectory: String, inputs: String?, scratch: URL) throws(EaseMLCIError) -> (result: Subprocess.Result, output: String) {
-        let folders = ["out", "home", "tmp"].map { scratch.appendingPathComponent($0) }
-        for folder in folders {
+        var folders: [String] = []
+        for name in ["out", "home", "tmp"] {
+            let folder = scratch.appendingPathComponent(name)
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
                 throw .unwritableFile(path: folder.path, reason: "cannot create the script's folder: \(error.localizedDescription)")
             }
+            // The paths bwrap mounts (links resolved), so the script finds them at the names it is given.
+            folders.append(Bubblewrap.real(folder.path))
         }
-        let output = folders[0].appendingPathComponent("predictions.csv").path
+        let workingDirectory = Bubblewrap.real(workingDirectory)
+        let inputs = inputs.map { $0.isEmpty ? $0 : Bubblewrap.real($0) }
+        let output = folders[0] + "/predictions.csv"
         let environment = ChildEnvironment.script(
-            from: ProcessInfo.processInfo.environment, home: folders[1].path, temporary: folders[2].path, inputs: inputs ?? "", output: output)
+            from: ProcessInfo.processInfo.environment, home: folders[1], temporary: folders[2], inputs: inputs ?? "", output: output)
         // `cd` inside the shell: glibc's posix_spawn_file_actions_addchdir_np is not exported to Swift.
         let quoted = "'" + workingDirectory.replacingOccurrences(of: "'", with: "'\\''") + "'"
         let line = "cd \(quoted) && \(command)"
@@ -75,7 +80,7 @@ public struct ScriptSandbox: Sendable {
         if let bwrap = try bwrap() {
             arguments = Bubblewrap.arguments(
                 bwrap: bwrap, command: line, workingDirectory: workingDirectory,
-                readOnly: [workingDirectory] + (inputs.map { [$0] } ?? []), writable: folders.map(\.path), hidden: hiddenPaths)
+                readOnly: [workingDirectory] + (inputs.map { [$0] } ?? []), writable: folders, hidden: hiddenPaths)
         } else {
             arguments = ["/bin/sh", "-c", line]
         }
