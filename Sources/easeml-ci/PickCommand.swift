@@ -197,10 +197,14 @@ struct PickCommand: ParsableCommand {
                 drawn from the pool without replacement in random order; the truth is the best model on \
                 it; ModelPicker (with γ(B)), labeling uniformly among disagreement items, and labeling \
                 uniformly at random each answer a model. Prints identification probability against \
-                labels used. With --epsilon, also simulates the certified stopping rule.
+                labels used. By default ModelPicker runs over the whole stream with γ(B) and answers at its \
+                end (using about B labels); --stop-at B (repeatable) stops each stream after B labels and \
+                answers then, the protocol of the paper's figures. With --epsilon, also simulates the certified \
+                stopping rule.
 
                 Example:
                   easeml-ci pick simulate --labels data/labels.csv data/model1.csv data/model2.csv data/model3.csv
+                  easeml-ci pick simulate --labels data/labels.csv --stop-at 50 --stop-at 100 --budget 100:3.9 data/model*.csv
 
                 \(ExitStatus.helpText)
                 """)
@@ -220,6 +224,9 @@ struct PickCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A budget and its query scale, LABELS:GAMMA (repeatable; default: the paper's EmoContext γ(B) for B = 30…170).", valueName: "B:γ"))
         var budget: [String] = []
 
+        @Option(name: .long, help: ArgumentHelp("Stop ModelPicker after B labels (repeatable; γ(B) from --budget B:γ, else the paper's).", valueName: "B"))
+        var stopAt: [Int] = []
+
         @Option(name: .long, help: "The random seed.")
         var seed: UInt64 = 1
 
@@ -238,7 +245,7 @@ struct PickCommand: ParsableCommand {
         func run() throws {
             let report = try PickSimulationReport.make(.init(
                 labelsPath: labels, modelPaths: models, realizations: realizations, streamLength: streamLength,
-                budgets: budget, seed: seed, epsilon: epsilon, delta: delta, labelBudget: labelBudget))
+                budgets: budget, stopAt: stopAt, seed: seed, epsilon: epsilon, delta: delta, labelBudget: labelBudget))
             print(json ? ReportJSON.text(report) : report.text())
         }
     }

@@ -59,7 +59,9 @@ import Testing
         let budget = try ledger.budget(testSetID: first.testSetID)
         let stored = try #require(try ledger.evaluations(testSetID: first.testSetID).last)
         // The truth, as only the owner sees it.
-        let truth = try #require(try OwnerReport.make(ledger: ledger, key: key, testSetID: nil).testSets.first?.evaluations.last?.metrics?.passed)
+        let owner = try OwnerReport.make(ledger: ledger, key: key, testSetID: nil)
+        let metrics = try #require(owner.testSets.first?.evaluations.last?.metrics)
+        let truth = metrics.passed
         #expect(truth == passing, "model \(index) was meant to \(passing ? "pass" : "fail")")
         for outcome in [first, again] {
             observed[truth, default: []].append(Observation(

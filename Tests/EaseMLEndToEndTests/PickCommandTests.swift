@@ -37,6 +37,34 @@ import Testing
         #expect(result.stdout.contains("Errors: model1 429, model2 424"))
     }
 
+    /// `--stop-at B`: the paper's figures stop each stream after B labels; the row says so, uses at
+    /// most B labels, and differs from the whole-stream row of the same γ.
+    @Test func stopAtStopsEachStreamAfterBLabels() throws {
+        let run = { (extra: [String]) in
+            try CommandLineRunner.run(["pick", "simulate", "--labels", Self.labelsFile] + Self.modelFiles + ["--realizations", "200", "--json"] + extra)
+        }
+        let stopped = try run(["--stop-at", "30", "--budget", "30:8.889"])
+        let whole = try run(["--budget", "30:8.889"])
+        #expect(stopped.status == 0 && whole.status == 0, "\(stopped.stderr)\(whole.stderr)")
+        func picker(_ result: CommandLineRunner.Result) throws -> (row: [String: Any], outcome: [String: Any]) {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let row = try #require(((json["simulation"] as? [String: Any])?["rows"] as? [[String: Any]])?.first)
+            let outcome = try #require((row["outcomes"] as? [[String: Any]])?.first { $0["method"] as? String == "modelPicker" })
+            return (row, outcome)
+        }
+        let (stopRow, stop) = try picker(stopped)
+        let (_, full) = try picker(whole)
+        #expect((stopRow["budget"] as? [String: Any])?["stopsAtLabels"] as? Bool == true)
+        #expect((stop["meanLabels"] as? Double ?? 99) <= 30 && (full["meanLabels"] as? Double ?? 0) > 100)
+        #expect((stop["identificationProbability"] as? Double ?? 1) < (full["identificationProbability"] as? Double ?? 0))
+        let text = try CommandLineRunner.run(["pick", "simulate", "--labels", Self.labelsFile] + Self.modelFiles + ["--realizations", "20", "--stop-at", "50"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("50 (stop)") && text.stdout.contains("ModelPicker stops after B labels"), "\(text.stdout)")
+        let unknown = try run(["--stop-at", "40"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stdout.contains("no γ(B) is known for B = 40") && unknown.stdout.contains("--budget 40:γ"), "\(unknown.stdout)")
+    }
+
     @Test func badInputIsAUsageError() throws {
         let one = try CommandLineRunner.run(["pick", "simulate", "--labels", Self.labelsFile, Self.modelFiles[0]])
         #expect(one.status == 2)

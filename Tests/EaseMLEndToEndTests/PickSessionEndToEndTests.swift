@@ -141,6 +141,10 @@ import Testing
         #expect(second.contains("Stopped (budget): chose"))
         let status = try Self.status(directory)
         #expect(status["labelsUsed"] as? Int == 6)
+        // The budget is shared: every label was asked for by ModelPicker, the stopping rule, or both.
+        let split = try #require(status["labelSplit"] as? [String: Int])
+        #expect((split["modelPicker"] ?? 0) + (split["stoppingRule"] ?? 0) + (split["both"] ?? 0) == 6, "\(split)")
+        #expect((split["modelPicker"] ?? 0) + (split["both"] ?? 0) > 0 && (split["stoppingRule"] ?? 0) + (split["both"] ?? 0) > 0, "\(split)")
         #expect(status["status"] as? String == "stopped")
         // The next session starts from the chosen model: it is recorded in the ledger.
         let chosen = try CommandLineRunner.run(["pick", "choose", "--ledger", "l.sqlite"], in: directory)

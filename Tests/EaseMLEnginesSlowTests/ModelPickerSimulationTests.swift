@@ -33,6 +33,45 @@ struct ModelPickerSimulationTests {
         }
     }
 
+    /// `--stop-at B`: ModelPicker stops after its B-th label and answers then. The stopped run is the
+    /// full run's prefix (same coins), so it never uses more than B labels, agrees with the full run
+    /// whenever that used at most B, and its answer is the prefix's argmin L̂.
+    @Test func stoppingAtBLabelsAnswersWithTheFirstBLabels() throws {
+        let pool = try emoContextPool
+        let simulation = try ModelPickerSimulation(pool: pool, realizations: 1, seed: 3)
+        var differed = 0
+        for r in 0..<40 {
+            let stream = simulation.stream(r)
+            var coins = SeededRandomGenerator(seed: UInt64(r))
+            let full = simulation.modelPicker(gamma: 8.889, items: stream.disagreements, positions: stream.positions) { coins.uniform() }
+            coins = SeededRandomGenerator(seed: UInt64(r))
+            let stopped = simulation.modelPicker(gamma: 8.889, items: stream.disagreements, positions: stream.positions, limit: 30) { coins.uniform() }
+            #expect(stopped.labels == min(30, full.labels))
+            if full.labels <= 30 {
+                #expect(stopped.losses == full.losses)
+            } else if stopped.answer != full.answer {
+                differed += 1
+            }
+        }
+        #expect(full30UsesMoreThan30(pool), "γ = 8.889 asks for about 150 labels: the stop matters")
+        #expect(differed > 0, "stopping at 30 labels changes some answers")
+        let rows = try ModelPickerSimulation(
+            pool: pool, budgets: [.init(labels: 30, gamma: 8.889), .init(labels: 30, gamma: 8.889, stopsAtLabels: true)], realizations: 200, seed: 1
+        ).run().rows
+        let whole = try #require(rows[0].outcome(.modelPicker)), stop = try #require(rows[1].outcome(.modelPicker))
+        #expect(whole.meanLabels > 100 && stop.meanLabels <= 30 && stop.meanLabels > 29)
+        #expect(stop.identificationProbability < whole.identificationProbability)
+        // The baselines label B items in both rows.
+        #expect(rows[0].outcome(.uniformSampling) == rows[1].outcome(.uniformSampling))
+    }
+
+    private func full30UsesMoreThan30(_ pool: ModelSelectionPool) -> Bool {
+        guard let simulation = try? ModelPickerSimulation(pool: pool, realizations: 1, seed: 3) else { return false }
+        let stream = simulation.stream(0)
+        var coins = SeededRandomGenerator(seed: 0)
+        return simulation.modelPicker(gamma: 8.889, items: stream.disagreements, positions: stream.positions) { coins.uniform() }.labels > 30
+    }
+
     @Test func theTruthIsTheBestModelOnTheStream() throws {
         let pool = try emoContextPool
         let simulation = try ModelPickerSimulation(pool: pool, realizations: 1, seed: 5)

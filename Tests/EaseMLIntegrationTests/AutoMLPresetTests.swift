@@ -172,7 +172,13 @@ import Testing
         #expect(!json.contains(folder.path) && !json.contains(folder.resolvingSymlinksInPath().path), "no path of this machine's checkout: \(json)")
         #expect(json.contains("\"model\" : \"model/automl-model.pkl\"") && json.contains("\"trial_output\" : \".easeml/automl/run-1/arm-"))
 
-        let check = try CommandLineRunner.run(["check", "--commit", branch], in: folder, environment: environment)
+        // The interpreter's environment (and the Python it was made from) lies outside the
+        // repository: the owner lets the sandbox read them.
+        let base = try CommandLineRunner.runProgram(try TestPython.interpreter(), ["-c", "import sys; print(sys.base_prefix)"], in: folder)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let check = try CommandLineRunner.run(
+            ["check", "--commit", branch, "--sandbox-read", TestPython.packageRoot.appendingPathComponent(".venv").path, "--sandbox-read", base],
+            in: folder, environment: environment)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("PASS  n > 0.8 +/- 0.05"), "\(check.stdout)")
         #expect(try runGit(folder, ["notes", "--ref=easeml", "show", branch]).hasPrefix("easeml-ci: pass"))

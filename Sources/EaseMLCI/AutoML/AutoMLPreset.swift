@@ -59,7 +59,7 @@ public struct AutoMLPreset: Sendable {
 
     /// Every arm of the preset.
     public static var armCount: Int {
-        candidates.map { $0.grid.map { $0.values.split(separator: ",").count }.reduce(1, *) }.reduce(0, +)
+        candidates.map { $0.grid.map { $0.values.filter { $0 == "," }.count + 1 }.reduce(1, *) }.reduce(0, +)
     }
 
     /// The model file a proposal commits, below the first folder of `models:`.
@@ -114,9 +114,11 @@ public struct AutoMLPreset: Sendable {
         var existing: EaseMLConfig?
         if let explicit, !FileManager.default.fileExists(atPath: explicit) {
             configFile = explicit
-        } else if let found = explicit.map({ URL(fileURLWithPath: $0) }) ?? ConfigurationFile.locate(from: workspace.directory) {
-            configFile = found.path
-            existing = try ConfigurationFile.load(found, displayPath: workspace.options.configPath ?? found.path)
+        } else if let found = try Workspace(
+            directory: workspace.directory, options: workspace.options, environment: workspace.environment, configuration: .ifPresent
+        ).configuration {
+            configFile = found.file.path
+            existing = found.config
         } else {
             let root = (try? GitRepository.open(containing: workspace.directory.path))?.workTree
             configFile = (root.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? workspace.directory.path) + "/.easeml.yml"

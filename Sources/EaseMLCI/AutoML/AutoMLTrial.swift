@@ -33,7 +33,8 @@ public struct AutoMLTrial: Sendable {
     public var timeoutSeconds: Double?
     /// The address-space cap in MiB, or nil for none.
     public var memoryMiB: Int?
-    /// The environment of a local trial (a Ray job gets only `EASEML_TRIAL`).
+    /// The environment of a local trial (default: `ChildEnvironment.trial`, allow-listed; a Ray job
+    /// gets only `EASEML_TRIAL` from here, and the cluster's own environment).
     public var environment: [String: String]
     /// The command of the long-lived worker that runs this trial in its own process (`worker:` in
     /// the `automl:` section, `LocalTrialExecutor` only), or nil for a process of its own.
@@ -46,8 +47,8 @@ public struct AutoMLTrial: Sendable {
 
     public init(
         name: String, template: [String], trainPath: String, validPath: String, outDirectory: String, seed: UInt64, parameters: [String: String] = [:],
-        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        worker: [String]? = nil
+        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil,
+        environment: [String: String] = ChildEnvironment.trial(from: ProcessInfo.processInfo.environment), worker: [String]? = nil
     ) {
         self.worker = worker
         self.name = name

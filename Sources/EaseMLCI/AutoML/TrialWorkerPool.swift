@@ -201,35 +201,19 @@ final class TrialWorkerPool: Sendable {
         if let worker = busy.withLock({ $0[trialName] }) { kill(-worker.pid, SIGKILL) }
     }
 
-    /// Starts a worker of `command` for `trial`'s run; nil and why when it cannot.
+    /// Starts a worker of `command` for `trial`'s run (the trial's memory cap, a process group of
+    /// its own, the default SIGTERM, SIGINT and SIGPIPE handlers); nil and why when it cannot.
     private func start(_ command: [String], trial: AutoMLTrial, run: String) -> (worker: Worker?, reason: String) {
-        var requestPipe: [Int32] = [0, 0]
-        var answerPipe: [Int32] = [0, 0]
-        let created = LocalTrialExecutor.spawnLock.withLock { _ -> Bool in
-            guard pipe(&requestPipe) == 0 else { return false }
-            guard pipe(&answerPipe) == 0 else {
-                close(requestPipe[0])
-                close(requestPipe[1])
-                return false
-            }
-            for fd in requestPipe + answerPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            return true
-        }
-        guard created else { return (nil, String(cString: strerror(errno))) }
         var environment = trial.environment
         environment[Self.environmentKey] = run
-        let spawned = LocalTrialExecutor.spawn(
-            command, memoryLimitPrefix: trial.memoryLimitPrefix, environment: environment,
-            output: .pipes(input: requestPipe[0], output: answerPipe[1], errorLog: trial.logPath))
-        close(requestPipe[0])
-        close(answerPipe[1])
-        switch spawned {
-        case .started(let pid):
-            return (Worker(pid: pid, requests: requestPipe[1], answers: answerPipe[0]), "")
-        case .failed(let reason):
-            close(requestPipe[1])
-            close(answerPipe[0])
-            return (nil, reason)
+        let options = Subprocess.Options(grouping: .processGroup, defaultSignals: [SIGTERM, SIGINT, SIGPIPE])
+        do {
+            let started = try Subprocess.start(
+                ["/bin/sh", "-c", trial.memoryLimitPrefix + "exec \"$@\"", "easeml-worker"] + command, environment: environment,
+                errorLog: trial.logPath, options: options)
+            return (Worker(pid: started.pid, requests: started.input, answers: started.output), "")
+        } catch {
+            return (nil, error.description)
         }
     }
 }

@@ -147,6 +147,22 @@ public struct PickSession: Sendable {
         })
     }
 
+    /// The labeled items by who asked for them: ModelPicker's queries, the stopping rule's draws, or both.
+    public var labelSplit: PickStatusReport.LabelSplit {
+        let queried = Set(queries.map(\.item))
+        let drawn = drawnItems
+        var split = PickStatusReport.LabelSplit(modelPicker: 0, stoppingRule: 0, both: 0)
+        for item in Set(labels.map(\.item)) {
+            switch (queried.contains(item), drawn.contains(item)) {
+            case (true, true): split.both += 1
+            case (true, false): split.modelPicker += 1
+            case (false, true): split.stoppingRule += 1
+            case (false, false): break
+            }
+        }
+        return split
+    }
+
     /// ModelPicker's answer: the model with the smallest L̂ (lowest index on a tie).
     public var currentBest: Int { picker.best.first ?? 0 }
 

@@ -14,6 +14,9 @@ public struct PickSimulationReport: Sendable, Codable {
         public var streamLength: Int?
         /// Budgets as `B:γ` (default: the paper's EmoContext γ(B), B = 30 … 170).
         public var budgets: [String]
+        /// Label counts at which ModelPicker stops (`--stop-at B`): these become the rows, each with
+        /// the γ of a `B:γ` in `budgets`, else the paper's γ(B).
+        public var stopAt: [Int]
         public var seed: UInt64
         /// When set, also simulate the stopping rule with this ε, δ and label budget.
         public var epsilon: Double?
@@ -22,8 +25,9 @@ public struct PickSimulationReport: Sendable, Codable {
 
         public init(
             labelsPath: String, modelPaths: [String], realizations: Int = 1000, streamLength: Int? = nil, budgets: [String] = [],
-            seed: UInt64 = 1, epsilon: Double? = nil, delta: Double = 0.05, labelBudget: Int? = nil
+            stopAt: [Int] = [], seed: UInt64 = 1, epsilon: Double? = nil, delta: Double = 0.05, labelBudget: Int? = nil
         ) {
+            self.stopAt = stopAt
             self.labelsPath = labelsPath
             self.modelPaths = modelPaths
             self.realizations = realizations
@@ -49,7 +53,7 @@ public struct PickSimulationReport: Sendable, Codable {
     /// Reads the files and runs the simulations.
     public static func make(_ request: Request) throws(EaseMLCIError) -> PickSimulationReport {
         let data = try ModelSelectionData.load(labelsPath: request.labelsPath, modelPaths: request.modelPaths)
-        let budgets = try request.budgets.isEmpty ? ModelPickerBudget.emoContextPaper : request.budgets.map(parseBudget)
+        let budgets = try rows(request)
         guard request.realizations >= 1 else { throw .invalidOption(option: "--realizations", message: "must be at least 1") }
         let length = request.streamLength ?? min(1000, data.pool.itemCount)
         let start = ContinuousClock.now
@@ -71,6 +75,21 @@ public struct PickSimulationReport: Sendable, Codable {
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         } catch {
             throw .modelSelection(error)
+        }
+    }
+
+    /// The rows: `--budget`s (default: the paper's), or with `--stop-at`, one stopping row per B.
+    static func rows(_ request: Request) throws(EaseMLCIError) -> [ModelPickerBudget] {
+        let given = try request.budgets.map(parseBudget)
+        guard !request.stopAt.isEmpty else { return given.isEmpty ? ModelPickerBudget.emoContextPaper : given }
+        return try request.stopAt.map { (labels) throws(EaseMLCIError) -> ModelPickerBudget in
+            guard labels >= 1 else { throw .invalidOption(option: "--stop-at", message: "must be at least 1 label, got \(labels)") }
+            guard let gamma = (given + ModelPickerBudget.emoContextPaper).first(where: { $0.labels == labels })?.gamma else {
+                let known = ModelPickerBudget.emoContextPaper.map { String($0.labels) }.joined(separator: ", ")
+                throw .invalidOption(
+                    option: "--stop-at", message: "no γ(B) is known for B = \(labels) (the paper's are for \(known)); give it with --budget \(labels):γ")
+            }
+            return ModelPickerBudget(labels: labels, gamma: gamma, stopsAtLabels: true)
         }
     }
 
@@ -97,10 +116,18 @@ public struct PickSimulationReport: Sendable, Codable {
                 return String(format: "%.3f ± %.3f", outcome.identificationProbability, 1.96 * outcome.standardError)
             }
             let labels = row.outcome(.modelPicker).map { String(format: "%.1f", $0.meanLabels) } ?? "-"
-            table.rows.append([String(row.budget.labels), compact(row.budget.gamma), cell(.modelPicker), labels, cell(.disagreementSampling), cell(.uniformSampling)])
+            table.rows.append([
+                String(row.budget.labels) + (row.budget.stopsAtLabels ? " (stop)" : ""), compact(row.budget.gamma), cell(.modelPicker), labels,
+                cell(.disagreementSampling), cell(.uniformSampling),
+            ])
         }
         lines.append(table.render())
         lines.append("Identification probability ± 95 % Monte-Carlo half-width; `labels` is ModelPicker's mean labels used.")
+        if simulation.rows.contains(where: \.budget.stopsAtLabels) {
+            lines.append("(stop): ModelPicker stops after B labels and answers then, the protocol of the paper's figures; the baselines label B items.")
+        } else {
+            lines.append("ModelPicker runs over the whole stream with γ(B), using about B labels (its answer at the stream's end); --stop-at B stops it after B labels.")
+        }
         if let rule = stoppingRule {
             lines.append("")
             lines.append("Certified stopping rule (ε = \(compact(rule.epsilon)), δ = \(compact(rule.delta)), label budget \(rule.labelBudget)):")

@@ -26,6 +26,16 @@ public struct PickStatusReport: Sendable, Codable {
         public var statement: String
     }
 
+    /// How the labels so far were spent: a label serves whoever asked for its item.
+    public struct LabelSplit: Sendable, Codable, Equatable {
+        /// Labeled items only ModelPicker's queries asked for.
+        public var modelPicker: Int
+        /// Labeled items only the stopping rule's draws asked for.
+        public var stoppingRule: Int
+        /// Labeled items both asked for.
+        public var both: Int
+    }
+
     public var session: String
     /// `open` or `stopped`.
     public var status: String
@@ -35,6 +45,8 @@ public struct PickStatusReport: Sendable, Codable {
     public var models: [Model]
     public var labelsUsed: Int
     public var labelBudget: Int
+    /// The labels by who asked for them: ModelPicker and the stopping rule share `labelBudget`.
+    public var labelSplit: LabelSplit
     public var pending: Int
     public var streamPosition: Int
     public var poolSize: Int
@@ -55,6 +67,7 @@ public struct PickStatusReport: Sendable, Codable {
         models = names.indices.map { Model(name: names[$0], estimatedLoss: session.picker.state.losses[$0], belief: beliefs[$0]) }
         labelsUsed = session.labels.count
         labelBudget = record.session.labelBudget
+        labelSplit = session.labelSplit
         pending = session.pendingItems.count
         streamPosition = record.streamPosition
         poolSize = record.session.itemIDs.count
@@ -85,6 +98,7 @@ public struct PickStatusReport: Sendable, Codable {
         var lines: [String] = []
         lines.append("Session \(session): \(status)\(stopReason.map { " (\($0))" } ?? "")\(chosen.map { ", chose \($0)" } ?? "")")
         lines.append("Labels: \(labelsUsed) of \(labelBudget) used, \(pending) pending; stream at item \(streamPosition) of \(poolSize) (\(disagreementItems) where the models disagree)")
+        lines.append("  shared budget: \(labelSplit.modelPicker) for ModelPicker's queries, \(labelSplit.stoppingRule) for the stopping rule's draws, \(labelSplit.both) asked by both (`next` alternates the two)")
         lines.append("Current best: \(best.joined(separator: ", "))")
         var table = TextTable(header: ["model", "belief", "L̂"])
         for model in models { table.rows.append([model.name, String(format: "%.3f", model.belief), String(format: "%.2f", model.estimatedLoss)]) }

@@ -4,10 +4,14 @@ public struct ModelPickerBudget: Sendable, Hashable, Codable {
     public var labels: Int
     /// γ(B), the scale of u_t.
     public var gamma: Double
+    /// True: ModelPicker stops after `labels` labels and answers then (the protocol of the paper's
+    /// figures); false: it runs over the whole stream with γ(B), using about `labels` labels.
+    public var stopsAtLabels: Bool
 
-    public init(labels: Int, gamma: Double) {
+    public init(labels: Int, gamma: Double, stopsAtLabels: Bool = false) {
         self.labels = labels
         self.gamma = gamma
+        self.stopsAtLabels = stopsAtLabels
     }
 
     /// The authors' γ(B) for a 1,000-item EmoContext stream (`reference/modelpicker.md`), B = 30 … 170.

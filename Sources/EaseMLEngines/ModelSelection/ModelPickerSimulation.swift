@@ -8,7 +8,8 @@ import Darwin
 ///
 /// Per realization r = 0 ..< R: draw `streamLength` items of the pool without replacement, in
 /// random order; the truth is the set of best models on those items; then for every budget B:
-/// - ModelPicker runs over the whole stream with u_t scaled by γ(B) and answers argmin L̂;
+/// - ModelPicker runs over the whole stream with u_t scaled by γ(B) and answers argmin L̂ — or, for
+///   a budget that `stopsAtLabels`, stops after its B-th label and answers then;
 /// - disagreement sampling labels the first B disagreement items of the stream (a uniform sample
 ///   of them, as the order is random) and answers the models with the fewest errors there;
 /// - uniform sampling labels the first B items of the stream.
@@ -129,7 +130,9 @@ public struct ModelPickerSimulation: Sendable {
         switch method {
         case .modelPicker:
             var rng = SeededRandomGenerator(seed: seed ^ (UInt64(r) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(b + 1) &* 0xD1B5_4A32_D192_ED03))
-            let run = modelPicker(gamma: budget.gamma, items: stream.disagreements, positions: stream.positions) { rng.uniform() }
+            let run = modelPicker(
+                gamma: budget.gamma, items: stream.disagreements, positions: stream.positions, limit: budget.stopsAtLabels ? budget.labels : nil
+            ) { rng.uniform() }
             return (run.answer, run.labels)
         case .disagreementSampling:
             return countErrors(Array(stream.disagreements.prefix(budget.labels)))
@@ -140,8 +143,11 @@ public struct ModelPickerSimulation: Sendable {
 
     /// ModelPicker over a stream given by its disagreement items and their 0-based positions
     /// (agreeing items have p = 0 and change nothing but t, so only these are visited), with one coin
-    /// from `coin` per disagreement item. Returns argmin L̂, the labels used and L̂.
-    func modelPicker(gamma: Double, items: [Int], positions: [Int], coin: () -> Double) -> (answer: [Int], labels: Int, losses: [Double]) {
+    /// from `coin` per disagreement item, stopping after `limit` labels when given. Returns argmin L̂,
+    /// the labels used and L̂.
+    func modelPicker(
+        gamma: Double, items: [Int], positions: [Int], limit: Int? = nil, coin: () -> Double
+    ) -> (answer: [Int], labels: Int, losses: [Double]) {
         let k = pool.modelCount
         var losses = [Double](repeating: 0, count: k)
         var weights = [Double](repeating: 0, count: k)
@@ -152,6 +158,7 @@ public struct ModelPickerSimulation: Sendable {
                 losses.withUnsafeMutableBufferPointer { losses in
                     weights.withUnsafeMutableBufferPointer { weights in
                         for (index, item) in items.enumerated() {
+                            if let limit, used >= limit { break }
                             let t = positions[index] + 1  // t counts every stream item
                             let eta = (logK / (2 * Double(t))).squareRoot()
                             ModelPicker.posterior(losses: UnsafeBufferPointer(losses), eta: eta, into: weights)
