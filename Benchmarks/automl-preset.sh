@@ -4,7 +4,8 @@
 # 1. Accuracy within the same wall clock: SVC(), KNeighborsClassifier(5) and
 #    HistGradientBoostingClassifier() fitted and scored by one Python process (timed by hyperfine,
 #    start-up included), then `easeml-ci automl run` of the preset with `--budget-seconds` set to that
-#    mean wall time (a trial running at the deadline finishes; the table shows the real wall time).
+#    mean wall time (a trial running at the deadline finishes; the table shows the real wall time,
+#    and the best trial that had ended when the budget ran out).
 # 2. Per-trial overhead: a trial's wall seconds in the ledger minus the fit and predict seconds it
 #    reported, median over 12 trials, with the preset's long-lived worker (`worker:`) and without it
 #    (a Python process per trial, as before the worker).
@@ -44,7 +45,7 @@ for i in $(seq "$runs"); do
     start=$(date +%s.%N)
     (cd "$work/repo" && "$bin" automl run --budget-seconds "$budget" > "$work/run-$i.log")
     end=$(date +%s.%N)
-    "$py" - "$start" "$end" "$("$py" "$base" overhead "$work/repo")" >> "$work/preset.jsonl" <<'PY'
+    "$py" - "$start" "$end" "$("$py" "$base" overhead "$work/repo" "$budget")" >> "$work/preset.jsonl" <<'PY'
 import json, sys
 result = json.loads(sys.argv[3])
 result["wall"] = float(sys.argv[2]) - float(sys.argv[1])
@@ -68,8 +69,10 @@ for name, score in defaults.items():
     print(f"| scikit-learn `{name}` | {score:.4f} | |")
 print(f"| best of the three defaults (one process, start-up included) | {max(defaults.values()):.4f} | {budget:.2f} (mean of hyperfine runs) |")
 best = [p["best"] for p in preset]
-print(f"| `automl run` of the preset, `--budget-seconds {budget:.2f}` ({len(preset)} runs) | {min(best):.4f} – {max(best):.4f} "
-      f"({statistics.median(p['trials'] for p in preset):.0f} trials) | {statistics.median(p['wall'] for p in preset):.2f} (median) |")
+within = [p["best_within_budget"] or 0.0 for p in preset]
+print(f"| `automl run` of the preset, `--budget-seconds {budget:.2f}` ({len(preset)} runs), best trial | {min(best):.4f} – {max(best):.4f} "
+      f"({statistics.median(p['trials'] for p in preset):.0f} trials) | {statistics.median(p['wall'] for p in preset):.2f} (median, process) |")
+print(f"| the same runs, best trial ended within {budget:.2f} s of the first trial's start | {min(within):.4f} – {max(within):.4f} | {budget:.2f} |")
 print()
 print("| per-trial overhead (trial wall − reported fit and predict), 12 trials | median | mean | largest (the first start-up) |")
 print("| --- | --- | --- | --- |")

@@ -1,12 +1,15 @@
 """Baselines of Benchmarks/label-issues.sh.
 
     python baseline_label_issues.py noisy DATA.csv OUT_DIR      # noisy.csv (10 % of labels flipped, seed 10) and flipped.json
-    python baseline_label_issues.py cleanlab NOISY.csv          # cleanlab's find_label_issues on 5-fold out-of-sample probabilities
+    python baseline_label_issues.py cleanlab NOISY.csv MODEL    # cleanlab's find_label_issues on 5-fold out-of-sample probabilities
+                                                                # of MODEL: logreg or svc
     python baseline_label_issues.py score FLIPPED.json ISSUES   # precision and recall of a JSON list of flagged row indices
 
-The cleanlab baseline is the recipe of its documentation: out-of-sample predicted probabilities of a
-standardized logistic regression (`cross_val_predict`, 5 folds), then `cleanlab.filter.find_label_issues`
-with its defaults; it prints the flagged row indices as JSON.
+The cleanlab baseline is the recipe of its documentation: out-of-sample predicted probabilities
+(`cross_val_predict`, 5 folds) of a standardized logistic regression (`logreg`) or of an RBF SVM on
+the raw features, calibrated by `CalibratedClassifierCV(SVC(), ensemble=False)` (`svc`, stronger on
+digits), then `cleanlab.filter.find_label_issues` with its defaults; it prints the flagged row
+indices as JSON.
 """
 import csv
 import json
@@ -44,18 +47,21 @@ def noisy(data, out):
         json.dump(flipped, handle)
 
 
-def cleanlab(path):
+def cleanlab(path, model_name):
     import numpy as np
     from cleanlab.filter import find_label_issues
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
 
     _, x, y = read(path)
     classes = sorted(set(y))
     labels = np.array([classes.index(v) for v in y])
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    model = {"logreg": lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+             "svc": lambda: CalibratedClassifierCV(SVC(), ensemble=False)}[model_name]()
     probabilities = cross_val_predict(model, np.array(x), labels, cv=5, method="predict_proba")
     issues = find_label_issues(labels, probabilities)
     print(json.dumps([int(i) for i in np.flatnonzero(issues)]))
@@ -69,5 +75,5 @@ def score(flipped_path, issues_path):
 
 
 if __name__ == "__main__":
-    {"noisy": lambda: noisy(sys.argv[2], sys.argv[3]), "cleanlab": lambda: cleanlab(sys.argv[2]),
+    {"noisy": lambda: noisy(sys.argv[2], sys.argv[3]), "cleanlab": lambda: cleanlab(sys.argv[2], sys.argv[3]),
      "score": lambda: score(sys.argv[2], sys.argv[3])}[sys.argv[1]]()

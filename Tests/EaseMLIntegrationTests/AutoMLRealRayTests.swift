@@ -71,7 +71,7 @@ import Glibc
         let jobs = RayJobsClient(http: HTTPClient(address: try HTTPAddress(parsing: address), timeoutSeconds: 5, attempts: 1))
         #expect(waitUntil(40) { (try? jobs.version()) != nil }, "the dashboard did not answer")
 
-        let folder = try RayWorkspace.make(address: address, workers: 2, timeout: 9)
+        let folder = try RayWorkspace.make(address: address, workers: 2, timeout: 25)
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("trial.sh")
         try Data(Self.script.utf8).write(to: script)
@@ -81,7 +81,8 @@ import Glibc
             ((try? String(contentsOf: folder.appendingPathComponent("executions.txt"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
-        // Kill the run while the x=2 job runs on the cluster, then resume: it is adopted.
+        // Kill the run while the x=2 job runs on the cluster, then resume: it is adopted. The
+        // timeout (25 s) leaves room for Ray starting each job: 5–9 s on a loaded machine.
         let first = try CommandLineRunner.start(["automl", "run", "--ledger", ledgerPath], in: folder)
         #expect(waitUntil(40) { executions().contains("start 2") }, "\(executions())")
         kill(first.process.processIdentifier, SIGKILL)
