@@ -1,0 +1,486 @@
+"""The results of the API: dataclasses over the command line's `--json` documents
+(`schemas/*.schema.json`). Field names are the documents' keys in snake_case; `raw` keeps the
+whole document, so a field the binary adds later is readable before this package names it."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional, Union
+
+from . import display
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_ACRONYMS = {"test_set_id": "testSetID"}
+
+
+def decode(cls: Any, value: Any) -> Any:
+    """`value` (parsed JSON) as an instance of the annotation `cls`: dataclasses by their fields'
+    camelCase keys (a missing key leaves the field's default), lists and optionals element-wise."""
+    origin = typing.get_origin(cls)
+    if origin is Union:
+        if value is None:
+            return None
+        inner = [a for a in typing.get_args(cls) if a is not type(None)]
+        return decode(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        (element,) = typing.get_args(cls)
+        return [decode(element, v) for v in value]
+    if dataclasses.is_dataclass(cls):
+        hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+        given = {}
+        for f in dataclasses.fields(cls):
+            if f.name == "raw":
+                given["raw"] = value
+                continue
+            key = f.metadata.get("key") or _ACRONYMS.get(f.name) or _camel(f.name)
+            if key in value:
+                given[f.name] = decode(hints[f.name], value[key])
+        return cls(**given)
+    if cls is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if cls is float and isinstance(value, (int, str)):
+        return float(value)  # JSON writes 1.0 as 1; infinities as "inf"
+    return value
+
+
+def _raw() -> Any:
+    return field(default_factory=dict, repr=False, compare=False)
+
+
+# MARK: plan
+
+
+@dataclass
+class Budget:
+    adaptivity: str
+    reliability: float
+    steps: int
+    clauses: int
+    bits_per_answer: int = 1
+
+
+@dataclass
+class ClausePlan:
+    clause_index: int
+    method: str
+    sample_size: int
+    raw_sample_size: float
+    note: Optional[str] = None
+
+
+@dataclass
+class MethodPlan:
+    method: str
+    applies: bool
+    sample_size: int
+    raw_sample_size: float
+    #: The labels the method needs, as the binary states it (e.g. `{"disagreementsOnly": {...}}`).
+    labels: Any = None
+    clauses: list[ClausePlan] = field(default_factory=list)
+
+    @property
+    def label_count(self) -> int:
+        """How many test examples need labels (an upper or expected count, see `labels`)."""
+        if not isinstance(self.labels, dict) or not self.labels:
+            return 0
+        (inner,) = self.labels.values()
+        return int(next(iter(inner.values()), 0)) if isinstance(inner, dict) else 0
+
+
+@dataclass
+class StepSupport:
+    steps: int
+    bits: float
+    reached_limit: bool
+    adaptivity: str
+
+
+@dataclass
+class Plan:
+    """`easeml-ci plan`: the test-set size every method needs, the chosen (tightest) one."""
+
+    condition: str
+    mode: str
+    chosen: str
+    reason: str
+    log_delta_per_clause: float
+    budget: Budget
+    methods: list[MethodPlan]
+    variance_bound: Optional[dict] = None
+    test_size: Optional[int] = None
+    supported_steps: Optional[StepSupport] = None
+    supported_steps_hoeffding: Optional[StepSupport] = None
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Plan":
+        plan = decode(cls, {**document["plan"], **{k: v for k, v in document.items() if k != "plan"}})
+        plan.raw = document
+        return plan
+
+    @property
+    def chosen_plan(self) -> MethodPlan:
+        return next(m for m in self.methods if m.method == self.chosen)
+
+    @property
+    def sample_size(self) -> int:
+        """N of the chosen method: the test examples the condition needs."""
+        return self.chosen_plan.sample_size
+
+    @property
+    def labels(self) -> int:
+        return self.chosen_plan.label_count
+
+    def _repr_html_(self) -> str:
+        return display.plan_html(self)
+
+
+# MARK: check
+
+
+@dataclass
+class Verdict:
+    """`easeml-ci check`: the answer the developer may see and the test set's budget, no metrics.
+
+    `answer` is `pass`, `fail`, `recorded` (adaptivity `none`: kept for the owner) or `refused`
+    (raised as `TestSetExhausted`, which carries it)."""
+
+    answer: str
+    replay: bool
+    test_set_id: str
+    condition: str
+    steps_used: int
+    steps_left: int
+    bits_left: float
+    retired: bool
+    step: Optional[int] = None
+    message: Optional[str] = None
+    failing_clauses: Optional[list[str]] = None
+    ledger_event: Optional[int] = None
+    ledger_head: Optional[str] = None
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Verdict":
+        return decode(cls, document)
+
+    @property
+    def passed(self) -> bool:
+        return self.answer == "pass"
+
+    def __str__(self) -> str:
+        step = f"step {self.step}, " if self.step is not None else ""
+        replay = " (replay: no new charge)" if self.replay else ""
+        return f"{self.answer.upper()}  {self.condition}  ({step}{self.steps_left} steps left){replay}"
+
+    def _repr_html_(self) -> str:
+        return display.verdict_html(self)
+
+
+# MARK: status
+
+
+@dataclass
+class Evaluation:
+    step: int
+    at: datetime
+    model: str
+    verdict: str
+
+
+@dataclass
+class TestSetStatus:
+    __test__ = False  # not a pytest test class
+
+    id: str
+    name: str
+    size: int
+    adaptivity: str
+    reliability: float
+    condition: str
+    steps: int
+    steps_used: int
+    steps_left: int
+    bits_used: float
+    bits_left: float
+    retired: bool
+    forced: bool
+    outlook: str
+    question: str = ""
+    amendments: int = 0
+    retired_reason: Optional[str] = None
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+@dataclass
+class Status:
+    """`easeml-ci status`: every test set's steps and bits used and left, the evaluations so far;
+    `svg` is the burn-down chart (`status --plot`) drawn by the same call."""
+
+    ledger: str
+    test_sets: list[TestSetStatus]
+    svg: Optional[str] = field(default=None, repr=False)
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Status":
+        return decode(cls, document)
+
+    def _repr_html_(self) -> str:
+        return display.status_html(self)
+
+
+# MARK: feasibility
+
+
+@dataclass
+class FeasibilityEntry:
+    file: str
+    #: The estimate: `accuracyCeiling`, `bayesErrorBound`, `nearestNeighborError`, `curve`, ….
+    estimate: dict
+    seconds: float
+    verdict: Optional[str] = None
+    verdict_text: Optional[str] = None
+
+    @property
+    def accuracy_ceiling(self) -> float:
+        return float(self.estimate["accuracyCeiling"])
+
+
+@dataclass
+class Feasibility:
+    """`easeml-ci feasibility`: the best accuracy the data allows and the verdict on the target;
+    `svg` is the convergence curve (`feasibility --plot`)."""
+
+    entries: list[FeasibilityEntry]
+    best: int
+    target: Optional[float] = None
+    target_source: Optional[str] = None
+    target_note: Optional[str] = None
+    old_accuracy: Optional[float] = None
+    verdict: Optional[str] = None
+    verdict_text: Optional[str] = None
+    halving: Optional[dict] = None
+    svg: Optional[str] = field(default=None, repr=False)
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Feasibility":
+        return decode(cls, document)
+
+    @property
+    def accuracy_ceiling(self) -> float:
+        """The best representation's accuracy ceiling (1 − the Bayes-error bound)."""
+        return self.entries[self.best].accuracy_ceiling
+
+    def _repr_html_(self) -> str:
+        return display.feasibility_html(self)
+
+
+# MARK: value
+
+
+@dataclass
+class ValuedRow:
+    rank: int
+    index: int
+    label: str
+    value: float
+    flagged: bool
+
+
+@dataclass
+class Ranking:
+    training: str
+    validation: str
+    total: float
+    rows: list[ValuedRow]
+
+
+@dataclass
+class Valuation:
+    """`easeml-ci value`: the exact KNN-Shapley value of every training row, lowest first."""
+
+    k: int
+    metric: str
+    training_rows: int
+    validation_rows: int
+    representations: list[Ranking]
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Valuation":
+        return decode(cls, document)
+
+    @property
+    def flagged(self) -> list[int]:
+        """The flagged training rows (0-based) of the first representation, lowest value first."""
+        return [row.index for row in self.representations[0].rows if row.flagged]
+
+
+# MARK: pick
+
+
+@dataclass
+class PickModel:
+    name: str
+    estimated_loss: float
+    belief: float
+
+
+@dataclass
+class PickGuarantee:
+    status: str
+    epsilon: float
+    delta: float
+    draws: int
+    labels: int
+    statement: str
+    model: Optional[str] = None
+
+
+@dataclass
+class PickStatus:
+    """`easeml-ci pick status` (and `start`, `label`, `choose`): the current best, the labels
+    used and the certified guarantee reached so far."""
+
+    session: str
+    status: str
+    best: list[str]
+    models: list[PickModel]
+    labels_used: int
+    label_budget: int
+    pending: int
+    stream_position: int
+    pool_size: int
+    disagreement_items: int
+    seed: int
+    gamma: float
+    guarantee: PickGuarantee
+    stop_reason: Optional[str] = None
+    chosen: Optional[str] = None
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "PickStatus":
+        return decode(cls, document)
+
+
+@dataclass
+class PickItem:
+    id: str
+    inputs: dict = field(default_factory=dict)
+
+    @classmethod
+    def list_from_json(cls, document: list) -> list["PickItem"]:
+        return decode(list[PickItem], document)
+
+
+# MARK: automl
+
+
+@dataclass
+class LeaderboardRow:
+    arm: str
+    state: str
+    trial: int
+    rank: Optional[int] = None
+    score: Optional[float] = None
+    seconds: Optional[float] = None
+    reason: Optional[str] = None
+
+
+@dataclass
+class Leaderboard:
+    """`easeml-ci automl run` / `automl leaderboard`: a run's trials, best first."""
+
+    run: str
+    status: str
+    metric: str
+    policy: str
+    rows: list[LeaderboardRow]
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Leaderboard":
+        return decode(cls, document)
+
+    @property
+    def best(self) -> Optional[LeaderboardRow]:
+        return next((row for row in self.rows if row.rank == 1), None)
+
+
+# MARK: the owner's commands
+
+
+@dataclass
+class Action:
+    """What a command that only acts printed (`key generate`, `testset retire`, …)."""
+
+    action: str
+    messages: list[str]
+    paths: Optional[list[str]] = None
+    test_set: Optional[str] = None
+    commit: Optional[str] = None
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Action":
+        return decode(cls, document)
+
+
+@dataclass
+class Registration:
+    """`easeml-ci testset add`: the registered set and the steps it supports."""
+
+    id: str
+    name: str
+    size: int
+    classes: int
+    adaptivity: str
+    steps: int
+    method: str
+    planned_size: int
+    forced: bool
+    supported_steps: Optional[int] = None
+    supported_bits: Optional[float] = None
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Registration":
+        return decode(cls, document)
+
+
+@dataclass
+class Baseline:
+    """`easeml-ci baseline set`: the owner's old model of a branch."""
+
+    branch: str
+    model: str
+    test_set: str
+    raw: dict = _raw()
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Baseline":
+        return decode(cls, document)
+
+
+@dataclass
+class Version:
+    easeml_ci: str = field(metadata={"key": "easeml_ci"})
+    libgit2: str
+    sqlite: str
+
+    @classmethod
+    def from_json(cls, document: dict) -> "Version":
+        return decode(cls, document)
+
