@@ -56,6 +56,14 @@ def _raw() -> Any:
     return field(default_factory=dict, repr=False, compare=False)
 
 
+class Document:
+    """A result decoded from one command's JSON document."""
+
+    @classmethod
+    def from_json(cls, document: Any) -> Any:
+        return decode(cls, document)
+
+
 # MARK: plan
 
 
@@ -105,7 +113,7 @@ class StepSupport:
 
 
 @dataclass
-class Plan:
+class Plan(Document):
     """`easeml-ci plan`: the test-set size every method needs, the chosen (tightest) one."""
 
     condition: str
@@ -122,7 +130,7 @@ class Plan:
     raw: dict = _raw()
 
     @classmethod
-    def from_json(cls, document: dict) -> "Plan":
+    def from_json(cls, document: Any) -> "Plan":
         plan = decode(cls, {**document["plan"], **{k: v for k, v in document.items() if k != "plan"}})
         plan.raw = document
         return plan
@@ -148,7 +156,7 @@ class Plan:
 
 
 @dataclass
-class Verdict:
+class Verdict(Document):
     """`easeml-ci check`: the answer the developer may see and the test set's budget, no metrics.
 
     `answer` is `pass`, `fail`, `recorded` (adaptivity `none`: kept for the owner) or `refused`
@@ -168,10 +176,6 @@ class Verdict:
     ledger_event: Optional[int] = None
     ledger_head: Optional[str] = None
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Verdict":
-        return decode(cls, document)
 
     @property
     def passed(self) -> bool:
@@ -222,7 +226,7 @@ class TestSetStatus:
 
 
 @dataclass
-class Status:
+class Status(Document):
     """`easeml-ci status`: every test set's steps and bits used and left, the evaluations so far;
     `svg` is the burn-down chart (`status --plot`) drawn by the same call."""
 
@@ -230,10 +234,6 @@ class Status:
     test_sets: list[TestSetStatus]
     svg: Optional[str] = field(default=None, repr=False)
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Status":
-        return decode(cls, document)
 
     def _repr_html_(self) -> str:
         return display.status_html(self)
@@ -257,7 +257,7 @@ class FeasibilityEntry:
 
 
 @dataclass
-class Feasibility:
+class Feasibility(Document):
     """`easeml-ci feasibility`: the best accuracy the data allows and the verdict on the target;
     `svg` is the convergence curve (`feasibility --plot`)."""
 
@@ -272,10 +272,6 @@ class Feasibility:
     halving: Optional[dict] = None
     svg: Optional[str] = field(default=None, repr=False)
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Feasibility":
-        return decode(cls, document)
 
     @property
     def accuracy_ceiling(self) -> float:
@@ -307,7 +303,7 @@ class Ranking:
 
 
 @dataclass
-class Valuation:
+class Valuation(Document):
     """`easeml-ci value`: the exact KNN-Shapley value of every training row, lowest first."""
 
     k: int
@@ -316,10 +312,6 @@ class Valuation:
     validation_rows: int
     representations: list[Ranking]
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Valuation":
-        return decode(cls, document)
 
     @property
     def flagged(self) -> list[int]:
@@ -349,7 +341,7 @@ class PickGuarantee:
 
 
 @dataclass
-class PickStatus:
+class PickStatus(Document):
     """`easeml-ci pick status` (and `start`, `label`, `choose`): the current best, the labels
     used and the certified guarantee reached so far."""
 
@@ -369,10 +361,6 @@ class PickStatus:
     stop_reason: Optional[str] = None
     chosen: Optional[str] = None
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "PickStatus":
-        return decode(cls, document)
 
 
 @dataclass
@@ -400,7 +388,7 @@ class LeaderboardRow:
 
 
 @dataclass
-class Leaderboard:
+class Leaderboard(Document):
     """`easeml-ci automl run` / `automl leaderboard`: a run's trials, best first."""
 
     run: str
@@ -409,10 +397,6 @@ class Leaderboard:
     policy: str
     rows: list[LeaderboardRow]
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Leaderboard":
-        return decode(cls, document)
 
     @property
     def best(self) -> Optional[LeaderboardRow]:
@@ -423,7 +407,7 @@ class Leaderboard:
 
 
 @dataclass
-class Action:
+class Action(Document):
     """What a command that only acts printed (`key generate`, `testset retire`, …)."""
 
     action: str
@@ -433,13 +417,9 @@ class Action:
     commit: Optional[str] = None
     raw: dict = _raw()
 
-    @classmethod
-    def from_json(cls, document: dict) -> "Action":
-        return decode(cls, document)
-
 
 @dataclass
-class Registration:
+class Registration(Document):
     """`easeml-ci testset add`: the registered set and the steps it supports."""
 
     id: str
@@ -455,32 +435,21 @@ class Registration:
     supported_bits: Optional[float] = None
     raw: dict = _raw()
 
-    @classmethod
-    def from_json(cls, document: dict) -> "Registration":
-        return decode(cls, document)
-
 
 @dataclass
-class Baseline:
+class Baseline(Document):
     """`easeml-ci baseline set`: the owner's old model of a branch."""
 
-    branch: str
     model: str
     test_set: str
+    branch: Optional[str] = None
+    commit: Optional[str] = None
     raw: dict = _raw()
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Baseline":
-        return decode(cls, document)
 
 
 @dataclass
-class Version:
+class Version(Document):
     easeml_ci: str = field(metadata={"key": "easeml_ci"})
     libgit2: str
     sqlite: str
-
-    @classmethod
-    def from_json(cls, document: dict) -> "Version":
-        return decode(cls, document)
 
