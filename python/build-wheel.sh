@@ -33,6 +33,6 @@ printf '__version__ = "%s"\n' "$version" > "$package/_version.py"
 mkdir -p "$here/dist"
 rm -f "$here/dist"/easeml_ci-*.whl
 # auditwheel picks the oldest manylinux tag whose glibc symbol versions the binary and the copied
-# libraries fit (Debian 12's glibc 2.36 gives manylinux_2_3x); pip on an older glibc refuses it.
+# libraries fit (Debian 12's glibc 2.36 gives manylinux_2_35); pip on an older glibc refuses it.
 PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair -w "$here/dist" "$stage/raw"/easeml_ci-*.whl >&2
 ls "$here/dist"/easeml_ci-*.whl

@@ -117,3 +117,22 @@ def test_output_that_is_not_the_contract_is_an_internal_error(monkeypatch: pytes
     with pytest.raises(easeml_ci.InternalError) as raised:
         easeml_ci.version()
     assert "printed no JSON (exit 1)" in raised.value.message
+
+
+def test_the_configured_script_and_a_hidden_verdict(gate: Gate) -> None:
+    # The owner's question under adaptivity none: the developer learns nothing, pass or fail.
+    root = gate.root.parent / "hidden"
+    root.mkdir()
+    (root / ".git").mkdir()
+    (root / ".easeml.yml").write_text(
+        CONFIG.replace("adaptivity: full", "adaptivity: none") + 'script: cp model/predictions.csv "$EASEML_OUTPUT"\n'
+    )
+    easeml_ci.testset_add(np.array(gate.labels), force=True, key_file=gate.key, cwd=root)
+    easeml_ci.baseline_set(predictions(gate.labels, 0.7), branch="main", key_file=gate.key, cwd=root)
+    (root / "model").mkdir()
+    for accuracy in (0.9, 0.6):
+        (root / "model" / "predictions.csv").write_text("".join(f"{p}\n" for p in predictions(gate.labels, accuracy)))
+        verdict = easeml_ci.check(branch="main", key_file=gate.key, cwd=root)  # no predictions: the script runs
+        assert verdict.answer == "recorded" and "kept for the integration owner" in verdict.message
+    hidden = easeml_ci.status(cwd=root, plot=False).test_sets[0]
+    assert [e.verdict for e in hidden.evaluations] == ["hidden", "hidden"] and hidden.adaptivity == "none"

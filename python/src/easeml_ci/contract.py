@@ -29,8 +29,8 @@ def index(directory: Optional[Path] = None) -> dict:
         return json.load(handle)
 
 
-#: The contract's version (`schemas/index.json`); every schema's `$id` carries it.
 def version(directory: Optional[Path] = None) -> int:
+    """The contract's version (`schemas/index.json`); every schema's `$id` carries it."""
     return int(index(directory)["version"])
 
 
