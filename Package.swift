@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // prctl(2) for the prediction script's sandbox (a static inline wrapper: prctl is variadic).
+        .systemLibrary(name: "CProcessControl"),
         .target(
             name: "EaseMLCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -46,7 +48,7 @@ let package = Package(
         .target(
             name: "EaseMLCI",
             dependencies: [
-                "EaseMLCore", "EaseMLData", "EaseMLGit", "EaseMLLedger", "EaseMLEngines",
+                "EaseMLCore", "EaseMLData", "EaseMLGit", "EaseMLLedger", "EaseMLEngines", "CProcessControl",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -17,16 +17,27 @@ struct CheckCommand: ParsableCommand {
             verdict without a new charge. Developers see PASS or FAIL and the budget, never \
             accuracies or labels; with adaptivity `none`, RECORDED whatever the verdict.
 
+            With --commit REV, judges a commit as a CI candidate: with --predictions FILE, the \
+            predictions `easeml-ci predict --commit REV --output FILE` made for it (FILE.easeml.json \
+            must name this commit and the test set in use, and FILE must be unchanged; else exit 2), \
+            and no repository code runs here — CI's scoring phase, the only one that holds the key. \
+            Without --predictions, the commit's own script runs here first: the single-command flow \
+            for an owner on their own machine, which trusts the script with whatever this process \
+            can reach. A script that runs here (this, or `script:` without --predictions) runs in \
+            the sandbox `easeml-ci predict --help` describes (--isolation, --script-timeout); --json \
+            records which protections were in force (`provenance`).
+
             Examples:
               easeml-ci check --predictions out/predictions.csv
               easeml-ci check --junit report.xml --markdown summary.md
+              easeml-ci check --commit "$SHA" --predictions predictions.csv --branch main
 
             \(ExitStatus.helpText)
             """)
 
     @OptionGroup var storage: LedgerOptions
 
-    @Option(name: .long, help: ArgumentHelp("The new model's predictions (default: run the configured script).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The new model's predictions (default: run the configured script); with --commit, the file `easeml-ci predict` wrote for it.", valueName: "file"))
     var predictions: String?
 
     @Option(name: .long, help: .hidden)
@@ -47,6 +58,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a Markdown summary.", valueName: "file"))
     var markdown: String?
 
+    @OptionGroup var script: ScriptOptions
+
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
@@ -55,8 +68,8 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--old: the old model is the one the gate accepted; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`")
         }
         if commit != nil {
-            guard predictions == nil, testSet == nil, storage.place.configuration.config == nil else {
-                throw ValidationError("--commit evaluates the commit with its own script: drop --predictions, --test-set and --config")
+            guard testSet == nil, storage.place.configuration.config == nil else {
+                throw ValidationError("--commit evaluates the commit with its own .easeml.yml on the test set in use: drop --test-set and --config")
             }
         }
     }
@@ -69,26 +82,30 @@ struct CheckCommand: ParsableCommand {
             try reports.markdown?.commit(Data(CheckSummary.markdown(outcome).utf8))
         }
         if let commit {
-            let outcome = try CommitCheck(revision: commit, branch: branch).run(in: try storage.workspace())
+            let outcome = try CommitCheck(revision: commit, branch: branch, predictionsPath: predictions, sandbox: try script.sandbox())
+                .run(in: try storage.workspace())
             if let gate = outcome.gate { try writeSummaries(gate) }
             if json {
                 print(ReportJSON.text(outcome))
             } else if let gate = outcome.gate {
                 print("\(outcome.commit.prefix(7))  " + CheckSummary.line(gate))
                 if let message = gate.message { print(message) }
+                if let sandbox = gate.provenance?.sandbox { print((gate.provenance?.source == "predict" ? "as the prediction job reports, " : "") + sandbox.line) }
             } else {
                 print("\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
             }
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
             return
         }
-        let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet, branch: branch).run(in: try storage.workspace())
+        let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet, branch: branch, sandbox: try script.sandbox())
+            .run(in: try storage.workspace())
         try writeSummaries(outcome)
         if json {
             print(ReportJSON.text(outcome))
         } else {
             print(CheckSummary.line(outcome))
             if let message = outcome.message { print(message) }
+            if let sandbox = outcome.provenance?.sandbox { print(sandbox.line) }
         }
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
     }

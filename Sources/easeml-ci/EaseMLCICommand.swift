@@ -20,7 +20,7 @@ struct EaseMLCICommand: ParsableCommand {
             """,
         version: EaseMLCIVersion.current,
         subcommands: [
-            InitCommand.self, PlanCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self,
+            InitCommand.self, PlanCommand.self, PredictCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self,
             StatusCommand.self, ReportCommand.self, TestSetCommand.self, BaselineCommand.self, AcceptCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self,
             FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, ImproveCommand.self,
             AutoMLCommand.self, VersionCommand.self,

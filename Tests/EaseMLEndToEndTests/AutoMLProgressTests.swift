@@ -31,7 +31,7 @@ import Testing
         let folder = try Self.workspace(budget: "{seconds: 1}")
         defer { try? FileManager.default.removeItem(at: folder) }
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
-        let result = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["TRIAL_SLEEP": "0.7", "CI": "true"])
+        let result = try CommandLineRunner.run(["automl", "run", "--ledger", ledgerPath], in: folder, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "0.7", "CI": "true"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("done: the budget of 1 seconds is spent"), "\(result.stdout)")
         let starts = try String(contentsOf: folder.appendingPathComponent("starts.txt"), encoding: .utf8)
@@ -52,7 +52,7 @@ import Testing
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
         let command = [CommandLineRunner.executable.path, "automl", "run", "--ledger", ledgerPath].map { "'\($0)'" }.joined(separator: " ")
         let run = try CommandLineRunner.runProgram(
-            URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: folder, environment: ["CI": nil, "TRIAL_SLEEP": "1.2"])
+            URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: folder, environment: ["CI": nil, "EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "1.2"])
         let terminal = run.stdout
         #expect(run.status == 0, "\(terminal)")
         #expect(terminal.contains("\rautoml: 0/3 trials done, 1 running, no score yet, "), "\(terminal.debugDescription)")

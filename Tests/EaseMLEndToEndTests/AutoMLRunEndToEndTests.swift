@@ -83,7 +83,7 @@ import Glibc
     @Test func timeoutsFailuresKillAndResumeAndTheLeaderboard() throws {
         let folder = try Self.workspace(trials: 100, workers: 2)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let running = try CommandLineRunner.start(["automl", "run", "--ledger", Self.ledger(folder)], in: folder, environment: ["TRIAL_SLEEP": "0.8"])
+        let running = try CommandLineRunner.start(["automl", "run", "--ledger", Self.ledger(folder)], in: folder, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "0.8"])
         let deadline = Date().addingTimeInterval(60)
         while Self.executions(folder).filter({ $0.hasPrefix("end") }).count < 2, Date() < deadline { usleep(20_000) }
         // Let the run record them and start the next trials' processes (a trial recorded as started
@@ -108,7 +108,7 @@ import Glibc
         #expect(before.count < 6, "the kill came after the search ended")
         #expect(try ledger.automlRun(id: "run-1")?.status == "running")
 
-        let resumed = try CommandLineRunner.run(["automl", "run", "--resume", "--ledger", Self.ledger(folder)], in: folder, environment: ["TRIAL_SLEEP": "0.1"])
+        let resumed = try CommandLineRunner.run(["automl", "run", "--resume", "--ledger", Self.ledger(folder)], in: folder, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "0.1"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming run-1"))
         let trials = try ledger.automlTrials(run: "run-1")

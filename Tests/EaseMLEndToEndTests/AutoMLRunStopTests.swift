@@ -66,7 +66,7 @@ import Glibc
         let folder = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
         let began = Date()
-        let first = try Self.run(folder, environment: ["TRIAL_SLEEP": "30"])
+        let first = try Self.run(folder, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "30"])
         #expect(AutoMLRayBackendEndToEndTests.waitUntil(30) {
             Self.trials(folder).filter { $0.state == .running }.count == 2 && Self.executions(folder).count == 2
         })
@@ -84,7 +84,7 @@ import Glibc
         #expect(!Self.executions(folder).contains { $0.hasPrefix("end") }, "a stopped trial ran on")
         #expect(Self.processes(in: folder).isEmpty, "an orphan trial process survived the stop")
 
-        let resumed = try Self.run(folder, resume: true, environment: ["TRIAL_SLEEP": "0.05"]).finish()
+        let resumed = try Self.run(folder, resume: true, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "0.05"]).finish()
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("automl: resuming run-1\n"), "\(resumed.stdout)")
         #expect(resumed.stdout.contains("automl: run-1 done: every arm has been tried\n"), "\(resumed.stdout)")

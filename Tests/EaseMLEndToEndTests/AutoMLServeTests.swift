@@ -160,7 +160,7 @@ import Glibc
         let folder = try Self.workspace(budget: 100)
         defer { try? FileManager.default.removeItem(at: folder) }
         let began = Date()
-        let serve = try Self.start(folder, environment: ["TRIAL_SLEEP": "30"])
+        let serve = try Self.start(folder, environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "30"])
         try Self.wait(folder) { $0.filter { $0.state == .running }.count == 2 }
         // Both trial processes are up once both have logged their start.
         let executions = folder.appendingPathComponent("executions.txt")
@@ -188,7 +188,7 @@ import Glibc
         // first, and every arm runs to its end exactly once.
         let resumed = try CommandLineRunner.run(
             ["automl", "serve", "--resume", "--tenants", "tenants.yml", "--ledger", folder.appendingPathComponent("ledger.sqlite").path], in: folder,
-            environment: ["TRIAL_SLEEP": "0.05"])
+            environment: ["EASEML_PASS_ENV": "TRIAL_SLEEP", "TRIAL_SLEEP": "0.05"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("automl serve: iris: resuming run-1\n") && resumed.stdout.contains("automl serve: wine: resuming run-2\n"), "\(resumed.stdout)")
         #expect(resumed.stdout.contains("done after 6 trials: every arm of every tenant has been tried"), "\(resumed.stdout)")

@@ -33,7 +33,8 @@ public struct AutoMLTrial: Sendable {
     public var timeoutSeconds: Double?
     /// The address-space cap in MiB, or nil for none.
     public var memoryMiB: Int?
-    /// The environment of a local trial (a Ray job gets only `EASEML_TRIAL`).
+    /// The environment of a local trial (default: `ChildEnvironment.trial`, allow-listed; a Ray job
+    /// gets only `EASEML_TRIAL` from here, and the cluster's own environment).
     public var environment: [String: String]
 
     /// The environment entry naming the trial (`EASEML_TRIAL=<name>`).
@@ -43,7 +44,8 @@ public struct AutoMLTrial: Sendable {
 
     public init(
         name: String, template: [String], trainPath: String, validPath: String, outDirectory: String, seed: UInt64, parameters: [String: String] = [:],
-        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        timeoutSeconds: Double? = nil, memoryMiB: Int? = nil,
+        environment: [String: String] = ChildEnvironment.trial(from: ProcessInfo.processInfo.environment)
     ) {
         self.name = name
         self.template = template

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +6,8 @@ import Glibc
 
 /// The `local` backend: each trial is a subprocess of this machine, started with `posix_spawn` in a
 /// process group of its own (`/bin/sh` sets the memory cap, then execs the trial), its standard
-/// output and error written to `trial.log`, its whole process group killed at the timeout.
+/// output and error written to `trial.log`, its whole process group killed at the timeout. Its
+/// environment is allow-listed (`ChildEnvironment.trial`): no key, no CI token.
 ///
 /// Recovery: the processes of a trial left running by a killed run are found by their
 /// `EASEML_TRIAL=<name>` environment entry (Linux `/proc`) and their process groups killed; the
@@ -18,67 +18,23 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
     public func run(_ trial: AutoMLTrial) throws(EaseMLCIError) -> AutoMLTrial.Outcome {
         let arguments = try trial.arguments()
         try trial.makeOutDirectory()
-        let argv = ["/bin/sh", "-c", trial.memoryLimitPrefix + "exec \"$@\"", "easeml-trial"] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, trial.logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // No other descriptor of ours (a caller's pipe, the ledger) leaks into the trial, so a trial
-        // orphaned by a killed run holds nothing of its parent open.
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
-            if let fd = Int32(entry), fd > 2 { _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // `automl run` and `serve` ignore SIGTERM and SIGINT (they poll for them), and an ignored
-        // signal stays ignored across exec: the trial gets the default handlers back.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
         var environment = trial.environment
         environment[AutoMLTrial.environmentKey] = trial.name
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
+        // `automl run` and `serve` ignore SIGTERM and SIGINT (they poll for them), and an ignored
+        // signal stays ignored across exec: the trial gets the default handlers back.
+        let options = Subprocess.Options(grouping: .processGroup, defaultSignals: [SIGTERM, SIGINT], timeoutSeconds: trial.timeoutSeconds)
+        let ending: Subprocess.Ending
+        do {
+            ending = try Subprocess.run(
+                ["/bin/sh", "-c", trial.memoryLimitPrefix + "exec \"$@\"", "easeml-trial"] + arguments, environment: environment,
+                stdout: trial.logPath, stderr: nil, options: options)
+        } catch {
+            return .failed(reason: error.description)
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArguments, cEnvironment)
-        guard spawned == 0 else { return .failed(reason: "cannot start it: \(String(cString: strerror(spawned)))") }
-
-        // The timer kills the process group unless the trial has ended (checked under the lock, and
-        // the child is not reaped before the timer is disarmed, so its pid cannot be reused meanwhile).
-        let state = Mutex((ended: false, killed: false))
-        let group = pid
-        if let timeout = trial.timeoutSeconds {
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                state.withLock { value in
-                    guard !value.ended else { return }
-                    value.killed = true
-                    kill(-group, SIGKILL)
-                }
-            }
-        }
-        var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
-        let killed = state.withLock { value in
-            value.ended = true
-            return value.killed
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        if killed { return .timedOut(seconds: trial.timeoutSeconds ?? 0) }
+        if ending.timedOut { return .timedOut(seconds: trial.timeoutSeconds ?? 0) }
         let log = FileManager.default.contents(atPath: trial.logPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        if status & 0x7F != 0 { return .failed(reason: "killed by signal \(status & 0x7F)") }
-        return trial.outcome(exitStatus: Int((status >> 8) & 0xFF), log: log)
+        if let signal = ending.signal { return .failed(reason: "killed by signal \(signal)") }
+        return trial.outcome(exitStatus: Int(ending.exitCode), log: log)
     }
 
     /// Kills what is left of the trial's processes; it then runs again.
@@ -98,14 +54,10 @@ public struct LocalTrialExecutor: AutoMLTrialExecutor {
     /// (Linux `/proc`; elsewhere nothing is found). The groups are collected first, so a trial's
     /// shell cannot outlive a child killed alone.
     static func killOrphan(name: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        let wanted = Data((AutoMLTrial.environmentKey + "=" + name).utf8)
+        let wanted = AutoMLTrial.environmentKey + "=" + name
         var groups = Set<pid_t>()
-        for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(),
-                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                environment.split(separator: 0).contains(where: { Data($0) == wanted })
-            else { continue }
+        for pid in ProcessTable.all() where pid != getpid() {
+            guard let environment = ProcessTable.environment(of: pid), environment.contains(where: { $0 == wanted }) else { continue }
             // Trials run in process groups of their own; kill whole groups, never our own.
             let group = getpgid(pid)
             if group > 1 && group != getpgrp() { groups.insert(group) }

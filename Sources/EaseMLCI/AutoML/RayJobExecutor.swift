@@ -6,7 +6,8 @@ import Foundation
 ///
 /// - The entrypoint is the trial's command, shell-quoted, after the memory cap (`ulimit -v`) when
 ///   `memory_mb` is set (then `entrypoint_memory` reserves as much); `EASEML_TRIAL=<name>` is its
-///   one environment variable; `numCPUs` go to `entrypoint_num_cpus`. The command's paths must be
+///   one environment variable from here (nothing of this process's environment — no key, no CI
+///   token — is sent; the job otherwise has the cluster's own environment); `numCPUs` go to `entrypoint_num_cpus`. The command's paths must be
 ///   valid on the cluster's nodes (a single machine, or a shared file system).
 /// - The job is polled every `pollSeconds`. `SUCCEEDED` → the result is the logs' last
 ///   `EASEML_RESULT {json}` line; `FAILED` → failed (`exit status N` when Ray knows it);

@@ -11,19 +11,25 @@ public struct CheckRequest: Sendable {
     public var testSetID: String?
     /// The target branch (default: the platforms' merge-request target, else the current branch).
     public var branch: String?
+    /// How the configured script runs (the workspace's key file and ledger are hidden from it).
+    public var sandbox: ScriptSandbox
 
-    public init(predictionsPath: String?, testSetID: String?, branch: String? = nil) {
+    public init(predictionsPath: String?, testSetID: String?, branch: String? = nil, sandbox: ScriptSandbox = ScriptSandbox()) {
         self.predictionsPath = predictionsPath
         self.testSetID = testSetID
         self.branch = branch
+        self.sandbox = sandbox
     }
 
     public func run(in workspace: Workspace) throws(EaseMLCIError) -> GateCheck.Outcome {
         let source: GateCheck.Source
+        var provenance: PredictionsProvenance?
         if let predictionsPath {
             source = .file(predictionsPath)
         } else if let configuration = workspace.configuration, let script = configuration.config.script {
-            source = .script(PredictionScript(command: script, workingDirectory: configuration.folder.path))
+            let sandbox = workspace.hiding(in: sandbox)
+            source = .script(PredictionScript(command: script, workingDirectory: configuration.folder.path, sandbox: sandbox))
+            provenance = PredictionsProvenance(source: "script", sandbox: try sandbox.protections())
         } else {
             throw .invalidOption(option: "--predictions", message: "give a predictions file, or set `script:` in .easeml.yml")
         }
@@ -33,6 +39,8 @@ public struct CheckRequest: Sendable {
         let lineage = BaselineLineage.ofWorkTree(in: workspace.directory.path, branch: branch, environment: workspace.environment)
         let check = GateCheck(source: source, testSetID: testSetID, lineage: lineage, stated: stated.map { [$0] } ?? [])
         let key = try workspace.key()
-        return try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+        var outcome = try workspace.charging { (ledger) throws(EaseMLCIError) in try check.run(ledger: ledger, key: key) }
+        outcome.provenance = provenance
+        return outcome
     }
 }

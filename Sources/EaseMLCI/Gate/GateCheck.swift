@@ -33,6 +33,9 @@ public struct GateCheck {
         /// the verdict note.
         public var ledgerEvent: Int64?
         public var ledgerHead: String?
+        /// Where the new model's predictions came from and the sandbox their script ran in (set by
+        /// the caller: `CheckRequest`, `CommitCheck`).
+        public var provenance: PredictionsProvenance? = nil
 
         /// The exit status for this answer (DESIGN §8).
         public var exitStatus: ExitStatus {

@@ -11,8 +11,10 @@ import Foundation
 /// model paths that make a commit a candidate — is the one the test set was registered with. A
 /// commit is a candidate when it changes a registered model path or `.easeml.yml`; anything else
 /// passes at once with "no model change" and no charge. A candidate whose `.easeml.yml` states
-/// another question is refused (exit 2). Its `script` is taken from the commit (exported to a
-/// temporary folder, never the working directory), the old model is the last model *accepted* on
+/// another question is refused (exit 2). Its predictions are the file `easeml-ci predict` made for
+/// it (`predictionsPath`, its manifest verified: no repository code runs here), or else its
+/// `script`, taken from the commit (exported to a temporary folder, never the working directory)
+/// and run in a `ScriptSandbox`; the old model is the last model *accepted* on
 /// the target branch, and the verdict is attached to the commit as a note under `refs/notes/easeml`.
 public struct CommitCheck {
     public struct Outcome: Sendable, Codable {
@@ -33,11 +35,18 @@ public struct CommitCheck {
     public var branch: String?
     /// False to only say whether the commit is a candidate, charging nothing.
     public var judge: Bool
+    /// The predictions `easeml-ci predict` made for this commit (checked against their manifest);
+    /// `nil` runs the commit's script here (the owner's single-command flow, trusting the script).
+    public var predictionsPath: String?
+    /// How the commit's script runs when it runs here.
+    public var sandbox: ScriptSandbox
 
-    public init(revision: String, branch: String?, judge: Bool = true) {
+    public init(revision: String, branch: String?, judge: Bool = true, predictionsPath: String? = nil, sandbox: ScriptSandbox = ScriptSandbox()) {
         self.revision = revision
         self.branch = branch
         self.judge = judge
+        self.predictionsPath = predictionsPath
+        self.sandbox = sandbox
     }
 
     /// The changed paths that make a commit a candidate: registered model paths and `.easeml.yml`.
@@ -65,7 +74,11 @@ public struct CommitCheck {
             let outcome = try workspace.charging { (ledger) throws(EaseMLCIError) -> (result: Outcome, charged: Bool) in
                 guard let key else { throw .sealing(.missingKey(purpose: "checking a commit on the sealed test set")) }
                 ledger.authenticate(with: key.ledgerKey)
-                let registered = try GateCheck.registeredQuestion(try GateCheck.selectTestSet(nil, in: ledger))
+                let testSet = try GateCheck.selectTestSet(nil, in: ledger)
+                let registered = try GateCheck.registeredQuestion(testSet)
+                let manifest = try predictionsPath.map { (path) throws(EaseMLCIError) in
+                    try PredictionsManifest.verify(predictions: path, commit: id.hex, testSetID: testSet.id)
+                }
                 let relevant = Self.relevantPaths(among: changed, registered: registered)
                 guard !relevant.isEmpty else {
                     return (Outcome(commit: id.hex, summary: commit.summary, candidate: false, relevantPaths: [], gate: nil), false)
@@ -74,7 +87,6 @@ public struct CommitCheck {
                     return (Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: nil), false)
                 }
                 // The model the owner set as the baseline at this very commit is accepted: nothing to judge.
-                let testSet = try GateCheck.selectTestSet(nil, in: ledger)
                 let accepted: [AcceptedModel]
                 do { accepted = try ledger.acceptedModels(testSetID: testSet.id) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }
                 if accepted.contains(where: { $0.commitID == id.hex && $0.source == .owner }) {
@@ -86,14 +98,14 @@ public struct CommitCheck {
                         message: "the integration owner's baseline (`baseline set --commit`): accepted without a test-set use")
                     return (Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate), false)
                 }
-                let script = try snapshot.script(for: "checking a commit")
-                let checkout = try snapshot.export(from: repository)
-                defer { try? FileManager.default.removeItem(at: checkout) }
+                let (source, provenance, checkout) = try newModel(snapshot, in: repository, manifest: manifest, workspace: workspace)
+                defer { checkout.map { try? FileManager.default.removeItem(at: $0) } }
                 let check = GateCheck(
-                    source: .script(PredictionScript(command: script, workingDirectory: checkout.path)), testSetID: nil,
+                    source: source, testSetID: nil,
                     lineage: lineage, commitID: id.hex,
                     stated: [.init(GateQuestion(snapshot.config), source: "the .easeml.yml of commit \(id.abbreviated())")])
-                let gate = try check.run(ledger: ledger, key: key)
+                var gate = try check.run(ledger: ledger, key: key)
+                gate.provenance = provenance
                 let outcome = Outcome(commit: id.hex, summary: commit.summary, candidate: true, relevantPaths: relevant, gate: gate)
                 return (outcome, gate.answer != .refused && !gate.replay)
             }

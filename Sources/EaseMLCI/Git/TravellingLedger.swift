@@ -231,6 +231,9 @@ public struct TravellingLedger {
             throw .unwritableFile(path: scratch.path, reason: error.localizedDescription)
         }
         defer { try? FileManager.default.removeItem(at: scratch) }
+        // The owner's side: git runs on the owner's behalf and keeps the whole environment, for the
+        // credential helpers, ssh agent and tokens its fetch and push need. No repository code runs
+        // here (hooks do not run on fetch; a push runs the owner's clone's pre-push hook only).
         return try Subprocess.run(
             ["/usr/bin/env", "git", "-C", directory] + arguments, environment: ProcessInfo.processInfo.environment,
             scratch: scratch, name: name)

@@ -102,6 +102,8 @@ public enum SealingError: Error, CustomStringConvertible, Sendable, Equatable {
     case unreadableKeyFile(String)
     case wrongKey(context: String)
     case cryptoFailure(String)
+    /// A key is within reach of code easeml-ci is about to run for someone else (`predict`).
+    case keyReachable([String])
 
     public var description: String {
         switch self {
@@ -115,6 +117,8 @@ public enum SealingError: Error, CustomStringConvertible, Sendable, Equatable {
             return "the sealed data of \(context) does not open with this key (wrong key, or the data was altered)"
         case .cryptoFailure(let message):
             return "encryption failed: \(message)"
+        case .keyReachable(let places):
+            return "a key is within reach of the commit's script: \(places.joined(separator: "; ")). `predict` runs code from the commit, which could read it (README, threat model): run it where no key is (the CI prediction job holds no secret), or pass --trusted-script for a script you wrote yourself"
         }
     }
 }
