@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The `--json` outputs follow the versioned schemas of `schemas/` (issue 20): the outputs of an
-/// owner's and a developer's session and of the engines are validated, with the `jsonschema`
+/// owner's and a developer's session, of CI's two phases and of the engines are validated, with the `jsonschema`
 /// package of `.venv`, by the validator the Python package ships (`easeml_ci/contract.py`).
 @Suite(.serialized) struct JSONSchemaContractTests {
     /// One output to validate: the command path as `schemas/index.json` names it, and what it printed.
@@ -64,6 +64,56 @@ import Glibc
         try run("testset retire", ["testset", "retire", id])
         #expect(outputs.contains { $0.stdout.contains(#""answer" : "refused""#) })
         #expect(outputs.contains { $0.stdout.contains(#""location""#) })
+        let validated = try Self.validate(outputs)
+        #expect(validated.status == 0, "\(validated.report)")
+        #expect(validated.report.contains("\(outputs.count) outputs checked against the schemas, 0 problems"), "\(validated.report)")
+    }
+
+    /// CI in two phases (issue 15): `predict` with no key and `check --commit` on its artifact; the
+    /// owner's one-command `check --commit` (the script runs here); a commit with no model change;
+    /// the configured script under `check`; a prediction job with a key in reach and an edited
+    /// artifact (errors).
+    @Test func theTwoPhasesOutputsFollowTheirSchemas() throws {
+        let repo = try ModelRepository()
+        defer { repo.remove() }
+        let artifact = repo.root.appendingPathComponent("../\(repo.root.lastPathComponent)-predictions.csv").standardizedFileURL
+        defer {
+            try? FileManager.default.removeItem(at: artifact)
+            try? FileManager.default.removeItem(atPath: artifact.path + ".easeml.json")
+        }
+        var outputs: [Output] = []
+        func record(_ command: String, _ arguments: [String], _ result: CommandLineRunner.Result, _ statuses: Set<Int32>) {
+            #expect(statuses.contains(result.status), "\(arguments): \(result.status) \(result.stdout) \(result.stderr)")
+            outputs.append(Output(command: command, stdout: result.stdout))
+        }
+        func run(_ command: String, _ arguments: [String], _ statuses: Set<Int32> = [0]) throws {
+            record(command, arguments, try repo.run(arguments + ["--json"]), statuses)
+        }
+        /// The prediction job: no key in its environment unless `environment` puts one there.
+        func predict(_ revision: String, _ statuses: Set<Int32> = [0], environment: [String: String] = [:]) throws {
+            let arguments = ["predict", "--commit", revision, "--output", artifact.path]
+            record("predict", arguments, try CommandLineRunner.run(arguments + ["--json"], in: repo.root, environment: environment), statuses)
+        }
+        try run("testset add", ["testset", "add", "--labels", "labels.csv", "--force"])
+        try run("baseline set", ["baseline", "set", "--predictions", "baseline.csv", "--branch", "main"])
+        _ = try repo.commitModel(accuracy: 0.9, message: "model v1")
+        try predict("HEAD", [2], environment: repo.environment)
+        try predict("HEAD")
+        try run("check --commit", ["check", "--commit", "HEAD", "--predictions", artifact.path, "--branch", "main"])
+        _ = try repo.commitModel(accuracy: 0.6, message: "model v2")
+        try run("check --commit", ["check", "--commit", "HEAD", "--branch", "main"], [1])
+        try predict("HEAD")
+        try (String(contentsOf: artifact, encoding: .utf8) + "x0,1\n").write(to: artifact, atomically: true, encoding: .utf8)
+        try run("check --commit", ["check", "--commit", "HEAD", "--predictions", artifact.path, "--branch", "main"], [2])
+        try "docs\n".write(to: repo.root.appendingPathComponent("NOTES.md"), atomically: true, encoding: .utf8)
+        try repo.git("add", "NOTES.md")
+        try repo.git("commit", "-q", "-m", "docs only")
+        try predict("HEAD")
+        try run("check --commit", ["check", "--commit", "HEAD", "--predictions", artifact.path, "--branch", "main"])
+        try run("check", ["check", "--branch", "main"], [0, 1])
+        for expected in [#""source" : "predict""#, #""source" : "script""#, #""candidate" : false"#, #""predictionsSHA256""#, #""kind" : "key""#, #""kind" : "data""#] {
+            #expect(outputs.contains { $0.stdout.contains(expected) }, "no output holds \(expected)")
+        }
         let validated = try Self.validate(outputs)
         #expect(validated.status == 0, "\(validated.report)")
         #expect(validated.report.contains("\(outputs.count) outputs checked against the schemas, 0 problems"), "\(validated.report)")
@@ -127,6 +177,7 @@ import Glibc
             Output(command: "check", stdout: #"{"answer": "maybe", "replay": false}"#),
             Output(command: "plan", stdout: #"{"error": {"kind": "condition", "message": "", "exitCode": 7}}"#),
             Output(command: "init", stdout: #"{"written": []}"#),
+            Output(command: "check --commit", stdout: #"{"commit": "abc", "summary": "s", "candidate": true, "relevantPaths": [], "gate": {"answer": "pass"}}"#),
         ]
         let validated = try Self.validate(broken)
         #expect(validated.status == 1)
@@ -134,6 +185,8 @@ import Glibc
         #expect(validated.report.contains("check: (document): 'testSetID' is a required property"), "\(validated.report)")
         #expect(validated.report.contains("plan: error/exitCode: 7 is not one of [1, 2, 3, 4]"), "\(validated.report)")
         #expect(validated.report.contains("init: no schema in schemas/index.json"), "\(validated.report)")
-        #expect(try Self.validate(broken.suffix(1), strict: false).status == 0)
+        #expect(validated.report.contains("check --commit: commit: 'abc' does not match"), "\(validated.report)")
+        #expect(validated.report.contains("check --commit: gate: 'replay' is a required property"), "\(validated.report)")
+        #expect(try Self.validate([broken[2]], strict: false).status == 0)
     }
 }

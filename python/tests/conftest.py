@@ -67,17 +67,6 @@ def gate(tmp_path: Path) -> Gate:
     return Gate(root=root, key=key, labels=labels, ids=ids, test_set=registration.id)
 
 
-def _command(arguments: list[str]) -> str:
-    """The command path of a command line (`pick start`, `check`), as schemas/index.json names it."""
-    words: list[str] = []
-    for argument in arguments:
-        if argument.startswith("-") or len(words) == 2:
-            break
-        words.append(argument)
-    listed = contract.index()["commands"]
-    return " ".join(words) if " ".join(words) in listed else words[0]
-
-
 @pytest.fixture(autouse=True)
 def every_output_follows_its_schema():
     """Records every document the binary prints during the test and validates each against the
@@ -85,7 +74,7 @@ def every_output_follows_its_schema():
     outputs: list[tuple[str, object]] = []
 
     def observe(arguments: list[str], exit_code: int, document: object) -> None:
-        outputs.append((_command(arguments), document))
+        outputs.append((contract.command_of(arguments), document))
 
     _cli.observers.append(observe)
     yield outputs

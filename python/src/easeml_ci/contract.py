@@ -5,7 +5,8 @@ run it as a script from the source tree:
 
     python contract.py --schemas schemas/ outputs.json
 
-where `outputs.json` is a list of `{"command": "testset add", "stdout": "..."}`; exit 1 lists
+where `outputs.json` is a list of `{"command": "testset add", "stdout": "..."}` (a command whose
+flag selects another document is named with it: `check --commit`); exit 1 lists
 every output that does not validate (or, with --strict, has no schema)."""
 
 from __future__ import annotations
@@ -34,28 +35,47 @@ def version(directory: Optional[Path] = None) -> int:
     return int(index(directory)["version"])
 
 
+def command_of(arguments: list[str]) -> str:
+    """The name `schemas/index.json` gives the command line `arguments` (without the binary):
+    its command path (`check`, `pick start`), or `check --commit` for the document that flag selects."""
+    listed = index()["commands"]
+    words: list[str] = []
+    for argument in arguments:
+        if argument.startswith("-") or len(words) == 2:
+            break
+        words.append(argument)
+    command = " ".join(words) if " ".join(words) in listed else words[0]
+    return f"{command} --commit" if f"{command} --commit" in listed and "--commit" in arguments else command
+
+
+def _load(directory: Path, name: str) -> dict:
+    with open(directory / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def schema_for(command: str, document: Any, directory: Optional[Path] = None) -> Optional[dict]:
     """The schema `document`, printed by `easeml-ci COMMAND --json`, must follow (None: unlisted)."""
     directory = directory or schema_directory()
     listing = index(directory)
     if isinstance(document, dict) and set(document) == {"error"}:
-        name = listing["error"]
-    else:
-        name = listing["commands"].get(command)
-        if name is None:
-            return None
-    with open(directory / name, encoding="utf-8") as handle:
-        return json.load(handle)
+        return _load(directory, listing["error"])
+    name = listing["commands"].get(command)
+    return None if name is None else _load(directory, name)
 
 
 def problems(command: str, document: Any, directory: Optional[Path] = None, *, strict: bool = True) -> list[str]:
-    """What is wrong with `document` against its schema; empty when it validates."""
+    """What is wrong with `document` against its schema; empty when it validates. A schema refers
+    to another by its `$id` (`check --commit` holds a `check` document)."""
     import jsonschema
+    from referencing import Registry, Resource
 
+    directory = directory or schema_directory()
     schema = schema_for(command, document, directory)
     if schema is None:
         return [f"{command}: no schema in schemas/index.json"] if strict else []
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    every = [_load(directory, file.name) for file in sorted(directory.glob("*.schema.json"))]
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in every)
+    validator = jsonschema.Draft202012Validator(schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     return [
         f"{command}: {'/'.join(str(p) for p in error.absolute_path) or '(document)'}: {error.message}"
         for error in validator.iter_errors(document)
