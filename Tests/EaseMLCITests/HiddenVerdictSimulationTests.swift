@@ -59,7 +59,8 @@ import Testing
         let budget = try ledger.budget(testSetID: first.testSetID)
         let stored = try #require(try ledger.evaluations(testSetID: first.testSetID).last)
         // The truth, as only the owner sees it.
-        let truth = try #require(try OwnerReport.make(ledger: ledger, key: key, testSetID: nil).testSets.first?.evaluations.last?.metrics?.passed)
+        let recorded: Bool? = try OwnerReport.make(ledger: ledger, key: key, testSetID: nil).testSets.first?.evaluations.last?.metrics?.passed
+        let truth = try #require(recorded as Bool?)
         #expect(truth == passing, "model \(index) was meant to \(passing ? "pass" : "fail")")
         for outcome in [first, again] {
             observed[truth, default: []].append(Observation(
