@@ -3,6 +3,7 @@ replay, an exhausted set, malformed conditions, NumPy and list inputs, status an
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 import easeml_ci
-from conftest import CONFIG, Gate, predictions
+from conftest import CONFIG, Gate, git, predictions
 
 
 def test_plan_of_the_repository_and_of_a_condition(gate: Gate) -> None:
@@ -134,5 +135,65 @@ def test_the_configured_script_and_a_hidden_verdict(gate: Gate) -> None:
         (root / "model" / "predictions.csv").write_text("".join(f"{p}\n" for p in predictions(gate.labels, accuracy)))
         verdict = easeml_ci.check(branch="main", key_file=gate.key, cwd=root)  # no predictions: the script runs
         assert verdict.answer == "recorded" and "kept for the integration owner" in verdict.message
+        # In the sandbox, as the verdict records: bwrap where it works here, else the process sandbox.
+        assert verdict.provenance is not None and verdict.provenance.source == "script"
+        assert verdict.provenance.sandbox is not None and "timeout" in verdict.provenance.sandbox.in_force
+        assert verdict.provenance.sandbox.isolation in {"bwrap", "process"}
     hidden = easeml_ci.status(cwd=root, plot=False).test_sets[0]
     assert [e.verdict for e in hidden.evaluations] == ["hidden", "hidden"] and hidden.adaptivity == "none"
+
+
+def test_ci_in_two_phases_predict_without_the_key_then_check_the_commit(gate: Gate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A developer's commit: a new model and the script that writes its predictions.
+    (gate.root / ".easeml.yml").write_text(CONFIG + 'script: cp model/predictions.csv "$EASEML_OUTPUT"\n')
+    (gate.root / "model").mkdir()
+    rows = zip(gate.ids, predictions(gate.labels, 0.9))
+    (gate.root / "model" / "predictions.csv").write_text("id,prediction\n" + "".join(f"{i},{p}\n" for i, p in rows))
+    git(gate.root, "add", ".")
+    git(gate.root, "commit", "-q", "-m", "a better model")
+    head = git(gate.root, "rev-parse", "HEAD")
+
+    # The prediction job holds no key: with one in the script's reach it refuses to start.
+    output = tmp_path / "artifact" / "predictions.csv"
+    output.parent.mkdir()
+    monkeypatch.setenv("EASEML_KEY_FILE", str(gate.key))
+    with pytest.raises(easeml_ci.ConfigurationError) as reachable:
+        easeml_ci.predict("HEAD", output, cwd=gate.root)
+    assert reachable.value.kind == "key" and reachable.value.exit_code == 2 and not output.exists()
+    monkeypatch.delenv("EASEML_KEY_FILE")
+    made = easeml_ci.predict("HEAD", output, cwd=gate.root)
+    assert made.commit == head and made.test_set == gate.test_set and made.candidate
+    assert "model/predictions.csv" in made.relevant_paths and not made.trusted_script
+    assert made.predictions == str(output) and made.manifest == str(output) + ".easeml.json"
+    assert made.predictions_sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
+    assert made.sandbox is not None and made.sandbox.isolation in {"bwrap", "process"}
+    assert {"process-group-killed", "timeout", "allow-listed-environment"} <= set(made.sandbox.in_force)
+
+    # The scoring job holds the key and runs no repository code: it scores the artifact.
+    judged = easeml_ci.check_commit("HEAD", output, branch="main", key_file=gate.key, cwd=gate.root)
+    assert judged.commit == head and judged.candidate and judged.passed and judged.gate is not None
+    assert judged.gate.answer == "pass" and judged.gate.step == 1 and judged.gate.steps_left == 2
+    assert ".easeml.yml" in judged.relevant_paths and "model/predictions.csv" in judged.relevant_paths
+    provenance = judged.gate.provenance
+    assert provenance is not None and provenance.source == "predict" and provenance.manifest == made.manifest
+    assert provenance.predictions_sha256 == made.predictions_sha256 and provenance.sandbox == made.sandbox
+    assert str(judged).startswith(f"{head[:7]}  PASS") and "PASS" in judged._repr_html_()
+    assert "pass" in git(gate.root, "notes", "--ref", "easeml", "show", head).lower()
+
+    # An artifact edited after the prediction job is refused, naming its manifest; nothing is charged.
+    output.write_bytes(output.read_bytes() + b"x0,1\n")
+    with pytest.raises(easeml_ci.ConfigurationError) as edited:
+        easeml_ci.check_commit("HEAD", output, branch="main", key_file=gate.key, cwd=gate.root)
+    assert edited.value.kind == "data" and edited.value.file == made.manifest and "SHA-256" in edited.value.message
+    assert easeml_ci.status(cwd=gate.root, plot=False).test_sets[0].steps_used == 1
+
+    # A commit that changes no model runs nothing and passes with no charge.
+    (gate.root / "NOTES.md").write_text("docs only\n")
+    git(gate.root, "add", "NOTES.md")
+    git(gate.root, "commit", "-q", "-m", "docs")
+    idle = easeml_ci.predict("HEAD", output, cwd=gate.root)
+    assert not idle.candidate and idle.sandbox is None and output.read_bytes() == b""
+    skipped = easeml_ci.check_commit("HEAD", output, branch="main", key_file=gate.key, cwd=gate.root)
+    assert not skipped.candidate and skipped.gate is None and skipped.passed
+    assert "no model change" in str(skipped) and "no model change" in skipped._repr_html_()
+    assert easeml_ci.status(cwd=gate.root, plot=False).test_sets[0].steps_used == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import easeml_ci
 from easeml_ci import _cli, contract
+from conftest import Gate
 
 # What the manylinux policy lets a wheel take from the system (glibc, the GCC runtime, zlib).
 SYSTEM = ("linux-vdso", "ld-linux", "libc.so", "libm.so", "libdl.so", "librt.so", "libpthread.so", "libresolv.so",
@@ -60,3 +61,20 @@ def test_the_schemas_ship_with_the_wheel() -> None:
     for name in {listing["error"], *listing["commands"].values()}:
         schema = json.loads((shipped / name).read_text())
         assert schema["$id"] == f"urn:easeml-ci:schema:{listing['version']}:{name.removesuffix('.schema.json')}"
+
+
+def test_every_document_of_a_test_is_validated_and_a_broken_one_is_caught(every_output_follows_its_schema: list, gate: Gate) -> None:
+    # The autouse fixture records every document the binary prints (here: the gate's set-up and a
+    # plan) under the name schemas/index.json gives its command, and validates each after the test.
+    easeml_ci.plan(cwd=gate.root)
+    assert [command for command, _ in every_output_follows_its_schema] == ["key generate", "testset add", "baseline set", "plan"]
+    assert contract.command_of(["check", "--commit", "HEAD", "--predictions", "p.csv"]) == "check --commit"
+    assert contract.command_of(["check", "--predictions", "p.csv"]) == "check"
+    assert contract.command_of(["pick", "start", "--name", "monday"]) == "pick start"
+    assert contract.command_of(["predict", "--commit", "HEAD", "--output", "p.csv"]) == "predict"
+    # A document that breaks its schema is reported, also inside another schema's document by $id.
+    (plan_document,) = [d for c, d in every_output_follows_its_schema if c == "plan"]
+    assert contract.problems("plan", plan_document) == []
+    assert contract.problems("predict", {"commit": "HEAD"}) != []
+    gate_without_budget = {"commit": "a" * 40, "summary": "s", "candidate": True, "relevantPaths": [], "gate": {"answer": "pass"}}
+    assert any("gate: 'stepsLeft' is a required property" in p for p in contract.problems("check --commit", gate_without_budget))

@@ -12,10 +12,12 @@ from .api import (
     automl_run,
     baseline_set,
     check,
+    check_commit,
     feasibility,
     key_generate,
     pick_start,
     plan,
+    predict,
     status,
     testset_add,
     value,
@@ -25,11 +27,15 @@ from .errors import ConfigurationError, EaseMLError, InternalError, Location, Te
 from .results import (
     Action,
     Baseline,
+    CommitVerdict,
     Feasibility,
     Leaderboard,
     PickItem,
     PickStatus,
     Plan,
+    Prediction,
+    Protections,
+    Provenance,
     Registration,
     Status,
     Valuation,
@@ -43,8 +49,9 @@ except ImportError:  # a source tree, not an installed wheel
     __version__ = "0+source"
 
 __all__ = [
-    "Action", "Baseline", "ConfigurationError", "EaseMLError", "Feasibility", "InternalError", "Leaderboard",
-    "Location", "PickItem", "PickSession", "PickStatus", "Plan", "Registration", "Status", "TestSetExhausted",
-    "UsageError", "Valuation", "Verdict", "Version", "automl_leaderboard", "automl_run", "baseline_set", "check",
-    "feasibility", "key_generate", "pick_start", "plan", "status", "testset_add", "value", "version",
+    "Action", "Baseline", "CommitVerdict", "ConfigurationError", "EaseMLError", "Feasibility", "InternalError",
+    "Leaderboard", "Location", "PickItem", "PickSession", "PickStatus", "Plan", "Prediction", "Protections",
+    "Provenance", "Registration", "Status", "TestSetExhausted", "UsageError", "Valuation", "Verdict", "Version",
+    "automl_leaderboard", "automl_run", "baseline_set", "check", "check_commit", "feasibility", "key_generate",
+    "pick_start", "plan", "predict", "status", "testset_add", "value", "version",
 ]

@@ -16,11 +16,13 @@ from ._inputs import Scratch
 from .results import (
     Action,
     Baseline,
+    CommitVerdict,
     Feasibility,
     Leaderboard,
     PickItem,
     PickStatus,
     Plan,
+    Prediction,
     Registration,
     Status,
     Valuation,
@@ -88,6 +90,8 @@ def check(
     branch: Optional[str] = None,
     junit: Optional[Path] = None,
     markdown: Optional[Path] = None,
+    isolation: Optional[str] = None,
+    script_timeout: Optional[float] = None,
     config: Optional[Path] = None,
     ledger: Optional[Path] = None,
     key_file: Optional[Path] = None,
@@ -97,14 +101,66 @@ def check(
 
     `predictions`: a path (CSV `id,label`, one label a line, JSONL or `.npy`), or a NumPy array or
     list of one class per test example, in the labels' order (or with `ids`). None runs the
-    configured `script`. A FAIL is a `Verdict` with `answer == "fail"`; an exhausted or retired
-    set raises `TestSetExhausted`."""
+    configured `script` in the sandbox (`isolation`: `auto`, `bwrap` or `process`;
+    `script_timeout` in seconds), recorded in `Verdict.provenance`. A FAIL is a `Verdict` with
+    `answer == "fail"`; an exhausted or retired set raises `TestSetExhausted`."""
     with Scratch() as scratch:
         file = None if predictions is None else _inputs.class_column(predictions, scratch, "predictions", ids=ids, header="prediction")
         arguments = ["check"] + _place(config, ledger, key_file) + _flags(
-            predictions=file, test_set=test_set, branch=branch, junit=_file(junit), markdown=_file(markdown)
+            predictions=file, test_set=test_set, branch=branch, junit=_file(junit), markdown=_file(markdown),
+            isolation=isolation, script_timeout=script_timeout,
         )
         return _cli.run(arguments, Verdict.from_json, cwd=cwd)
+
+
+def predict(
+    commit: str,
+    output: Path,
+    *,
+    inputs: Optional[Path] = None,
+    isolation: Optional[str] = None,
+    script_timeout: Optional[float] = None,
+    trusted_script: bool = False,
+    ledger_remote: Optional[str] = None,
+    config: Optional[Path] = None,
+    ledger: Optional[Path] = None,
+    cwd: Optional[Path] = None,
+) -> Prediction:
+    """CI's first phase (`easeml-ci predict`): runs the commit's `script` on the test inputs in the
+    sandbox, with no key in reach, and writes the predictions to `output` and their manifest to
+    `output` + `.easeml.json`. Refuses (`ConfigurationError`, kind `key`) while a key is within the
+    script's reach, unless `trusted_script`. `check_commit(commit, output)` scores them."""
+    arguments = ["predict", "--commit", commit, "--output", _inputs.path(output)] + _place(config, ledger) + _flags(
+        inputs=_file(inputs), isolation=isolation, script_timeout=script_timeout, trusted_script=trusted_script,
+        ledger_remote=ledger_remote,
+    )
+    return _cli.run(arguments, Prediction.from_json, cwd=cwd)
+
+
+def check_commit(
+    commit: str,
+    predictions: Optional[Path] = None,
+    *,
+    branch: Optional[str] = None,
+    junit: Optional[Path] = None,
+    markdown: Optional[Path] = None,
+    isolation: Optional[str] = None,
+    script_timeout: Optional[float] = None,
+    ledger: Optional[Path] = None,
+    key_file: Optional[Path] = None,
+    cwd: Optional[Path] = None,
+) -> CommitVerdict:
+    """Judges a commit as a CI candidate (`easeml-ci check --commit`), on the question the test set
+    was registered with. `predictions`: the file `predict` wrote for this commit (its manifest must
+    name the commit and the test set in use, else `ConfigurationError`); no repository code runs
+    here. None runs the commit's own script here first, in the sandbox: the owner's one-command
+    flow, which trusts the script. A commit that changes no registered model path nor .easeml.yml
+    passes with no charge (`gate` None); the verdict is also attached as a git note."""
+    arguments = ["check", "--commit", commit] + _place(None, ledger, key_file) + _flags(
+        predictions=_file(predictions), branch=branch, junit=_file(junit), markdown=_file(markdown),
+        isolation=isolation, script_timeout=script_timeout,
+    )
+    return _cli.run(arguments, CommitVerdict.from_json, cwd=cwd)
 
 
 def status(

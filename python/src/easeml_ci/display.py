@@ -4,7 +4,7 @@ the burn-down chart and the feasibility curve, both SVG as the binary draws them
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 _STYLE = "font-family: sans-serif; border-collapse: collapse"
 _CELL = "padding: 2px 8px; border-bottom: 1px solid #e5e7eb; text-align: left"
@@ -38,12 +38,20 @@ def plan_html(plan: Any) -> str:
     return "\n".join(lines)
 
 
-def verdict_html(verdict: Any) -> str:
-    color = _COLORS.get(verdict.answer, "#111827")
-    badge = (
+def _badge(answer: str) -> str:
+    color = _COLORS.get(answer, "#111827")
+    return (
         f'<span style="background: {color}; color: white; padding: 2px 10px; border-radius: 4px; '
-        f'font-weight: bold">{escape(verdict.answer.upper())}</span>'
+        f'font-weight: bold">{escape(answer.upper())}</span>'
     )
+
+
+def verdict_html(verdict: Any, commit: Optional[str] = None) -> str:
+    """A verdict's badge and budget; with `commit`, the commit it judged (`verdict` None: the
+    commit changed no model, passed with no charge)."""
+    lead = f"<code>{escape(commit[:7])}</code> " if commit else ""
+    if verdict is None:
+        return f'<div style="font-family: sans-serif">{lead}{_badge("pass")} no model change (no test-set use)</div>'
     facts = [
         f"<code>{escape(verdict.condition)}</code>",
         f"test set {escape(verdict.test_set_id[:12])}",
@@ -51,8 +59,12 @@ def verdict_html(verdict: Any) -> str:
     ]
     if verdict.replay:
         facts.append("replay: no new charge")
+    provenance = verdict.provenance
+    if provenance is not None and provenance.sandbox is not None:
+        made = "the prediction job reports: " if provenance.source == "predict" else "the script ran "
+        facts.append(f"{made}{escape(provenance.sandbox.isolation)} sandbox, {len(provenance.sandbox.in_force)} protections in force")
     message = f"<br><small>{escape(verdict.message)}</small>" if verdict.message else ""
-    return f'<div style="font-family: sans-serif">{badge} ' + " · ".join(facts) + message + "</div>"
+    return f'<div style="font-family: sans-serif">{lead}{_badge(verdict.answer)} ' + " · ".join(facts) + message + "</div>"
 
 
 def status_html(status: Any) -> str:

@@ -19,7 +19,7 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-_ACRONYMS = {"test_set_id": "testSetID"}
+_ACRONYMS = {"test_set_id": "testSetID", "predictions_sha256": "predictionsSHA256"}
 
 
 def decode(cls: Any, value: Any) -> Any:
@@ -152,7 +152,47 @@ class Plan(Document):
         return display.plan_html(self)
 
 
-# MARK: check
+# MARK: predict and check
+
+
+@dataclass
+class Protections:
+    """What was in force while a commit's script ran: `isolation` `bwrap` or `process`, the
+    protections by name (`easeml-ci predict --help` describes each)."""
+
+    isolation: str
+    timeout_seconds: float
+    in_force: list[str]
+    not_in_force: list[str]
+
+
+@dataclass
+class Provenance:
+    """Where a check's predictions came from: `script` (ran here, in `sandbox`) or `predict` (the
+    file `easeml-ci predict` made; its manifest verified, its `sandbox` as the manifest reports)."""
+
+    source: str
+    manifest: Optional[str] = None
+    predictions_sha256: Optional[str] = None
+    sandbox: Optional[Protections] = None
+
+
+@dataclass
+class Prediction(Document):
+    """`easeml-ci predict`: CI's first phase, with no key in reach. The commit's script wrote
+    `predictions`, and `manifest` (FILE.easeml.json) binds them to the commit and the test set for
+    `check_commit`. A commit that is no candidate ran nothing: an empty file, no `sandbox`."""
+
+    commit: str
+    test_set: str
+    candidate: bool
+    relevant_paths: list[str]
+    predictions: str
+    manifest: str
+    predictions_sha256: str
+    trusted_script: bool
+    sandbox: Optional[Protections] = None
+    raw: dict = _raw()
 
 
 @dataclass
@@ -175,6 +215,9 @@ class Verdict(Document):
     failing_clauses: Optional[list[str]] = None
     ledger_event: Optional[int] = None
     ledger_head: Optional[str] = None
+    #: Where the predictions came from: a script run here, or `predict`'s artifact under
+    #: `check_commit` (None for a predictions file given to `check`).
+    provenance: Optional[Provenance] = None
     raw: dict = _raw()
 
     @property
@@ -188,6 +231,34 @@ class Verdict(Document):
 
     def _repr_html_(self) -> str:
         return display.verdict_html(self)
+
+
+@dataclass
+class CommitVerdict(Document):
+    """`easeml-ci check --commit`: a commit judged as a CI candidate. `gate` is the `Verdict` of a
+    candidate (one that changes a registered model path or .easeml.yml); a non-candidate passes
+    with no charge and has none."""
+
+    commit: str
+    summary: str
+    candidate: bool
+    relevant_paths: list[str]
+    gate: Optional[Verdict] = None
+    raw: dict = _raw()
+
+    @property
+    def passed(self) -> bool:
+        return self.gate is None or self.gate.passed
+
+    @property
+    def message(self) -> Optional[str]:
+        return self.gate.message if self.gate else None
+
+    def __str__(self) -> str:
+        return f"{self.commit[:7]}  " + (str(self.gate) if self.gate else "PASS  no model change (no test-set use)")
+
+    def _repr_html_(self) -> str:
+        return display.verdict_html(self.gate, commit=self.commit)
 
 
 # MARK: status
