@@ -26,7 +26,9 @@ if [ "${EASEML_SKIP_PYTHON:-0}" != "1" ]; then
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt
 fi
+# The Swift runtime is linked statically: the binary runs where no Swift toolchain is installed,
+# and python/build-wheel.sh puts this very build into the Python wheel.
 if [ "${EASEML_SKIP_BUILD:-0}" != "1" ]; then
-  swift build -c release
-  echo "Built: $(swift build -c release --show-bin-path)/easeml-ci"
+  swift build -c release --static-swift-stdlib
+  echo "Built: $(swift build -c release --static-swift-stdlib --show-bin-path)/easeml-ci"
 fi

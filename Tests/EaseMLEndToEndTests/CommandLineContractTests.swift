@@ -79,8 +79,10 @@ import Testing
     }
 
     /// Every command, given `--json` and files that do not exist, in a folder that is no repository:
-    /// whatever goes wrong is a JSON error object on standard output with the process's exit code.
+    /// whatever goes wrong is a JSON error object on standard output with the process's exit code,
+    /// and follows `schemas/error.schema.json` (a success, the schema of its command, if listed).
     @Test func everyCommandsErrorsAreJSONUnderJSON() throws {
+        var outputs: [JSONSchemaContractTests.Output] = []
         for leaf in try Self.leaves() where leaf.hasJSON {
             // A folder of its own: `init` and `key generate` succeed and write files.
             let folder = try CommandLineRunner.temporaryDirectory()
@@ -92,6 +94,7 @@ import Testing
                 if argument.name == nil && leaf.path.last == "simulate" { arguments.append("missing-2.csv") }
             }
             let result = try CommandLineRunner.run(arguments + ["--json"], in: folder)
+            outputs.append(.init(command: leaf.description, stdout: result.stdout))
             let parsed = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
             #expect(parsed != nil, "\(arguments): stdout is not JSON: \(result.stdout) \(result.stderr)")
             if result.status != 0 {
@@ -101,6 +104,8 @@ import Testing
                 #expect(!result.stdout.contains("error: "), "\(arguments): the prefix is for text only: \(result.stdout)")
             }
         }
+        let validated = try JSONSchemaContractTests.validate(outputs, strict: false)
+        #expect(validated.status == 0, "\(validated.report)")
     }
 
     /// The results of the gate's commands, as an owner and a developer would run them, parse as JSON.

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the Python wheel python/dist/easeml_ci-VERSION-py3-none-manylinux_2_N_x86_64.whl: the
+# package in python/src, the JSON schemas (schemas/), and the release binary with the Swift runtime
+# linked statically (--static-swift-stdlib), stripped, whose C libraries (libgit2, SQLite, OpenBLAS
+# and what they load) `auditwheel repair` copies into the wheel (easeml_ci.libs/). Needs only what
+# ./install.sh installs; the release build is the one install.sh makes (same flags), so after it
+# the build step only checks that nothing changed.
+# Usage: python/build-wheel.sh        (prints the wheel's path last)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+
+swift build -c release --static-swift-stdlib
+binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/easeml-ci"
+
+tools="$here/.venv-build"
+[ -x "$tools/bin/python" ] || python3 -m venv "$tools"
+"$tools/bin/pip" install -q --disable-pip-version-check -r "$here/build-requirements.txt"
+
+stage="$(mktemp -d "${TMPDIR:-/tmp}/easeml-ci-wheel.XXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+cp -r "$here/pyproject.toml" "$here/setup.py" "$here/README.md" "$here/src" "$stage/"
+package="$stage/src/easeml_ci"
+mkdir -p "$package/bin" "$package/schemas"
+cp "$binary" "$package/bin/easeml-ci"
+strip "$package/bin/easeml-ci"
+cp schemas/*.json "$package/schemas/"
+version="$("$binary" version --json | "$tools/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["easeml_ci"])')"
+printf '__version__ = "%s"\n' "$version" > "$package/_version.py"
+
+"$tools/bin/pip" wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$stage/raw" "$stage"
+mkdir -p "$here/dist"
+rm -f "$here/dist"/easeml_ci-*.whl
+# auditwheel picks the oldest manylinux tag whose glibc symbol versions the binary and the copied
+# libraries fit (Debian 12's glibc 2.36 gives manylinux_2_35); pip on an older glibc refuses it.
+PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair -w "$here/dist" "$stage/raw"/easeml_ci-*.whl >&2
+ls "$here/dist"/easeml_ci-*.whl

@@ -1,0 +1,57 @@
+"""easeml-ci from Python: a typed API over the `easeml-ci` command line's JSON contract
+(`schemas/`), with notebook display and an MLflow hand-off (`easeml_ci.mlflow`).
+
+    import easeml_ci
+    verdict = easeml_ci.check(predictions=model.predict(X_test))
+    print(verdict)            # PASS/FAIL, the steps left; never an accuracy
+"""
+
+from .api import (
+    PickSession,
+    automl_leaderboard,
+    automl_run,
+    baseline_set,
+    check,
+    check_commit,
+    feasibility,
+    key_generate,
+    pick_start,
+    plan,
+    predict,
+    status,
+    testset_add,
+    value,
+    version,
+)
+from .errors import ConfigurationError, EaseMLError, InternalError, Location, TestSetExhausted, UsageError
+from .results import (
+    Action,
+    Baseline,
+    CommitVerdict,
+    Feasibility,
+    Leaderboard,
+    PickItem,
+    PickStatus,
+    Plan,
+    Prediction,
+    Protections,
+    Provenance,
+    Registration,
+    Status,
+    Valuation,
+    Verdict,
+    Version,
+)
+
+try:
+    from ._version import __version__
+except ImportError:  # a source tree, not an installed wheel
+    __version__ = "0+source"
+
+__all__ = [
+    "Action", "Baseline", "CommitVerdict", "ConfigurationError", "EaseMLError", "Feasibility", "InternalError",
+    "Leaderboard", "Location", "PickItem", "PickSession", "PickStatus", "Plan", "Prediction", "Protections",
+    "Provenance", "Registration", "Status", "TestSetExhausted", "UsageError", "Valuation", "Verdict", "Version",
+    "automl_leaderboard", "automl_run", "baseline_set", "check", "check_commit", "feasibility", "key_generate",
+    "pick_start", "plan", "predict", "status", "testset_add", "value", "version",
+]
