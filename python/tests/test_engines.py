@@ -81,6 +81,23 @@ def test_value_flags_the_flipped_labels() -> None:
     assert len(set(report.flagged) & set(range(10))) >= 5
 
 
+def test_value_without_a_validation_set_flags_the_negative_values() -> None:
+    X, y = data()
+    flipped = y.copy()
+    flipped[:15] = 1 - flipped[:15]
+    report = easeml_ci.value(X, flipped, k=5, flag="auto", folds=4, seed=3)
+    assert report.folds == 4 and report.flag_rule == "auto" and report.validation_rows == 300
+    rows = report.representations[0].rows
+    assert set(report.flagged) == {row.index for row in rows if row.value < 0}
+    found = len(set(report.flagged) & set(range(15)))
+    assert found >= 10 and found / len(report.flagged) >= 0.5
+    with pytest.raises(TypeError):
+        easeml_ci.value(X, flipped, y_valid=y)
+    with pytest.raises(easeml_ci.UsageError) as error:
+        easeml_ci.value(X, flipped, folds=1)
+    assert "at least 2 folds" in str(error.value)
+
+
 def test_a_pick_session(tmp_path: Path) -> None:
     generator = np.random.default_rng(2)
     truth = generator.integers(0, 3, size=200)
@@ -99,6 +116,10 @@ def test_a_pick_session(tmp_path: Path) -> None:
         status = session.label({item.id: int(truth[ids.index(item.id)]) for item in items})
     assert status.labels_used > 0 and status.session == "monday"
     assert session.status().labels_used == status.labels_used
+    # Every label was asked for by ModelPicker, by the stopping rule or by both.
+    split = status.label_split
+    assert split is not None and split.model_picker > 0
+    assert split.model_picker + split.stopping_rule + split.both == status.labels_used
     # An unknown id refuses the whole call (exit 2) and records nothing.
     with pytest.raises(easeml_ci.EaseMLError) as unknown:
         session.label({"no-such-item": 1})

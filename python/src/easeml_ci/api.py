@@ -286,23 +286,27 @@ def value(
     k: Optional[int] = None,
     metric: Optional[str] = None,
     standardize: bool = False,
-    flag: Optional[float] = None,
+    flag: Union[float, str, None] = None,
+    folds: Optional[int] = None,
+    seed: Optional[int] = None,
     labels_column: Optional[str] = None,
     cwd: Optional[Path] = None,
 ) -> Valuation:
     """The exact KNN-Shapley value of every training row, lowest first (`easeml-ci value`).
 
     Features are arrays (with their labels) or paths (CSV with a labels column, or `.npy` with
-    labels); `flag` flags the lowest fraction for review."""
-    if X_valid is None:
-        raise TypeError("value: X_valid (the validation features) is required")
+    labels). Without `X_valid` the training rows are cross-validated in `folds` folds (default 5,
+    seeded by `seed`): no clean validation set is needed. `flag="auto"` flags every row with a
+    negative value; a fraction such as `0.1` flags the lowest 10 %."""
+    if X_valid is None and y_valid is not None:
+        raise TypeError("value: y_valid without X_valid (leave both out to cross-validate)")
     with Scratch() as scratch:
         arguments = ["value"] + _flags(
             train=_inputs.feature_matrix(X_train, scratch, "train"),
-            valid=_inputs.feature_matrix(X_valid, scratch, "valid"),
+            valid=None if X_valid is None else _inputs.feature_matrix(X_valid, scratch, "valid"),
             train_labels=None if y_train is None else _inputs.class_column(y_train, scratch, "train_labels"),
             valid_labels=None if y_valid is None else _inputs.class_column(y_valid, scratch, "valid_labels"),
-            labels_column=labels_column, metric=metric, standardize=standardize, flag=flag,
+            labels_column=labels_column, metric=metric, standardize=standardize, flag=flag, folds=folds, seed=seed,
         )
         if k is not None:
             arguments += ["-k", str(k)]

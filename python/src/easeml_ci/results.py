@@ -382,6 +382,10 @@ class Valuation(Document):
     training_rows: int
     validation_rows: int
     representations: list[Ranking]
+    #: The folds of the cross-validation when no validation set was given, else None.
+    folds: Optional[int] = None
+    #: How rows were flagged: "fraction" or "auto" (None: none flagged).
+    flag_rule: Optional[str] = None
     raw: dict = _raw()
 
     @property
@@ -412,6 +416,15 @@ class PickGuarantee:
 
 
 @dataclass
+class PickLabelSplit:
+    """Who asked for the session's labels: ModelPicker and the stopping rule share the budget."""
+
+    model_picker: int
+    stopping_rule: int
+    both: int
+
+
+@dataclass
 class PickStatus(Document):
     """`easeml-ci pick status` (and `start`, `label`, `choose`): the current best, the labels
     used and the certified guarantee reached so far."""
@@ -429,6 +442,7 @@ class PickStatus(Document):
     seed: int
     gamma: float
     guarantee: PickGuarantee
+    label_split: Optional[PickLabelSplit] = None
     stop_reason: Optional[str] = None
     chosen: Optional[str] = None
     raw: dict = _raw()
