@@ -99,9 +99,7 @@ struct FeasibilityCommand: ParsableCommand {
             halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil,
             scalings: scale.isEmpty ? FeatureScaling.allCases : scale)
         try request.takeTarget(condition: condition, from: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: use))
-        let bar = ProgressBar(steps: halving && data.count > 1
-            ? ["successive halving", "study of the winner"]
-            : data.indices.map { "representation \($0 + 1)/\(data.count)" })
+        let bar = ProgressBar(steps: FeasibilityReport.progressSteps(request))
         let report = try FeasibilityReport.make(request, progress: bar.map { bar in { bar.update(step: $0, fraction: $1) } })
         bar?.finish()
         if let plot { try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot) }
@@ -122,7 +120,7 @@ private final class ProgressBar {
     }
 
     func update(step: Int, fraction: Double) {
-        let overall = (Double(step) + min(1, max(0, fraction))) / Double(steps.count)
+        let overall = min(1, (Double(step) + min(1, max(0, fraction))) / Double(steps.count))
         let percent = Int(overall * 100)
         guard percent != lastDrawn else { return }
         lastDrawn = percent

@@ -184,3 +184,23 @@ private func oldPredictions(flippingEvery step: Int, in folder: URL) throws -> (
     #expect(text.stdout.contains("digits.csv ▶"))
     #expect(!text.stdout.contains("1,797 "), "a 5 % budget stops the halving before the full data")
 }
+
+/// On a terminal (a real pseudo-terminal through `script(1)`) the progress bar walks every
+/// representation studied — each file raw, standardized and min-max scaled — to 100 % and is
+/// cleared; the JSON goes to standard output untouched.
+@Test func theProgressBarCoversEveryScalingOfEveryFile() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let wine = try dataFile("wine.csv").path
+    let output = folder.appendingPathComponent("report.json").path
+    let command = [CommandLineRunner.executable.path, "feasibility", "--data", wine, "--target", "0.9", "--json"]
+        .map { "'\($0)'" }.joined(separator: " ") + " > '\(output)'"
+    let run = try CommandLineRunner.runProgram(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: folder)
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    let terminal = run.stdout
+    #expect(terminal.contains("] 100% representation 3/3"), "\(terminal.debugDescription)")
+    #expect(terminal.contains("representation 2/3"))
+    #expect(!terminal.contains("Fatal error"), "\(terminal)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+    #expect((report["entries"] as? [Any])?.count == 3)
+}

