@@ -25,21 +25,29 @@ def test_feasibility_of_arrays_with_its_curve() -> None:
     X, y = data()
     report = easeml_ci.feasibility(X, y, target=0.8)
     assert report.verdict == "feasible" and report.target == 0.8
-    (entry,) = report.entries
-    assert entry.estimate["examples"] == 300 and entry.estimate["features"] == 4
-    assert 0.8 < report.accuracy_ceiling <= 1
+    # Raw, standardized and min-max scaled, the best named; infeasible only above the upper end.
+    assert [entry.estimate["name"].split(" ")[-1] for entry in report.entries] == ["(raw)", "(standardized)", "(min-max)"]
+    assert all(entry.estimate["examples"] == 300 and entry.estimate["features"] == 4 for entry in report.entries)
+    assert report.representations == 3 and report.best_name in {entry.estimate["name"] for entry in report.entries}
+    assert 0.8 < report.accuracy_ceiling <= report.upper_ceiling <= 1
+    (raw,) = easeml_ci.feasibility(X, y, target=0.8, scale=["none"], plot=False).entries
+    assert raw.estimate["name"].endswith(".npy")
     assert report.svg is not None and "<svg" in report.svg
     html = report._repr_html_()
     assert "<svg" in html and "feasible" in html
-    # An unreachable target is a result (exit 1), not an exception.
-    assert easeml_ci.feasibility(X, y, target=0.999, plot=False).verdict == "infeasible"
+    # Learnable data is never called infeasible from a few hundred rows: 0.999 is "unclear".
+    assert easeml_ci.feasibility(X, y, target=0.999, plot=False).verdict == "unclear"
+    # Labels independent of the features are: a result (exit 1), not an exception.
+    noise = np.random.default_rng(5).integers(0, 2, size=300)
+    hopeless = easeml_ci.feasibility(X, noise, target=0.9, plot=False)
+    assert hopeless.verdict == "infeasible" and hopeless.upper_ceiling < 0.9
 
 
 def test_feasibility_of_two_representations_with_a_progress_bar() -> None:
     X, y = data(rows=2000)
     noisy = X + np.random.default_rng(1).normal(scale=3, size=X.shape)
-    report = easeml_ci.feasibility([X, noisy], y, condition="n > 0.8 +/- 0.01", progress=True)
-    assert len(report.entries) == 2 and report.best == 0 and report.target == 0.8
+    report = easeml_ci.feasibility([X, noisy], y, condition="n > 0.8 +/- 0.01", scale=["none", "standardize"], progress=True)
+    assert len(report.entries) == 4 and report.best in (0, 1) and report.target == 0.8
 
 
 def test_the_progress_bar_reads_what_the_binary_draws() -> None:

@@ -242,6 +242,7 @@ def feasibility(
     old_predictions: Any = None,
     labels_column: Optional[str] = None,
     metric: Optional[str] = None,
+    scale: Optional[Sequence[str]] = None,
     seed: Optional[int] = None,
     halving: bool = False,
     halving_start: Optional[int] = None,
@@ -255,8 +256,9 @@ def feasibility(
 
     `X`: a feature matrix (NumPy array), a path (CSV with a labels column, or `.npy`), or a list of
     either for several representations of the same examples; `y`: the labels of `.npy`/array
-    features. With `plot`, the convergence curve (`--plot`) as `Feasibility.svg`; `progress`
-    shows a tqdm bar (None: when tqdm is installed)."""
+    features. Each is studied raw, standardized and min-max scaled unless `scale` names some of
+    `none`, `standardize`, `minmax`. With `plot`, the convergence curve (`--plot`) as
+    `Feasibility.svg`; `progress` shows a tqdm bar (None: when tqdm is installed)."""
     representations = X if isinstance(X, list) else [X]
     with Scratch() as scratch:
         data = [_inputs.feature_matrix(x, scratch, f"data{i + 1}") for i, x in enumerate(representations)]
@@ -265,10 +267,11 @@ def feasibility(
         chart = scratch.file("feasibility.svg") if plot else None
         arguments = ["feasibility"] + _place(config) + _flags(
             data=data, labels=labels, labels_column=labels_column, target=target, condition=condition,
-            old_accuracy=old_accuracy, old_predictions=old, metric=metric, seed=seed, halving=halving,
+            old_accuracy=old_accuracy, old_predictions=old, metric=metric, scale=scale, seed=seed, halving=halving,
             halving_start=halving_start, halving_budget=halving_budget, plot=chart,
         )
-        steps = ["successive halving", "study of the winner"] if halving and len(data) > 1 else data
+        representations = len(data) * (len(scale) if scale else 3)
+        steps = ["successive halving", "study of the winner"] if halving and representations > 1 else range(representations)
         bar = _progress.bar(progress, total=100, unit="%", description=f"feasibility ({len(steps)} step(s))")
         report = _cli.run(arguments, Feasibility.from_json, cwd=cwd, progress=bar)
         if chart is not None:

@@ -332,8 +332,13 @@ class Feasibility(Document):
     """`easeml-ci feasibility`: the best accuracy the data allows and the verdict on the target;
     `svg` is the convergence curve (`feasibility --plot`)."""
 
+    #: One per representation: each file raw, standardized and min-max scaled (or `scale=`).
     entries: list[FeasibilityEntry]
     best: int
+    #: Infeasible only above this: the upper end of the ceiling's interval.
+    upper_ceiling: Optional[float] = None
+    representations: Optional[int] = None
+    confidence: Optional[float] = None
     target: Optional[float] = None
     target_source: Optional[str] = None
     target_note: Optional[str] = None
@@ -345,8 +350,13 @@ class Feasibility(Document):
     raw: dict = _raw()
 
     @property
+    def best_name(self) -> str:
+        """The best representation's name, e.g. `data.csv (standardized)`."""
+        return str(self.entries[self.best].estimate.get("name", self.entries[self.best].file))
+
+    @property
     def accuracy_ceiling(self) -> float:
-        """The best representation's accuracy ceiling (1 − the Bayes-error bound)."""
+        """The best representation's estimated accuracy ceiling (1 − the Bayes-error bound)."""
         return self.entries[self.best].accuracy_ceiling
 
     def _repr_html_(self) -> str:
