@@ -65,13 +65,28 @@ public final class GitRepository {
             time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))))
     }
 
-    /// The commits reachable from `start` but not from `hiding`, newest first (topological, then
-    /// by time), at most `limit`: `git rev-list hiding..start`.
-    public func history(from start: GitObjectID, hiding: GitObjectID? = nil, limit: Int = .max) throws(GitError) -> [GitObjectID] {
+    /// The order of `history`.
+    public enum HistoryOrder: Sendable {
+        /// No parent before its children, then newest first: `git rev-list --topo-order`. The
+        /// walk visits every reachable commit before it yields the first.
+        case topological
+        /// Newest commit time first, as `git log` lists: the walk yields as it goes, so the first
+        /// `limit` commits cost O(limit) reads (without `hiding`), however long the history.
+        case time
+    }
+
+    /// The commits reachable from `start` but not from `hiding`, newest first, at most `limit`:
+    /// `git rev-list hiding..start`, in `order`.
+    public func history(
+        from start: GitObjectID, hiding: GitObjectID? = nil, limit: Int = .max, order: HistoryOrder = .topological
+    ) throws(GitError) -> [GitObjectID] {
         var walker: OpaquePointer?
         try GitError.check(git_revwalk_new(&walker, pointer), "walk the history")
         defer { git_revwalk_free(walker) }
-        git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        switch order {
+        case .topological: git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        case .time: git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue)
+        }
         var oid = start.oid
         try GitError.check(git_revwalk_push(walker, &oid), "walk from \(start.abbreviated())")
         if let hiding {

@@ -33,6 +33,60 @@ private struct Sandbox {
 }
 
 @Suite struct GitRepositoryTests {
+
+    /// `log`'s order: newest commit time first, exactly as `git log` lists a history whose side
+    /// branch interleaves in time with the main line and is merged back; a limit takes its prefix.
+    @Test func timeOrderIsGitLogsOrderAcrossAMerge() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        func commit(_ message: String, at seconds: Int) throws {
+            try sandbox.write("\(message).txt", message)
+            try sandbox.git("add", "-A")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["commit", "-q", "-m", message]
+            process.currentDirectoryURL = sandbox.root
+            var environment = ProcessInfo.processInfo.environment
+            environment["GIT_COMMITTER_DATE"] = "@\(seconds) +0000"
+            environment["GIT_AUTHOR_DATE"] = "@\(seconds) +0000"
+            process.environment = environment
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        try commit("c1", at: 1_000_000)
+        try sandbox.git("checkout", "-q", "-b", "side")
+        try commit("s1", at: 1_000_100)
+        try sandbox.git("checkout", "-q", "main")
+        try commit("c2", at: 1_000_200)
+        try sandbox.git("checkout", "-q", "side")
+        try commit("s2", at: 1_000_300)
+        try sandbox.git("checkout", "-q", "main")
+        let merge = Process()
+        merge.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        merge.arguments = ["merge", "-q", "--no-ff", "-m", "merge side", "side"]
+        merge.currentDirectoryURL = sandbox.root
+        merge.environment = ProcessInfo.processInfo.environment.merging(["GIT_COMMITTER_DATE": "@1000400 +0000", "GIT_AUTHOR_DATE": "@1000400 +0000"]) { $1 }
+        try merge.run()
+        merge.waitUntilExit()
+        #expect(merge.terminationStatus == 0)
+        try commit("c3", at: 1_000_500)
+        let repository = try GitRepository.open(containing: sandbox.root.path)
+        let head = try repository.resolveCommit("HEAD")
+        let gitLog = try sandbox.git("log", "--format=%H").split(separator: "\n").map(String.init)
+        #expect(gitLog.count == 6)
+        #expect(try repository.history(from: head, order: .time).map(\.hex) == gitLog)
+        #expect(try repository.history(from: head, limit: 3, order: .time).map(\.hex) == Array(gitLog.prefix(3)))
+        // The topological order keeps every parent after its children.
+        let topological = try repository.history(from: head).map(\.hex)
+        #expect(Set(topological) == Set(gitLog))
+        for id in topological {
+            let position = topological.firstIndex(of: id)!
+            for parent in try repository.commit(try repository.resolveCommit(id)).parents {
+                #expect(topological.firstIndex(of: parent.hex)! > position)
+            }
+        }
+    }
     @Test func opensFromASubfolderAndResolvesRevisions() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

@@ -30,7 +30,8 @@ public struct GateLog: Sendable, Codable {
 
     public var entries: [Entry]
 
-    /// The last `limit` commits reachable from `revision`, with their verdict notes, each checked
+    /// The newest `limit` commits reachable from `revision` (commit time order, as `git log`), with
+    /// their verdict notes, each checked
     /// with the workspace's key, else against its ledger when that file exists.
     public static func read(in workspace: Workspace, revision: String, limit: Int) throws(EaseMLCIError) -> GateLog {
         let key = try workspace.key()
@@ -39,7 +40,8 @@ public struct GateLog: Sendable, Codable {
             let repository = try GitRepository.open(containing: workspace.directory.path)
             let start = try repository.resolveCommit(revision)
             var entries: [Entry] = []
-            for id in try repository.history(from: start, limit: limit) {
+            // Time order, as `git log`: the first `limit` commits without walking the rest.
+            for id in try repository.history(from: start, limit: limit, order: .time) {
                 let commit = try repository.commit(id)
                 let note = try repository.note(for: id).flatMap(VerdictNote.init(parsing:))
                 entries.append(Entry(
