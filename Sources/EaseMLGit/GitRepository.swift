@@ -70,8 +70,8 @@ public final class GitRepository {
         /// No parent before its children, then newest first: `git rev-list --topo-order`. The
         /// walk visits every reachable commit before it yields the first.
         case topological
-        /// Newest commit time first, as `git log` lists: the walk yields as it goes, so the first
-        /// `limit` commits cost O(limit) reads (without `hiding`), however long the history.
+        /// Newest commit time first, as `git log` lists: without `hiding` the walk yields as it
+        /// goes, so the first `limit` commits cost O(limit) reads however long the history.
         case time
     }
 
@@ -80,6 +80,7 @@ public final class GitRepository {
     public func history(
         from start: GitObjectID, hiding: GitObjectID? = nil, limit: Int = .max, order: HistoryOrder = .topological
     ) throws(GitError) -> [GitObjectID] {
+        if order == .time, hiding == nil { return try newestFirst(from: start, limit: limit) }
         var walker: OpaquePointer?
         try GitError.check(git_revwalk_new(&walker, pointer), "walk the history")
         defer { git_revwalk_free(walker) }
@@ -100,6 +101,44 @@ public final class GitRepository {
             if status == GIT_ITEROVER.rawValue { break }
             try GitError.check(status, "walk the history")
             result.append(GitObjectID(next))
+        }
+        return result
+    }
+
+    /// `git log`'s walk: the newest pending commit (by commit time, the first queued on a tie) is
+    /// yielded and its unseen parents queued, until `limit` are out. libgit2's time-sorted walk
+    /// reads the whole history before yielding; this one reads `limit` commits and their parents.
+    private func newestFirst(from start: GitObjectID, limit: Int) throws(GitError) -> [GitObjectID] {
+        struct Pending {
+            var time: Int64
+            var sequence: Int
+            var id: GitObjectID
+        }
+        var pending: [Pending] = []
+        var seen: Set<GitObjectID> = [start]
+        var sequence = 0
+        func enqueue(_ id: GitObjectID) throws(GitError) {
+            let commit = try lookupCommit(id)
+            defer { git_commit_free(commit) }
+            pending.append(Pending(time: git_commit_time(commit), sequence: sequence, id: id))
+            sequence += 1
+        }
+        try enqueue(start)
+        var result: [GitObjectID] = []
+        while result.count < limit, !pending.isEmpty {
+            // The frontier is as wide as the branches in flight: a linear scan beats a heap here.
+            var newest = 0
+            for i in pending.indices.dropFirst()
+            where (pending[i].time, -pending[i].sequence) > (pending[newest].time, -pending[newest].sequence) {
+                newest = i
+            }
+            let id = pending.remove(at: newest).id
+            result.append(id)
+            guard result.count < limit else { break }
+            let commit = try lookupCommit(id)
+            let parents = (0..<git_commit_parentcount(commit)).map { GitObjectID(git_commit_parent_id(commit, $0).pointee) }
+            git_commit_free(commit)
+            for parent in parents where seen.insert(parent).inserted { try enqueue(parent) }
         }
         return result
     }
