@@ -65,16 +65,18 @@ public struct DecisionRule: Sendable {
             }
             let test = ExactPairedTest(varianceBound: varianceBound?.value ?? 1)
             let s = plus - minus
-            let pAbove = test.logUpperPValue(trials: n, observed: s, delta: normalized.threshold)
-            let pBelow = test.logLowerPValue(trials: n, observed: s, delta: normalized.threshold)
-            above = pAbove <= logDelta
-            below = pBelow <= logDelta
+            // Each p-value is a supremum over the disagreement rates, proven (not sampled) ≤ δ′
+            // before it certifies (`PairedWorstCase`).
+            let pAbove = test.upperPValue(trials: n, observed: s, delta: normalized.threshold, target: logDelta)
+            let pBelow = test.lowerPValue(trials: n, observed: s, delta: normalized.threshold, target: logDelta)
+            above = pAbove.certified
+            below = pBelow.certified
             verdict.method = .exactPaired
             verdict.estimate = scale * Double(s) / Double(n)
             verdict.lower = verdict.estimate
             verdict.upper = verdict.estimate
-            verdict.logPValueAbove = pAbove
-            verdict.logPValueBelow = pBelow
+            verdict.logPValueAbove = pAbove.logValue
+            verdict.logPValueBelow = pBelow.logValue
         case .linear:
             var value = 0.0
             for (variable, coefficient) in clause.expression.coefficients {

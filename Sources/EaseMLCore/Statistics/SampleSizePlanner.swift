@@ -157,7 +157,7 @@ public struct SampleSizePlanner: Sendable {
             case .paired:
                 let test = ExactPairedTest(varianceBound: bound?.value ?? 1)
                 let c0 = above ? normalized.threshold : -normalized.threshold
-                if let n = test.sampleSize(null: c0, tolerance: normalized.tolerance, logDelta: logDelta) {
+                if let n = test.sampleSize(null: c0, tolerance: normalized.tolerance, logDeltaSize: logDelta, logDeltaMiss: logDelta) {
                     return result(.exact, Double(n), bound == nil ? "no bound on d: worst case p = 1" : nil)
                 }
                 return fallback("the exact paired search did not converge below 2·10⁷ examples")

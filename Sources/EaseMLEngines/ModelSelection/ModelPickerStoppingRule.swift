@@ -123,7 +123,10 @@ public struct ModelPickerStoppingRule: Sendable, Hashable, Codable {
                 let top = PairedDifferenceDistribution(trials: evidence.draws, plusProbability: (r + mu0) / 2, minusProbability: (r - mu0) / 2)
                 var value = top.logSurvival(observed)
                 if value <= logThreshold {
-                    value = max(value, ExactPairedTest(varianceBound: r).logUpperPValue(trials: evidence.draws, observed: observed, delta: mu0))
+                    // The supremum over the rates ≤ r, proven ≤ the threshold or not certified.
+                    let worst = ExactPairedTest(varianceBound: r).upperPValue(
+                        trials: evidence.draws, observed: observed, delta: mu0, target: logThreshold)
+                    value = worst.certified ? max(value, worst.logValue) : max(worst.logValue, logThreshold.nextUp)
                 }
                 logP[j] = value
                 if value > logThreshold {

@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The worst case of a paired-difference tail over the disagreement rate, with a proof.
+///
+/// For `N` outcomes `Xᵢ ∈ {−1, 0, +1}` with mean `Δ` and disagreement rate `p = P(Xᵢ ≠ 0)`
+/// (`π± = (p ± Δ)/2`), `f(p) = P_{Δ,p}(S ≥ s)`. The paired tests need `sup f` over an interval
+/// `[lo, hi] ⊆ [|Δ|, 1]`; the tail is *not* monotone in `p` in general (at `p = 1` every outcome
+/// is ±1, so `S ≡ N (mod 2)` and a threshold of the other parity is met less often than just below
+/// `p = 1`). Two rigorous facts replace a grid:
+///
+/// 1. **Dominance on a cell.** `S` increases when mass moves from −1 to 0 or from 0 to +1, so for
+///    every `p ∈ [a, b]`, `f(p) ≤ P(S ≥ s)` under `π₊ = (b + Δ)/2, π₋ = (a − Δ)/2` (a valid law:
+///    `π₊ + π₋ = (a + b)/2 ≤ 1`). Narrow cells make this tight.
+/// 2. **Monotonicity on a cell.** `f′(p) = (N/2)·[g(s − 1) − g(s)]` with `g` the law of
+///    `S_{N−1}`. While `p ≤ p_lc` (`π₀² ≥ π₊π₋`, about ⅔) each step is log-concave, so `g` is
+///    log-concave; if `g(s) > g(s − 1)` then `g` increases on every point up to `s`, and Cantelli's
+///    inequality (`P(S′ ≤ μ − kσ) ≤ 1/(1 + k²)`) then forces `P(S′ ≥ s − 2) ≥ (k²/(1+k²))/(m + 1)`,
+///    `m` the number of points between `μ − kσ` and `s − 2`. So a cell on which the dominance bound
+///    of `P(S′ ≥ s − 2)` is below that level has `f` nondecreasing: its supremum is `f` at its top.
+///
+/// Far in the tail (where every test of a gate decides) fact 2 certifies the whole log-concave range
+/// in a few evaluations and the supremum is the tail at the top of the range, computed exactly;
+/// above `p_lc` (only for rates near 1) fact 1 refines cells until they are below the target.
+public enum PairedWorstCase {
+    /// A bound on `ln sup f`.
+    public struct Bound: Sendable, Hashable {
+        /// When `certified`, a rigorous upper bound on `ln sup f` that is ≤ the target. Otherwise
+        /// the largest tail found at a point of the range (a lower bound on `ln sup f`), or the best
+        /// upper bound when the refinement stopped before deciding.
+        public var logValue: Double
+        /// True when `ln sup f ≤ target` is proven.
+        public var certified: Bool
+    }
+
+    /// At most this many tail evaluations per supremum before giving up (not certified).
+    static let evaluationCap = 400
+    /// Cells narrower than this are not split further.
+    static let minimumWidth = 1e-13
+
+    /// The largest `p` at which a step with mean `delta` is log-concave (`(1−p)² ≥ (p² − Δ²)/4`),
+    /// shrunk by a relative 1e-9 against rounding.
+    public static func logConcaveLimit(delta: Double) -> Double {
+        let root = (8 - (16 - 12 * delta * delta).squareRoot()) / 6
+        return root * (1 - 1e-9)
+    }
+
+    /// The law of `S` under `π₊ = (b + Δ)/2`, `π₋ = (a − Δ)/2` (a point law when `a = b`).
+    static func law(trials: Int, delta: Double, low a: Double, high b: Double) -> PairedDifferenceDistribution {
+        let plus = min(max((b + delta) / 2, 0), 1)
+        let minus = min(max((a - delta) / 2, 0), max(0, 1 - plus))
+        return PairedDifferenceDistribution(trials: trials, plusProbability: plus, minusProbability: minus)
+    }
+
+    /// `ln P_{Δ,p}(S ≥ s)` at one rate.
+    public static func logTail(trials: Int, threshold s: Int, delta: Double, disagreement p: Double) -> Double {
+        law(trials: trials, delta: delta, low: p, high: p).logSurvival(s)
+    }
+
+    /// `ln sup_{p ∈ [lo, hi]} P_{Δ,p}(S ≥ s)`, decided against `target`.
+    ///
+    /// `lo ≥ |Δ|` and `hi ≤ 1` are required (they are clamped).
+    public static func logSupremum(
+        trials n: Int, threshold s: Int, delta: Double, lowest: Double, highest: Double, target: Double
+    ) -> Bound {
+        let lo = min(max(lowest, abs(delta)), 1)
+        let hi = min(max(highest, lo), 1)
+        if s > n { return Bound(logValue: -.infinity, certified: true) }
+        if s <= -n { return Bound(logValue: 0, certified: target >= 0) }
+        var budget = evaluationCap
+        let top = logTail(trials: n, threshold: s, delta: delta, disagreement: hi)
+        budget -= 1
+        if top > target { return Bound(logValue: top, certified: false) }
+        var upper = top
+        let limit = logConcaveLimit(delta: delta)
+        // The log-concave part: monotone cells and cells already below the target.
+        if lo < limit, n >= 2 {
+            let bound = monotonePart(
+                trials: n, threshold: s, delta: delta, low: lo, high: min(hi, limit), topValue: hi <= limit ? top : nil,
+                target: target, budget: &budget)
+            guard bound.certified else { return Bound(logValue: max(top, bound.logValue), certified: false) }
+            upper = max(upper, bound.logValue)
+        }
+        // The rest (rates above the log-concave limit, or N = 1): dominance cells.
+        let start = (lo < limit && n >= 2) ? min(hi, limit) : lo
+        if hi > start || (n < 2 && hi >= lo) {
+            let bound = dominancePart(trials: n, threshold: s, delta: delta, low: start, high: hi, target: target, budget: &budget)
+            guard bound.certified else { return Bound(logValue: max(top, bound.logValue), certified: false) }
+            upper = max(upper, bound.logValue)
+        }
+        return Bound(logValue: upper, certified: upper <= target)
+    }
+
+    /// Covers `[low, high]` (inside the log-concave range) with cells that are either monotone or
+    /// below the target by dominance; the supremum is the largest of the cells' bounds and the tail
+    /// at the top of every maximal run of monotone cells.
+    static func monotonePart(
+        trials n: Int, threshold s: Int, delta: Double, low: Double, high: Double, topValue: Double?,
+        target: Double, budget: inout Int
+    ) -> Bound {
+        enum Kind { case monotone, small(Double) }
+        var resolved: [(a: Double, b: Double, kind: Kind)] = []
+        var pending: [(Double, Double)] = [(low, high)]
+        while let (a, b) = pending.popLast() {
+            if budget <= 0 { return Bound(logValue: 0, certified: false) }
+            if isMonotone(trials: n, threshold: s, delta: delta, low: a, high: b) {
+                budget -= 1
+                resolved.append((a, b, .monotone))
+                continue
+            }
+            let small = law(trials: n, delta: delta, low: a, high: b).logSurvival(s)
+            budget -= 2
+            if small <= target {
+                resolved.append((a, b, .small(small)))
+                continue
+            }
+            guard b - a > minimumWidth * max(1, b) else { return Bound(logValue: small, certified: false) }
+            let middle = a + (b - a) / 2
+            // Depth first on the upper half: that is where the tail is largest.
+            pending.append((a, middle))
+            pending.append((middle, b))
+        }
+        resolved.sort { $0.a < $1.a }
+        var upper = -Double.infinity
+        var index = 0
+        while index < resolved.count {
+            switch resolved[index].kind {
+            case .small(let value):
+                upper = max(upper, value)
+                index += 1
+            case .monotone:
+                var end = index
+                while end + 1 < resolved.count, case .monotone = resolved[end + 1].kind { end += 1 }
+                let runTop = resolved[end].b
+                let value = runTop == high && topValue != nil
+                    ? topValue! : logTail(trials: n, threshold: s, delta: delta, disagreement: runTop)
+                budget -= 1
+                if value > target { return Bound(logValue: value, certified: false) }
+                upper = max(upper, value)
+                index = end + 1
+            }
+        }
+        return Bound(logValue: upper, certified: upper <= target)
+    }
+
+    /// Fact 2 of the type documentation on `[a, b]` (inside the log-concave range): `f` is
+    /// nondecreasing there.
+    static func isMonotone(trials n: Int, threshold s: Int, delta: Double, low a: Double, high b: Double) -> Bool {
+        let m = n - 1
+        guard m >= 1, b <= logConcaveLimit(delta: delta) else { return false }
+        let last = s
+        let tail = law(trials: m, delta: delta, low: a, high: b).logSurvival(s - 2)
+        let mean = Double(m) * delta
+        let sd = (Double(m) * max(b - delta * delta, 0)).squareRoot()
+        var level = -log(Double(n + last - 1))  // every point below the threshold (k = ∞ in the bound)
+        for k in [1.0, 1.5, 2, 3, 4, 6, 8] {
+            let first = (mean - k * sd).rounded(.up)
+            let points = max(0, Double(last - 2) - max(first, Double(-m)) + 1)
+            level = max(level, log(k * k / (1 + k * k)) - log(points + 1))
+        }
+        return tail < level - 1e-9
+    }
+
+    /// Fact 1 only: splits `[low, high]` until every cell's dominance bound is below the target.
+    static func dominancePart(
+        trials n: Int, threshold s: Int, delta: Double, low: Double, high: Double, target: Double, budget: inout Int
+    ) -> Bound {
+        var upper = -Double.infinity
+        var pending: [(Double, Double)] = [(low, high)]
+        while let (a, b) = pending.popLast() {
+            if budget <= 0 { return Bound(logValue: 0, certified: false) }
+            let bound = law(trials: n, delta: delta, low: a, high: b).logSurvival(s)
+            budget -= 1
+            if bound <= target {
+                upper = max(upper, bound)
+                continue
+            }
+            // The tail at the cell's top is a lower bound on the supremum: past the target, stop.
+            let point = logTail(trials: n, threshold: s, delta: delta, disagreement: b)
+            budget -= 1
+            if point > target { return Bound(logValue: point, certified: false) }
+            guard b - a > minimumWidth * max(1, b) else { return Bound(logValue: bound, certified: false) }
+            let middle = a + (b - a) / 2
+            pending.append((a, middle))
+            pending.append((middle, b))
+        }
+        return Bound(logValue: upper, certified: upper <= target)
+    }
+}
