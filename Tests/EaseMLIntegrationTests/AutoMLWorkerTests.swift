@@ -45,27 +45,18 @@ import Glibc
         """
 
     static func workspace(grid: String, timeout: Int = 5) throws -> URL {
-        let folder = try CommandLineRunner.temporaryDirectory()
-        try Data(Self.worker.utf8).write(to: folder.appendingPathComponent("worker.py"))
-        try Data("x,label\n1,a\n2,b\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
-        try Data("x,label\n3,a\n4,b\n".utf8).write(to: folder.appendingPathComponent("valid.csv"))
-        let config = """
-            condition: n > 0.8 +/- 0.05
-            reliability: 0.99
-            automl:
-              train: train.csv
-              valid: valid.csv
-              timeout: \(timeout)
-              policy: round_robin
-              python: '\(try TestPython.interpreter().path)'
-              worker: '{python} worker.py --worker'
-              candidates:
-                - name: fake
-                  command: '{python} worker.py --train {train} x={x}'
-                  grid: {x: \(grid)}
-
-            """
-        try Data(config.utf8).write(to: folder.appendingPathComponent(".easeml.yml"))
+        let folder = try AutoMLWorkspace.make(script: Self.worker, named: "worker.py", automl: """
+            train: train.csv
+            valid: valid.csv
+            timeout: \(timeout)
+            policy: round_robin
+            python: '\(try TestPython.interpreter().path)'
+            worker: '{python} worker.py --worker'
+            candidates:
+              - name: fake
+                command: '{python} worker.py --train {train} x={x}'
+                grid: {x: \(grid)}
+            """)
         try runGit(folder, ["init", "-q"])
         return folder
     }

@@ -1,16 +1,15 @@
-import EaseMLTestSupport
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A folder for an `automl run`: an executable `trial.sh`, small `train.csv` and `valid.csv`, and
-/// `.easeml.yml` with a gate condition and the given `automl:` section body.
-enum AutoMLWorkspace {
-    static func make(script: String, automl: String) throws -> URL {
+/// A folder for an `automl run`: an executable script (`trial.sh` unless named), small `train.csv`
+/// and `valid.csv`, and `.easeml.yml` with a gate condition and the given `automl:` section body.
+public enum AutoMLWorkspace {
+    public static func make(script: String, named scriptName: String = "trial.sh", automl: String) throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let trial = folder.appendingPathComponent("trial.sh")
+        let trial = folder.appendingPathComponent(scriptName)
         try Data(script.utf8).write(to: trial)
         chmod(trial.path, 0o755)
         try Data("x,label\n1,a\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
