@@ -58,6 +58,9 @@ public struct PlanReport: Sendable, Codable {
         if let bound = plan.varianceBound {
             lines.append("Variance     p = \(compact(bound.value)): \(bound.reason)")
         }
+        if let rate = plan.expectedDisagreement {
+            lines.append("Assumes      the models differ in correctness on \(compact(rate)) of the examples (expected_disagreement): sets N only; every verdict keeps its guarantee at any rate")
+        }
         lines.append("")
         let clauseCount = budget.clauses
         var table = TextTable(

@@ -21,12 +21,18 @@ struct GateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Assume P(models disagree) ≤ p, in (0, 1] (printed as an assumption).", valueName: "p"))
     var varianceBound: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "For `n - o` without a `d` clause: the share of examples on which you expect the new model and the baseline to differ in correctness, in (0, 1]. Sizes the test set only; verdicts keep their guarantee at any rate.",
+        valueName: "p"))
+    var expectedDisagreement: Double?
+
     /// True when no setting is given.
-    var isEmpty: Bool { condition == nil && reliability == nil && mode == nil && adaptivity == nil && steps == nil && varianceBound == nil }
+    var isEmpty: Bool { condition == nil && reliability == nil && mode == nil && adaptivity == nil && steps == nil && varianceBound == nil && expectedDisagreement == nil }
 
     func overrides() throws(EaseMLCIError) -> GateOverrides {
         try GateOverrides(
-            condition: condition, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps, varianceBound: varianceBound)
+            condition: condition, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps, varianceBound: varianceBound,
+            expectedDisagreement: expectedDisagreement)
     }
 
     /// Whether `.easeml.yml` is read: not when the condition is given without `--config`.

@@ -148,6 +148,7 @@ let originalPositionalExample = """
         data_mode: synthetic
         email: team@example.org
         variance_bound: 0.1
+        expected_disagreement: 0.084
         models:
           - models/*.onnx
           - "weights/final.bin"
@@ -167,6 +168,7 @@ let originalPositionalExample = """
     #expect(config.dataMode == "synthetic")
     #expect(config.email == "team@example.org")
     #expect(config.varianceBound == 0.1)
+    #expect(config.expectedDisagreement == 0.084)
     #expect(config.modelPaths == ["models/*.onnx", "weights/final.bin"])
     #expect(config.testSet == "secrets/test-set")
     #expect(config.ledger == ".easeml/ledger.sqlite")
@@ -185,6 +187,7 @@ let originalPositionalExample = """
     #expect(config.email == nil)
     #expect(config.dataMode == nil)
     #expect(config.varianceBound == nil)
+    #expect(config.expectedDisagreement == nil)
     #expect(config.modelPaths == [])
     #expect(config.testSet == nil)
     #expect(config.ledger == nil)
@@ -349,6 +352,9 @@ let configRejections: [ConfigRejection] = [
     ConfigRejection(
         name: "variance bound word", yaml: minimalConfig + "variance_bound: small\n",
         kind: .invalidVarianceBound, line: 3, column: 17, message: "got `small`"),
+    ConfigRejection(
+        name: "expected disagreement 0", yaml: minimalConfig + "expected_disagreement: 0\n", kind: .invalidValue,
+        line: 3, column: 24, message: "`expected_disagreement` must be a probability greater than 0 and at most 1, got `0`"),
     ConfigRejection(
         name: "duplicate key", yaml: "steps: 3\n" + minimalConfig + "steps: 4\n", kind: .duplicateKey,
         line: 4, column: 1, message: "duplicate key `steps`",

@@ -135,3 +135,74 @@ private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: Pai
     let power = try passRate(clauses, n: n, logDelta: plan.logDeltaPerClause, model: good, seed: 13)
     #expect(power >= 0.9 - slack, "pass rate \(power) at the far edge")
 }
+
+/// `n - o` with no `d` clause: the conditional test, planned at an assumed disagreement rate.
+/// The size must hold at every rate (the assumption only sets N); power is promised at the rate assumed.
+@Test func pairedGateWithoutADClauseKeepsItsFalsePassRateAtEveryRate() throws {
+    let c = condition("n - o > 0.02 +/- 0.02")
+    let plan = try SampleSizePlanner(condition: c, mode: .fpFree, expectedDisagreement: 0.3)
+        .plan(reliability: 0.9, adaptivity: .none, steps: 1)
+    let n = plan.chosenPlan.sampleSize
+    #expect(plan.chosen == .exact)
+    let rule = DecisionRule(condition: c, mode: .fpFree)
+    let key: (EvaluationCounts) -> [Int] = { [$0.onlyNewCorrect!, $0.onlyOldCorrect!] }
+    func rate(_ model: PairModel, seed: UInt64) throws -> Double {
+        try passRate([ClauseUnderTest(rule: rule, key: key)], n: n, logDelta: plan.logDeltaPerClause, model: model, seed: seed)
+    }
+    // Δ = 0.02 at the assumed rate, at a far smaller one (where the bound on p matters most),
+    // and at the smallest rate Δ allows (every disagreement a win).
+    for (index, model) in [
+        PairModel(onlyNew: 0.16, onlyOld: 0.14, bothWrongDiffer: 0, newAccuracy: 0.8),
+        PairModel(onlyNew: 0.035, onlyOld: 0.015, bothWrongDiffer: 0.05, newAccuracy: 0.8),
+        PairModel(onlyNew: 0.02, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.8),
+    ].enumerated() {
+        let falsePass = try rate(model, seed: 20 + UInt64(index))
+        #expect(falsePass <= 0.1 + slack, "false-pass rate \(falsePass) at N = \(n), model \(index)")
+    }
+    // Far edge at the assumed rate: Δ = 0.06, p = 0.3.
+    let power = try rate(PairModel(onlyNew: 0.18, onlyOld: 0.12, bothWrongDiffer: 0, newAccuracy: 0.8), seed: 30)
+    #expect(power >= 0.9 - slack, "pass rate \(power) at the far edge")
+    // Not vacuous: halfway through the zone it passes sometimes and fails sometimes.
+    let middle = try rate(PairModel(onlyNew: 0.17, onlyOld: 0.13, bothWrongDiffer: 0, newAccuracy: 0.8), seed: 31)
+    #expect(middle > 0.2 && middle < 0.95, "pass rate \(middle) at Δ = c + ε")
+}
+
+/// A developer who adapts to the answers on one test set: each step re-draws the outcomes of a
+/// random fifth of the examples (every candidate is still exactly at the boundary Δ = c), submits,
+/// and keeps a candidate that passed as the base of the next. Over H = 3 `full` steps at
+/// reliability 0.8 the probability that any step passes must stay ≤ δ = 0.2.
+@Test func adaptiveDeveloperCannotPushABoundaryModelThroughTheConditionalTest() throws {
+    let c = condition("n - o > 0.02 +/- 0.02")
+    let steps = 3
+    let plan = try SampleSizePlanner(condition: c, mode: .fpFree, expectedDisagreement: 0.3)
+        .plan(reliability: 0.8, adaptivity: .full, steps: steps)
+    let n = plan.chosenPlan.sampleSize
+    let rule = DecisionRule(condition: c, mode: .fpFree)
+    var rng = SeededGenerator(seed: 40)
+    /// +1, −1 or 0 per example at Δ = 0.02, p = 0.3.
+    func draw() -> Int8 {
+        let u = rng.uniform()
+        return u < 0.16 ? 1 : u < 0.30 ? -1 : 0
+    }
+    let lives = 2_000
+    var falsePasses = 0
+    for _ in 0..<lives {
+        var outcomes = (0..<n).map { _ in draw() }
+        var passed = false
+        for _ in 0..<steps {
+            var candidate = outcomes
+            for i in 0..<n where rng.uniform() < 0.2 { candidate[i] = draw() }
+            let wins = candidate.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+            let losses = candidate.reduce(0) { $0 + ($1 == -1 ? 1 : 0) }
+            let counts = EvaluationCounts(total: n, predictionsDiffer: wins + losses, onlyNewCorrect: wins, onlyOldCorrect: losses, newCorrect: nil, oldCorrect: nil)
+            if try rule.decide(counts, logDeltaPerClause: plan.logDeltaPerClause).passed {
+                passed = true
+                outcomes = candidate
+            }
+        }
+        if passed { falsePasses += 1 }
+    }
+    let rate = Double(falsePasses) / Double(lives)
+    let lifeSlack = 3 * (0.2 * 0.8 / Double(lives)).squareRoot()
+    #expect(rate <= 0.2 + lifeSlack, "false-pass rate \(rate) over \(lives) lives of \(steps) steps")
+}

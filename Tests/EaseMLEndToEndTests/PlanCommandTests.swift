@@ -43,6 +43,31 @@ import Testing
         #expect((steps["steps"] as? Int ?? 0) > 32)
     }
 
+    /// `n - o` without a `d` clause: the expected disagreement (file or flag) sizes the set, is
+    /// printed as an assumption and is in the JSON; a bad value is a usage error naming the flag.
+    @Test func expectedDisagreementSizesAnUnboundedPairedClause() throws {
+        let root = try CommandLineRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "condition: n - o > 0.01 +/- 0.01\nreliability: 0.99\nadaptivity: full\nsteps: 4\nexpected_disagreement: 0.084\n"
+            .write(to: root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        let text = try CommandLineRunner.run(["plan"], in: root)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Assumes      the models differ in correctness on 0.084"))
+        #expect(text.stdout.contains("needs N = 9,9"), "\(text.stdout)")
+        let json = try CommandLineRunner.run(["plan", "--json", "--expected-disagreement", "0.2"], in: root)
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let plan = try #require(object["plan"] as? [String: Any])
+        #expect(plan["expectedDisagreement"] as? Double == 0.2)
+        let methods = try #require(plan["methods"] as? [[String: Any]])
+        let exact = try #require(methods.first { $0["method"] as? String == "exact" })
+        // More disagreement, more noise: the flag's 0.2 needs more than the file's 0.084.
+        #expect((exact["sampleSize"] as? Int ?? 0) > 20_000)
+        let bad = try CommandLineRunner.run(["plan", "--expected-disagreement", "1.5"], in: root)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--expected-disagreement"))
+    }
+
     @Test func badConditionIsAUsageErrorWithACaret() throws {
         let result = try CommandLineRunner.run(["plan", "--condition", "n - acc > 0.02 +/- 0.01"])
         #expect(result.status == 2)

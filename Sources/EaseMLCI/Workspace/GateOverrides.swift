@@ -10,12 +10,14 @@ public struct GateOverrides: Sendable, Hashable {
     public var adaptivity: Adaptivity?
     public var steps: Int?
     public var varianceBound: Double?
+    public var expectedDisagreement: Double?
 
     public init() {}
 
     /// Parses and checks the flags' texts; `nil` means not given.
     public init(
-        condition: String?, reliability: Double?, mode: String?, adaptivity: String?, steps: Int?, varianceBound: Double?
+        condition: String?, reliability: Double?, mode: String?, adaptivity: String?, steps: Int?, varianceBound: Double?,
+        expectedDisagreement: Double? = nil
     ) throws(EaseMLCIError) {
         if let condition { self.condition = try ConfigurationFile.parseCondition(condition) }
         if let reliability {
@@ -41,6 +43,12 @@ public struct GateOverrides: Sendable, Hashable {
             }
             self.varianceBound = varianceBound
         }
+        if let expectedDisagreement {
+            guard expectedDisagreement > 0, expectedDisagreement <= 1 else {
+                throw .invalidOption(option: "--expected-disagreement", message: "must be in (0, 1], got \(expectedDisagreement)")
+            }
+            self.expectedDisagreement = expectedDisagreement
+        }
     }
 
     /// `none`, `full`, `firstChange` or its synonym `hybrid`.
@@ -61,5 +69,6 @@ public struct GateOverrides: Sendable, Hashable {
         if let adaptivity { settings.adaptivity = adaptivity }
         if let steps { settings.steps = steps }
         if let varianceBound { settings.assumedVarianceBound = varianceBound }
+        if let expectedDisagreement { settings.expectedDisagreement = expectedDisagreement }
     }
 }

@@ -11,6 +11,8 @@ public struct GateSettings: Sendable, Hashable {
     public var steps: Int
     /// A user-stated bound on P(models disagree), if any.
     public var assumedVarianceBound: Double?
+    /// The disagreement rate the plan assumes for `n - o` without a `d` clause (sizes N only).
+    public var expectedDisagreement: Double?
     /// What a FAIL tells the developer.
     public var reveal: RevealLevel = .verdict
 
@@ -32,12 +34,14 @@ public struct GateSettings: Sendable, Hashable {
             condition: config.condition, reliability: config.reliability, mode: config.mode,
             adaptivity: config.adaptivity, steps: config.steps, assumedVarianceBound: config.varianceBound)
         reveal = config.reveal
+        expectedDisagreement = config.expectedDisagreement
     }
 
     /// The planner for these settings.
     public var planner: SampleSizePlanner {
         SampleSizePlanner(
             condition: condition, mode: mode, assumedVarianceBound: assumedVarianceBound,
-            bitsPerAnswer: reveal.bitsPerAnswer(clauses: condition.clauses.count))
+            bitsPerAnswer: reveal.bitsPerAnswer(clauses: condition.clauses.count),
+            expectedDisagreement: expectedDisagreement)
     }
 }

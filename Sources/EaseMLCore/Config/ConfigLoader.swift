@@ -73,6 +73,7 @@ enum ConfigKey: String, CaseIterable {
     case dataMode = "data_mode"
     case email
     case varianceBound = "variance_bound"
+    case expectedDisagreement = "expected_disagreement"
     case models
     case testSet = "test_set"
     case ledger
@@ -285,6 +286,7 @@ struct ConfigReader {
             adaptivity: builder.adaptivity ?? .full, steps: builder.steps ?? 1,
             hiddenResultAddress: builder.hiddenResultAddress, email: builder.email,
             dataMode: builder.dataMode, varianceBound: builder.varianceBound,
+            expectedDisagreement: builder.expectedDisagreement,
             modelPaths: builder.modelPaths ?? [], testSet: builder.testSet, ledger: builder.ledger,
             ledgerRemote: builder.ledgerRemote,
             feasibility: builder.feasibilityData.map {
@@ -367,6 +369,7 @@ struct ConfigReader {
         case .dataMode: builder.dataMode = try path(entry)
         case .email: builder.email = try email(entry)
         case .varianceBound: builder.varianceBound = try varianceBound(entry)
+        case .expectedDisagreement: builder.expectedDisagreement = try expectedDisagreement(entry)
         case .models: builder.modelPaths = try models(entry)
         case .testSet: builder.testSet = try path(entry)
         case .ledger: builder.ledger = try path(entry)
@@ -541,6 +544,17 @@ struct ConfigReader {
                 .invalidVarianceBound, at: entry.value,
                 "`variance_bound` must be a probability greater than 0 and at most 1, got `\(text)`",
                 hint: "it bounds the chance that the new and old model disagree on a test point")
+        }
+        return value
+    }
+
+    func expectedDisagreement(_ entry: Entry) throws(ConfigError) -> Double {
+        let text = try scalar(entry).string
+        guard let value = number(text), value > 0, value <= 1 else {
+            throw error(
+                .invalidValue, at: entry.value,
+                "`expected_disagreement` must be a probability greater than 0 and at most 1, got `\(text)`",
+                hint: "the share of test examples on which you expect a new model and the baseline to differ in correctness (it sizes the test set only)")
         }
         return value
     }
@@ -772,6 +786,7 @@ private struct ConfigBuilder {
     var dataMode: String?
     var email: String?
     var varianceBound: Double?
+    var expectedDisagreement: Double?
     var modelPaths: [String]?
     var testSet: String?
     var ledger: String?

@@ -15,6 +15,7 @@
 /// | `email` | `email` | no | `nil` |
 /// | `data_mode` | `dataMode` | no | `nil` |
 /// | `variance_bound` | `varianceBound` | no | `nil` |
+/// | `expected_disagreement` | `expectedDisagreement` | no | `nil` |
 /// | `models` | `modelPaths` | no | `[]` |
 /// | `test_set` | `testSet` | no | `nil` |
 /// | `ledger` | `ledger` | no | `nil` |
@@ -71,6 +72,12 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// here. `nil` when not given.
     public var varianceBound: Double?
 
+    /// The share of examples on which the owner expects a new model and the baseline to differ in
+    /// correctness (key `expected_disagreement`), in (0, 1]. Used only to size the test set for an
+    /// `n - o` clause without a `d` clause: an assumption that changes N, never the guarantee of a
+    /// verdict (the conditional paired test holds at every rate). `nil` when not given.
+    public var expectedDisagreement: Double?
+
     /// Path globs, relative to the repository root, naming the files that make up the model
     /// (key `models`, one string or a list of strings). A commit that changes a matching
     /// file (or the config) is a candidate for a check. Empty when not given.
@@ -107,7 +114,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         script: String? = nil, condition: Condition, conditionText: String, reliability: Double,
         mode: DecisionMode = .fpFree, adaptivity: Adaptivity = .full, steps: Int = 1,
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
-        varianceBound: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
+        varianceBound: Double? = nil, expectedDisagreement: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
         ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil,
         automl: AutoMLSettings? = nil, reveal: RevealLevel = .verdict
     ) {
@@ -123,6 +130,7 @@ public struct EaseMLConfig: Sendable, Equatable {
         self.email = email
         self.dataMode = dataMode
         self.varianceBound = varianceBound
+        self.expectedDisagreement = expectedDisagreement
         self.modelPaths = modelPaths
         self.testSet = testSet
         self.ledger = ledger

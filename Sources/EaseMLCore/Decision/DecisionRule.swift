@@ -3,7 +3,8 @@ import Foundation
 /// The three-valued decision rule of DESIGN §5, with the tightest valid interval per clause.
 ///
 /// Each clause gets an interval [L, U] (or one-sided p-values) valid at its δ′ on each side:
-/// exact Clopper–Pearson for one variable, the exact trinomial test for `n − o`, Hoeffding for
+/// exact Clopper–Pearson for one variable, for `n − o` the exact trinomial test when a `d` clause
+/// (or an assumption) bounds the disagreement rate and the conditional test otherwise, Hoeffding for
 /// any other linear form. `>` is True if L > c, False if U < c, else Unknown (`<` mirrored);
 /// fp-free maps Unknown to fail, fn-free to pass; the condition passes iff every clause passes.
 /// Whatever N was planned, a verdict keeps its guarantee; N only decides how often it is Unknown.
@@ -63,20 +64,32 @@ public struct DecisionRule: Sendable {
             guard let plus = counts.onlyNewCorrect, let minus = counts.onlyOldCorrect else {
                 throw missing("the old model's predictions and labels where the models disagree")
             }
-            let test = ExactPairedTest(varianceBound: varianceBound?.value ?? 1)
+            let c = normalized.threshold
             let s = plus - minus
-            // Each p-value is a supremum over the disagreement rates, proven (not sampled) ≤ δ′
-            // before it certifies (`PairedWorstCase`).
-            let pAbove = test.upperPValue(trials: n, observed: s, delta: normalized.threshold, target: logDelta)
-            let pBelow = test.lowerPValue(trials: n, observed: s, delta: normalized.threshold, target: logDelta)
-            above = pAbove.certified
-            below = pBelow.certified
-            verdict.method = .exactPaired
             verdict.estimate = scale * Double(s) / Double(n)
             verdict.lower = verdict.estimate
             verdict.upper = verdict.estimate
-            verdict.logPValueAbove = pAbove.logValue
-            verdict.logPValueBelow = pBelow.logValue
+            if let varianceBound {
+                // A justified bound p̄ on the disagreement rate: the exact trinomial test, each
+                // p-value a supremum over the rates up to p̄, proven ≤ δ′ before it certifies.
+                let test = ExactPairedTest(varianceBound: varianceBound.value)
+                let pAbove = test.upperPValue(trials: n, observed: s, delta: c, target: logDelta)
+                let pBelow = test.lowerPValue(trials: n, observed: s, delta: c, target: logDelta)
+                above = pAbove.certified
+                below = pBelow.certified
+                verdict.method = .exactPaired
+                verdict.logPValueAbove = pAbove.logValue
+                verdict.logPValueBelow = pBelow.logValue
+            } else {
+                // No bound: condition on the discordant examples (`ConditionalPairedTest`).
+                let pAbove = ConditionalPairedTest.certifiesAbove(wins: plus, losses: minus, trials: n, threshold: c, logDelta: logDelta)
+                let pBelow = ConditionalPairedTest.certifiesAbove(wins: minus, losses: plus, trials: n, threshold: -c, logDelta: logDelta)
+                above = pAbove.certified
+                below = pBelow.certified
+                verdict.method = .conditionalPaired
+                verdict.logPValueAbove = pAbove.logPValue
+                verdict.logPValueBelow = pBelow.logPValue
+            }
         case .linear:
             var value = 0.0
             for (variable, coefficient) in clause.expression.coefficients {

@@ -14,6 +14,9 @@ public enum DecisionMethod: String, Sendable, Hashable, Codable {
     case clopperPearson = "clopper-pearson"
     /// Exact trinomial test for n − o, worst case over the allowed disagreement rates.
     case exactPaired = "exact-paired"
+    /// Exact binomial test of the wins among the discordant examples for n − o, with a confidence
+    /// bound on the discordant rate (no `d` clause needed).
+    case conditionalPaired = "conditional-paired"
     /// Hoeffding half-width around the point estimate (any linear clause).
     case hoeffding
 }

@@ -54,6 +54,9 @@ public struct SampleSizePlan: Sendable, Hashable, Codable {
     public var mode: DecisionMode
     /// The variance bound used by Bennett and the exact paired test, if any.
     public var varianceBound: VarianceBound?
+    /// The disagreement rate the plan assumed for `n - o` without a bound (`expected_disagreement`):
+    /// it sets N only. `nil` when none was stated or no clause used it.
+    public var expectedDisagreement: Double?
     /// ln δ′ per clause.
     public var logDeltaPerClause: Double
     /// One entry per method, in `PlanningMethod.allCases` order.

@@ -9,12 +9,20 @@ public struct SampleSizePlanner: Sendable {
     public var assumedVarianceBound: Double?
     /// Bits each revealed answer carries (`RevealLevel`): more transcripts to cover.
     public var bitsPerAnswer: Int
+    /// The disagreement rate the owner expects between a new model and the baseline
+    /// (`expected_disagreement`): an assumption that sets only the N at which an `n - o` clause
+    /// without a `d` bound is promised power. The verdict's guarantee never depends on it.
+    public var expectedDisagreement: Double?
 
-    public init(condition: Condition, mode: DecisionMode, assumedVarianceBound: Double? = nil, bitsPerAnswer: Int = 1) {
+    public init(
+        condition: Condition, mode: DecisionMode, assumedVarianceBound: Double? = nil, bitsPerAnswer: Int = 1,
+        expectedDisagreement: Double? = nil
+    ) {
         self.condition = condition
         self.mode = mode
         self.assumedVarianceBound = assumedVarianceBound
         self.bitsPerAnswer = bitsPerAnswer
+        self.expectedDisagreement = expectedDisagreement
     }
 
     /// The variance bound the Bennett and exact paired methods use.
@@ -41,8 +49,10 @@ public struct SampleSizePlanner: Sendable {
             throw .needsTooManySamples(
                 clause: "\(condition.clauses[worst.clauseIndex])", samples: worst.rawSampleSize)
         }
+        let usesExpectation = bound == nil && condition.clauses.contains { NormalizedClause($0).shape == .paired }
         return SampleSizePlan(
             condition: "\(condition)", budget: budget, mode: mode, varianceBound: bound,
+            expectedDisagreement: usesExpectation ? expectedDisagreement : nil,
             logDeltaPerClause: budget.logDeltaPerClause, methods: methods, chosen: best.method,
             reason: reason(for: best, among: candidates))
     }
@@ -155,10 +165,21 @@ public struct SampleSizePlanner: Sendable {
                 return result(.chernoff, ChernoffBound.sampleSize(null: p0, alternative: p1, logDelta: logDelta),
                               "above 2·10⁷ examples the exact search is replaced by Chernoff–KL")
             case .paired:
-                let test = ExactPairedTest(varianceBound: bound?.value ?? 1)
                 let c0 = above ? normalized.threshold : -normalized.threshold
+                guard let bound else {
+                    // No bound on d: the conditional test, whose size holds at every rate; the
+                    // expected rate (an assumption) only sets the N at which power is promised.
+                    let rate = expectedDisagreement ?? 1
+                    if let n = ConditionalPairedTest.sampleSize(null: c0, tolerance: normalized.tolerance, disagreement: rate, logDelta: logDelta) {
+                        return result(.exact, Double(n), expectedDisagreement == nil
+                            ? "no bound on d and no expected disagreement: power planned at p = 1"
+                            : "power planned at the assumed disagreement rate \(format(rate))")
+                    }
+                    return fallback("the conditional paired search did not converge below 2·10⁷ examples")
+                }
+                let test = ExactPairedTest(varianceBound: bound.value)
                 if let n = test.sampleSize(null: c0, tolerance: normalized.tolerance, logDeltaSize: logDelta, logDeltaMiss: logDelta) {
-                    return result(.exact, Double(n), bound == nil ? "no bound on d: worst case p = 1" : nil)
+                    return result(.exact, Double(n))
                 }
                 return fallback("the exact paired search did not converge below 2·10⁷ examples")
             case .linear:
@@ -180,7 +201,12 @@ public struct SampleSizePlanner: Sendable {
         }
         if labelled.isEmpty { return .none }
         guard labelled.allSatisfy({ $0.shape == .paired }) else { return .all(n) }
-        guard let bound, bound.value < 1 else { return .disagreementsOnlyUnbounded(atMost: n) }
+        guard let bound, bound.value < 1 else {
+            if bound == nil, let expectedDisagreement, expectedDisagreement < 1 {
+                return .disagreementsOnly(expectedAtMost: Int((expectedDisagreement * Double(n)).rounded(.up)))
+            }
+            return .disagreementsOnlyUnbounded(atMost: n)
+        }
         return .disagreementsOnly(expectedAtMost: Int((bound.value * raw).rounded(.up)))
     }
 

@@ -69,15 +69,17 @@ def plan(
     adaptivity: Optional[str] = None,
     steps: Optional[int] = None,
     variance_bound: Optional[float] = None,
+    expected_disagreement: Optional[float] = None,
     test_size: Optional[int] = None,
     config: Optional[Path] = None,
     cwd: Optional[Path] = None,
 ) -> Plan:
     """How many test examples and labels the condition needs (`easeml-ci plan`). Without
-    `condition`, the question of `.easeml.yml`; the keywords override it."""
+    `condition`, the question of `.easeml.yml`; the keywords override it. `expected_disagreement`
+    (for `n - o` without a `d` clause) sizes the test set only, as an assumption."""
     arguments = ["plan"] + _place(config) + _flags(
         condition=condition, reliability=reliability, mode=mode, adaptivity=adaptivity, steps=steps,
-        variance_bound=variance_bound, test_size=test_size,
+        variance_bound=variance_bound, expected_disagreement=expected_disagreement, test_size=test_size,
     )
     return _cli.run(arguments, Plan.from_json, cwd=cwd)
 
