@@ -10,6 +10,11 @@ public struct PlanReport: Sendable, Codable {
     /// Steps that test set supports with the chosen method, and with the paper's Hoeffding.
     public var supportedSteps: StepSupport?
     public var supportedStepsHoeffding: StepSupport?
+    /// Steps that test set supports under each adaptivity mode, side by side (chosen method).
+    public var stepsByMode: [StepSupport]?
+    /// The smallest tolerance each clause can be tested at with that set, at the configured
+    /// reliability, adaptivity and steps.
+    public var smallestTolerances: [ClauseTolerance]?
 
     /// Plans `settings`; with `testSize`, also answers the inverse question.
     public static func make(_ settings: GateSettings, testSize: Int? = nil) throws(EaseMLCIError) -> PlanReport {
@@ -22,12 +27,17 @@ public struct PlanReport: Sendable, Codable {
                 guard testSize > 0 else {
                     throw EaseMLCIError.invalidOption(option: "--test-size", message: "must be a positive number of examples")
                 }
-                report.supportedSteps = try planner.supportedSteps(
-                    testSize: testSize, method: plan.chosen, reliability: settings.reliability,
-                    adaptivity: settings.adaptivity)
+                var modes = SampleSizePlanner.comparedModes
+                if !modes.contains(settings.adaptivity) { modes.insert(settings.adaptivity, at: modes.count - 1) }
+                let byMode = try planner.supportedStepsByMode(
+                    testSize: testSize, method: plan.chosen, reliability: settings.reliability, modes: modes)
+                report.stepsByMode = byMode
+                report.supportedSteps = byMode.first { $0.adaptivity == settings.adaptivity }
                 report.supportedStepsHoeffding = try planner.supportedSteps(
                     testSize: testSize, method: .hoeffding, reliability: settings.reliability,
                     adaptivity: settings.adaptivity)
+                report.smallestTolerances = try planner.smallestTolerances(
+                    testSize: testSize, reliability: settings.reliability, adaptivity: settings.adaptivity, steps: settings.steps)
             }
             return report
         } catch {
@@ -48,6 +58,7 @@ public struct PlanReport: Sendable, Codable {
             "2^\(budget.steps * budget.bitsPerAnswer) transcripts: \(budget.bitsPerAnswer) bits per answer, the failing clauses are revealed"
         case .full: "2^\(budget.steps) transcripts"
         case .none, .firstChange: "\(budget.steps) transcripts"
+        case .sparse(let b): "Σ_{i≤\(b)} C(\(budget.steps), i) = 2^\(String(format: "%.4g", budget.leakageBits)) transcripts, pass \(b) retires the set"
         }
         lines.append(
             "Guarantee    reliability \(budget.reliability) over \(budget.steps) step\(budget.steps == 1 ? "" : "s"), "
@@ -89,12 +100,44 @@ public struct PlanReport: Sendable, Codable {
             if let baseline = supportedStepsHoeffding, plan.chosen != .hoeffding {
                 lines.append(stepsSentence(testSize: testSize, baseline, method: .hoeffding))
             }
+            if let stepsByMode {
+                lines.append("")
+                lines.append("Steps this set supports, by adaptivity (\(plan.chosen.rawValue), reliability \(budget.reliability)):")
+                var modes = TextTable(header: ["adaptivity", "steps", "leakage", "what the developer sees"], leftColumns: 1)
+                for support in stepsByMode {
+                    modes.rows.append([
+                        support.adaptivity.rawValue + (support.adaptivity == budget.adaptivity ? " (yours)" : ""),
+                        (support.reachedLimit ? "≥ " : "") + grouped(support.steps),
+                        support.adaptivity == .none ? "0 bits" : String(format: "%.4g bits", support.bits),
+                        Self.modeSummary(support.adaptivity),
+                    ])
+                }
+                lines.append(modes.render())
+            }
+            if let smallestTolerances {
+                lines.append("")
+                lines.append("Smallest tolerance this set can test, at \(budget.steps) step\(budget.steps == 1 ? "" : "s") (\(budget.adaptivity.rawValue)):")
+                for answer in smallestTolerances {
+                    let smallest = answer.smallest.map { "+/- \(compact($0))" } ?? "none up to +/- 0.5"
+                    lines.append("  clause \(answer.clauseIndex + 1)  \(answer.clause):  \(smallest) (written: +/- \(compact(answer.tolerance)))")
+                }
+            }
         }
         if compare {
             lines.append("")
             lines.append(comparisonText())
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One phrase per mode for the side-by-side table.
+    static func modeSummary(_ mode: Adaptivity) -> String {
+        switch mode {
+        case .none: "nothing (verdicts go to the owner)"
+        case .firstChange: "every verdict; the first pass retires the set"
+        case .sparse(let b): "every verdict; pass \(b) retires the set"
+        case .full: "every verdict"
+        }
     }
 
     private func labelText(_ labels: LabelRequirement) -> String {

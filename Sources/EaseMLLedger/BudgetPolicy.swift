@@ -40,6 +40,10 @@ public struct BudgetUsage: Sendable, Equatable {
 ///   `bitsUsed = log₂ H − log₂(H − k)`; once a pass is seen (or all H steps are used) the whole
 ///   transcript is known and `bitsUsed = log₂ H`. This is monotone, never exceeds log₂ H, and a
 ///   fail costs far less than a bit (it only rules out one position).
+/// - `sparse: B`: log₂ Σ_{i≤B} C(H, i) in total. After e evaluations with k < B passes the
+///   transcripts still possible are the continuations with at most B − k passes in the H − e
+///   steps left, Σ_{i≤B−k} C(H − e, i); `bitsUsed` is the total minus log₂ of that. The B-th pass
+///   retires the set (reason "pass B of B") and fixes the transcript.
 public enum BudgetPolicy {
     /// The reason recorded when `firstChange` retires a set.
     public static let firstPassReason = "first pass"
@@ -51,6 +55,7 @@ public enum BudgetPolicy {
         case .full: return full(steps: steps, evaluations: evaluations, passes: passes)
         case .none: return none(steps: steps, evaluations: evaluations, passes: passes)
         case .firstChange: return firstChange(steps: steps, evaluations: evaluations, passes: passes)
+        case .sparse(let b): return sparse(passes: b, steps: steps, evaluations: evaluations, passed: passes)
         }
     }
 
@@ -82,6 +87,24 @@ public enum BudgetPolicy {
         return BudgetUsage(
             stepsUsed: evaluations, stepsLeft: max(steps - evaluations, 0),
             retire: passes > 0, retireReason: passes > 0 ? firstPassReason : nil,
+            bitsUsed: used, bitsLeft: max(total - used, 0))
+    }
+
+    /// `sparse: B`: H steps, the B-th pass retires, log₂ Σ_{i≤B} C(H, i) bits in total.
+    public static func sparse(passes b: Int, steps: Int, evaluations: Int, passed: Int) -> BudgetUsage {
+        let h = max(steps, 1)
+        let total = Adaptivity.sparse(passes: b).leakageBits(steps: h)
+        let retire = passed >= b
+        let used: Double
+        if retire || evaluations >= h {
+            used = total
+        } else {
+            let left = Adaptivity.sparse(passes: b - passed).leakageBits(steps: h - evaluations)
+            used = min(total, max(0, total - left))
+        }
+        return BudgetUsage(
+            stepsUsed: evaluations, stepsLeft: max(steps - evaluations, 0),
+            retire: retire, retireReason: retire ? "pass \(b) of \(b)" : nil,
             bitsUsed: used, bitsLeft: max(total - used, 0))
     }
 }

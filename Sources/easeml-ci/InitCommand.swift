@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The condition.") var condition = ProjectInitializer.defaultCondition
     @Option(help: "1 − δ over the life of one test set.") var reliability = ProjectInitializer.defaultReliability
     @Option(help: "fp-free or fn-free.") var mode = "fp-free"
-    @Option(help: "none, full or firstChange.") var adaptivity = "full"
+    @Option(help: "none, full, firstChange or sparse:B.") var adaptivity = "full"
     @Option(help: "Evaluations one test set supports.") var steps = ProjectInitializer.defaultSteps
     @Option(name: .customLong("models"), help: "A model path or glob (repeat for several).") var models: [String] = ProjectInitializer.defaultModels
     @Option(help: "The command that writes predictions for $EASEML_INPUTS to $EASEML_OUTPUT.") var script: String?

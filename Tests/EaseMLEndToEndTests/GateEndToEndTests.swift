@@ -128,6 +128,44 @@ struct GateFixture {
         #expect(status.stdout.contains("steps       2 used, 3 left of 5"))
     }
 
+    /// `sparse:2`: every verdict is shown, fails do not retire, the second pass does; the budget
+    /// is log₂(1 + 6 + 15) bits over 6 steps, not 6. A bad B is a configuration error.
+    @Test func sparseRetiresAtTheBthPass() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: sparse:2
+            steps: 6
+            """)
+        defer { fixture.remove() }
+        let added = try fixture.run(["testset", "add", "--labels", "labels.csv"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try fixture.run(["check", "--predictions", try fixture.model("bad.csv", wrong: 2500)]).status == 1)
+        let first = try fixture.run(["check", "--predictions", try fixture.model("good.csv", wrong: 30)])
+        #expect(first.status == 0 && first.stdout.hasPrefix("PASS"), "\(first.stdout)\(first.stderr)")
+        #expect(try fixture.run(["check", "--predictions", try fixture.model("bad2.csv", wrong: 2600, offset: 5)]).status == 1)
+        let second = try fixture.run(["check", "--predictions", try fixture.model("better.csv", wrong: 20, offset: 7)])
+        #expect(second.status == 0 && second.stdout.hasPrefix("PASS"), "\(second.stdout)\(second.stderr)")
+        let after = try fixture.run(["check", "--predictions", try fixture.model("late.csv", wrong: 10, offset: 9)])
+        #expect(after.status == 3)
+        #expect(after.stderr.contains("every registered test set is retired"))
+        let status = try fixture.run(["status"], key: false)
+        #expect(status.stdout.contains("retired (pass 2 of 2)"), "\(status.stdout)")
+        #expect(status.stdout.contains("adaptivity sparse:2"))
+        #expect(status.stdout.contains("steps       4 used, 2 left of 6"), "\(status.stdout)")
+        let json = try fixture.run(["status", "--json"], key: false)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let set = try #require((report["testSets"] as? [[String: Any]])?.first)
+        let bits = (set["bitsUsed"] as? Double ?? 0) + (set["bitsLeft"] as? Double ?? 0)
+        #expect(abs(bits - log2(22.0)) < 1e-6, "\(set)")
+
+        let wrong = try GateFixture(config: "condition: n > 0.5 +/- 0.05\nreliability: 0.9\nadaptivity: sparse:0\n")
+        defer { wrong.remove() }
+        let refused = try wrong.run(["plan"], key: false)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("sparse:B"), "\(refused.stderr)")
+    }
+
     @Test func adaptivityNoneRevealsNothingToTheDeveloper() throws {
         let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05

@@ -41,6 +41,18 @@ import Testing
         #expect(hoeffdingSteps["steps"] as? Int == 32)
         let steps = try #require(object["supportedSteps"] as? [String: Any])
         #expect((steps["steps"] as? Int ?? 0) > 32)
+        // Steps per mode, side by side: full's entry is the sentence's number; sparse modes
+        // (fewer transcripts) support more, the fewer passes they allow the more.
+        let modes = try #require(object["stepsByMode"] as? [[String: Any]])
+        func supported(_ mode: String) throws -> Int { try #require(modes.first { $0["adaptivity"] as? String == mode }?["steps"] as? Int) }
+        #expect(modes.map { $0["adaptivity"] as? String ?? "" } == ["none", "firstChange", "sparse:3", "sparse:5", "sparse:10", "full"])
+        #expect(try supported("full") == steps["steps"] as? Int)
+        #expect(try supported("sparse:10") > supported("full"))
+        #expect(try supported("sparse:5") > supported("sparse:10"))
+        // The newcomer's question: 5,818 examples test n > 0.8 at a tolerance below the written 0.05.
+        let tolerances = try #require(object["smallestTolerances"] as? [[String: Any]])
+        let smallest = try #require(tolerances.first?["smallest"] as? Double)
+        #expect(smallest < 0.05 && smallest > 0.02, "\(smallest)")
     }
 
     /// `n - o` without a `d` clause: the expected disagreement (file or flag) sizes the set, is

@@ -30,7 +30,28 @@ import Testing
         #expect(afterPass.bitsLeft == 0)
     }
 
-    @Test(arguments: Adaptivity.allCases)
+    /// `sparse: 3` over H = 10: log₂(1 + 10 + 45 + 120) = log₂ 176 bits; the third pass retires.
+    @Test func sparseRetiresAtTheBthPassAndCountsItsTranscripts() {
+        let total = log2(176.0)
+        #expect(abs(Adaptivity.sparse(passes: 3).leakageBits(steps: 10) - total) < 1e-9)
+        // B ≥ H is `full`.
+        #expect(abs(Adaptivity.sparse(passes: 12).leakageBits(steps: 10) - 10) < 1e-9)
+        let start = BudgetPolicy.usage(adaptivity: .sparse(passes: 3), steps: 10, evaluations: 0, passes: 0)
+        #expect(start.bitsUsed == 0 && abs(start.bitsLeft - total) < 1e-9)
+        // Four fails, one pass: continuations with ≤ 2 passes in 5 steps, 1 + 5 + 10 = 16.
+        let middle = BudgetPolicy.usage(adaptivity: .sparse(passes: 3), steps: 10, evaluations: 5, passes: 1)
+        #expect(abs(middle.bitsLeft - 4) < 1e-9)
+        #expect(!middle.retire && middle.stepsLeft == 5)
+        let third = BudgetPolicy.usage(adaptivity: .sparse(passes: 3), steps: 10, evaluations: 6, passes: 3)
+        #expect(third.retire && third.retireReason == "pass 3 of 3")
+        #expect(third.stepsLeft == 4 && third.bitsLeft == 0 && abs(third.bitsUsed - total) < 1e-9)
+        // Spelled `sparse:B`; B out of range is not a mode.
+        #expect(Adaptivity(rawValue: "sparse:5") == .sparse(passes: 5))
+        #expect(Adaptivity.sparse(passes: 5).rawValue == "sparse:5")
+        #expect(Adaptivity(rawValue: "sparse:0") == nil && Adaptivity(rawValue: "sparse:x") == nil && Adaptivity(rawValue: "sparse") == nil)
+    }
+
+    @Test(arguments: Adaptivity.plainModes + [.sparse(passes: 1), .sparse(passes: 3), .sparse(passes: 100)])
     func bitsAddUpToTheModesLeakage(_ mode: Adaptivity) {
         for steps in [1, 2, 7, 64] {
             var previous = -1.0

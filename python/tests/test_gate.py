@@ -24,6 +24,14 @@ def test_plan_of_the_repository_and_of_a_condition(gate: Gate) -> None:
     assert paper.budget.clauses == 2 and paper.variance_bound is not None
     assert paper.supported_steps is not None and paper.supported_steps.steps >= 32
     assert paper.labels < paper.sample_size  # only the disagreements need labels
+    # Steps per mode side by side, and the newcomer's smallest tolerances.
+    by_mode = {s.adaptivity: s.steps for s in paper.steps_by_mode or []}
+    assert by_mode["full"] == paper.supported_steps.steps
+    assert by_mode["sparse:5"] > by_mode["sparse:10"] > by_mode["full"]
+    assert paper.smallest_tolerances is not None and len(paper.smallest_tolerances) == 2
+    assert all(t.smallest is not None and t.smallest <= t.tolerance for t in paper.smallest_tolerances)
+    unbounded = easeml_ci.plan("n - o > 0.01 +/- 0.01", reliability=0.99, steps=4, expected_disagreement=0.084)
+    assert unbounded.expected_disagreement == 0.084 and unbounded.sample_size < 14000
     html = paper._repr_html_()
     assert "<table" in html and "▶" in html and "n - o &gt; 0.02" in html
 

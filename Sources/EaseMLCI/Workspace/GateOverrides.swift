@@ -51,10 +51,10 @@ public struct GateOverrides: Sendable, Hashable {
         }
     }
 
-    /// `none`, `full`, `firstChange` or its synonym `hybrid`.
+    /// `none`, `full`, `firstChange` or its synonym `hybrid`, or `sparse:B`.
     public static func adaptivity(_ text: String) throws(EaseMLCIError) -> Adaptivity {
         guard let value = Adaptivity(rawValue: text == "hybrid" ? "firstChange" : text) else {
-            throw .invalidOption(option: "--adaptivity", message: "expected none, full or firstChange (hybrid), got '\(text)'")
+            throw .invalidOption(option: "--adaptivity", message: "expected none, full, firstChange (hybrid) or sparse:B (B from 1 to 1,000,000), got '\(text)'")
         }
         return value
     }

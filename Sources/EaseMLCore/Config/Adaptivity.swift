@@ -3,8 +3,10 @@ import Foundation
 /// How much a developer learns from each evaluation on one test set (DESIGN §5–6).
 ///
 /// Every mode is a bound on the number of distinct transcripts (sequences of answers) a
-/// developer can see over the test set's life; the union bound runs over that number.
-public enum Adaptivity: String, Sendable, Hashable, CaseIterable, Codable {
+/// developer can see over the test set's life; the union bound runs over that number. Spelled in
+/// `.easeml.yml` and on the command line as its `rawValue`: `none`, `full`, `firstChange`,
+/// `sparse:B`.
+public enum Adaptivity: Sendable, Hashable {
     /// The developer sees nothing; the verdict goes to the integration owner. H transcripts.
     case none
     /// Every verdict is shown. 2^H transcripts.
@@ -12,6 +14,16 @@ public enum Adaptivity: String, Sendable, Hashable, CaseIterable, Codable {
     /// Verdicts are shown and the first pass retires the test set (`hybrid` in the paper).
     /// H transcripts: all that varies is where the first pass falls.
     case firstChange
+    /// Every verdict is shown and the B-th pass retires the set. A transcript is fixed by where its
+    /// (at most B) passes fall: Σ_{i ≤ B} C(H, i) transcripts, far fewer than 2^H when passes are
+    /// rare, as they are for a gate that accepts a few real improvements.
+    case sparse(passes: Int)
+
+    /// The modes without a parameter, in the order the command line lists them.
+    public static let plainModes: [Adaptivity] = [.none, .full, .firstChange]
+
+    /// The largest B `sparse:B` accepts.
+    public static let largestSparsePasses = 1_000_000
 
     /// The natural logarithm of the number of transcripts over `steps` evaluations.
     /// Kept in log space: `full` with 1,000 steps is 693.1, far beyond `Double`'s range as 2^H.
@@ -20,6 +32,9 @@ public enum Adaptivity: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .none, .firstChange: return log(Double(steps))
         case .full: return Double(steps) * log(2.0)
+        case .sparse(let b):
+            if b >= steps { return Double(steps) * log(2.0) }
+            return LogSpace.logSumExp((0...b).map { LogSpace.logChoose(steps, $0) })
         }
     }
 
@@ -27,10 +42,54 @@ public enum Adaptivity: String, Sendable, Hashable, CaseIterable, Codable {
     public func leakageBits(steps: Int) -> Double {
         switch self {
         case .none: return 0
-        case .firstChange, .full: return logTranscripts(steps: steps) / log(2.0)
+        case .firstChange, .full, .sparse: return logTranscripts(steps: steps) / log(2.0)
         }
     }
 
+    /// True when the developer sees each verdict (every mode but `none`).
+    public var revealsVerdicts: Bool { self != .none }
+
     /// The spelling used in `.easeml.yml` and on the command line.
     public var spelling: String { rawValue }
+}
+
+extension Adaptivity: RawRepresentable {
+    /// `none`, `full`, `firstChange` or `sparse:B` with B a whole number from 1 to 1,000,000.
+    public init?(rawValue: String) {
+        switch rawValue {
+        case "none": self = .none
+        case "full": self = .full
+        case "firstChange": self = .firstChange
+        default:
+            guard rawValue.hasPrefix("sparse:"),
+                let b = Int(rawValue.dropFirst("sparse:".count).trimmingCharacters(in: .whitespaces)),
+                b >= 1, b <= Self.largestSparsePasses
+            else { return nil }
+            self = .sparse(passes: b)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .none: "none"
+        case .full: "full"
+        case .firstChange: "firstChange"
+        case .sparse(let b): "sparse:\(b)"
+        }
+    }
+}
+
+extension Adaptivity: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Adaptivity(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown adaptivity \(text)"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }

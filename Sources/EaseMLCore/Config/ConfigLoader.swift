@@ -528,12 +528,12 @@ struct ConfigReader {
     func adaptivityWord(_ word: String, at node: Node) throws(ConfigError) -> Adaptivity {
         if word == "hybrid" { return .firstChange }
         if let adaptivity = Adaptivity(rawValue: word) { return adaptivity }
-        let spellings = Adaptivity.allCases.map(\.rawValue) + ["hybrid"]
+        let spellings = Adaptivity.plainModes.map(\.rawValue) + ["hybrid", "sparse"]
         let suggestion = spellings.first { $0.normalizedSpelling == word.normalizedSpelling }
             ?? EditDistance.closest(to: word, among: spellings)
         throw error(
             .invalidAdaptivity, at: node,
-            "unknown adaptivity `\(word)`; the choices are `none`, `full` and `firstChange` (also spelled `hybrid`)",
+            "unknown adaptivity `\(word)`; the choices are `none`, `full`, `firstChange` (also spelled `hybrid`) and `sparse:B` (the B-th pass retires the set, B from 1 to 1,000,000)",
             hint: suggestion.map { "did you mean `\($0)`?" })
     }
 

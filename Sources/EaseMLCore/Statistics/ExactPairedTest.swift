@@ -103,16 +103,22 @@ public struct ExactPairedTest: Sendable, Hashable {
         // on d) hundreds, so there the planned N is checked on a grid of rates, as the paper's planner
         // did. The verdict is exact either way: only the power promised at the planned N is then
         // checked rather than proven.
-        let provable = max(p, abs(c1)) <= min(PairedWorstCase.logConcaveLimit(delta: c0), PairedWorstCase.logConcaveLimit(delta: c1))
         var n = hi
-        while provable
-            ? !separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
-            : !separatesOnGrid(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
-        {
+        while !plannedSeparation(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss) {
             n += max(1, n / 2000)
             if n > ExactBinomialTest.largestExactSearch { return nil }
         }
         return n
+    }
+
+    /// The planner's check at one N: `separates` (proven) below the log-concave limit, the grid
+    /// check above it.
+    public func plannedSeparation(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
+        let p = max(varianceBound, abs(c0))
+        let provable = max(p, abs(c1)) <= min(PairedWorstCase.logConcaveLimit(delta: c0), PairedWorstCase.logConcaveLimit(delta: c1))
+        return provable
+            ? separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+            : separatesOnGrid(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
     }
 
     /// `separates` with both worst cases taken on 9 rates from |c| to p̄ (p̄ included) and the

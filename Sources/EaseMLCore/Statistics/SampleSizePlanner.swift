@@ -66,34 +66,171 @@ public struct SampleSizePlanner: Sendable {
     }
 
     /// The inverse question: how many steps a test set of `testSize` examples supports with
-    /// `method`. Returns the largest H (capped at `limit`) whose plan needs at most `testSize`.
+    /// `method`. Returns the largest H (capped at `limit`) at which `testSize` examples keep both
+    /// promises with that method (`fits`).
     public func supportedSteps(
         testSize: Int, method: PlanningMethod, reliability: Double, adaptivity: Adaptivity,
         limit: Int = 1_000_000
     ) throws(PlanningError) -> StepSupport {
-        func fits(_ steps: Int) throws(PlanningError) -> Bool {
-            try sampleSize(method: method, reliability: reliability, adaptivity: adaptivity, steps: steps)
-                .sampleSize <= testSize
-        }
-        guard try fits(1) else {
-            return StepSupport(steps: 0, bits: 0, reachedLimit: false, adaptivity: adaptivity)
-        }
-        var good = 1
-        var bad: Int? = nil
-        while bad == nil {
-            let next = min(limit, good * 2)
-            if try fits(next) { good = next } else { bad = next }
-            if good == limit { break }
-        }
-        if var high = bad {
-            while high - good > 1 {
-                let mid = good + (high - good) / 2
-                if try fits(mid) { good = mid } else { high = mid }
+        try supportedStepsByMode(testSize: testSize, method: method, reliability: reliability, modes: [adaptivity], limit: limit)[0]
+    }
+
+    /// The modes `plan --test-size` compares side by side (plus the configured one).
+    public static let comparedModes: [Adaptivity] = [.none, .firstChange, .sparse(passes: 3), .sparse(passes: 5), .sparse(passes: 10), .full]
+
+    /// How many steps a test set of `testSize` supports under each of `modes`, with `method`
+    /// (searched up to `limit` steps).
+    ///
+    /// Whether N examples fit depends on the settings only through the number of transcripts the
+    /// union bound covers, and monotonically, so the largest ln(transcripts) N can serve is found
+    /// once (`servedLogTranscripts`); each mode's H is then the largest whose own count stays
+    /// within it, a closed-form search.
+    public func supportedStepsByMode(
+        testSize: Int, method: PlanningMethod, reliability: Double, modes: [Adaptivity], limit: Int = 1_000_000
+    ) throws(PlanningError) -> [StepSupport] {
+        let served = try servedLogTranscripts(testSize: testSize, method: method, reliability: reliability)
+        return modes.map { mode in
+            func fits(_ steps: Int) -> Bool {
+                guard let served else { return false }
+                return budget(reliability: reliability, adaptivity: mode, steps: steps).logTranscripts <= served
             }
+            guard fits(1) else { return StepSupport(steps: 0, bits: 0, reachedLimit: false, adaptivity: mode) }
+            var good = 1
+            var bad: Int? = nil
+            while bad == nil, good < limit {
+                let next = min(limit, good * 2)
+                if fits(next) { good = next } else { bad = next }
+            }
+            if var high = bad {
+                while high - good > 1 {
+                    let mid = good + (high - good) / 2
+                    if fits(mid) { good = mid } else { high = mid }
+                }
+            }
+            return StepSupport(
+                steps: good, bits: budget(reliability: reliability, adaptivity: mode, steps: good).leakageBits,
+                reachedLimit: bad == nil, adaptivity: mode)
         }
-        return StepSupport(
-            steps: good, bits: budget(reliability: reliability, adaptivity: adaptivity, steps: good).leakageBits, reachedLimit: bad == nil,
-            adaptivity: adaptivity)
+    }
+
+    /// The largest ln(number of transcripts) at which `testSize` examples keep both promises of
+    /// every clause with `method` (to a relative 10⁻⁶); `nil` when not even one transcript fits.
+    public func servedLogTranscripts(testSize: Int, method: PlanningMethod, reliability: Double) throws(PlanningError) -> Double? {
+        var budget = try validatedBudget(reliability: reliability, adaptivity: .full, steps: 1)
+        func fits(_ logTranscripts: Double, necessaryOnly: Bool = false) -> Bool {
+            budget.amendedLogTranscripts = logTranscripts
+            return self.fits(testSize: testSize, method: method, budget: budget, necessaryOnly: necessaryOnly)
+        }
+        func boundary(from start: Double, to end: Double?, necessaryOnly: Bool) -> Double {
+            var good = start
+            var bad = end ?? max(1, 2 * start)
+            if end == nil {
+                while fits(bad, necessaryOnly: necessaryOnly) {
+                    good = bad
+                    bad *= 2
+                    if bad > 1e9 { return good }
+                }
+            }
+            while bad - good > max(1e-6, 1e-6 * good) {
+                let mid = (good + bad) / 2
+                if fits(mid, necessaryOnly: necessaryOnly) { good = mid } else { bad = mid }
+            }
+            return good
+        }
+        guard fits(0) else { return nil }
+        // The necessary condition's boundary first (cheap); the proof usually confirms it at once.
+        let upper = boundary(from: 0, to: nil, necessaryOnly: true)
+        if fits(upper) { return upper }
+        return boundary(from: 0, to: upper, necessaryOnly: false)
+    }
+
+    /// For each clause, the smallest tolerance it can be tested at with `testSize` examples at
+    /// this reliability, adaptivity and number of steps (the other clauses as written), with the
+    /// method that needs the fewest examples for it; `nil` when even a tolerance of 0.5 does not fit.
+    /// Found by bisection on ln ε to 0.2 % and rounded up to three significant digits.
+    public func smallestTolerances(
+        testSize: Int, reliability: Double, adaptivity: Adaptivity, steps: Int
+    ) throws(PlanningError) -> [ClauseTolerance] {
+        _ = try validatedBudget(reliability: reliability, adaptivity: adaptivity, steps: steps)
+        var answers: [ClauseTolerance] = []
+        for (index, clause) in condition.clauses.enumerated() {
+            func fits(_ tolerance: Double) -> Bool {
+                var changed = self
+                changed.condition.clauses[index].tolerance = tolerance * abs(clause.tolerance / NormalizedClause(clause).tolerance)
+                return PlanningMethod.allCases.contains { method in
+                    (try? changed.fits(testSize: testSize, method: method, reliability: reliability, adaptivity: adaptivity, steps: steps, onlyClause: index)) == true
+                }
+            }
+            var hi = 0.5
+            var smallest: Double? = nil
+            if fits(hi) {
+                var lo = 1e-5
+                if fits(lo) { hi = lo } else {
+                    for _ in 0..<13 {
+                        let mid = (lo * hi).squareRoot()
+                        if fits(mid) { hi = mid } else { lo = mid }
+                    }
+                }
+                // Three significant digits: the lower rounding when it still fits, else the upper.
+                let digits = pow(10, floor(log10(hi)) - 2)
+                let down = (hi / digits).rounded(.down) * digits
+                let up = (hi / digits).rounded(.up) * digits
+                smallest = fits(down) ? down : fits(up) ? up : hi
+            }
+            answers.append(ClauseTolerance(
+                clauseIndex: index, clause: "\(clause)", tolerance: NormalizedClause(clause).tolerance, smallest: smallest))
+        }
+        return answers
+    }
+
+    /// Whether `testSize` examples keep both promises of every clause with `method` (the clauses it
+    /// does not cover with Hoeffding), evaluated at that N directly: as costly as one evaluation of
+    /// the test, however large the N a plan for these settings would ask for.
+    public func fits(
+        testSize n: Int, method: PlanningMethod, reliability: Double, adaptivity: Adaptivity, steps: Int,
+        onlyClause: Int? = nil
+    ) throws(PlanningError) -> Bool {
+        fits(testSize: n, method: method, budget: try validatedBudget(reliability: reliability, adaptivity: adaptivity, steps: steps), onlyClause: onlyClause)
+    }
+
+    /// `necessaryOnly`: for the exact paired test with a bound, only the tails at p̄ (no proof), a
+    /// necessary condition: the searches find the boundary with it and confirm with the proof.
+    func fits(testSize n: Int, method: PlanningMethod, budget: ErrorBudget, onlyClause: Int? = nil, necessaryOnly: Bool = false) -> Bool {
+        let bound = varianceBound
+        let logDelta = budget.logDeltaPerClause
+        for (index, clause) in condition.clauses.enumerated() where onlyClause == nil || onlyClause == index {
+            let normalized = NormalizedClause(clause)
+            let above = normalized.certifiesAbove(in: mode)
+            let fits: Bool
+            switch (method, normalized.shape) {
+            case (.exact, .single):
+                let (p0, p1) = bernoulliHypotheses(normalized, above: above)
+                if p0 < 1, Double(n) <= Double(ExactBinomialTest.largestExactSearch) {
+                    fits = ExactBinomialTest.separates(trials: n, null: p0, alternative: p1, logDelta: logDelta)
+                } else {
+                    fits = requirement(method, clause: clause, index: index, budget: budget, bound: bound).sampleSize <= n
+                }
+            case (.exact, .paired):
+                let c0 = above ? normalized.threshold : -normalized.threshold
+                if let bound {
+                    let test = ExactPairedTest(varianceBound: bound.value)
+                    let c1 = test.alternative(null: c0, tolerance: normalized.tolerance)
+                    // The tails at p̄ alone are a necessary condition and cost no proof: most
+                    // candidates of a search fail there.
+                    fits = c1 > c0
+                        && test.separatesAtBound(trials: n, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta)
+                        && (necessaryOnly || test.plannedSeparation(trials: n, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta))
+                } else {
+                    let c1 = c0 + 2 * normalized.tolerance
+                    fits = c1 <= 1 && ConditionalPairedTest.logMiss(
+                        trials: n, null: c0, alternative: c1, disagreement: expectedDisagreement ?? 1, logDelta: logDelta) <= logDelta
+                }
+            default:
+                fits = requirement(method, clause: clause, index: index, budget: budget, bound: bound).sampleSize <= n
+            }
+            if !fits { return false }
+        }
+        return true
     }
 
     private func validatedBudget(reliability: Double, adaptivity: Adaptivity, steps: Int) throws(PlanningError) -> ErrorBudget {
@@ -234,4 +371,14 @@ public struct StepSupport: Sendable, Hashable, Codable {
     /// True when `steps` is the search limit, i.e. the set supports at least that many.
     public var reachedLimit: Bool
     public var adaptivity: Adaptivity
+}
+
+/// The smallest tolerance one clause can be tested at with a given test set (`plan --test-size`).
+public struct ClauseTolerance: Sendable, Hashable, Codable {
+    public var clauseIndex: Int
+    public var clause: String
+    /// The tolerance as written (on the clause's normalized variable).
+    public var tolerance: Double
+    /// The smallest tolerance that fits, on the same scale; `nil` when none up to 0.5 does.
+    public var smallest: Double?
 }

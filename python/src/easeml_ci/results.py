@@ -113,6 +113,14 @@ class StepSupport:
 
 
 @dataclass
+class ClauseTolerance:
+    clause_index: int
+    clause: str
+    tolerance: float
+    smallest: Optional[float] = None
+
+
+@dataclass
 class Plan(Document):
     """`easeml-ci plan`: the test-set size every method needs, the chosen (tightest) one."""
 
@@ -127,6 +135,9 @@ class Plan(Document):
     test_size: Optional[int] = None
     supported_steps: Optional[StepSupport] = None
     supported_steps_hoeffding: Optional[StepSupport] = None
+    expected_disagreement: Optional[float] = None
+    steps_by_mode: Optional[list[StepSupport]] = None
+    smallest_tolerances: Optional[list[ClauseTolerance]] = None
     raw: dict = _raw()
 
     @classmethod
