@@ -5,8 +5,8 @@ import Testing
 
 private let logDelta = log(0.01)
 
-@Test func hoeffdingClauseFollowsThePapersRuleIncludingTheBoundary() throws {
-    // n - 1.1 * o is linear: interval [Φ̂ − w, Φ̂ + w] with w the Hoeffding half-width.
+@Test func linearClauseUsesChernoffKLAndFollowsTheRuleIncludingTheBoundary() throws {
+    // n - 0.5 * o is linear on [−0.5, 1]: a Chernoff–KL interval, never wider than Hoeffding's.
     let c = condition("n - 0.5 * o > 0.2 +/- 0.05")
     let n = 10_000
     let width = HoeffdingBound.halfWidth(for: NormalizedClause(c.clauses[0]), samples: n, logDelta: logDelta)
@@ -15,8 +15,9 @@ private let logDelta = log(0.01)
             .decide(EvaluationCounts(total: n, predictionsDiffer: 0, newCorrect: new, oldCorrect: old), logDeltaPerClause: logDelta)
             .clauses[0]
     }
-    // Φ̂ = 0.7 − 0.5·0.8 = 0.3: far above 0.2 + w.
-    #expect(try verdict(new: 7000, old: 8000, mode: .fpFree).truth == .true)
+    // Φ̂ = 0.7 − 0.5·0.8 = 0.3: far above 0.2.
+    let high = try verdict(new: 7000, old: 8000, mode: .fpFree)
+    #expect(high.truth == .true && high.method == .chernoff)
     // Φ̂ = 0.2 exactly: Unknown; fp-free fails, fn-free passes.
     let boundary = try verdict(new: 6000, old: 8000, mode: .fpFree)
     #expect(boundary.truth == .unknown)
@@ -24,7 +25,14 @@ private let logDelta = log(0.01)
     #expect(try verdict(new: 6000, old: 8000, mode: .fnFree).passed)
     // Φ̂ = 0.1: certainly below.
     #expect(try verdict(new: 5000, old: 8000, mode: .fnFree).truth == .false)
-    #expect(abs(boundary.upper - boundary.lower - 2 * width) < 1e-12)
+    #expect(boundary.lower < 0.2 && boundary.upper > 0.2)
+    #expect(boundary.upper - boundary.lower < 2 * width)
+    // The KL interval at ln δ′ solves N·KL(x′ ‖ L′) = ln(1/δ′) on the [0, 1] scale.
+    let x = (0.2 + 0.5) / 1.5, lower = (boundary.lower + 0.5) / 1.5
+    #expect(abs(Double(n) * BernoulliDivergence.kl(x, lower) + logDelta) < 1e-6)
+    // A margin Hoeffding cannot certify, KL can: Φ̂ = 0.2 + 0.97·w.
+    let newCorrect = Int(((0.2 + 0.97 * width + 0.4) * Double(n)).rounded())
+    #expect(try verdict(new: newCorrect, old: 8000, mode: .fpFree).truth == .true)
 }
 
 @Test func singleVariableClauseUsesClopperPearsonAndScalesCoefficients() throws {

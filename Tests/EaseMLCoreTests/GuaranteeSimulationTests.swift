@@ -206,3 +206,27 @@ private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: Pai
     let lifeSlack = 3 * (0.2 * 0.8 / Double(lives)).squareRoot()
     #expect(rate <= 0.2 + lifeSlack, "false-pass rate \(rate) over \(lives) lives of \(steps) steps")
 }
+
+/// A linear form, decided with Chernoff–KL on its range: at the boundary with the law that makes
+/// the form a Bernoulli variable (both models right or both wrong, the worst case of the bound) and
+/// with one where they often differ, the false-pass rate stays ≤ δ; at c + 2ε it passes ≥ 1 − δ.
+@Test func linearFormGateKeepsItsFalsePassRateAtThePlannedSize() throws {
+    let c = condition("0.5 * n + 0.5 * o > 0.8 +/- 0.05")
+    let plan = try SampleSizePlanner(condition: c, mode: .fpFree).plan(reliability: 0.9, adaptivity: .none, steps: 1)
+    #expect(plan.chosen == .chernoff)
+    let n = plan.chosenPlan.sampleSize
+    let rule = DecisionRule(condition: c, mode: .fpFree)
+    let key: (EvaluationCounts) -> [Int] = { [$0.newCorrect!, $0.oldCorrect!] }
+    func rate(_ model: PairModel, seed: UInt64) throws -> Double {
+        try passRate([ClauseUnderTest(rule: rule, key: key)], n: n, logDelta: plan.logDeltaPerClause, model: model, seed: seed)
+    }
+    // Mean 0.8: n = o on every example (accuracy 0.8 each) …
+    let together = try rate(PairModel(onlyNew: 0, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.8), seed: 50)
+    #expect(together <= 0.1 + slack, "false-pass rate \(together) at N = \(n)")
+    // … and the models differing on 20 % of the examples (n 0.9, o 0.7).
+    let apart = try rate(PairModel(onlyNew: 0.2, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.9), seed: 51)
+    #expect(apart <= 0.1 + slack, "false-pass rate \(apart) at N = \(n)")
+    // Far edge, mean 0.9 with n = o.
+    let power = try rate(PairModel(onlyNew: 0, onlyOld: 0, bothWrongDiffer: 0, newAccuracy: 0.9), seed: 52)
+    #expect(power >= 0.9 - slack, "pass rate \(power) at c + 2ε")
+}

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Each clause gets an interval [L, U] (or one-sided p-values) valid at its δ′ on each side:
 /// exact Clopper–Pearson for one variable, for `n − o` the exact trinomial test when a `d` clause
-/// (or an assumption) bounds the disagreement rate and the conditional test otherwise, Hoeffding for
-/// any other linear form. `>` is True if L > c, False if U < c, else Unknown (`<` mirrored);
+/// (or an assumption) bounds the disagreement rate and the conditional test otherwise, Chernoff–KL on
+/// its own range for any other linear form. `>` is True if L > c, False if U < c, else Unknown (`<` mirrored);
 /// fp-free maps Unknown to fail, fn-free to pass; the condition passes iff every clause passes.
 /// Whatever N was planned, a verdict keeps its guarantee; N only decides how often it is Unknown.
 public struct DecisionRule: Sendable {
@@ -98,11 +98,15 @@ public struct DecisionRule: Sendable {
                 }
                 value += coefficient * estimate
             }
-            let width = HoeffdingBound.halfWidth(for: normalized, samples: n, logDelta: logDelta)
-            above = value - width > clause.threshold
-            below = value + width < clause.threshold
+            // Chernoff–KL on the form's own range (`LinearFormBound`): never wider than Hoeffding.
+            let bound = LinearFormBound(clause.expression)
+            let lower = bound.lowerBound(value: value, samples: n, logDelta: logDelta)
+            let upper = bound.upperBound(value: value, samples: n, logDelta: logDelta)
+            above = lower > clause.threshold
+            below = upper < clause.threshold
+            verdict.method = .chernoff
             verdict.estimate = value
-            (verdict.lower, verdict.upper) = (value - width, value + width)
+            (verdict.lower, verdict.upper) = (lower, upper)
         }
         let holds = normalized.comparison == .greater ? above : below
         let fails = normalized.comparison == .greater ? below : above

@@ -17,8 +17,11 @@ public enum DecisionMethod: String, Sendable, Hashable, Codable {
     /// Exact binomial test of the wins among the discordant examples for n − o, with a confidence
     /// bound on the discordant rate (no `d` clause needed).
     case conditionalPaired = "conditional-paired"
-    /// Hoeffding half-width around the point estimate (any linear clause).
+    /// Hoeffding half-width around the point estimate (no longer used for decisions; kept so
+    /// recorded verdicts still decode).
     case hoeffding
+    /// Chernoff–KL bounds on a linear form's mean over its per-example range (any linear clause).
+    case chernoff = "chernoff-kl"
 }
 
 /// The decision on one clause. `estimate`, `lower` and `upper` are exact test metrics: secrets

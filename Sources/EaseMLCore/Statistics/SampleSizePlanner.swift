@@ -287,7 +287,13 @@ public struct SampleSizePlanner: Sendable {
                 return fallback("Bennett (Pattern 1) covers only `n - o` and `d < A` clauses")
             }
         case .chernoff:
-            guard case .single = normalized.shape else { return fallback("Chernoff–KL covers one-variable clauses") }
+            if case .linear = normalized.shape {
+                let (p0, p1) = LinearFormBound(clause.expression).hypotheses(
+                    threshold: clause.threshold, tolerance: clause.tolerance, above: above)
+                guard p0 < 1 else { return fallback("the clause can never be certified") }
+                return result(.chernoff, ChernoffBound.sampleSize(null: p0, alternative: p1, logDelta: logDelta))
+            }
+            guard case .single = normalized.shape else { return fallback("Chernoff–KL covers one-variable clauses and linear forms; `n - o` has its exact tests") }
             let (p0, p1) = bernoulliHypotheses(normalized, above: above)
             guard p0 < 1 else { return fallback("the clause can never be certified") }
             return result(.chernoff, ChernoffBound.sampleSize(null: p0, alternative: p1, logDelta: logDelta))
@@ -320,7 +326,9 @@ public struct SampleSizePlanner: Sendable {
                 }
                 return fallback("the exact paired search did not converge below 2·10⁷ examples")
             case .linear:
-                return fallback("only one-variable and `n - o` clauses have exact tests")
+                var kl = requirement(.chernoff, clause: clause, index: index, budget: budget, bound: bound)
+                if kl.method == .chernoff { kl.note = "a linear form is sized (and decided) with Chernoff–KL on its range" }
+                return kl
             }
         }
     }
