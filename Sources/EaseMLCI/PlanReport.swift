@@ -59,6 +59,7 @@ public struct PlanReport: Sendable, Codable {
         case .full: "2^\(budget.steps) transcripts"
         case .none, .firstChange: "\(budget.steps) transcripts"
         case .sparse(let b): "Σ_{i≤\(b)} C(\(budget.steps), i) = 2^\(String(format: "%.4g", budget.leakageBits)) transcripts, pass \(b) retires the set"
+        case .ladder(let gain, let floor): "at most \(budget.adaptivity.passLimit) passes (each ≥ \(compact(gain)) above the best accepted, from \(compact(floor))): 2^\(String(format: "%.4g", budget.leakageBits)) transcripts"
         }
         lines.append(
             "Guarantee    reliability \(budget.reliability) over \(budget.steps) step\(budget.steps == 1 ? "" : "s"), "
@@ -136,6 +137,7 @@ public struct PlanReport: Sendable, Codable {
         case .none: "nothing (verdicts go to the owner)"
         case .firstChange: "every verdict; the first pass retires the set"
         case .sparse(let b): "every verdict; pass \(b) retires the set"
+        case .ladder(let gain, _): "every verdict; a pass needs +\(compact(gain)) accuracy over the best accepted"
         case .full: "every verdict"
         }
     }

@@ -44,6 +44,8 @@ public struct BudgetUsage: Sendable, Equatable {
 ///   transcripts still possible are the continuations with at most B − k passes in the H − e
 ///   steps left, Σ_{i≤B−k} C(H − e, i); `bitsUsed` is the total minus log₂ of that. The B-th pass
 ///   retires the set (reason "pass B of B") and fixes the transcript.
+/// - `ladder: η floor: F`: the rule of `sparse: K`, K = ⌊(1 − F)/η⌋ — the ladder's bar makes a
+///   (K + 1)-th pass impossible, so its transcripts are those of `sparse: K`.
 public enum BudgetPolicy {
     /// The reason recorded when `firstChange` retires a set.
     public static let firstPassReason = "first pass"
@@ -56,6 +58,7 @@ public enum BudgetPolicy {
         case .none: return none(steps: steps, evaluations: evaluations, passes: passes)
         case .firstChange: return firstChange(steps: steps, evaluations: evaluations, passes: passes)
         case .sparse(let b): return sparse(passes: b, steps: steps, evaluations: evaluations, passed: passes)
+        case .ladder: return sparse(passes: adaptivity.passLimit, steps: steps, evaluations: evaluations, passed: passes)
         }
     }
 

@@ -12,7 +12,7 @@ struct GateOptions: ParsableArguments {
     @Option(name: .long, help: "fp-free (Unknown fails) or fn-free (Unknown passes) (default fp-free).")
     var mode: String?
 
-    @Option(name: .long, help: "none, full, firstChange (hybrid) or sparse:B — every verdict shown, the B-th pass retires the set (default full).")
+    @Option(name: .long, help: "none, full, firstChange (hybrid) sparse:B (every verdict shown, the B-th pass retires the set) or 'ladder:η floor:F' (a pass also needs accuracy η above the best accepted model) (default full).")
     var adaptivity: String?
 
     @Option(name: .long, help: "H: evaluations one test set supports (default 1 without a file).")

@@ -38,12 +38,17 @@ struct ModelRepository {
     @discardableResult
     func git(_ arguments: String...) throws -> String { try runGit(root, arguments) }
 
-    /// Writes predictions that are right on the first `accuracy` fraction of the examples.
-    func write(_ path: String, accuracy: Double) throws {
+    /// Writes predictions that are right on the first `accuracy` fraction of the examples (nested
+    /// errors: a better model is right wherever a worse one is), or with `errorsFirst` wrong on the
+    /// first 1 − `accuracy` fraction instead (errors apart from every default model's).
+    func write(_ path: String, accuracy: Double, errorsFirst: Bool = false) throws {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let right = Int(Double(labels.count) * accuracy)
-        let rows = labels.enumerated().map { i, label in "x\(i),\(i < right ? label : (label + 1) % 4)" }
+        let wrong = labels.count - right
+        let rows = labels.enumerated().map { i, label in
+            "x\(i),\((errorsFirst ? i >= wrong : i < right) ? label : (label + 1) % 4)"
+        }
         try ("id,label\n" + rows.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     }
 

@@ -141,9 +141,10 @@ import Testing
     @Test func anAmendedQuestionIsChargedAndDoesNotReplayTheOldAnswer() throws {
         let repo = try Self.gatedRepository()
         defer { repo.remove() }
-        try repo.write("candidate.csv", accuracy: 0.93)
+        // 91 % against the 90 % baseline, wrong on other examples (570 disagreements, 300 won).
+        try repo.write("candidate.csv", accuracy: 0.91, errorsFirst: true)
         let first = try repo.run(["check", "--predictions", "candidate.csv"])
-        #expect(first.status == 1, "93 % vs 90 % with tolerance 0.05 is no certain gain: \(first.stdout)")
+        #expect(first.status == 1, "91 % vs 90 %, 300 wins of 570 disagreements, is no certain gain: \(first.stdout)")
         #expect(try repo.run(["check", "--predictions", "candidate.csv"]).stdout.contains("replayed: no new charge"))
         // A developer cannot amend: it needs the key.
         try Self.setConfig(repo, try Self.config(repo).replacingOccurrences(of: "n - o > 0 +/- 0.05", with: "n - o > -0.2 +/- 0.05"))

@@ -166,6 +166,36 @@ struct GateFixture {
         #expect(refused.stderr.contains("sparse:B"), "\(refused.stderr)")
     }
 
+    /// `ladder:0.1 floor:0.5`: a model that meets the condition still fails unless its accuracy
+    /// on the set clears the best accepted one by 0.1 (and the floor); the budget is that of
+    /// `sparse:5`; the bar and the accuracies are never printed.
+    @Test func ladderPassesOnlyOnAGainOverTheBestAccepted() throws {
+        let fixture = try GateFixture(config: """
+            condition: n > 0.5 +/- 0.05
+            reliability: 0.9
+            adaptivity: ladder:0.1 floor:0.5
+            steps: 6
+            """)
+        defer { fixture.remove() }
+        #expect(try fixture.run(["testset", "add", "--labels", "labels.csv"]).status == 0)
+        // Accuracy 0.70 ≥ 0.5 + 0.1: pass.
+        let first = try fixture.run(["check", "--predictions", try fixture.model("a.csv", wrong: 900)])
+        #expect(first.status == 0 && first.stdout.hasPrefix("PASS"), "\(first.stdout)\(first.stderr)")
+        // Accuracy 0.75 meets the condition but not 0.70 + 0.1: fail, and nothing exact is shown.
+        let second = try fixture.run(["check", "--predictions", try fixture.model("b.csv", wrong: 750, offset: 1)])
+        #expect(second.status == 1 && second.stdout.hasPrefix("FAIL"), "\(second.stdout)\(second.stderr)")
+        for secret in ["0.75", "0.8", "0.7"] { #expect(!second.stdout.contains(secret) && !second.stderr.contains(secret)) }
+        // Accuracy 0.85 clears 0.8: pass.
+        let third = try fixture.run(["check", "--predictions", try fixture.model("c.csv", wrong: 450, offset: 2)])
+        #expect(third.status == 0 && third.stdout.hasPrefix("PASS"), "\(third.stdout)\(third.stderr)")
+        let status = try fixture.run(["status", "--json"], key: false)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let set = try #require((report["testSets"] as? [[String: Any]])?.first)
+        #expect(set["adaptivity"] as? String == "ladder:0.1 floor:0.5")
+        let bits = (set["bitsUsed"] as? Double ?? 0) + (set["bitsLeft"] as? Double ?? 0)
+        #expect(abs(bits - log2(63.0)) < 1e-6, "\(set)")  // Σ_{i≤5} C(6, i): at most 5 passes
+    }
+
     @Test func adaptivityNoneRevealsNothingToTheDeveloper() throws {
         let fixture = try GateFixture(config: """
             condition: n > 0.5 +/- 0.05

@@ -51,6 +51,21 @@ import Testing
         #expect(Adaptivity(rawValue: "sparse:0") == nil && Adaptivity(rawValue: "sparse:x") == nil && Adaptivity(rawValue: "sparse") == nil)
     }
 
+    /// `ladder:0.03 floor:0.8` allows at most ⌊0.2/0.03⌋ = 6 passes: the transcripts of `sparse:6`.
+    @Test func ladderCountsLikeSparseAtItsPassLimit() {
+        let ladder = Adaptivity.ladder(gain: 0.03, floor: 0.8)
+        #expect(ladder.passLimit == 6)
+        #expect(ladder.rawValue == "ladder:0.03 floor:0.8")
+        #expect(Adaptivity(rawValue: "ladder:0.03 floor:0.8") == ladder)
+        #expect(Adaptivity(rawValue: "ladder:0.03,floor:0.8") == ladder)
+        #expect(abs(ladder.logTranscripts(steps: 100) - Adaptivity.sparse(passes: 6).logTranscripts(steps: 100)) < 1e-12)
+        for bad in ["ladder:0.03", "ladder:0 floor:0.8", "ladder:0.3 floor:0.8", "ladder:x floor:0.8", "ladder:0.1 floor:1"] {
+            #expect(Adaptivity(rawValue: bad) == nil, "\(bad)")
+        }
+        let usage = BudgetPolicy.usage(adaptivity: ladder, steps: 100, evaluations: 10, passes: 6)
+        #expect(usage.retire && usage.bitsLeft == 0)
+    }
+
     @Test(arguments: Adaptivity.plainModes + [.sparse(passes: 1), .sparse(passes: 3), .sparse(passes: 100)])
     func bitsAddUpToTheModesLeakage(_ mode: Adaptivity) {
         for steps in [1, 2, 7, 64] {

@@ -198,7 +198,7 @@ public struct GateCheck {
             clauses: settings.condition.clauses.count)
         errorBudget.amendedLogTranscripts = testSet.amendedLogTranscripts
         errorBudget.bitsPerAnswer = settings.reveal.bitsPerAnswer(clauses: settings.condition.clauses.count)
-        let verdict: Verdict
+        var verdict: Verdict
         do {
             verdict = try DecisionRule(condition: settings.condition, mode: settings.mode, assumedVarianceBound: settings.assumedVarianceBound)
                 .decide(counts, logDeltaPerClause: errorBudget.logDeltaPerClause)
@@ -209,6 +209,22 @@ public struct GateCheck {
                     needs: "an old model: none is accepted among this commit's first-parent ancestors, and the branch \(lineage.branch.map { "`\($0)`" } ?? "(none: a detached HEAD; pass --branch or set GITHUB_BASE_REF)") has no baseline; the integration owner sets the first baseline with `easeml-ci baseline set --predictions FILE`"))
             }
             throw .decision(error)
+        }
+        if case .ladder(let gain, let floor) = testSet.adaptivity {
+            // The ladder's bar: every model accepted on this set, on any branch, raises it, so the
+            // set can see at most ⌊(1 − floor)/gain⌋ passes whatever the developers do.
+            let best: Double
+            do {
+                best = try ledger.acceptedModels(testSetID: testSet.id).compactMap(\.predictions).map { stored in
+                    let codes = PredictionAlignment.decode(stored)
+                    guard codes.count == labels.codes.count, !codes.isEmpty else { return 0 }
+                    return Double(zip(codes, labels.codes).filter { $0 == $1 }.count) / Double(codes.count)
+                }.max() ?? 0
+            } catch { throw .ledger(error) }
+            let accuracy = Double(zip(newCodes, labels.codes).filter { $0 == $1 }.count) / Double(max(1, newCodes.count))
+            let rung = LadderRung(bar: max(floor, best) + gain, accuracy: accuracy)
+            verdict.ladder = rung
+            verdict.passed = verdict.passed && rung.cleared
         }
         let metrics: Data
         do {

@@ -54,7 +54,7 @@ public struct GateOverrides: Sendable, Hashable {
     /// `none`, `full`, `firstChange` or its synonym `hybrid`, or `sparse:B`.
     public static func adaptivity(_ text: String) throws(EaseMLCIError) -> Adaptivity {
         guard let value = Adaptivity(rawValue: text == "hybrid" ? "firstChange" : text) else {
-            throw .invalidOption(option: "--adaptivity", message: "expected none, full, firstChange (hybrid) or sparse:B (B from 1 to 1,000,000), got '\(text)'")
+            throw .invalidOption(option: "--adaptivity", message: "expected none, full, firstChange (hybrid) sparse:B (B from 1 to 1,000,000) or 'ladder:η floor:F', got '\(text)'")
         }
         return value
     }

@@ -18,6 +18,11 @@ public enum Adaptivity: Sendable, Hashable {
     /// (at most B) passes fall: Σ_{i ≤ B} C(H, i) transcripts, far fewer than 2^H when passes are
     /// rare, as they are for a gate that accepts a few real improvements.
     case sparse(passes: Int)
+    /// Every verdict is shown, and a commit passes only when, besides the condition, its accuracy on
+    /// the set is at least η above the best model accepted on the set so far (and above the owner's
+    /// `floor`). Each pass raises that bar by η, so at most K = ⌊(1 − floor)/η⌋ passes can occur:
+    /// the transcripts are those of `sparse: K` (Blum and Hardt's Ladder).
+    case ladder(gain: Double, floor: Double)
 
     /// The modes without a parameter, in the order the command line lists them.
     public static let plainModes: [Adaptivity] = [.none, .full, .firstChange]
@@ -35,6 +40,8 @@ public enum Adaptivity: Sendable, Hashable {
         case .sparse(let b):
             if b >= steps { return Double(steps) * log(2.0) }
             return LogSpace.logSumExp((0...b).map { LogSpace.logChoose(steps, $0) })
+        case .ladder:
+            return Adaptivity.sparse(passes: passLimit).logTranscripts(steps: steps)
         }
     }
 
@@ -42,7 +49,17 @@ public enum Adaptivity: Sendable, Hashable {
     public func leakageBits(steps: Int) -> Double {
         switch self {
         case .none: return 0
-        case .firstChange, .full, .sparse: return logTranscripts(steps: steps) / log(2.0)
+        case .firstChange, .full, .sparse, .ladder: return logTranscripts(steps: steps) / log(2.0)
+        }
+    }
+
+    /// The most passes the mode allows over a set's life (`Int.max` when unlimited).
+    public var passLimit: Int {
+        switch self {
+        case .none, .full: Int.max
+        case .firstChange: 1
+        case .sparse(let b): b
+        case .ladder(let gain, let floor): max(0, Int(((1 - floor) / gain + 1e-9).rounded(.down)))
         }
     }
 
@@ -54,12 +71,20 @@ public enum Adaptivity: Sendable, Hashable {
 }
 
 extension Adaptivity: RawRepresentable {
-    /// `none`, `full`, `firstChange` or `sparse:B` with B a whole number from 1 to 1,000,000.
+    /// `none`, `full`, `firstChange`, `sparse:B` with B a whole number from 1 to 1,000,000, or
+    /// `ladder:η floor:F` with 0 < η ≤ 1 − F, 0 ≤ F < 1.
     public init?(rawValue: String) {
         switch rawValue {
         case "none": self = .none
         case "full": self = .full
         case "firstChange": self = .firstChange
+        case let text where text.hasPrefix("ladder:"):
+            let parts = text.dropFirst("ladder:".count).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            guard parts.count == 2, let gain = Double(parts[0]), parts[1].hasPrefix("floor:"),
+                let floor = Double(parts[1].dropFirst("floor:".count)),
+                gain > 0, floor >= 0, floor < 1, gain <= 1 - floor
+            else { return nil }
+            self = .ladder(gain: gain, floor: floor)
         default:
             guard rawValue.hasPrefix("sparse:"),
                 let b = Int(rawValue.dropFirst("sparse:".count).trimmingCharacters(in: .whitespaces)),
@@ -75,7 +100,12 @@ extension Adaptivity: RawRepresentable {
         case .full: "full"
         case .firstChange: "firstChange"
         case .sparse(let b): "sparse:\(b)"
+        case .ladder(let gain, let floor): "ladder:\(Self.text(gain)) floor:\(Self.text(floor))"
         }
+    }
+
+    private static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 }
 

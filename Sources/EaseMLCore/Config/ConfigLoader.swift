@@ -533,7 +533,7 @@ struct ConfigReader {
             ?? EditDistance.closest(to: word, among: spellings)
         throw error(
             .invalidAdaptivity, at: node,
-            "unknown adaptivity `\(word)`; the choices are `none`, `full`, `firstChange` (also spelled `hybrid`) and `sparse:B` (the B-th pass retires the set, B from 1 to 1,000,000)",
+            "unknown adaptivity `\(word)`; the choices are `none`, `full`, `firstChange` (also spelled `hybrid`), `sparse:B` (the B-th pass retires the set, B from 1 to 1,000,000) and `ladder:η floor:F` (a pass needs accuracy η above the best accepted model and the floor F)",
             hint: suggestion.map { "did you mean `\($0)`?" })
     }
 

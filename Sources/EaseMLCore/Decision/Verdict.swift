@@ -47,8 +47,25 @@ public struct ClauseVerdict: Sendable, Hashable, Codable {
 /// The decision on a whole condition: it passes iff every clause passes.
 public struct Verdict: Sendable, Hashable, Codable {
     public var passed: Bool
+    /// Under `ladder` adaptivity, the bar the new model had to clear (secret, sealed with the rest).
+    public var ladder: LadderRung?
     public var mode: DecisionMode
     /// ln δ′, the failure probability each clause was decided at.
     public var logDeltaPerClause: Double
     public var clauses: [ClauseVerdict]
+}
+
+/// The ladder's bar for one evaluation (`Adaptivity.ladder`): the new model passes only if its
+/// accuracy on the set is at least `bar` = max(floor, best accepted accuracy on the set) + gain.
+/// Exact metrics: secret, kept only in the sealed record.
+public struct LadderRung: Sendable, Hashable, Codable {
+    public var bar: Double
+    public var accuracy: Double
+    public var cleared: Bool
+
+    public init(bar: Double, accuracy: Double) {
+        self.bar = bar
+        self.accuracy = accuracy
+        cleared = accuracy >= bar
+    }
 }
