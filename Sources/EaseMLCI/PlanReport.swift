@@ -17,7 +17,9 @@ public struct PlanReport: Sendable, Codable {
     public var smallestTolerances: [ClauseTolerance]?
 
     /// Plans `settings`; with `testSize`, also answers the inverse question.
-    public static func make(_ settings: GateSettings, testSize: Int? = nil) throws(EaseMLCIError) -> PlanReport {
+    /// With `testSize`, also answers the inverse question: the steps per mode and, unless
+    /// `tolerances` is false, the smallest tolerance per clause.
+    public static func make(_ settings: GateSettings, testSize: Int? = nil, tolerances: Bool = true) throws(EaseMLCIError) -> PlanReport {
         let planner = settings.planner
         do {
             let plan = try planner.plan(
@@ -36,8 +38,8 @@ public struct PlanReport: Sendable, Codable {
                 report.supportedStepsHoeffding = try planner.supportedSteps(
                     testSize: testSize, method: .hoeffding, reliability: settings.reliability,
                     adaptivity: settings.adaptivity)
-                report.smallestTolerances = try planner.smallestTolerances(
-                    testSize: testSize, reliability: settings.reliability, adaptivity: settings.adaptivity, steps: settings.steps)
+                if tolerances { report.smallestTolerances = try planner.smallestTolerances(
+                    testSize: testSize, reliability: settings.reliability, adaptivity: settings.adaptivity, steps: settings.steps) }
             }
             return report
         } catch {

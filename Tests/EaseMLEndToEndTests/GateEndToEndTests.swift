@@ -140,6 +140,9 @@ struct GateFixture {
         defer { fixture.remove() }
         let added = try fixture.run(["testset", "add", "--labels", "labels.csv"])
         #expect(added.status == 0, "\(added.stderr)")
+        // The registration shows the steps this set supports under every mode, its own included.
+        #expect(added.stdout.contains("Steps it supports by adaptivity: none ≥ 1,000,000 · firstChange ≥ 1,000,000 · sparse:3 "), "\(added.stdout)")
+        #expect(added.stdout.contains(" · sparse:2 ") && added.stdout.contains(" · full "))
         #expect(try fixture.run(["check", "--predictions", try fixture.model("bad.csv", wrong: 2500)]).status == 1)
         let first = try fixture.run(["check", "--predictions", try fixture.model("good.csv", wrong: 30)])
         #expect(first.status == 0 && first.stdout.hasPrefix("PASS"), "\(first.stdout)\(first.stderr)")

@@ -75,7 +75,7 @@ public struct TestSetAmendment {
         // the reliability 1 − δ · T_one / T_union over the set's own steps.
         var settings = question.settings
         settings.reliability = 1 - (1 - question.reliability) * exp(logOne - logAfter)
-        let plan = try PlanReport.make(settings, testSize: set.size).plan
+        let plan = try PlanReport.make(settings).plan
         let needed = plan.chosenPlan.sampleSize
         if set.size < needed && !force { throw .testSetTooSmall(size: set.size, needed: needed, method: plan.chosen.rawValue) }
         let record: TestSetRecord

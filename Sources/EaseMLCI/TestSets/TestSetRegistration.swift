@@ -22,6 +22,8 @@ public struct TestSetRegistration {
         /// The leakage those steps allow, in bits (0 for adaptivity `none`).
         public var supportedBits: Double
         public var forced: Bool
+        /// The steps the set supports under each adaptivity mode, side by side.
+        public var stepsByMode: [StepSupport] = []
 
         /// The text `testset add` prints.
         public var text: String {
@@ -29,6 +31,11 @@ public struct TestSetRegistration {
                 "Registered test set \(id.prefix(12)) (\(name)): \(IntegerText.grouped(size)) examples, \(classes) classes.",
                 "The plan (\(method)) needs \(IntegerText.grouped(plannedSize)); at this size the set supports \(supportedStepsAtLeast ? "at least " : "")\(IntegerText.grouped(supportedSteps)) step(s) (\(String(format: "%.4g", supportedBits)) bits); budget: \(steps) step(s), adaptivity \(adaptivity.rawValue).",
             ]
+            if !stepsByMode.isEmpty {
+                lines.append("Steps it supports by adaptivity: " + stepsByMode.map { support in
+                    "\(support.adaptivity.rawValue) \(support.reachedLimit ? "≥ " : "")\(IntegerText.grouped(support.steps))"
+                }.joined(separator: " · ") + ".")
+            }
             if forced { lines.append("warning: registered below the planned size (--force): the guarantee holds only for \(supportedSteps) step(s).") }
             return lines.joined(separator: "\n")
         }
@@ -62,7 +69,7 @@ public struct TestSetRegistration {
         try checkUniqueIDs(labels)
         let inputsHash = try inputsPath.map { path throws(EaseMLCIError) in try ContentHash.ofPath(path) } ?? Self.noInputsHash
         let id = Self.contentID(inputsHash: inputsHash, labels: labels)
-        let report = try PlanReport.make(settings, testSize: labels.count)
+        let report = try PlanReport.make(settings, testSize: labels.count, tolerances: false)
         let plan = report.plan
         let needed = plan.chosenPlan.sampleSize
         if labels.count < needed && !force {
@@ -87,7 +94,7 @@ public struct TestSetRegistration {
             method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,
             supportedSteps: report.supportedSteps?.steps ?? 0,
             supportedStepsAtLeast: report.supportedSteps?.reachedLimit ?? false,
-            supportedBits: report.supportedSteps?.bits ?? 0, forced: record.forced)
+            supportedBits: report.supportedSteps?.bits ?? 0, forced: record.forced, stepsByMode: report.stepsByMode ?? [])
     }
 
     /// A test set's id: the content hash of its inputs' hash (`no-inputs` when registered without
