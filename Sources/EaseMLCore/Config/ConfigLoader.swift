@@ -538,23 +538,20 @@ struct ConfigReader {
     }
 
     func varianceBound(_ entry: Entry) throws(ConfigError) -> Double {
-        let text = try scalar(entry).string
-        guard let value = number(text), value > 0, value <= 1 else {
-            throw error(
-                .invalidVarianceBound, at: entry.value,
-                "`variance_bound` must be a probability greater than 0 and at most 1, got `\(text)`",
-                hint: "it bounds the chance that the new and old model disagree on a test point")
-        }
-        return value
+        try probability(entry, key: "variance_bound", kind: .invalidVarianceBound,
+                        hint: "it bounds the chance that the new and old model disagree on a test point")
     }
 
     func expectedDisagreement(_ entry: Entry) throws(ConfigError) -> Double {
+        try probability(entry, key: "expected_disagreement", kind: .invalidValue,
+                        hint: "the share of test examples on which you expect a new model and the baseline to differ in correctness (it sizes the test set only)")
+    }
+
+    /// A number in (0, 1].
+    func probability(_ entry: Entry, key: String, kind: ConfigError.Kind, hint: String) throws(ConfigError) -> Double {
         let text = try scalar(entry).string
         guard let value = number(text), value > 0, value <= 1 else {
-            throw error(
-                .invalidValue, at: entry.value,
-                "`expected_disagreement` must be a probability greater than 0 and at most 1, got `\(text)`",
-                hint: "the share of test examples on which you expect a new model and the baseline to differ in correctness (it sizes the test set only)")
+            throw error(kind, at: entry.value, "`\(key)` must be a probability greater than 0 and at most 1, got `\(text)`", hint: hint)
         }
         return value
     }
