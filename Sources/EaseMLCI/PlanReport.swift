@@ -19,7 +19,29 @@ public struct PlanReport: Sendable, Codable {
     /// Plans `settings`; with `testSize`, also answers the inverse question.
     /// With `testSize`, also answers the inverse question: the steps per mode and, unless
     /// `tolerances` is false, the smallest tolerance per clause.
-    public static func make(_ settings: GateSettings, testSize: Int? = nil, tolerances: Bool = true) throws(EaseMLCIError) -> PlanReport {
+    public static func make(
+        _ settings: GateSettings, testSize: Int? = nil, tolerances: Bool = true, cache: ResultCache? = nil
+    ) throws(EaseMLCIError) -> PlanReport {
+        guard let cache else { return try compute(settings, testSize: testSize, tolerances: tolerances) }
+        // Plans are pure functions of the question (and of the binary, part of every cache key).
+        let key = [
+            "easeml-plan", "\(settings.condition)", "\(settings.reliability)", settings.mode.rawValue,
+            settings.adaptivity.rawValue, "\(settings.steps)", "\(settings.assumedVarianceBound.map { "\($0)" } ?? "-")",
+            "\(settings.expectedDisagreement.map { "\($0)" } ?? "-")", settings.reveal.rawValue,
+            "\(testSize.map { "\($0)" } ?? "-")", "\(tolerances)",
+        ].joined(separator: "\n")
+        return try cache.value(forKey: key) { () throws(EaseMLCIError) in
+            try compute(settings, testSize: testSize, tolerances: tolerances)
+        }.value
+    }
+
+    /// Where `plan` and `testset add` keep solved plans: `.git/easeml/plan-cache` of the repository
+    /// enclosing `directory`; `nil` outside a repository (nothing is cached there).
+    public static func cache(from directory: URL) -> ResultCache? {
+        LedgerLocation.gitDirectory(from: directory).map { ResultCache(folder: $0.appendingPathComponent("easeml/plan-cache")) }
+    }
+
+    static func compute(_ settings: GateSettings, testSize: Int?, tolerances: Bool) throws(EaseMLCIError) -> PlanReport {
         let planner = settings.planner
         do {
             let plan = try planner.plan(

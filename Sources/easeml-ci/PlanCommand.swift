@@ -11,7 +11,9 @@ struct PlanCommand: ParsableCommand {
             the exact binomial/trinomial tests) prints the test-set size N and the labels needed, \
             per clause and overall, and marks the tightest one with ▶. All methods give the same \
             guarantee: over the whole life of one test set, every verdict is right outside the \
-            tolerance zone with probability at least the reliability.
+            tolerance zone with probability at least the reliability. Inside a git repository a \
+            solved plan is kept in .git/easeml/plan-cache and answered from there when the same \
+            question is asked again by the same binary.
 
             Examples:
               easeml-ci plan
@@ -35,9 +37,14 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Compute afresh: neither read nor write the plan cache (.git/easeml/plan-cache, keyed by the question and the binary).")
+    var noCache = false
+
     func run() throws {
         let workspace = try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: settings.configurationUse(configuration))
-        let report = try PlanReport.make(try workspace.gateSettings(try settings.overrides()), testSize: testSize)
+        let report = try PlanReport.make(
+            try workspace.gateSettings(try settings.overrides()), testSize: testSize,
+            cache: noCache ? nil : PlanReport.cache(from: workspace.directory))
         print(json ? report.json() : report.text(compare: compare))
     }
 }

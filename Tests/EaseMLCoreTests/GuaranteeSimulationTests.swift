@@ -184,7 +184,7 @@ private func passRate(_ rule: DecisionRule, n: Int, logDelta: Double, model: Pai
         let u = rng.uniform()
         return u < 0.16 ? 1 : u < 0.30 ? -1 : 0
     }
-    let lives = 2_000
+    let lives = 1_000
     var falsePasses = 0
     for _ in 0..<lives {
         var outcomes = (0..<n).map { _ in draw() }

@@ -46,7 +46,8 @@ import Glibc
         for (i, accuracy) in more.enumerated() { try repo.write("model\(i).csv", accuracy: accuracy) }
         try run("key generate", ["key", "generate", "--output", "spare.key"])
         try run("plan", ["plan"])
-        try run("plan", ["plan", "--condition", #"n - o > 0.02 +/- 0.01 /\ d < 0.1 +/- 0.01"#, "--steps", "32", "--test-size", "60000"])
+        try run("plan", ["plan", "--condition", #"n - o > 0.02 +/- 0.01 /\ d < 0.1 +/- 0.01"#, "--steps", "32"])
+        try run("plan", ["plan", "--condition", "n > 0.8 +/- 0.05", "--steps", "32", "--test-size", "6000"])
         try run("testset add", ["testset", "add", "--labels", "labels.csv", "--force"])
         try run("baseline set", ["baseline", "set", "--predictions", "baseline.csv", "--branch", "main"])
         try run("check", ["check", "--predictions", "better.csv"])

@@ -80,6 +80,37 @@ import Testing
         #expect(bad.stderr.contains("--expected-disagreement"))
     }
 
+    /// Inside a repository a solved plan is kept in .git/easeml/plan-cache and answered from there;
+    /// a damaged entry is recomputed (same answer) and rewritten; another question is another
+    /// entry; `--no-cache` neither reads nor writes.
+    @Test func solvedPlansAreCachedByQuestionAndSurviveDamage() throws {
+        let root = try CommandLineRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try "condition: n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01\nreliability: 0.999\nsteps: 32\n"
+            .write(to: root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        let folder = root.appendingPathComponent(".git/easeml/plan-cache")
+        func entries() throws -> [URL] {
+            (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+        }
+        let first = try CommandLineRunner.run(["plan", "--json"], in: root)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try entries().count == 1)
+        let second = try CommandLineRunner.run(["plan", "--json"], in: root)
+        #expect(second.stdout == first.stdout)
+        // A damaged entry: the same answer, and the entry is valid JSON again.
+        let entry = try #require(try entries().first)
+        try Data("{ not json".utf8).write(to: entry)
+        let repaired = try CommandLineRunner.run(["plan", "--json"], in: root)
+        #expect(repaired.status == 0 && repaired.stdout == first.stdout)
+        #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: entry))) != nil)
+        // Another question, another entry; --no-cache adds none.
+        #expect(try CommandLineRunner.run(["plan", "--steps", "33"], in: root).status == 0)
+        #expect(try entries().count == 2)
+        #expect(try CommandLineRunner.run(["plan", "--steps", "34", "--no-cache"], in: root).status == 0)
+        #expect(try entries().count == 2)
+    }
+
     @Test func badConditionIsAUsageErrorWithACaret() throws {
         let result = try CommandLineRunner.run(["plan", "--condition", "n - acc > 0.02 +/- 0.01"])
         #expect(result.status == 2)

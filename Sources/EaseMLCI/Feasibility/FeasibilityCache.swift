@@ -21,19 +21,9 @@ public struct FeasibilityCache: Sendable {
         key += keyed.scalings.map(\.rawValue).joined(separator: ",") + "\n"
         for path in keyed.dataPaths { key += try ContentHash.ofFile(path) + "\n" }
         if let labels = keyed.labelsPath { key += try ContentHash.ofFile(labels) + "\n" }
-        let file = folder.appendingPathComponent(ContentHash.ofData(Data(key.utf8)) + ".json")
-        if let data = FileManager.default.contents(atPath: file.path),
-            let report = try? JSONDecoder().decode(FeasibilityReport.self, from: data)
-        {
-            return (report, true)
+        let (report, cached) = try ResultCache(folder: folder).value(forKey: key) { () throws(EaseMLCIError) in
+            try FeasibilityReport.make(keyed)
         }
-        let report = try FeasibilityReport.make(keyed)
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: folder.path, reason: error.localizedDescription)
-        }
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        if let data = try? encoder.encode(report) { try AtomicFile.write(data, to: file.path) }
-        return (report, false)
+        return (report, cached)
     }
 }
