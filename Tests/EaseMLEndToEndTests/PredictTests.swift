@@ -181,6 +181,35 @@ import Testing
         #expect(try String(contentsOfFile: output.path + ".easeml.json", encoding: .utf8).contains("\"trustedScript\" : true"))
     }
 
+    /// A commit cannot widen its own sandbox from `.easeml.yml`: keys that would (`sandbox_read`,
+    /// `isolation`, `trusted_script`) are not configuration keys, so the commit's file is refused
+    /// with its position before anything runs; the sandbox is widened only on the owner's command
+    /// line (`--sandbox-read`). The honest commit still predicts.
+    @Test func aCommitCannotWidenItsSandboxFromItsConfiguration() throws {
+        let repo = try Self.repository(script: "#!/bin/sh\ncp model/predictions.csv \"$EASEML_OUTPUT\"\n")
+        defer { repo.remove() }
+        let output = repo.root.appendingPathComponent("../\(repo.root.lastPathComponent)-widen.csv").standardizedFileURL
+        defer {
+            try? FileManager.default.removeItem(at: output)
+            try? FileManager.default.removeItem(atPath: output.path + ".easeml.json")
+        }
+        let arguments = ["predict", "--commit", "HEAD", "--output", output.path]
+        let honest = try CommandLineRunner.run(arguments, in: repo.root)
+        #expect(honest.status == 0, "\(honest.stdout)\(honest.stderr)")
+        try FileManager.default.removeItem(at: output)
+        let config = repo.root.appendingPathComponent(".easeml.yml")
+        let original = try String(contentsOf: config, encoding: .utf8)
+        for line in ["sandbox_read: /", "isolation: none", "trusted_script: true"] {
+            try (original + (original.hasSuffix("\n") ? "" : "\n") + line + "\n").write(to: config, atomically: true, encoding: .utf8)
+            try repo.git("commit", "-q", "-am", "widen: \(line)")
+            let widened = try CommandLineRunner.run(arguments, in: repo.root)
+            let key = String(line.prefix { $0 != ":" })
+            #expect(widened.status == 2, "\(line): \(widened.stdout)\(widened.stderr)")
+            #expect(widened.stderr.contains("`\(key)`") && widened.stderr.contains(".easeml.yml:"), "\(widened.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output.path), "\(line): the script ran")
+        }
+    }
+
     /// The scoring phase takes only the predictions made for this commit and the test set in use,
     /// unchanged; it runs nothing, records the sandbox the manifest reports, and notes the commit.
     @Test func checkScoresOnlyThePredictionsMadeForThisCommitAndSet() throws {
