@@ -16,9 +16,9 @@ public struct PlanReport: Sendable, Codable {
     /// reliability, adaptivity and steps.
     public var smallestTolerances: [ClauseTolerance]?
 
-    /// Plans `settings`; with `testSize`, also answers the inverse question.
-    /// With `testSize`, also answers the inverse question: the steps per mode and, unless
-    /// `tolerances` is false, the smallest tolerance per clause.
+    /// Plans `settings`; with `testSize`, also answers the inverse question: the steps per mode
+    /// and, unless `tolerances` is false, the smallest tolerance per clause. With `cache`, a plan
+    /// already solved for the same question by the same binary is read from it.
     public static func make(
         _ settings: GateSettings, testSize: Int? = nil, tolerances: Bool = true, cache: ResultCache? = nil
     ) throws(EaseMLCIError) -> PlanReport {
@@ -35,7 +35,7 @@ public struct PlanReport: Sendable, Codable {
         }.value
     }
 
-    /// Where `plan` and `testset add` keep solved plans: `.git/easeml/plan-cache` of the repository
+    /// Where `plan` keeps solved plans: `.git/easeml/plan-cache` of the repository
     /// enclosing `directory`; `nil` outside a repository (nothing is cached there).
     public static func cache(from directory: URL) -> ResultCache? {
         LedgerLocation.gitDirectory(from: directory).map { ResultCache(folder: $0.appendingPathComponent("easeml/plan-cache")) }

@@ -212,17 +212,15 @@ public struct GateCheck {
         }
         if case .ladder(let gain, let floor) = testSet.adaptivity {
             // The ladder's bar: every model accepted on this set, on any branch, raises it, so the
-            // set can see at most ⌊(1 − floor)/gain⌋ passes whatever the developers do.
+            // set can see at most ⌊(1 − floor)/gain⌋ passes whatever the developers do. Each model
+            // is scored by the same tally as the new one.
             let best: Double
             do {
-                best = try ledger.acceptedModels(testSetID: testSet.id).compactMap(\.predictions).map { stored in
-                    let codes = PredictionAlignment.decode(stored)
-                    guard codes.count == labels.codes.count, !codes.isEmpty else { return 0 }
-                    return Double(zip(codes, labels.codes).filter { $0 == $1 }.count) / Double(codes.count)
+                best = try ledger.acceptedModels(testSetID: testSet.id).compactMap(\.predictions).compactMap { stored in
+                    (try? EvaluationCounts.tally(new: PredictionAlignment.decode(stored), old: nil, labels: labels.codes))?.estimate(.new)
                 }.max() ?? 0
             } catch { throw .ledger(error) }
-            let accuracy = Double(zip(newCodes, labels.codes).filter { $0 == $1 }.count) / Double(max(1, newCodes.count))
-            let rung = LadderRung(bar: max(floor, best) + gain, accuracy: accuracy)
+            let rung = LadderRung(bar: max(floor, best) + gain, accuracy: counts.estimate(.new) ?? 0)
             verdict.ladder = rung
             verdict.passed = verdict.passed && rung.cleared
         }

@@ -63,9 +63,6 @@ public enum Adaptivity: Sendable, Hashable {
         }
     }
 
-    /// True when the developer sees each verdict (every mode but `none`).
-    public var revealsVerdicts: Bool { self != .none }
-
     /// The spelling used in `.easeml.yml` and on the command line.
     public var spelling: String { rawValue }
 }
@@ -100,12 +97,8 @@ extension Adaptivity: RawRepresentable {
         case .full: "full"
         case .firstChange: "firstChange"
         case .sparse(let b): "sparse:\(b)"
-        case .ladder(let gain, let floor): "ladder:\(Self.text(gain)) floor:\(Self.text(floor))"
+        case .ladder(let gain, let floor): "ladder:\(format(gain)) floor:\(format(floor))"
         }
-    }
-
-    private static func text(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 }
 

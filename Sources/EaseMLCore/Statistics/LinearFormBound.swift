@@ -31,20 +31,20 @@ public struct LinearFormBound: Sendable, Hashable {
     /// P(bound > mean) ≤ e^logDelta. Rounded outward.
     public func lowerBound(value: Double, samples n: Int, logDelta: Double) -> Double {
         let x = min(max((value - low) / range, 0), 1)
-        let q = Self.root(observed: x, samples: n, logDelta: logDelta, below: true)
+        let q = Self.root(observed: x, samples: n, logDelta: logDelta)
         return low + range * q
     }
 
     /// The upper confidence bound, mirrored.
     public func upperBound(value: Double, samples n: Int, logDelta: Double) -> Double {
         let x = min(max((value - low) / range, 0), 1)
-        let q = 1 - Self.root(observed: 1 - x, samples: n, logDelta: logDelta, below: true)
+        let q = 1 - Self.root(observed: 1 - x, samples: n, logDelta: logDelta)
         return low + range * q
     }
 
     /// The smallest q ≤ x with N·KL(x ‖ q) ≤ −logDelta (bisection; the returned q is never above
     /// the root).
-    static func root(observed x: Double, samples n: Int, logDelta: Double, below: Bool) -> Double {
+    static func root(observed x: Double, samples n: Int, logDelta: Double) -> Double {
         guard x > 0 else { return 0 }
         let limit = -logDelta / Double(n)
         if BernoulliDivergence.kl(x, 0) <= limit { return 0 }

@@ -147,7 +147,8 @@ public struct SampleSizePlanner: Sendable {
     /// For each clause, the smallest tolerance it can be tested at with `testSize` examples at
     /// this reliability, adaptivity and number of steps (the other clauses as written), with the
     /// method that needs the fewest examples for it; `nil` when even a tolerance of 0.5 does not fit.
-    /// Found by bisection on ln ε to 0.2 % and rounded up to three significant digits.
+    /// Found by bisection on ln ε to 0.2 %, then given to three significant digits (rounded down
+    /// when that still fits, else up).
     public func smallestTolerances(
         testSize: Int, reliability: Double, adaptivity: Adaptivity, steps: Int
     ) throws(PlanningError) -> [ClauseTolerance] {
