@@ -100,6 +100,22 @@ import Glibc
         }.count
     }
 
+    /// How many of this workspace's `lookup.sh` processes are in their `sleep 60` (a trial started
+    /// after the switch to long trials, which cannot end on its own before the kill).
+    static func longTrialProcesses(_ folder: URL) -> Int {
+        let script = Data((folder.path + "/./lookup.sh").utf8)
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { Int32($0) != nil }
+        let scripts = Set(entries.filter { FileManager.default.contents(atPath: "/proc/\($0)/cmdline").map { $0.range(of: script) != nil } == true })
+        return entries.filter { entry in
+            guard FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") == Data("sleep\u{0}60\u{0}".utf8),
+                let stat = FileManager.default.contents(atPath: "/proc/\(entry)/stat").map({ String(decoding: $0, as: UTF8.self) }),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && scripts.contains(String(fields[1]))
+        }.count
+    }
+
     @Test func killedServeResumesEveryTenantWithoutLosingOrRepeatingATrial() throws {
         let hold = Hold()
         let cluster = try Self.cluster(hold)
@@ -115,8 +131,13 @@ import Glibc
         try AutoMLServeTests.writeZoo(folder, models: Self.zooModels, extra: Self.forest)
         #expect(Self.wait(folder) { ray, local in
             let lines = Self.executions(folder)
-            return ray.contains { $0.state == .running } && local.contains { $0.state == .running } && ray.count + local.count >= 4
-                && cluster.submissions.count == ray.count && lines.filter { $0.hasPrefix("start") }.count > lines.filter { $0.hasPrefix("end") }.count
+            // Every local trial the ledger calls running is a long one, asleep: a short trial that
+            // ended but was not yet recorded would (rightly) run again after the resume.
+            let runningLocal = local.filter { $0.state == .running }.count
+            return ray.contains { $0.state == .running } && runningLocal > 0 && ray.count + local.count >= 4
+                && cluster.submissions.count == ray.count
+                && lines.filter { $0.hasPrefix("start") }.count - lines.filter { $0.hasPrefix("end") }.count == runningLocal
+                && Self.longTrialProcesses(folder) == runningLocal
                 && (try? Ledger.open(at: Self.ledgerPath(folder), create: false).automlArms(run: "run-2").last?.key) == "forest"
         })
         kill(first.process.processIdentifier, SIGKILL)
