@@ -50,9 +50,10 @@ struct TestSetCommand: ParsableCommand {
                     message: "the question comes from \(configuration.displayPath): edit it rather than overriding it with flags (check refuses a .easeml.yml that states another question than the registered one)")
             }
             let key = try workspace.requireKey(for: "registering a test set")
-            let question = GateQuestion(
-                settings: try workspace.gateSettings(try gate.overrides()), models: workspace.configuration?.config.modelPaths ?? [])
-            let registration = TestSetRegistration(question: question, labelsPath: labels, inputsPath: inputs, name: name, force: force)
+            let settings = try workspace.gateSettings(try gate.overrides())
+            let registration = TestSetRegistration(
+                question: GateQuestion(settings: settings, models: workspace.configuration?.config.modelPaths ?? []), labelsPath: labels,
+                inputsPath: inputs, name: name, force: force, expectedDisagreement: settings.expectedDisagreement)
             let report = try workspace.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
                 try registration.register(in: ledger, key: key)
             }

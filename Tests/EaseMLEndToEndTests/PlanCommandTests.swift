@@ -80,6 +80,31 @@ import Testing
         #expect(bad.stderr.contains("--expected-disagreement"))
     }
 
+    /// `testset add` sizes the set as `plan` does: a set of the size the expected disagreement
+    /// plans for is accepted (it was refused as sized for disagreement everywhere), and the
+    /// assumption is no part of the registered question, so `check` from a file without it works.
+    @Test func testSetAddSizesWithTheExpectedDisagreement() throws {
+        let config = "condition: n - o > 0.05 +/- 0.05\nreliability: 0.9\nadaptivity: full\nsteps: 2\nexpected_disagreement: 0.1\n"
+        let fixture = try GateFixture(config: config, size: 1)
+        defer { fixture.remove() }
+        func plannedSize(_ arguments: [String]) throws -> Int {
+            let result = try fixture.run(["plan", "--json"] + arguments)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let plan = try #require(object["plan"] as? [String: Any])
+            let methods = try #require(plan["methods"] as? [[String: Any]])
+            return try #require(methods.first { $0["method"] as? String == plan["chosen"] as? String }?["sampleSize"] as? Int)
+        }
+        let planned = try plannedSize([])
+        #expect(planned < (try plannedSize(["--expected-disagreement", "1"])))
+        try fixture.write("labels.csv", labels: (0..<planned).map { ["0", "1", "2", "3"][$0 % 4] })
+        let added = try fixture.run(["testset", "add", "--labels", "labels.csv"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("The plan (exact) needs \(planned.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))))"), "\(added.stdout)")
+        try (config.replacingOccurrences(of: "expected_disagreement: 0.1\n", with: ""))
+            .write(to: fixture.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        #expect(try fixture.run(["status"]).status == 0)
+    }
+
     /// Inside a repository a solved plan is kept in .git/easeml/plan-cache and answered from there;
     /// a damaged entry is recomputed (same answer) and rewritten; another question is another
     /// entry; `--no-cache` neither reads nor writes.

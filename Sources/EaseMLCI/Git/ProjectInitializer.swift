@@ -78,9 +78,10 @@ public struct ProjectInitializer {
             var options = workspace.options
             options.configPath = written.path
             let configured = try Workspace(directory: workspace.directory, options: options, environment: workspace.environment, configuration: .required)
+            let config = try configured.requireConfiguration().config
             let registration = TestSetRegistration(
-                question: GateQuestion(try configured.requireConfiguration().config), labelsPath: labels, inputsPath: inputs, name: nil,
-                force: force)
+                question: GateQuestion(config), labelsPath: labels, inputsPath: inputs, name: nil, force: force,
+                expectedDisagreement: config.expectedDisagreement)
             report.testSet = try configured.updating(message: "easeml-ci: register a test set") { (ledger) throws(EaseMLCIError) in
                 try registration.register(in: ledger, key: key)
             }

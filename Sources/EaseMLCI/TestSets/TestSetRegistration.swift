@@ -47,11 +47,21 @@ public struct TestSetRegistration {
     public var inputsPath: String?
     public var name: String?
     public var force: Bool
+    /// The disagreement rate the plan assumes for `n - o` without a `d` clause: it sizes the set
+    /// (as in `plan`) and is no part of the question, which `check` decides without it.
+    public var expectedDisagreement: Double?
 
-    var settings: GateSettings { question.settings }
+    var settings: GateSettings {
+        var settings = question.settings
+        settings.expectedDisagreement = expectedDisagreement
+        return settings
+    }
 
-    public init(question: GateQuestion, labelsPath: String, inputsPath: String?, name: String?, force: Bool) {
+    public init(
+        question: GateQuestion, labelsPath: String, inputsPath: String?, name: String?, force: Bool, expectedDisagreement: Double? = nil
+    ) {
         self.question = question
+        self.expectedDisagreement = expectedDisagreement
         self.labelsPath = labelsPath
         self.inputsPath = inputsPath
         self.name = name
