@@ -294,13 +294,30 @@ public final class Ledger {
 
     /// The charged evaluations of a set, in step order.
     public func evaluations(testSetID: String) throws(LedgerError) -> [EvaluationRecord] {
+        try evaluations(testSetID: testSetID, newest: nil)
+    }
+
+    /// The newest `limit` evaluations of the set (all when nil), oldest first; the index on
+    /// (test_set_id, step) serves the limit without reading the older rows.
+    public func evaluations(testSetID: String, newest limit: Int?) throws(LedgerError) -> [EvaluationRecord] {
         var records: [EvaluationRecord] = []
-        for row in try database.query(
-            "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? ORDER BY step", [.text(testSetID)]
-        ) {
-            records.append(try Self.decodeEvaluation(row))
+        let rows: [SQLiteRow]
+        if let limit {
+            rows = try database.query(
+                "SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? ORDER BY step DESC LIMIT ?",
+                [.text(testSetID), .integer(Int64(max(limit, 0)))]
+            ).reversed()
+        } else {
+            rows = try database.query("SELECT \(Self.evaluationColumns) FROM evaluations WHERE test_set_id = ? ORDER BY step", [.text(testSetID)])
         }
+        for row in rows { records.append(try Self.decodeEvaluation(row)) }
         return records
+    }
+
+    /// How many evaluations the set has.
+    public func evaluationCount(testSetID: String) throws(LedgerError) -> Int {
+        let rows = try database.query("SELECT COUNT(*) AS n FROM evaluations WHERE test_set_id = ?", [.text(testSetID)])
+        return try rows.first?.int("n") ?? 0
     }
 
     /// The newest model accepted on this set and branch (nil matches models accepted without a

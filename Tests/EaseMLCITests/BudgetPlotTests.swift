@@ -18,7 +18,7 @@ struct BudgetPlotTests {
             id: String(repeating: String(name.count % 10), count: 64), name: name, size: 3000, adaptivity: adaptivity,
             reliability: 0.9, condition: "n > 0.5 +/- 0.05", steps: steps, stepsUsed: used, stepsLeft: steps - used,
             bitsUsed: bitsUsed, bitsLeft: bitsTotal - bitsUsed, retired: retired != nil, retiredReason: retired,
-            forced: false, question: "", amendments: 0, evaluations: evaluations, outlook: "")
+            forced: false, question: "", amendments: 0, evaluations: evaluations, evaluationCount: evaluations.count, outlook: "")
     }
 
     @Test func smallMultiplesHaveOneMarkerPerEvaluationAndTheRightAnnotations() throws {

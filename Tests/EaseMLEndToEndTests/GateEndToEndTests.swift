@@ -61,6 +61,20 @@ struct GateFixture {
         defer { fixture.remove() }
         let added = try fixture.run(["testset", "add", "--labels", "labels.csv", "--json"])
         #expect(added.status == 0, "\(added.stderr)")
+        // `status --modes`: the steps the fresh set supports by mode, as `testset add` said.
+        let modes = try fixture.run(["status", "--modes", "--json"], key: false)
+        #expect(modes.status == 0, "\(modes.stderr)")
+        let modesReport = try #require(try JSONSerialization.jsonObject(with: Data(modes.stdout.utf8)) as? [String: Any])
+        let byMode = try #require(((modesReport["testSets"] as? [[String: Any]])?.first)?["stepsByMode"] as? [[String: Any]])
+        let addedReport = try #require(try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any])
+        let addedByMode = try #require(addedReport["stepsByMode"] as? [[String: Any]])
+        #expect(byMode.map { "\($0["adaptivity"]!)=\($0["steps"]!)" } == addedByMode.map { "\($0["adaptivity"]!)=\($0["steps"]!)" })
+        let fullSteps = try #require(byMode.first { $0["adaptivity"] as? String == "full" }?["steps"] as? Int)
+        let sparseSteps = try #require(byMode.first { $0["adaptivity"] as? String == "sparse:3" }?["steps"] as? Int)
+        #expect(fullSteps >= 32 && sparseSteps > fullSteps, "\(byMode)")
+        let modesText = try fixture.run(["status", "--modes"], key: false)
+        #expect(modesText.stdout.contains("  by mode     none"), "\(modesText.stdout)")
+        #expect(modesText.stdout.contains("full (this set) \(fullSteps)"), "\(modesText.stdout)")
         var passes = 0
         for i in 0..<32 {
             // Alternate good (10 % wrong) and bad (70 % wrong) models; each file is different.
@@ -93,6 +107,16 @@ struct GateFixture {
         #expect(set["stepsLeft"] as? Int == 0)
         #expect((set["evaluations"] as? [Any])?.count == 32)
         #expect(set["bitsUsed"] as? Double == 32)
+        #expect(set["evaluationCount"] as? Int == 32)
+        // Paged: the newest three, oldest first; the text says what it left out. An exhausted set
+        // has no steps left to size by mode.
+        let paged = try fixture.run(["status", "--json", "--limit", "3", "--modes"], key: false)
+        let pagedSet = try #require(((try JSONSerialization.jsonObject(with: Data(paged.stdout.utf8)) as? [String: Any])?["testSets"] as? [[String: Any]])?.first)
+        #expect((pagedSet["evaluations"] as? [[String: Any]])?.compactMap { $0["step"] as? Int } == [30, 31, 32])
+        #expect(pagedSet["evaluationCount"] as? Int == 32 && pagedSet["stepsByMode"] == nil)
+        let pagedText = try fixture.run(["status", "--limit", "3"], key: false)
+        #expect(pagedText.stdout.contains("(the newest 3 of 32 evaluations; `--limit` shows more)"), "\(pagedText.stdout)")
+        #expect(try fixture.run(["status", "--limit", "-1"], key: false).status == 2)
         let structure = try fixture.run(["ledger", "verify"], key: false)
         #expect(structure.status == 0)
         #expect(structure.stdout.hasPrefix("Ledger structure OK: 50 events") && structure.stdout.contains("structure only"), "\(structure.stdout)")

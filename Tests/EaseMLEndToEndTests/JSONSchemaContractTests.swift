@@ -51,6 +51,7 @@ import Glibc
         try run("testset add", ["testset", "add", "--labels", "labels.csv", "--force"])
         try run("baseline set", ["baseline", "set", "--predictions", "baseline.csv", "--branch", "main"])
         try run("check", ["check", "--predictions", "better.csv"])
+        try run("status", ["status", "--modes", "--limit", "1"])
         try run("check", ["check", "--predictions", "worse.csv"], [1])
         try run("check", ["check", "--predictions", "worse.csv"], [1])
         for i in more.indices { try run("check", ["check", "--predictions", "model\(i).csv"], [0, 1]) }

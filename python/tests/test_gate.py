@@ -68,6 +68,9 @@ def test_a_pass_a_fail_a_replay_and_the_exhausted_set(gate: Gate) -> None:
     assert test_set.id == gate.test_set and test_set.steps_used == 3 and test_set.steps_left == 0
     assert [e.verdict for e in test_set.evaluations] == ["pass", "fail", "fail"]
     assert "exhausted" in test_set.outlook
+    assert test_set.evaluation_count == 3 and test_set.steps_by_mode is None
+    paged = easeml_ci.status(cwd=gate.root, plot=False, limit=1, modes=True).test_sets[0]
+    assert [e.step for e in paged.evaluations] == [3] and paged.evaluation_count == 3
     assert status.svg is not None and status.svg.lstrip().startswith("<?xml") and "<svg" in status.svg
     html = status._repr_html_()
     assert "<svg" in html and "<?xml" not in html and gate.test_set[:12] in html
@@ -102,6 +105,8 @@ def test_a_malformed_easeml_yml_names_the_file_line_and_column(gate: Gate) -> No
     # Nothing was charged.
     (gate.root / ".easeml.yml").write_text(CONFIG)
     assert easeml_ci.status(cwd=gate.root, plot=False).test_sets[0].steps_used == 0
+    by_mode = easeml_ci.status(cwd=gate.root, plot=False, modes=True).test_sets[0].steps_by_mode
+    assert by_mode and [m.adaptivity for m in by_mode][0] == "none" and all(m.steps >= 0 for m in by_mode)
 
 
 def test_errors_map_to_their_exception_types(gate: Gate) -> None:

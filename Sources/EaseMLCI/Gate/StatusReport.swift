@@ -33,45 +33,88 @@ public struct StatusReport: Sendable, Codable {
         /// How often the owner amended the question (`testset amend`); each adds the new question's
         /// transcripts to the union bound.
         public var amendments: Int
+        /// The newest evaluations (all, or the last `limit` of them), oldest first.
         public var evaluations: [Evaluation]
+        /// How many evaluations the set has in all (more than `evaluations` when paged).
+        public var evaluationCount: Int
         /// One sentence on when a fresh test set is needed.
         public var outlook: String
+        /// For a set still answering, the steps its size supports under each adaptivity mode for its
+        /// registered question (the same search as `plan --test-size`); nil for retired or exhausted
+        /// sets and sets without a recorded question.
+        public var stepsByMode: [StepSupport]?
+    }
+
+    /// What `make` computes beyond the ledger's rows.
+    public struct Options: Sendable {
+        /// Show only the newest `limit` evaluations of each set.
+        public var limit: Int?
+        /// Compute `stepsByMode`, sizing `n - o` without a `d` clause at this disagreement rate
+        /// (the configuration's `expected_disagreement`), through `cache` when given.
+        public var stepsByMode: Bool
+        public var expectedDisagreement: Double?
+        public var cache: ResultCache?
+
+        public init(limit: Int? = nil, stepsByMode: Bool = false, expectedDisagreement: Double? = nil, cache: ResultCache? = nil) {
+            self.limit = limit
+            self.stepsByMode = stepsByMode
+            self.expectedDisagreement = expectedDisagreement
+            self.cache = cache
+        }
     }
 
     public var ledger: String
     public var testSets: [TestSet]
 
-    public static func make(ledger: Ledger) throws(EaseMLCIError) -> StatusReport {
+    public static func make(ledger: Ledger, options: Options = Options()) throws(EaseMLCIError) -> StatusReport {
+        let sets: [TestSetRecord]
+        do { sets = try ledger.testSets().sorted { $0.createdAt < $1.createdAt } } catch { throw .ledger(error) }
+        var report = StatusReport(ledger: ledger.path, testSets: [])
+        for record in sets { report.testSets.append(try testSet(record, ledger: ledger, options: options)) }
+        return report
+    }
+
+    private static func testSet(_ record: TestSetRecord, ledger: Ledger, options: Options) throws(EaseMLCIError) -> TestSet {
+        let budget: BudgetState
+        let evaluations: [Evaluation]
+        let evaluationCount: Int
         do {
-            let sets = try ledger.testSets().sorted { $0.createdAt < $1.createdAt }
-            return StatusReport(ledger: ledger.path, testSets: try sets.map { record throws(LedgerError) in
-                let budget = try ledger.budget(testSetID: record.id)
-                let evaluations = try ledger.evaluations(testSetID: record.id).map {
-                    Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)),
-                               verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
-                }
-                let question = record.question.isEmpty ? nil : try? GateQuestion(canonicalText: record.question)
-                let outlook: String
-                if budget.retired {
-                    outlook = "retired (\(budget.retiredReason ?? "retired")): register a new test set for further checks"
-                } else if budget.exhausted {
-                    outlook = "exhausted: register a new test set for further checks"
-                } else {
-                    outlook = "\(budget.stepsLeft) more evaluation\(budget.stepsLeft == 1 ? "" : "s") before a new test set is needed"
-                }
-                return TestSet(
-                    id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,
-                    reliability: question?.reliability ?? record.reliability, condition: question.map { "\($0.condition)" } ?? record.condition,
-                    steps: record.steps,
-                    stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft,
-                    bitsUsed: question.map { GateCheck.revealedBits(budget.bitsUsed, $0.settings) } ?? budget.bitsUsed,
-                    bitsLeft: question.map { GateCheck.revealedBits(budget.bitsLeft, $0.settings) } ?? budget.bitsLeft, retired: budget.retired, retiredReason: budget.retiredReason,
-                    forced: record.forced, question: record.questionDigest, amendments: record.amendments, evaluations: evaluations,
-                    outlook: outlook)
-            })
+            budget = try ledger.budget(testSetID: record.id)
+            evaluations = try ledger.evaluations(testSetID: record.id, newest: options.limit).map {
+                Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)), verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
+            }
+            evaluationCount = options.limit == nil ? evaluations.count : try ledger.evaluationCount(testSetID: record.id)
         } catch {
             throw .ledger(error)
         }
+        let question = record.question.isEmpty ? nil : try? GateQuestion(canonicalText: record.question)
+        let outlook: String
+        if budget.retired {
+            outlook = "retired (\(budget.retiredReason ?? "retired")): register a new test set for further checks"
+        } else if budget.exhausted {
+            outlook = "exhausted: register a new test set for further checks"
+        } else {
+            outlook = "\(budget.stepsLeft) more evaluation\(budget.stepsLeft == 1 ? "" : "s") before a new test set is needed"
+        }
+        var stepsByMode: [StepSupport]?
+        if options.stepsByMode, let question, !budget.retired, !budget.exhausted {
+            var settings = question.settings
+            settings.expectedDisagreement = options.expectedDisagreement
+            stepsByMode = try PlanReport.make(settings, testSize: record.size, tolerances: false, cache: options.cache).stepsByMode
+        }
+        return TestSet(
+            id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,
+            reliability: question?.reliability ?? record.reliability, condition: question.map { "\($0.condition)" } ?? record.condition,
+            steps: record.steps, stepsUsed: budget.stepsUsed, stepsLeft: budget.stepsLeft,
+            bitsUsed: question.map { GateCheck.revealedBits(budget.bitsUsed, $0.settings) } ?? budget.bitsUsed,
+            bitsLeft: question.map { GateCheck.revealedBits(budget.bitsLeft, $0.settings) } ?? budget.bitsLeft, retired: budget.retired,
+            retiredReason: budget.retiredReason, forced: record.forced, question: record.questionDigest, amendments: record.amendments,
+            evaluations: evaluations, evaluationCount: evaluationCount, outlook: outlook, stepsByMode: stepsByMode)
+    }
+
+    /// Keeps each set's newest `limit` evaluations (after a chart drew them all).
+    public mutating func keepNewest(_ limit: Int) {
+        for index in testSets.indices { testSets[index].evaluations = Array(testSets[index].evaluations.suffix(limit)) }
     }
 
     /// The `--json` output (`ReportJSON`).
@@ -101,6 +144,14 @@ public struct StatusReport: Sendable, Codable {
             lines.append("  steps       \(set.stepsUsed) used, \(set.stepsLeft) left of \(set.steps)")
             lines.append(String(format: "  leakage     %.3g bits used, %.3g left", set.bitsUsed, set.bitsLeft))
             lines.append("  outlook     \(set.outlook)")
+            if let modes = set.stepsByMode, !modes.isEmpty {
+                lines.append("  by mode     " + modes.map { support in
+                    "\(support.adaptivity.rawValue)\(support.adaptivity == set.adaptivity ? " (this set)" : "") \(support.reachedLimit ? "≥ " : "")\(IntegerText.grouped(support.steps))"
+                }.joined(separator: " · ") + " steps at this size")
+            }
+            if set.evaluationCount > set.evaluations.count {
+                lines.append("  (the newest \(set.evaluations.count) of \(set.evaluationCount) evaluations; `--limit` shows more)")
+            }
             if !set.evaluations.isEmpty {
                 var table = TextTable(header: ["  step", "time", "model", "verdict"], leftColumns: 4)
                 let formatter = ISO8601DateFormatter()

@@ -166,13 +166,17 @@ def check_commit(
 
 
 def status(
-    *, plot: bool = True, config: Optional[Path] = None, ledger: Optional[Path] = None, cwd: Optional[Path] = None
+    *, plot: bool = True, limit: Optional[int] = None, modes: bool = False, config: Optional[Path] = None,
+    ledger: Optional[Path] = None, cwd: Optional[Path] = None
 ) -> Status:
     """Every test set's budget and evaluations (`easeml-ci status`); with `plot`, the burn-down
-    chart (`status --plot`) drawn in the same call, as `Status.svg`."""
+    chart (`status --plot`) drawn in the same call, as `Status.svg`. `limit` keeps each set's newest
+    evaluations (`evaluation_count` says how many there are); `modes` adds the steps each set still
+    answering supports under each adaptivity mode (`steps_by_mode`)."""
     with Scratch() as scratch:
         chart = scratch.file("status.svg") if plot else None
-        report = _cli.run(["status"] + _place(config, ledger) + _flags(plot=chart), Status.from_json, cwd=cwd)
+        report = _cli.run(
+            ["status"] + _place(config, ledger) + _flags(plot=chart, limit=limit, modes=modes), Status.from_json, cwd=cwd)
         if chart is not None:
             with open(chart, encoding="utf-8") as handle:
                 report.svg = handle.read()

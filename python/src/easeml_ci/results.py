@@ -305,6 +305,10 @@ class TestSetStatus:
     amendments: int = 0
     retired_reason: Optional[str] = None
     evaluations: list[Evaluation] = field(default_factory=list)
+    #: How many evaluations the set has in all (more than `evaluations` when `limit` paged them).
+    evaluation_count: int = 0
+    #: With `modes=True`, for a set still answering: the steps its size supports under each mode.
+    steps_by_mode: Optional[list[StepSupport]] = None
 
 
 @dataclass
