@@ -25,12 +25,13 @@ bench_need() {
     done
 }
 
-# bench_build: release build of easeml-ci with the scratch path SCRATCH (default .build-bench);
-# sets `bin` to the executable.
+# bench_build: release build of easeml-ci with the scratch path SCRATCH (default .build-bench),
+# linked as install.sh links it (the Swift runtime static), so the binary measured is the one users
+# run; sets `bin` to the executable.
 bench_build() {
     local scratch="${SCRATCH:-.build-bench}"
     echo "== build (release)"
-    (cd "$root" && swift build -c release --scratch-path "$scratch" >/dev/null)
+    (cd "$root" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" >/dev/null)
     bin="$root/$scratch/release/easeml-ci"
 }
 

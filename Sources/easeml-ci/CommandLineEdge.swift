@@ -11,6 +11,11 @@ enum CommandLineEdge {
     static func run(_ arguments: [String]) -> Int32 {
         let json = wantsJSON(arguments)
         do {
+            if arguments == ["hook", "pre-commit"] {
+                // What the installed hook runs on every commit: no flags to parse.
+                let blocked = try HookCommand.PreCommit.respond(in: try Workspace.current(Workspace.Options(), configuration: .ignored), json: false)
+                return (blocked ? ExitStatus.failure : ExitStatus.success).rawValue
+            }
             var command = try EaseMLCICommand.parseAsRoot(arguments)
             try command.run()
             return ExitStatus.success.rawValue

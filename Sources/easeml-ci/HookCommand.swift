@@ -22,14 +22,21 @@ struct HookCommand: ParsableCommand {
         }
 
         func run() throws {
-            let report = try PreCommitCheck().run(in: try place.workspace(.ignored))
+            if try Self.respond(in: try place.workspace(.ignored), json: json) { throw ExitCode(ExitStatus.failure.rawValue) }
+        }
+
+        /// Runs the check and prints its report; true when the commit is blocked. The installed
+        /// hook's exact command line (`hook pre-commit`, nothing else) comes here straight from
+        /// `CommandLineEdge` without ArgumentParser's command tree: it runs on every commit.
+        static func respond(in workspace: Workspace, json: Bool) throws(EaseMLCIError) -> Bool {
+            let report = try PreCommitCheck().run(in: workspace)
             if json {
                 print(ReportJSON.text(report))
             } else {
                 for error in report.errors { FileHandle.standardError.write(Data("easeml-ci: \(error)\n".utf8)) }
                 for warning in report.warnings { FileHandle.standardError.write(Data("easeml-ci: warning: \(warning)\n".utf8)) }
             }
-            if report.blocked { throw ExitCode(ExitStatus.failure.rawValue) }
+            return report.blocked
         }
     }
 

@@ -109,7 +109,7 @@ public struct NearestNeighborSearch: Sendable {
         if d > 0 {
             queries.scaled.withUnsafeBufferPointer { qp in
                 prepared.scaled.withUnsafeBufferPointer { rp in
-                    cblas_dgemm(
+                    OpenBLAS.shared.dgemm(
                         CblasRowMajor, CblasNoTrans, CblasTrans,
                         Int32(qCount), Int32(rCount), Int32(d),
                         1.0, qp.baseAddress! + queryRows.lowerBound * d, Int32(d),
