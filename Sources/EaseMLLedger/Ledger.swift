@@ -97,9 +97,14 @@ public final class Ledger {
                 """, [
                     .text(new.id), .text(new.name), .int(new.size), .text(classes), .int(new.steps),
                     .text(new.adaptivity.rawValue), .real(new.reliability), .text(new.condition),
-                    .int(new.plannedSize), .int(forced ? 1 : 0), .blob(new.sealedLabels),
+                    .int(new.plannedSize), .int(forced ? 1 : 0), .blob(Data()),
                     .text(new.inputsPath), .text(now), .text(new.question), .text(new.questionDigest),
                 ])
+            for (chunk, sealed) in ([new.sealedLabels] + new.sealedLabelChunks).enumerated() {
+                try database.execute(
+                    "INSERT INTO test_set_labels (test_set_id, chunk, sealed) VALUES (?, ?, ?)",
+                    [.text(new.id), .int(chunk), .blob(sealed)])
+            }
             try appendEvent(.register, at: now, payload: [
                 "test_set": .string(new.id), "size": .integer(Int64(new.size)),
                 "steps": .integer(Int64(new.steps)), "adaptivity": .string(new.adaptivity.rawValue),
@@ -126,11 +131,20 @@ public final class Ledger {
         return records
     }
 
-    /// The opaque sealed labels stored at registration. Throws `.unknownTestSet`.
+    /// The opaque sealed labels stored at registration: chunk 0 (for a set registered before
+    /// schema version 6, its whole blob). Throws `.unknownTestSet`.
     public func sealedLabels(testSetID: String) throws(LedgerError) -> Data {
+        if let chunk = try sealedLabelChunk(testSetID: testSetID, chunk: 0) { return chunk }
         let rows = try database.query("SELECT sealed_labels FROM test_sets WHERE id = ?", [.text(testSetID)])
         guard let row = rows.first else { throw .unknownTestSet(testSetID: testSetID) }
         return try row.data("sealed_labels")
+    }
+
+    /// Chunk `chunk` of the set's sealed labels, or nil when there is no such chunk.
+    public func sealedLabelChunk(testSetID: String, chunk: Int) throws(LedgerError) -> Data? {
+        try database.query(
+            "SELECT sealed FROM test_set_labels WHERE test_set_id = ? AND chunk = ?", [.text(testSetID), .int(chunk)]
+        ).first?.data("sealed")
     }
 
     /// Retires a set: it refuses all further charges (replays still answer). Appends a `retire`

@@ -21,6 +21,7 @@ public enum LedgerSchema {
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
         Migration(version: 5, sql: version5),
+        Migration(version: 6, sql: version6),
     ]
 
     /// The schema version this build writes.
@@ -399,6 +400,26 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'ledger accepted models are append-only'); END;
 
     ALTER TABLE events ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+    """
+
+    /// Version 6: sealed labels in chunks, in a table of their own. A set registered from now on
+    /// keeps an empty `test_sets.sealed_labels` and its chunks in `test_set_labels` (chunk 0 first),
+    /// so reading a `test_sets` row never walks a label blob's overflow pages, and no blob grows
+    /// beyond one chunk (SQLite refuses blobs over 1 GB). Sets registered before keep their blob
+    /// where it is: moving it would change rows their events vouch for. The chunks need no row
+    /// digests: each is sealed (AES-GCM) with its set id, index and the chunk count in the
+    /// authenticated context, so one cannot be forged, swapped, reordered or dropped unnoticed.
+    static let version6 = """
+    CREATE TABLE test_set_labels (
+        test_set_id TEXT NOT NULL REFERENCES test_sets(id),
+        chunk INTEGER NOT NULL CHECK (chunk >= 0),
+        sealed BLOB NOT NULL,
+        PRIMARY KEY (test_set_id, chunk)
+    );
+    CREATE TRIGGER test_set_labels_no_update BEFORE UPDATE ON test_set_labels
+        BEGIN SELECT RAISE(ABORT, 'sealed test-set labels are append-only'); END;
+    CREATE TRIGGER test_set_labels_no_delete BEFORE DELETE ON test_set_labels
+        BEGIN SELECT RAISE(ABORT, 'sealed test-set labels are append-only'); END;
     """
 
     /// The schema version stored in the file.

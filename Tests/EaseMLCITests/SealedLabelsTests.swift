@@ -1,3 +1,5 @@
+@testable import EaseMLLedger
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLCI
@@ -32,4 +34,85 @@ import Testing
     #expect(decoded.column.classes == ["p", "q"])
     #expect(decoded.column.codes == [1, 0])
     #expect(decoded.column.ids.map { [$0.id(at: 0), $0.id(at: 1)] } == ["x", "y"])
+}
+
+/// Sets are sealed in chunks (a header, then rows), each in its own ledger row. A column read back
+/// chunk by chunk is the column registered, with and without ids, for chunk sizes that divide the
+/// rows and ones that do not.
+@Test func chunkedLabelsRoundTripThroughARealLedger() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let key = try SealingKey.parse(SealingKey.generateText(), source: "test")
+    var ids = ExampleIDs()
+    for i in 0..<10 { ids.append(Array("ex-\(i)\(i % 3 == 0 ? "-日本" : "")".utf8)) }
+    let codes: [Int32] = [0, 2, 1, 0, 1, 1, 2, 0, 0, 2]
+    for (index, (column, rows)) in [
+        (ClassColumn(classes: ["cat", "dog", "ü"], codes: codes, ids: ids), 3),
+        (ClassColumn(classes: ["cat", "dog", "ü"], codes: codes, ids: nil), 5),
+        (ClassColumn(classes: ["cat", "dog", "ü"], codes: codes, ids: ids), 100),
+        (ClassColumn(classes: ["only"], codes: [], ids: nil), 4),
+    ].enumerated() {
+        let ledger = try Ledger.open(at: folder.appendingPathComponent("l\(index).sqlite").path, create: true)
+        ledger.authenticate(with: key.ledgerKey)
+        let id = "set\(index)"
+        let sealed = try SealedLabels.seal(column, testSetID: id, key: key, rowsPerChunk: rows)
+        #expect(sealed.chunks.count == (column.count + rows - 1) / rows)
+        try register(id, sealed, in: ledger, size: column.count)
+        #expect(try SealedLabels.open(testSetID: id, ledger: ledger, key: key) == column)
+    }
+}
+
+/// The attacks on chunks, by someone who edits the SQLite file (dropping the append-only
+/// triggers) but has no key: a chunk moved to another position, one taken from another set, one
+/// removed, one flipped — each is refused when the labels are opened, never read as labels.
+@Test func tamperedChunksAreRefused() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let key = try SealingKey.parse(SealingKey.generateText(), source: "test")
+    let column = ClassColumn(classes: ["a", "b"], codes: [0, 1, 1, 0, 1, 0, 0], ids: nil)
+    func fresh(_ name: String) throws -> Ledger {
+        let ledger = try Ledger.open(at: folder.appendingPathComponent(name).path, create: true)
+        ledger.authenticate(with: key.ledgerKey)
+        try register("s", try SealedLabels.seal(column, testSetID: "s", key: key, rowsPerChunk: 2), in: ledger, size: column.count)
+        let other = ClassColumn(classes: ["a", "b"], codes: [1, 1, 1, 1, 1, 1, 1], ids: nil)
+        try register("t", try SealedLabels.seal(other, testSetID: "t", key: key, rowsPerChunk: 2), in: ledger, size: other.count)
+        try ledger.database.execute("DROP TRIGGER test_set_labels_no_update; DROP TRIGGER test_set_labels_no_delete")
+        return ledger
+    }
+    func opened(_ ledger: Ledger) -> String {
+        do {
+            _ = try SealedLabels.open(testSetID: "s", ledger: ledger, key: key)
+            return "opened"
+        } catch {
+            return "\(error)"
+        }
+    }
+    #expect(opened(try fresh("honest.sqlite")) == "opened")
+    let swapped = try fresh("swapped.sqlite")
+    try swapped.database.execute("""
+        UPDATE test_set_labels SET chunk = 99 WHERE test_set_id = 's' AND chunk = 1;
+        UPDATE test_set_labels SET chunk = 1 WHERE test_set_id = 's' AND chunk = 2;
+        UPDATE test_set_labels SET chunk = 2 WHERE test_set_id = 's' AND chunk = 99;
+        """)
+    #expect(opened(swapped).contains("labels:s:1/4"), "\(opened(swapped))")
+    let foreign = try fresh("foreign.sqlite")
+    try foreign.database.execute("""
+        UPDATE test_set_labels SET sealed = (SELECT sealed FROM test_set_labels WHERE test_set_id = 't' AND chunk = 3)
+        WHERE test_set_id = 's' AND chunk = 3
+        """)
+    #expect(opened(foreign).contains("labels:s:3/4"), "\(opened(foreign))")
+    let removed = try fresh("removed.sqlite")
+    try removed.database.execute("DELETE FROM test_set_labels WHERE test_set_id = 's' AND chunk = 4")
+    #expect(opened(removed).contains("chunk 4 of 4 is missing"), "\(opened(removed))")
+    let flipped = try fresh("flipped.sqlite")
+    try flipped.database.execute("UPDATE test_set_labels SET sealed = zeroblob(length(sealed)) WHERE test_set_id = 's' AND chunk = 2")
+    #expect(opened(flipped).contains("labels:s:2/4"), "\(opened(flipped))")
+}
+
+private func register(_ id: String, _ sealed: (header: Data, chunks: [Data]), in ledger: Ledger, size: Int) throws {
+    var new = NewTestSet(
+        id: id, name: id, size: size, classes: ["a"], steps: 1, adaptivity: .full, reliability: 0.9, condition: "n > 0.5 +/- 0.1",
+        plannedSize: 0, sealedLabels: sealed.header)
+    new.sealedLabelChunks = sealed.chunks
+    try ledger.registerTestSet(new)
 }

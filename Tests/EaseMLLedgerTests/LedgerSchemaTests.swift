@@ -8,10 +8,10 @@ import Testing
         try withTemporaryDirectory { dir in
             let ledger = try ownerLedger(at: dir.appendingPathComponent("ledger.sqlite").path, create: true)
             #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
-            #expect(LedgerSchema.currentVersion == 5)
+            #expect(LedgerSchema.currentVersion == 6)
             let tables = try ledger.database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .map { try $0.string("name") }
-            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "cleaning_rows", "cleaning_sessions", "evaluations", "events", "improve_labels", "improve_rounds", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "question_amendments", "sqlite_sequence", "test_sets"])
+            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "cleaning_rows", "cleaning_sessions", "evaluations", "events", "improve_labels", "improve_rounds", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "question_amendments", "sqlite_sequence", "test_set_labels", "test_sets"])
             #expect(try ledger.testSets().isEmpty)
             #expect(try ledger.verify().isClean)
         }
@@ -43,7 +43,10 @@ import Testing
                 prev = hash
             }
             let ledger = try Ledger.open(at: path, create: false)
-            #expect(try LedgerSchema.version(of: ledger.database) == 5)
+            #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
+            // The set's labels stay in its row (schema 6 keeps older sets' blobs where they are).
+            #expect(try ledger.sealedLabels(testSetID: "s1") == Data([0x01, 0x02]))
+            #expect(try ledger.sealedLabelChunk(testSetID: "s1", chunk: 0) == nil)
             let evaluation = try #require(try ledger.evaluations(testSetID: "s1").first)
             #expect(evaluation.verdict == .pass && evaluation.questionDigest == "" && evaluation.commitID == "abc")
             let accepted = try #require(try ledger.lastAcceptedModel(testSetID: "s1", branch: "main"))
@@ -91,6 +94,13 @@ import Testing
             #expect(set.classes == ["cat", "dog"])
             #expect(set.adaptivity == .full)
             #expect(try again.sealedLabels(testSetID: "a1b2c3") == Data([0x00, 0x01, 0xfe, 0xff]))
+            // New sets keep their labels out of the row, in chunks that cannot be rewritten.
+            #expect(try again.database.query("SELECT length(sealed_labels) AS n FROM test_sets")[0].int("n") == 0)
+            #expect(try again.sealedLabelChunk(testSetID: "a1b2c3", chunk: 0) == Data([0x00, 0x01, 0xfe, 0xff]))
+            #expect(throws: LedgerError.self) {
+                try again.database.execute("UPDATE test_set_labels SET sealed = x'00'")
+            }
+            #expect(throws: LedgerError.self) { try again.database.execute("DELETE FROM test_set_labels") }
             #expect(try again.evaluations(testSetID: "a1b2c3").map(\.newModel) == ["m1"])
             #expect(try again.budget(testSetID: "a1b2c3").stepsUsed == 1)
             #expect(try again.verify().isClean)

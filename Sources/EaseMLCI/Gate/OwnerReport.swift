@@ -70,15 +70,14 @@ public struct OwnerReport: Sendable, Codable {
     private static func testSet(_ record: TestSetRecord, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> TestSet {
         let budget: BudgetState
         let records: [EvaluationRecord]
-        let sealedLabels: Data
         do {
             budget = try ledger.budget(testSetID: record.id)
             records = try ledger.evaluations(testSetID: record.id)
-            sealedLabels = try ledger.sealedLabels(testSetID: record.id)
         } catch {
             throw .ledger(error)
         }
-        do { _ = try key.open(sealedLabels, context: "labels:\(record.id)") } catch { throw .sealing(error) }
+        // The key must be the set's: its labels' header opens (the labels themselves are not read).
+        try SealedLabels.openHeader(testSetID: record.id, ledger: ledger, key: key)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var evaluations: [Evaluation] = []

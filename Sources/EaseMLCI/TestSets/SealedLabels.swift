@@ -3,27 +3,134 @@ import Foundation
 
 /// The plaintext that is sealed for a test set: its label column, format-independent.
 ///
-/// On disk (inside the seal) it is a compact binary record, every integer little-endian:
+/// Sealed in chunks (schema 6 on): chunk 0 is a header, chunks 1…k hold `rowsPerChunk` rows each
+/// (the last fewer), each sealed on its own and stored in its own ledger row, so no blob grows with
+/// the set and a chunk is decoded straight into the column. Every integer little-endian:
 ///
-///     "EMLSEAL1"                      8 bytes, magic and version
-///     classCount: UInt32
-///     classCount × (length: UInt32, UTF-8 bytes)
-///     count: UInt64                   the number of examples
-///     count × Int32                   class codes
-///     hasIDs: UInt8                   0 or 1
-///     if hasIDs: count × UInt32       the byte length of each id
-///                idByteCount: UInt64, then the ids' bytes back to back
+///     header (chunk 0):  "EMLSEAL2", classCount: UInt32, classCount × (length: UInt32, UTF-8 bytes),
+///                        count: UInt64, hasIDs: UInt8, rowsPerChunk: UInt64, chunkCount: UInt64
+///     chunk i ≥ 1:       "EMLCHNK2", rows: UInt64, rows × Int32 class codes,
+///                        if hasIDs: rows × UInt32 id byte lengths, idByteCount: UInt64, the ids' bytes
 ///
-/// Ten million labels with ids take about 150 MB and decode at memory speed. Test sets sealed by
-/// earlier versions hold JSON (`{"classes":…,"codes":…,"idBytes":…,"idOffsets":…}`) and still decode.
+/// The seal's authenticated context names the set, the chunk and the chunk count
+/// (`context(testSetID:chunk:of:)`): a chunk cannot be moved to another set or position, and a
+/// missing one is found by the header's count.
+///
+/// Sets sealed before hold one record, still read (`decode`): `"EMLSEAL1"`, the classes, count,
+/// count × Int32 codes, hasIDs and the ids as above, in one blob; or, earlier still, JSON
+/// (`{"classes":…,"codes":…,"idBytes":…,"idOffsets":…}`).
 struct SealedLabels {
     var column: ClassColumn
 
     init(_ column: ClassColumn) { self.column = column }
 
     private static let magic = Array("EMLSEAL1".utf8)
+    private static let headerMagic = Array("EMLSEAL2".utf8)
+    private static let chunkMagic = Array("EMLCHNK2".utf8)
 
-    /// The binary record described above.
+    /// Rows per sealed chunk: 2²⁰ (about 4 MB of codes, plus the ids).
+    static let rowsPerChunk = 1 << 20
+
+    /// The number of data chunks (after the header) for `count` rows.
+    static func chunkCount(rows count: Int, rowsPerChunk: Int = rowsPerChunk) -> Int { (count + rowsPerChunk - 1) / rowsPerChunk }
+
+    /// The authenticated context chunk `chunk` of `count` data chunks is sealed under; the header's
+    /// is the one whole records were sealed under, so a key check opens either.
+    static func context(testSetID: String, chunk: Int, of count: Int) -> String {
+        chunk == 0 ? "labels:\(testSetID)" : "labels:\(testSetID):\(chunk)/\(count)"
+    }
+
+    /// Chunk `chunk` of the chunked encoding: 0 is the header, 1… the rows.
+    func encodedChunk(_ chunk: Int, rowsPerChunk: Int = rowsPerChunk) -> Data {
+        var out = [UInt8]()
+        if chunk == 0 {
+            out.append(contentsOf: Self.headerMagic)
+            Self.append(UInt32(column.classes.count), to: &out)
+            for name in column.classes {
+                Self.append(UInt32(name.utf8.count), to: &out)
+                out.append(contentsOf: name.utf8)
+            }
+            Self.append(UInt64(column.count), to: &out)
+            out.append(column.ids == nil ? 0 : 1)
+            Self.append(UInt64(rowsPerChunk), to: &out)
+            Self.append(UInt64(Self.chunkCount(rows: column.count, rowsPerChunk: rowsPerChunk)), to: &out)
+            return Data(out)
+        }
+        let rows = (chunk - 1) * rowsPerChunk..<min(chunk * rowsPerChunk, column.count)
+        let idBytes = column.ids.map { $0.offsets[rows.upperBound] - $0.offsets[rows.lowerBound] } ?? 0
+        out.reserveCapacity(24 + rows.count * 8 + idBytes)
+        out.append(contentsOf: Self.chunkMagic)
+        Self.append(UInt64(rows.count), to: &out)
+        column.codes[rows].withUnsafeBytes { raw in
+            if Int32(littleEndian: 1) == 1 { out.append(contentsOf: raw) } else { for code in column.codes[rows] { Self.append(code, to: &out) } }
+        }
+        if let ids = column.ids {
+            for i in rows { Self.append(UInt32(ids.offsets[i + 1] - ids.offsets[i]), to: &out) }
+            Self.append(UInt64(idBytes), to: &out)
+            out.append(contentsOf: ids.bytes[ids.offsets[rows.lowerBound]..<ids.offsets[rows.upperBound]])
+        }
+        return Data(out)
+    }
+
+    /// The header of the chunked encoding, or nil when `data` is not one.
+    struct Header {
+        var classes: [String]
+        var count: Int
+        var hasIDs: Bool
+        var rowsPerChunk: Int
+        var chunkCount: Int
+    }
+
+    static func header(_ data: Data) -> Header? {
+        data.withUnsafeBytes { raw -> Header? in
+            var reader = Reader(raw: raw)
+            guard reader.bytes(headerMagic.count).map(Array.init) == headerMagic, let classCount = reader.uint32() else { return nil }
+            var classes: [String] = []
+            for _ in 0..<classCount {
+                guard let length = reader.uint32(), let name = reader.bytes(Int(length)) else { return nil }
+                classes.append(String(decoding: name, as: UTF8.self))
+            }
+            guard let count = reader.uint64(), let hasIDs = reader.bytes(1)?.first, hasIDs <= 1, let rows = reader.uint64(),
+                let chunks = reader.uint64(), reader.atEnd, rows > 0, count <= UInt64(Int.max), rows <= UInt64(Int32.max),
+                chunks == (count + rows - 1) / rows
+            else { return nil }
+            return Header(classes: classes, count: Int(count), hasIDs: hasIDs == 1, rowsPerChunk: Int(rows), chunkCount: Int(chunks))
+        }
+    }
+
+    /// Decodes data chunk `chunk` (≥ 1) of `header` into `codes` and `ids` (which already hold
+    /// the chunks before it); false when the bytes are malformed.
+    static func decodeChunk(_ data: Data, _ chunk: Int, header: Header, codes: inout [Int32], ids: inout ExampleIDs) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            var reader = Reader(raw: raw)
+            let start = (chunk - 1) * header.rowsPerChunk
+            let expected = min(header.rowsPerChunk, header.count - start)
+            guard reader.bytes(chunkMagic.count).map(Array.init) == chunkMagic, reader.uint64() == UInt64(expected), codes.count == start,
+                let codeBytes = reader.bytes(expected * 4)
+            else { return false }
+            let classCount = Int32(header.classes.count)
+            for i in 0..<expected {
+                let code = Int32(littleEndian: codeBytes.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
+                guard code >= 0 && code < classCount else { return false }
+                codes.append(code)
+            }
+            if header.hasIDs {
+                guard let lengths = reader.bytes(expected * 4) else { return false }
+                var total = ids.bytes.count
+                let first = total
+                for i in 0..<expected {
+                    total += Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    ids.offsets.append(total)
+                }
+                guard reader.uint64() == UInt64(total - first), let idBytes = reader.bytes(total - first) else { return false }
+                ids.bytes.append(contentsOf: idBytes)
+            }
+            return reader.atEnd
+        }
+    }
+
+    /// The single record sets were sealed as before schema 6 (`"EMLSEAL1"`); kept so that reading
+    /// it stays tested.
     func encoded() -> Data {
         var out = [UInt8]()
         let idCount = column.ids?.bytes.count ?? 0
@@ -137,15 +244,60 @@ struct SealedLabels {
 }
 
 extension SealedLabels {
-    /// Opens the sealed labels of `testSetID` from `ledger` with the owner's key.
+    /// Seals `column` for the set `testSetID`: the header (chunk 0) and the data chunks, each under
+    /// its own context.
+    static func seal(
+        _ column: ClassColumn, testSetID: String, key: SealingKey, rowsPerChunk: Int = rowsPerChunk
+    ) throws(EaseMLCIError) -> (header: Data, chunks: [Data]) {
+        let labels = SealedLabels(column)
+        let count = chunkCount(rows: column.count, rowsPerChunk: rowsPerChunk)
+        do {
+            let header = try key.seal(labels.encodedChunk(0, rowsPerChunk: rowsPerChunk), context: context(testSetID: testSetID, chunk: 0, of: count))
+            var chunks: [Data] = []
+            chunks.reserveCapacity(count)
+            for chunk in stride(from: 1, through: count, by: 1) {
+                chunks.append(try key.seal(
+                    labels.encodedChunk(chunk, rowsPerChunk: rowsPerChunk), context: context(testSetID: testSetID, chunk: chunk, of: count)))
+            }
+            return (header, chunks)
+        } catch {
+            throw .sealing(error)
+        }
+    }
+
+    /// Opens the sealed labels of `testSetID` from `ledger` with the owner's key, one chunk at a
+    /// time (or the single record of a set sealed before chunks).
     static func open(testSetID: String, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> ClassColumn {
+        let first = try openHeader(testSetID: testSetID, ledger: ledger, key: key)
+        guard let header = header(first) else {
+            guard let labels = decode(first) else { throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable") }
+            return labels.column
+        }
+        var codes: [Int32] = []
+        codes.reserveCapacity(header.count)
+        var ids = ExampleIDs()
+        if header.hasIDs { ids.offsets.reserveCapacity(header.count + 1) }
+        for chunk in stride(from: 1, through: header.chunkCount, by: 1) {
+            let sealed: Data?
+            do { sealed = try ledger.sealedLabelChunk(testSetID: testSetID, chunk: chunk) } catch { throw .ledger(error) }
+            guard let sealed else {
+                throw .testSetUnavailable("the sealed labels of \(testSetID) are incomplete: chunk \(chunk) of \(header.chunkCount) is missing")
+            }
+            let opened: Data
+            do { opened = try key.open(sealed, context: context(testSetID: testSetID, chunk: chunk, of: header.chunkCount)) } catch { throw .sealing(error) }
+            guard decodeChunk(opened, chunk, header: header, codes: &codes, ids: &ids) else {
+                throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable (chunk \(chunk))")
+            }
+        }
+        return ClassColumn(classes: header.classes, codes: codes, ids: header.hasIDs ? ids : nil)
+    }
+
+    /// Opens only the header (or the single record): proves the key is the set's without reading
+    /// the labels.
+    @discardableResult
+    static func openHeader(testSetID: String, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> Data {
         let sealed: Data
         do { sealed = try ledger.sealedLabels(testSetID: testSetID) } catch { throw .ledger(error) }
-        let opened: Data
-        do { opened = try key.open(sealed, context: "labels:\(testSetID)") } catch { throw .sealing(error) }
-        guard let labels = decode(opened) else {
-            throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable")
-        }
-        return labels.column
+        do { return try key.open(sealed, context: context(testSetID: testSetID, chunk: 0, of: 0)) } catch { throw .sealing(error) }
     }
 }

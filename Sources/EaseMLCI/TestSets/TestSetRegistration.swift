@@ -85,20 +85,17 @@ public struct TestSetRegistration {
         if labels.count < needed && !force {
             throw .testSetTooSmall(size: labels.count, needed: needed, method: plan.chosen.rawValue)
         }
-        let sealed: Data
-        do { sealed = try key.seal(SealedLabels(labels).encoded(), context: "labels:\(id)") } catch { throw .sealing(error) }
+        let sealed = try SealedLabels.seal(labels, testSetID: id, key: key)
+        var new = NewTestSet(
+            id: id, name: name ?? URL(fileURLWithPath: labelsPath).deletingPathExtension().lastPathComponent,
+            size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
+            reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
+            sealedLabels: sealed.header,
+            inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            question: question.canonicalText, questionDigest: question.digest)
+        new.sealedLabelChunks = sealed.chunks
         let record: TestSetRecord
-        do {
-            record = try ledger.registerTestSet(NewTestSet(
-                id: id, name: name ?? URL(fileURLWithPath: labelsPath).deletingPathExtension().lastPathComponent,
-                size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
-                reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
-                sealedLabels: sealed,
-                inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                question: question.canonicalText, questionDigest: question.digest))
-        } catch {
-            throw .ledger(error)
-        }
+        do { record = try ledger.registerTestSet(new) } catch { throw .ledger(error) }
         return Report(
             id: record.id, name: record.name, size: record.size, classes: record.classes.count, plannedSize: needed,
             method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,

@@ -29,7 +29,14 @@ struct OpenBLAS: @unchecked Sendable {
     static let shared = OpenBLAS()
 
     private init() {
-        guard let handle = dlopen(Self.soname, RTLD_NOW | RTLD_LOCAL) else {
+        // Already in the process (the Python wheel's binary has it as a needed library, under the
+        // name auditwheel gave its copy), else opened from the system.
+        let handle: UnsafeMutableRawPointer
+        if let process = dlopen(nil, RTLD_NOW), dlsym(process, "cblas_dgemm") != nil {
+            handle = process
+        } else if let opened = dlopen(Self.soname, RTLD_NOW | RTLD_LOCAL) {
+            handle = opened
+        } else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
             fatalError("easeml-ci: cannot load \(Self.soname) (\(reason)); install Debian's libopenblas0 (install.sh does)")
         }
