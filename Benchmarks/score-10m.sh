@@ -72,13 +72,20 @@ peak() {
 }
 swift_rss="$(peak "$swift_cmd")"
 numpy_rss="$(peak "$numpy_cmd")"
+# The registration's own peak: `testset add` of the same labels into a scratch ledger.
+add_cmd="cd '$repo' && EASEML_KEY_FILE=owner.key '$bin' testset add --labels '$data/labels.csv' --force --ledger '$repo/scratch.sqlite' >/dev/null"
+prepare="rm -f '$repo/scratch.sqlite' '$repo/scratch.sqlite-wal' '$repo/scratch.sqlite-shm'"
+add_rss="$(peak "$add_cmd")"
+bash -c "$prepare"
 
-"$py" - "$work/score-$n.json" "$n" "$swift_rss" "$numpy_rss" <<'PY'
+"$py" - "$work/score-$n.json" "$n" "$swift_rss" "$numpy_rss" "$add_rss" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 swift, numpy = results["easeml-ci check"], results["numpy baseline"]
+spread = lambda r: f"± {r['stddev']:.3f}" if r.get("stddev") is not None else "(one run)"
 print(f"\n== {int(sys.argv[2]):,} predictions (new + old against the labels)")
-print(f"easeml-ci check : mean {swift['mean']:.3f} s ± {swift['stddev']:.3f}, peak RSS {sys.argv[3]} MiB")
-print(f"numpy baseline  : mean {numpy['mean']:.3f} s ± {numpy['stddev']:.3f}, peak RSS {sys.argv[4]} MiB")
+print(f"easeml-ci check : mean {swift['mean']:.3f} s {spread(swift)}, peak RSS {sys.argv[3]} MiB")
+print(f"numpy baseline  : mean {numpy['mean']:.3f} s {spread(numpy)}, peak RSS {sys.argv[4]} MiB")
 print(f"ratio easeml-ci / numpy: {swift['mean'] / numpy['mean']:.2f}")
+print(f"easeml-ci testset add: peak RSS {sys.argv[5]} MiB")
 PY
