@@ -137,7 +137,10 @@ public final class Ledger {
         if let chunk = try sealedLabelChunk(testSetID: testSetID, chunk: 0) { return chunk }
         let rows = try database.query("SELECT sealed_labels FROM test_sets WHERE id = ?", [.text(testSetID)])
         guard let row = rows.first else { throw .unknownTestSet(testSetID: testSetID) }
-        return try row.data("sealed_labels")
+        let whole = try row.data("sealed_labels")
+        // Registered in chunks (its row's blob is empty) and chunk 0 is gone.
+        if whole.isEmpty { throw .inconsistent("the sealed labels of test set \(testSetID) are missing (no chunk 0)") }
+        return whole
     }
 
     /// Chunk `chunk` of the set's sealed labels, or nil when there is no such chunk.

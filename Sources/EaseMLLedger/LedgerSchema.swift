@@ -406,9 +406,11 @@ public enum LedgerSchema {
     /// keeps an empty `test_sets.sealed_labels` and its chunks in `test_set_labels` (chunk 0 first),
     /// so reading a `test_sets` row never walks a label blob's overflow pages, and no blob grows
     /// beyond one chunk (SQLite refuses blobs over 1 GB). Sets registered before keep their blob
-    /// where it is: moving it would change rows their events vouch for. The chunks need no row
-    /// digests: each is sealed (AES-GCM) with its set id, index and the chunk count in the
-    /// authenticated context, so one cannot be forged, swapped, reordered or dropped unnoticed.
+    /// where it is: moving it would change rows their events vouch for. The register event vouches
+    /// for every chunk's row (a full `ledger verify` reports one edited, added or removed); the
+    /// per-check verification leaves them to their seals — each is sealed (AES-GCM) with its set id,
+    /// index and the chunk count in the authenticated context, so one cannot be forged, swapped,
+    /// reordered or dropped without `check` refusing to open the labels.
     static let version6 = """
     CREATE TABLE test_set_labels (
         test_set_id TEXT NOT NULL REFERENCES test_sets(id),

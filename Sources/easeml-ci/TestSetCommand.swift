@@ -84,7 +84,9 @@ struct TestSetCommand: ParsableCommand {
         func run() throws {
             let workspace = try storage.workspace(.required)
             let key = try workspace.requireKey(for: "amending a test set's question")
-            let amendment = TestSetAmendment(question: GateQuestion(try workspace.requireConfiguration().config), testSetID: id, force: force)
+            let config = try workspace.requireConfiguration().config
+            let amendment = TestSetAmendment(
+                question: GateQuestion(config), testSetID: id, force: force, expectedDisagreement: config.expectedDisagreement)
             let report = try workspace.updating(message: "easeml-ci: amend a test set's question") { (ledger) throws(EaseMLCIError) in
                 try amendment.amend(in: ledger, key: key)
             }

@@ -104,6 +104,12 @@ import Testing
     let removed = try fresh("removed.sqlite")
     try removed.database.execute("DELETE FROM test_set_labels WHERE test_set_id = 's' AND chunk = 4")
     #expect(opened(removed).contains("chunk 4 of 4 is missing"), "\(opened(removed))")
+    // A full `ledger verify` sees it too (the register event vouched for every chunk's row).
+    #expect(try removed.verify().problems.contains { "\($0)".contains("test_set_labels") })
+    #expect(try fresh("audited.sqlite").verify().isClean)
+    let headless = try fresh("headless.sqlite")
+    try headless.database.execute("DELETE FROM test_set_labels WHERE test_set_id = 's' AND chunk = 0")
+    #expect(opened(headless).contains("missing (no chunk 0)"), "\(opened(headless))")
     let flipped = try fresh("flipped.sqlite")
     try flipped.database.execute("UPDATE test_set_labels SET sealed = zeroblob(length(sealed)) WHERE test_set_id = 's' AND chunk = 2")
     #expect(opened(flipped).contains("labels:s:2/4"), "\(opened(flipped))")

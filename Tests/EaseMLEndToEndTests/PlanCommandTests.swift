@@ -100,8 +100,16 @@ import Testing
         let added = try fixture.run(["testset", "add", "--labels", "labels.csv"])
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("The plan (exact) needs \(planned.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))))"), "\(added.stdout)")
-        try (config.replacingOccurrences(of: "expected_disagreement: 0.1\n", with: ""))
+        // `testset amend` sizes the new question with the assumption too: without it the set is far
+        // too small for the amended condition; with it, the amendment is recorded.
+        let amended = config.replacingOccurrences(of: "0.05 +/- 0.05", with: "0.05 +/- 0.06")
+        try amended.replacingOccurrences(of: "expected_disagreement: 0.1\n", with: "")
             .write(to: fixture.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        let refused = try fixture.run(["testset", "amend"])
+        #expect(refused.status != 0 && refused.stderr.contains("needs"), "\(refused.stdout) \(refused.stderr)")
+        try amended.write(to: fixture.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        let recorded = try fixture.run(["testset", "amend"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(try fixture.run(["status"]).status == 0)
     }
 

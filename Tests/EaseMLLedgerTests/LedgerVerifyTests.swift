@@ -45,7 +45,9 @@ import Testing
             let ledger = try ownerLedger(at: dir.appendingPathComponent("l.sqlite").path, create: true)
             try ledger.registerTestSet(sampleSet())
             let event = try #require(try ledger.events().first)
-            #expect(event.payload.hasPrefix(#"{"adaptivity":"full","forced":false,"question":"","rows":{"test_sets[\"a1b2c3\"]":""#))
+            // The event vouches for the set's row and its chunk of sealed labels.
+            #expect(event.payload.hasPrefix(#"{"adaptivity":"full","forced":false,"question":"","rows":{"test_set_labels[\"a1b2c3\",0]":""#))
+            #expect(event.payload.contains(#","test_sets[\"a1b2c3\"]":""#))
             let text = String(repeating: "0", count: 64) + "\n1\n" + event.at + "\nregister\n" + event.payload
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -100,7 +100,9 @@ public struct StatusReport: Sendable, Codable {
         if options.stepsByMode, let question, !budget.retired, !budget.exhausted {
             var settings = question.settings
             settings.expectedDisagreement = options.expectedDisagreement
-            stepsByMode = try PlanReport.make(settings, testSize: record.size, tolerances: false, cache: options.cache).stepsByMode
+            // A question that cannot be planned (it could be registered with --force) has no figures;
+            // the rest of the status still shows.
+            stepsByMode = (try? PlanReport.make(settings, testSize: record.size, tolerances: false, cache: options.cache))?.stepsByMode
         }
         return TestSet(
             id: record.id, name: record.name, size: record.size, adaptivity: record.adaptivity,

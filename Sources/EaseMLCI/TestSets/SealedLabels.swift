@@ -28,8 +28,20 @@ struct SealedLabels {
     private static let headerMagic = Array("EMLSEAL2".utf8)
     private static let chunkMagic = Array("EMLCHNK2".utf8)
 
-    /// Rows per sealed chunk: 2²⁰ (about 4 MB of codes, plus the ids).
+    /// Rows per sealed chunk: 2²⁰ (about 4 MB of codes, plus the ids), fewer when long ids would
+    /// make a chunk pass `chunkBytes` (`rowsPerChunk(for:)`).
     static let rowsPerChunk = 1 << 20
+    /// The most bytes one chunk may hold (SQLite refuses blobs over 1 GB).
+    static let chunkBytes = 64 << 20
+
+    /// The rows per chunk for `column`: `rowsPerChunk`, or fewer so that even rows of its longest
+    /// id stay within `chunkBytes`.
+    static func rowsPerChunk(for column: ClassColumn) -> Int {
+        guard let ids = column.ids, ids.count > 0 else { return rowsPerChunk }
+        var longest = 0
+        for i in 0..<ids.count { longest = max(longest, ids.offsets[i + 1] - ids.offsets[i]) }
+        return max(1, min(rowsPerChunk, chunkBytes / (8 + longest)))
+    }
 
     /// The number of data chunks (after the header) for `count` rows.
     static func chunkCount(rows count: Int, rowsPerChunk: Int = rowsPerChunk) -> Int { (count + rowsPerChunk - 1) / rowsPerChunk }
@@ -118,8 +130,10 @@ struct SealedLabels {
                 guard let lengths = reader.bytes(expected * 4) else { return false }
                 var total = ids.bytes.count
                 let first = total
+                let available = raw.count
                 for i in 0..<expected {
                     total += Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    guard total - first <= available else { return false }
                     ids.offsets.append(total)
                 }
                 guard reader.uint64() == UInt64(total - first), let idBytes = reader.bytes(total - first) else { return false }
@@ -247,8 +261,9 @@ extension SealedLabels {
     /// Seals `column` for the set `testSetID`: the header (chunk 0) and the data chunks, each under
     /// its own context.
     static func seal(
-        _ column: ClassColumn, testSetID: String, key: SealingKey, rowsPerChunk: Int = rowsPerChunk
+        _ column: ClassColumn, testSetID: String, key: SealingKey, rowsPerChunk: Int? = nil
     ) throws(EaseMLCIError) -> (header: Data, chunks: [Data]) {
+        let rowsPerChunk = rowsPerChunk ?? Self.rowsPerChunk(for: column)
         let labels = SealedLabels(column)
         let count = chunkCount(rows: column.count, rowsPerChunk: rowsPerChunk)
         do {
@@ -272,6 +287,12 @@ extension SealedLabels {
         guard let header = header(first) else {
             guard let labels = decode(first) else { throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable") }
             return labels.column
+        }
+        // The header is sealed; its count must also be the size the ledger's row vouches for.
+        let record: TestSetRecord?
+        do { record = try ledger.testSet(id: testSetID) } catch { throw .ledger(error) }
+        guard let record, record.size == header.count else {
+            throw .testSetUnavailable("the sealed labels of \(testSetID) do not match its registered size")
         }
         var codes: [Int32] = []
         codes.reserveCapacity(header.count)

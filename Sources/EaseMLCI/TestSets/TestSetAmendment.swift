@@ -44,11 +44,15 @@ public struct TestSetAmendment {
     public var question: GateQuestion
     public var testSetID: String?
     public var force: Bool
+    /// The disagreement rate the plan assumes for `n - o` without a `d` clause (sizes the new
+    /// question as `plan` and `testset add` do; no part of the question).
+    public var expectedDisagreement: Double?
 
-    public init(question: GateQuestion, testSetID: String?, force: Bool) {
+    public init(question: GateQuestion, testSetID: String?, force: Bool, expectedDisagreement: Double? = nil) {
         self.question = question
         self.testSetID = testSetID
         self.force = force
+        self.expectedDisagreement = expectedDisagreement
     }
 
     public func amend(in ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> Report {
@@ -74,6 +78,7 @@ public struct TestSetAmendment {
         // The new question's δ per evaluation is δ / T_union = (δ · T_one / T_union) / T_one: planned as
         // the reliability 1 − δ · T_one / T_union over the set's own steps.
         var settings = question.settings
+        settings.expectedDisagreement = expectedDisagreement
         settings.reliability = 1 - (1 - question.reliability) * exp(logOne - logAfter)
         let plan = try PlanReport.make(settings).plan
         let needed = plan.chosenPlan.sampleSize

@@ -30,9 +30,10 @@ struct OpenBLAS: @unchecked Sendable {
 
     private init() {
         // Already in the process (the Python wheel's binary has it as a needed library, under the
-        // name auditwheel gave its copy), else opened from the system.
+        // name auditwheel gave its copy; probed by an OpenBLAS-only symbol, not by a CBLAS one
+        // another library could export), else opened from the system.
         let handle: UnsafeMutableRawPointer
-        if let process = dlopen(nil, RTLD_NOW), dlsym(process, "cblas_dgemm") != nil {
+        if let process = dlopen(nil, RTLD_NOW), dlsym(process, "openblas_get_config") != nil {
             handle = process
         } else if let opened = dlopen(Self.soname, RTLD_NOW | RTLD_LOCAL) {
             handle = opened
