@@ -57,11 +57,7 @@ struct SealedLabels {
         var out = [UInt8]()
         if chunk == 0 {
             out.append(contentsOf: Self.headerMagic)
-            Self.append(UInt32(column.classes.count), to: &out)
-            for name in column.classes {
-                Self.append(UInt32(name.utf8.count), to: &out)
-                out.append(contentsOf: name.utf8)
-            }
+            appendClasses(to: &out)
             Self.append(UInt64(column.count), to: &out)
             out.append(column.ids == nil ? 0 : 1)
             Self.append(UInt64(rowsPerChunk), to: &out)
@@ -96,12 +92,7 @@ struct SealedLabels {
     static func header(_ data: Data) -> Header? {
         data.withUnsafeBytes { raw -> Header? in
             var reader = Reader(raw: raw)
-            guard reader.bytes(headerMagic.count).map(Array.init) == headerMagic, let classCount = reader.uint32() else { return nil }
-            var classes: [String] = []
-            for _ in 0..<classCount {
-                guard let length = reader.uint32(), let name = reader.bytes(Int(length)) else { return nil }
-                classes.append(String(decoding: name, as: UTF8.self))
-            }
+            guard reader.bytes(headerMagic.count).map(Array.init) == headerMagic, let classes = reader.classes() else { return nil }
             guard let count = reader.uint64(), let hasIDs = reader.bytes(1)?.first, hasIDs <= 1, let rows = reader.uint64(),
                 let chunks = reader.uint64(), reader.atEnd, rows > 0, count <= UInt64(Int.max), rows <= UInt64(Int32.max),
                 chunks == (count + rows - 1) / rows
@@ -150,11 +141,7 @@ struct SealedLabels {
         let idCount = column.ids?.bytes.count ?? 0
         out.reserveCapacity(64 + column.classes.reduce(0) { $0 + $1.utf8.count + 4 } + column.count * 8 + idCount)
         out.append(contentsOf: Self.magic)
-        Self.append(UInt32(column.classes.count), to: &out)
-        for name in column.classes {
-            Self.append(UInt32(name.utf8.count), to: &out)
-            out.append(contentsOf: name.utf8)
-        }
+        appendClasses(to: &out)
         Self.append(UInt64(column.count), to: &out)
         for code in column.codes { Self.append(code, to: &out) }
         if let ids = column.ids {
@@ -173,12 +160,7 @@ struct SealedLabels {
         if data.first == UInt8(ascii: "{") { return LegacyJSON.decode(data) }
         return data.withUnsafeBytes { raw -> SealedLabels? in
             var reader = Reader(raw: raw)
-            guard reader.bytes(magic.count).map(Array.init) == magic, let classCount = reader.uint32() else { return nil }
-            var classes: [String] = []
-            for _ in 0..<classCount {
-                guard let length = reader.uint32(), let name = reader.bytes(Int(length)) else { return nil }
-                classes.append(String(decoding: name, as: UTF8.self))
-            }
+            guard reader.bytes(magic.count).map(Array.init) == magic, let classes = reader.classes() else { return nil }
             guard let count64 = reader.uint64(), count64 <= UInt64(raw.count / 4), let codeBytes = reader.bytes(Int(count64) * 4) else {
                 return nil
             }
@@ -208,6 +190,15 @@ struct SealedLabels {
         }
     }
 
+    /// The class names: their count, then each as (length: UInt32, UTF-8 bytes).
+    private func appendClasses(to out: inout [UInt8]) {
+        Self.append(UInt32(column.classes.count), to: &out)
+        for name in column.classes {
+            Self.append(UInt32(name.utf8.count), to: &out)
+            out.append(contentsOf: name.utf8)
+        }
+    }
+
     private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
@@ -231,6 +222,17 @@ struct SealedLabels {
 
         mutating func uint64() -> UInt64? {
             bytes(8).map { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        }
+
+        /// The class names `appendClasses` wrote.
+        mutating func classes() -> [String]? {
+            guard let count = uint32() else { return nil }
+            var classes: [String] = []
+            for _ in 0..<count {
+                guard let length = uint32(), let name = bytes(Int(length)) else { return nil }
+                classes.append(String(decoding: name, as: UTF8.self))
+            }
+            return classes
         }
     }
 
