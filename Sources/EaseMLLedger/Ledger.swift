@@ -143,6 +143,12 @@ public final class Ledger {
         return whole
     }
 
+    /// Runs `body` in one read transaction: all it reads is one snapshot of the file, however
+    /// many queries that takes (a charge by another process lands before or after, never between).
+    public func reading<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try database.transaction(.deferred, body)
+    }
+
     /// Chunk `chunk` of the set's sealed labels, or nil when there is no such chunk.
     public func sealedLabelChunk(testSetID: String, chunk: Int) throws(LedgerError) -> Data? {
         try database.query(

@@ -79,11 +79,14 @@ public struct StatusReport: Sendable, Codable {
         let evaluations: [Evaluation]
         let evaluationCount: Int
         do {
-            budget = try ledger.budget(testSetID: record.id)
-            evaluations = try ledger.evaluations(testSetID: record.id, newest: options.limit).map {
-                Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)), verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
+            // One snapshot: the page, the count and the budget agree even while checks charge.
+            (budget, evaluations, evaluationCount) = try ledger.reading { () throws(LedgerError) in
+                let budget = try ledger.budget(testSetID: record.id)
+                let page = try ledger.evaluations(testSetID: record.id, newest: options.limit).map {
+                    Evaluation(step: $0.step, at: $0.createdAt, model: String($0.newModel.prefix(12)), verdict: $0.revealed ? $0.verdict.rawValue : "hidden")
+                }
+                return (budget, page, options.limit == nil ? page.count : try ledger.evaluationCount(testSetID: record.id))
             }
-            evaluationCount = options.limit == nil ? evaluations.count : try ledger.evaluationCount(testSetID: record.id)
         } catch {
             throw .ledger(error)
         }
