@@ -39,11 +39,17 @@ public struct GateQuestion: Sendable, Hashable {
     }
 
     /// The settings the decision rule uses.
-    public var settings: GateSettings {
+    public var settings: GateSettings { settings(expectedDisagreement: nil) }
+
+    /// The settings, with the disagreement rate a plan assumes for `n - o` without a `d` clause:
+    /// it sizes sets (registration, amendment, `status --modes`) and is no part of the question,
+    /// which `check` decides without it.
+    public func settings(expectedDisagreement: Double?) -> GateSettings {
         var settings = GateSettings(
             condition: condition, reliability: reliability, mode: mode, adaptivity: adaptivity, steps: steps,
             assumedVarianceBound: varianceBound)
         settings.reveal = reveal
+        settings.expectedDisagreement = expectedDisagreement
         return settings
     }
 

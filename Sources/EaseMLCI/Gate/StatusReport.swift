@@ -101,8 +101,7 @@ public struct StatusReport: Sendable, Codable {
         }
         var stepsByMode: [StepSupport]?
         if options.stepsByMode, let question, !budget.retired, !budget.exhausted {
-            var settings = question.settings
-            settings.expectedDisagreement = options.expectedDisagreement
+            let settings = question.settings(expectedDisagreement: options.expectedDisagreement)
             // A question that cannot be planned (it could be registered with --force) has no figures;
             // the rest of the status still shows.
             stepsByMode = (try? PlanReport.make(settings, testSize: record.size, tolerances: false, cache: options.cache))?.stepsByMode

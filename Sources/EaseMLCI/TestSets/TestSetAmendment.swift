@@ -77,8 +77,7 @@ public struct TestSetAmendment {
         let logAfter = Self.logAddExp(logBefore, logOne)
         // The new question's δ per evaluation is δ / T_union = (δ · T_one / T_union) / T_one: planned as
         // the reliability 1 − δ · T_one / T_union over the set's own steps.
-        var settings = question.settings
-        settings.expectedDisagreement = expectedDisagreement
+        var settings = question.settings(expectedDisagreement: expectedDisagreement)
         settings.reliability = 1 - (1 - question.reliability) * exp(logOne - logAfter)
         let plan = try PlanReport.make(settings).plan
         let needed = plan.chosenPlan.sampleSize

@@ -51,11 +51,7 @@ public struct TestSetRegistration {
     /// (as in `plan`) and is no part of the question, which `check` decides without it.
     public var expectedDisagreement: Double?
 
-    var settings: GateSettings {
-        var settings = question.settings
-        settings.expectedDisagreement = expectedDisagreement
-        return settings
-    }
+    var settings: GateSettings { question.settings(expectedDisagreement: expectedDisagreement) }
 
     public init(
         question: GateQuestion, labelsPath: String, inputsPath: String?, name: String?, force: Bool, expectedDisagreement: Double? = nil
