@@ -35,6 +35,15 @@ bench_build() {
     bin="$root/$scratch/release/easeml-ci"
 }
 
+# bench_repo: a fresh git repository (branch main, a bench committer) in a temporary folder that
+# is removed when the script exits, made the working directory; sets `work` to it.
+bench_repo() {
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    cd "$work"
+    git init -q -b main . && git config user.email bench@example.com && git config user.name bench
+}
+
 # bench_venv DIR PACKAGE...: a virtual environment at DIR with the PyPI packages (pip
 # requirement specifiers such as numpy or "ray[default]==2.60.0"), made only when DIR has no
 # python with every one of them installed (by distribution name); sets `py` to its python.

@@ -11,10 +11,7 @@ bench_need hyperfine python3 git
 commits="${COMMITS:-100000}"
 runs="${RUNS:-30}"
 bench_build
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-git init -q -b main .
+bench_repo
 echo "== $commits commits and $((commits / 10)) notes by git fast-import"
 python3 - "$commits" <<'PY' | git fast-import --quiet
 import sys

@@ -10,10 +10,7 @@ bench_need hyperfine python3 git
 steps="${STEPS:-1000}"
 runs="${RUNS:-10}"
 bench_build
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-git init -q -b main .
+bench_repo
 printf 'condition: n - o > 0.02 +/- 0.01 /\\ d < 0.1 +/- 0.01\nreliability: 0.999\nadaptivity: full\nsteps: %s\n' "$steps" > .easeml.yml
 "$bin" plan | grep Chosen
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/plan.json" \

@@ -7,10 +7,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_need hyperfine python3
 bench_build
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-git init -q -b main . && git config user.email bench@example.com && git config user.name bench
+bench_repo
 cat > .easeml.yml <<'YML'
 condition: n - o > 0.02 +/- 0.01 /\ d < 0.1 +/- 0.01
 reliability: 0.999
