@@ -111,6 +111,24 @@ import Testing
         let recorded = try fixture.run(["testset", "amend"])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(try fixture.run(["status"]).status == 0)
+        // A developer's .easeml.yml may state another expected disagreement, or none: it is no part
+        // of the question, so `check` neither refuses it nor decides differently (the same model is
+        // a free replay of the same answer). The model is worse than the baseline, so its FAIL
+        // leaves the baseline where it is and the question of every re-check is the same.
+        let labels = (0..<planned).map { ["0", "1", "2", "3"][$0 % 4] }
+        func model(_ name: String, wrongEvery: Int) throws {
+            try fixture.write(name, labels: labels.enumerated().map { $0.offset % wrongEvery == 0 ? (($0.element == "0") ? "1" : "0") : $0.element })
+        }
+        try model("base.csv", wrongEvery: 5)
+        try model("new.csv", wrongEvery: 4)
+        #expect(try fixture.run(["baseline", "set", "--predictions", "base.csv", "--branch", "main"]).status == 0)
+        let first = try fixture.run(["check", "--predictions", "new.csv", "--branch", "main", "--json"])
+        #expect(first.status == 1 && first.stdout.contains("\"replay\" : false"), "\(first.stdout) \(first.stderr)")
+        for stated in [amended.replacingOccurrences(of: "0.1\n", with: "0.9\n"), amended.replacingOccurrences(of: "expected_disagreement: 0.1\n", with: "")] {
+            try stated.write(to: fixture.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+            let again = try fixture.run(["check", "--predictions", "new.csv", "--branch", "main", "--json"])
+            #expect(again.status == first.status && again.stdout.contains("\"replay\" : true"), "\(first.stdout) → \(again.stdout) \(again.stderr)")
+        }
     }
 
     /// Inside a repository a solved plan is kept in .git/easeml/plan-cache and answered from there;
