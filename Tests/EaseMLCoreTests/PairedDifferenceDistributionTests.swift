@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EaseMLCore
+import EaseMLTestSupport
 
 /// P(S = s) for s in −n…n (index s + n) by direct convolution of the three-point step distribution.
 private func trinomialMasses(trials n: Int, plus: Double, minus: Double) -> [Double] {
@@ -123,4 +124,36 @@ private func trinomialMasses(trials n: Int, plus: Double, minus: Double) -> [Dou
         previous = value
     }
     #expect(previous < -700)
+}
+
+/// The recurrence (`PairedTailRecurrence`) against one incomplete beta per term, on random laws,
+/// sizes and thresholds from the bulk to the far tails on both sides (including the e^-700 tails of
+/// 1000-step plans and thresholds where the binomial tail turns inside the window).
+@Test func pairedDifferenceRecurrenceEqualsTermByTermSummation() {
+    var generator = SeededGenerator(seed: 17)
+    var compared = 0
+    for _ in 0..<300 {
+        let n = [5, 40, 300, 2_000, 20_000, 200_000][Int.random(in: 0..<6, using: &generator)]
+        let p = [0.02, 0.1, 0.3, 0.66, 0.95][Int.random(in: 0..<5, using: &generator)]
+        let q = Double.random(in: 0.02...0.98, using: &generator)
+        let plus = p * q, minus = p * (1 - q)
+        let mean = Double(n) * (plus - minus)
+        let sd = (Double(n) * p).squareRoot()
+        let z = Double.random(in: -40...40, using: &generator)
+        let s = min(n, max(-n, Int((mean + z * sd).rounded())))
+        let fast = PairedDifferenceDistribution.logUpperTail(trials: n, plus: plus, minus: minus, threshold: s)
+        let slow = PairedDifferenceDistribution.logUpperTail(trials: n, plus: plus, minus: minus, threshold: s, direct: true)
+        if slow == -.infinity {
+            #expect(fast == -.infinity, "n=\(n) p=\(p) q=\(q) s=\(s): \(fast)")
+            continue
+        }
+        // Both are upper bounds within ~1e-12 relative of the tail: in logs, agreement to 1e-10.
+        #expect(abs(fast - slow) <= 1e-10 * max(1, abs(slow)), "n=\(n) p=\(p) q=\(q) s=\(s): \(fast) vs \(slow)")
+        compared += 1
+    }
+    #expect(compared > 250)
+    // A tail far below the smallest Double, as a 1000-step plan needs.
+    let far = PairedDifferenceDistribution.logUpperTail(trials: 1_400_000, plus: 0.06, minus: 0.04, threshold: 50_000)
+    let farDirect = PairedDifferenceDistribution.logUpperTail(trials: 1_400_000, plus: 0.06, minus: 0.04, threshold: 50_000, direct: true)
+    #expect(far < -700 && abs(far - farDirect) <= 1e-10 * abs(farDirect), "\(far) vs \(farDirect)")
 }

@@ -24,32 +24,114 @@ public struct ExactPairedTest: Sendable, Hashable {
 
     /// ln sup_p P_{Δ=delta, p}(S ≥ s): the p-value for "Δ > delta" at an observed s, decided against
     /// `target` (certified when it is proven ≤ target).
+    ///
+    /// Where the proof of the exact supremum stops short, the Chernoff bound at p̄ (`logChernoffTail`,
+    /// valid for every rate up to p̄) certifies when it is below the target: the test is the exact one
+    /// wherever that proves, and never weaker than Chernoff's. That floor is what makes the planned N
+    /// stable (`stableSampleSize`).
     public func upperPValue(trials: Int, observed s: Int, delta: Double, target: Double) -> PairedWorstCase.Bound {
         let (low, high) = rates(for: delta)
-        return PairedWorstCase.logSupremum(trials: trials, threshold: s, delta: delta, lowest: low, highest: high, target: target)
+        let exact = PairedWorstCase.logSupremum(trials: trials, threshold: s, delta: delta, lowest: low, highest: high, target: target)
+        if exact.certified { return exact }
+        let chernoff = Self.logChernoffTail(trials: trials, threshold: s, delta: delta, disagreement: high)
+        return chernoff <= target ? PairedWorstCase.Bound(logValue: chernoff, certified: true) : exact
     }
 
     /// ln sup_p P_{Δ=delta, p}(S ≤ s): the p-value for "Δ < delta" (−S is the walk with mean −Δ).
     public func lowerPValue(trials: Int, observed s: Int, delta: Double, target: Double) -> PairedWorstCase.Bound {
         let (low, high) = rates(for: delta)
-        return PairedWorstCase.logSupremum(trials: trials, threshold: -s, delta: -delta, lowest: low, highest: high, target: target)
+        let exact = PairedWorstCase.logSupremum(trials: trials, threshold: -s, delta: -delta, lowest: low, highest: high, target: target)
+        if exact.certified { return exact }
+        let chernoff = Self.logChernoffTail(trials: trials, threshold: -s, delta: -delta, disagreement: high)
+        return chernoff <= target ? PairedWorstCase.Bound(logValue: chernoff, certified: true) : exact
+    }
+
+    /// ln of the Chernoff bound on P(S ≥ s) for N outcomes with mean Δ = `delta` and disagreement
+    /// rate p̄, `inf_λ N·ln E e^{λX} − λs`; the bound holds for every rate p ≤ p̄ because
+    /// `E e^{λX} = 1 + p(cosh λ − 1) + Δ sinh λ` grows with p. `0` for s ≤ NΔ.
+    public static func logChernoffTail(trials n: Int, threshold s: Int, delta: Double, disagreement p: Double) -> Double {
+        guard n > 0 else { return s <= 0 ? 0 : -.infinity }
+        return Double(n) * -rate(mean: Double(s) / Double(n), delta: delta, disagreement: p)
+    }
+
+    /// The Chernoff rate `sup_λ λx − ln E e^{λX}` of one outcome for x ≥ Δ (0 below, +∞ above 1).
+    static func rate(mean x: Double, delta: Double, disagreement p: Double) -> Double {
+        let plus = max(0, (p + delta) / 2), minus = max(0, (p - delta) / 2), zero = max(0, 1 - plus - minus)
+        if x <= delta { return 0 }
+        if x > 1 || plus == 0 { return .infinity }
+        if x == 1 { return -log(plus) }
+        // The optimal y = e^λ solves π₊(1 − x)y² − xπ₀y − π₋(1 + x) = 0.
+        let y = (x * zero + (x * x * zero * zero + 4 * plus * minus * (1 - x) * (1 + x)).squareRoot()) / (2 * plus * (1 - x))
+        guard y > 0, y.isFinite else { return .infinity }
+        let value = x * log(y) - log(zero + plus * y + minus / y)
+        return max(0, value)
+    }
+
+    /// The x > Δ at which `rate(x) = target` (1 when even x = 1 falls short: then +∞ is returned).
+    static func deviation(delta: Double, disagreement p: Double, rate target: Double) -> Double {
+        if rate(mean: 1, delta: delta, disagreement: p) < target { return .infinity }
+        var lo = delta, hi = 1.0
+        for _ in 0..<100 {
+            let mid = lo + (hi - lo) / 2
+            if rate(mean: mid, delta: delta, disagreement: p) < target { lo = mid } else { hi = mid }
+        }
+        return hi
+    }
+
+    /// Whether Chernoff's bounds alone separate Δ ≤ c₀ from Δ ≥ c₁ at N: with x₀ the mean at which
+    /// the null's bound reaches δ_size and x₁ the one at which the alternative's lower bound reaches
+    /// δ_miss, x₀ ≤ x₁. Monotone in N (x₀ falls and x₁ rises with N, each solving N·rate = ln(1/δ)).
+    func chernoffSeparates(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
+        let x0 = Self.deviation(delta: c0, disagreement: rates(for: c0).high, rate: -logDeltaSize / Double(n))
+        let x1 = -Self.deviation(delta: -c1, disagreement: rates(for: c1).high, rate: -logDeltaMiss / Double(n))
+        return x0 <= x1
+    }
+
+    /// The smallest N from which Chernoff's bounds separate (every larger N too).
+    func chernoffSampleSize(null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Int? {
+        func fits(_ n: Int) -> Bool { chernoffSeparates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss) }
+        var hi = 1
+        while !fits(hi) {
+            hi *= 2
+            if hi > 4 * ExactBinomialTest.largestExactSearch { return nil }
+        }
+        var lo = hi / 2
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if fits(mid) { hi = mid } else { lo = mid }
+        }
+        return hi
     }
 
     /// The smallest s whose p-value is proven ≤ e^logDelta (N + 1 when none is): the test rejects
     /// "Δ ≤ c₀" when S ≥ this.
-    public func criticalDifference(trials n: Int, null c0: Double, logDelta: Double) -> Int {
-        var s = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDelta)
+    public func criticalDifference(trials n: Int, null c0: Double, logDelta: Double, near hint: Int? = nil) -> Int {
+        var s = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDelta, near: hint)
         while s <= n, !upperPValue(trials: n, observed: s, delta: c0, target: logDelta).certified { s += 1 }
         return s
     }
 
     /// The smallest s whose tail at p̄ alone is ≤ e^logDelta: a lower bound on `criticalDifference`,
     /// equal to it where the tail is proven nondecreasing in p.
-    func criticalDifferenceAtBound(trials n: Int, null c0: Double, logDelta: Double) -> Int {
+    /// `near`, the critical value at a neighbouring N, starts a galloping search there.
+    func criticalDifferenceAtBound(trials n: Int, null c0: Double, logDelta: Double, near hint: Int? = nil) -> Int {
         let high = rates(for: c0).high
         func small(_ s: Int) -> Bool { PairedWorstCase.logTail(trials: n, threshold: s, delta: c0, disagreement: high) <= logDelta }
         var lo = Int((Double(n) * c0).rounded(.down)) - 1
         var hi = n + 1
+        if let hint, hint > lo, hint <= hi {
+            // The tail falls with s: bracket the first small s from the hint outwards.
+            var step = 1
+            if small(hint) {
+                hi = hint
+                while hi - step > lo, small(hi - step) { hi -= step; step *= 2 }
+                lo = max(lo, hi - step)
+            } else {
+                lo = hint
+                while lo + step < hi, !small(lo + step) { lo += step; step *= 2 }
+                hi = min(hi, lo + step)
+            }
+        }
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2
             if small(mid) { hi = mid } else { lo = mid }
@@ -61,7 +143,15 @@ public struct ExactPairedTest: Sendable, Hashable {
     /// probability ≤ e^logDeltaSize at every law of the null, and a miss ≤ e^logDeltaMiss at every law
     /// of the alternative (rates up to p̄), both proven.
     public func separates(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
-        let s = criticalDifference(trials: n, null: c0, logDelta: logDeltaSize)
+        var critical: Int?
+        return separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
+    }
+
+    /// `separates`, starting the critical value's search at `critical` (a neighbouring N's) and
+    /// leaving this N's there.
+    func separates(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, critical: inout Int?) -> Bool {
+        let s = criticalDifference(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
+        critical = s
         guard s <= n else { return false }
         return lowerPValue(trials: n, observed: s - 1, delta: c1, target: logDeltaMiss).certified
     }
@@ -111,20 +201,63 @@ public struct ExactPairedTest: Sendable, Hashable {
         return n
     }
 
+    /// The planned N and how far the promise of every larger N is known.
+    public struct StableSize: Sendable, Hashable {
+        /// The N to plan: the stable N when `scanned`, otherwise the smallest N the search found.
+        public var sampleSize: Int
+        /// Every N ≥ this keeps both promises: the stable N when `scanned`, otherwise the size from
+        /// which Chernoff's bounds alone separate.
+        public var everyLargerFrom: Int
+        /// Whether every N between the search's N and Chernoff's was checked.
+        public var scanned: Bool
+    }
+
+    /// The stable N (statistics.md, item 4): the smallest N from which every larger N keeps both
+    /// promises. From Chernoff's N on, every N does (the tests certify through Chernoff's bound
+    /// wherever it certifies, and `chernoffSeparates` is monotone in N), so the N below it are
+    /// checked one by one downwards with the planner's own check until one fails. When more than
+    /// `scanLimit` of them lie between the search's N and Chernoff's, they are not scanned and
+    /// `everyLargerFrom` is Chernoff's N.
+    public func stableSampleSize(null c0: Double, tolerance: Double, logDeltaSize: Double, logDeltaMiss: Double, scanLimit: Int = 1_500) -> StableSize? {
+        let c1 = alternative(null: c0, tolerance: tolerance)
+        guard c1 > c0,
+            let planned = sampleSize(null: c0, tolerance: tolerance, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+        else { return nil }
+        guard let anchor = chernoffSampleSize(null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss) else {
+            return StableSize(sampleSize: planned, everyLargerFrom: .max, scanned: false)
+        }
+        guard anchor - planned <= scanLimit else {
+            return StableSize(sampleSize: planned, everyLargerFrom: anchor, scanned: false)
+        }
+        var n = anchor - 1
+        var critical: Int?
+        while n >= 1, plannedSeparation(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical) {
+            n -= 1
+        }
+        return StableSize(sampleSize: n + 1, everyLargerFrom: n + 1, scanned: true)
+    }
+
     /// The planner's check at one N: `separates` (proven) below the log-concave limit, the grid
     /// check above it.
     public func plannedSeparation(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
+        var critical: Int?
+        return plannedSeparation(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
+    }
+
+    /// `plannedSeparation` with the critical value's search started at (and left in) `critical`.
+    func plannedSeparation(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, critical: inout Int?) -> Bool {
         let p = max(varianceBound, abs(c0))
         let provable = max(p, abs(c1)) <= min(PairedWorstCase.logConcaveLimit(delta: c0), PairedWorstCase.logConcaveLimit(delta: c1))
         return provable
-            ? separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
-            : separatesOnGrid(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+            ? separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
+            : separatesOnGrid(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
     }
 
     /// `separates` with both worst cases taken on 9 rates from |c| to p̄ (p̄ included) and the
     /// critical value of the tail at p̄: the planner's check where the proof is too costly.
-    func separatesOnGrid(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
-        let s = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDeltaSize)
+    func separatesOnGrid(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, critical: inout Int?) -> Bool {
+        let s = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
+        critical = s
         guard s <= n else { return false }
         func grid(_ delta: Double) -> [Double] {
             let (low, high) = rates(for: delta)

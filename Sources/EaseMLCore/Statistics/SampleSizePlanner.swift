@@ -322,8 +322,9 @@ public struct SampleSizePlanner: Sendable {
                     return fallback("the conditional paired search did not converge below 2·10⁷ examples")
                 }
                 let test = ExactPairedTest(varianceBound: bound.value)
-                if let n = test.sampleSize(null: c0, tolerance: normalized.tolerance, logDeltaSize: logDelta, logDeltaMiss: logDelta) {
-                    return result(.exact, Double(n))
+                if let size = test.stableSampleSize(null: c0, tolerance: normalized.tolerance, logDeltaSize: logDelta, logDeltaMiss: logDelta) {
+                    return result(.exact, Double(size.sampleSize), size.scanned ? nil
+                        : "a larger test set keeps both promises for certain from N = \(IntegerText.grouped(size.everyLargerFrom)) on (Chernoff's bounds); the sizes in between were not all checked")
                 }
                 return fallback("the exact paired search did not converge below 2·10⁷ examples")
             case .linear:

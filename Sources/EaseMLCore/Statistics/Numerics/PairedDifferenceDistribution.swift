@@ -23,7 +23,12 @@ import Darwin
 ///   `10⁻²⁰ ×` the running sum is counted at that bound instead of its exact value (total effect
 ///   ≤ `N · 10⁻²⁰` relative).
 /// Hence the returned tail is ≥ the true tail and within a relative `1e-9` (in practice ~1e-12) of it.
-/// Cost: one incomplete-beta evaluation per significant `D` (a few hundred at N = 60,000, p = 0.1).
+///
+/// Cost: the terms of each stretch of the window are summed by exact three-term recurrences in `D`
+/// (`PairedTailRecurrence`: one incomplete-beta evaluation per monotone run of the binomial tail, a
+/// few flops per term), so a tail costs a handful of incomplete betas however wide the window;
+/// summing term by term (one incomplete beta each, the method before) remains as the fallback and as
+/// the reference the tests compare with.
 public struct PairedDifferenceDistribution: Sendable, Hashable {
     /// The number of outcomes `N ≥ 0`.
     public let trials: Int
@@ -59,7 +64,7 @@ public struct PairedDifferenceDistribution: Sendable, Hashable {
     private static let logNegligible = log(1e-20)
 
     /// `ln P(S ≥ s)` for the walk with the given step probabilities.
-    static func logUpperTail(trials n: Int, plus: Double, minus: Double, threshold s: Int) -> Double {
+    static func logUpperTail(trials n: Int, plus: Double, minus: Double, threshold s: Int, direct: Bool = false) -> Double {
         if s <= -n { return 0 }
         if s > n { return -.infinity }
         let p = Swift.min(1, plus + minus)
@@ -77,19 +82,35 @@ public struct PairedDifferenceDistribution: Sendable, Hashable {
         var lowDone = false
         var highDone = false
         var step = 16
+        // Each new stretch of D is summed as a block: by recurrence (`PairedTailRecurrence`) unless
+        // `direct` asks for one incomplete beta per term (the reference the tests compare against).
+        func block(_ a: Int, _ b: Int) -> Double {
+            if !direct, p < 1, let sum = PairedTailRecurrence.logBlockSum(n: n, p: p, q: q, threshold: s, from: a, to: b) {
+                return sum
+            }
+            var blockSum = -Double.infinity
+            for d in a...b {
+                blockSum = LogSpace.logAdd(blockSum, term(d, s: s, q: q, disagreements: disagreements, logSum: Swift.max(logSum, blockSum)))
+            }
+            return blockSum
+        }
+        if !direct {
+            // A first window of ±8 standard deviations of D (the loop below widens it as needed).
+            step = Swift.max(16, Int((8 * (Double(n) * p * (1 - p)).squareRoot()).rounded(.up)))
+        }
         while true {
             if !highDone {
                 let target = Swift.min(n, hi + step)
-                while hi < target {
-                    hi += 1
-                    logSum = LogSpace.logAdd(logSum, term(hi, s: s, q: q, disagreements: disagreements, logSum: logSum))
+                if hi < target {
+                    logSum = LogSpace.logAdd(logSum, block(hi + 1, target))
+                    hi = target
                 }
             }
             if !lowDone {
                 let target = Swift.max(first, lo - step)
-                while lo > target {
-                    lo -= 1
-                    logSum = LogSpace.logAdd(logSum, term(lo, s: s, q: q, disagreements: disagreements, logSum: logSum))
+                if lo > target {
+                    logSum = LogSpace.logAdd(logSum, block(target, lo - 1))
+                    lo = target
                 }
             }
             if logSum > -.infinity {
@@ -114,7 +135,7 @@ public struct PairedDifferenceDistribution: Sendable, Hashable {
     private static func term(_ d: Int, s: Int, q: Double, disagreements: BinomialDistribution, logSum: Double) -> Double {
         let logWeight = disagreements.logPMF(d)
         if logWeight == -.infinity { return logWeight }
-        let needed = ceilHalf(d + s)
+        let needed = PairedTailRecurrence.ceilHalf(d + s)
         if needed <= 0 { return logWeight }
         if needed > d { return -.infinity }
         let fraction = Double(needed) / Double(d)
@@ -123,11 +144,6 @@ public struct PairedDifferenceDistribution: Sendable, Hashable {
             if bound < logSum + logNegligible { return bound }
         }
         return logWeight + BinomialDistribution(trials: d, probability: q).logSurvival(needed)
-    }
-
-    /// `⌈x/2⌉` for any integer `x`.
-    private static func ceilHalf(_ x: Int) -> Int {
-        x >= 0 ? (x + 1) / 2 : -((-x) / 2)
     }
 
     /// `ln P(S ≥ s)` for `s ≤ 0` when `π₊ = 0`: `S = −D`, so the event is `D ≤ −s`.

@@ -55,6 +55,14 @@ public enum PairedWorstCase {
         return PairedDifferenceDistribution(trials: trials, plusProbability: plus, minusProbability: minus)
     }
 
+    /// Chernoff's bound on the tail of `law(trials:delta:low:high:)`: the law has disagreement rate
+    /// (a + b)/2 and mean (b − a)/2 + Δ.
+    static func logChernoffTail(trials: Int, threshold s: Int, delta: Double, low a: Double, high b: Double) -> Double {
+        let plus = min(max((b + delta) / 2, 0), 1)
+        let minus = min(max((a - delta) / 2, 0), max(0, 1 - plus))
+        return ExactPairedTest.logChernoffTail(trials: trials, threshold: s, delta: plus - minus, disagreement: plus + minus)
+    }
+
     /// `ln P_{Δ,p}(S ≥ s)` at one rate.
     public static func logTail(trials: Int, threshold s: Int, delta: Double, disagreement p: Double) -> Double {
         law(trials: trials, delta: delta, low: p, high: p).logSurvival(s)
@@ -80,14 +88,14 @@ public enum PairedWorstCase {
         if lo < limit, n >= 2 {
             let bound = monotonePart(
                 trials: n, threshold: s, delta: delta, low: lo, high: min(hi, limit), topValue: hi <= limit ? top : nil,
-                target: target, budget: &budget)
+                floor: top, target: target, budget: &budget)
             guard bound.certified else { return Bound(logValue: max(top, bound.logValue), certified: false) }
             upper = max(upper, bound.logValue)
         }
         // The rest (rates above the log-concave limit, or N = 1): dominance cells.
         let start = (lo < limit && n >= 2) ? min(hi, limit) : lo
         if hi > start || (n < 2 && hi >= lo) {
-            let bound = dominancePart(trials: n, threshold: s, delta: delta, low: start, high: hi, target: target, budget: &budget)
+            let bound = dominancePart(trials: n, threshold: s, delta: delta, low: start, high: hi, target: target, floor: top, budget: &budget)
             guard bound.certified else { return Bound(logValue: max(top, bound.logValue), certified: false) }
             upper = max(upper, bound.logValue)
         }
@@ -99,7 +107,7 @@ public enum PairedWorstCase {
     /// at the top of every maximal run of monotone cells.
     static func monotonePart(
         trials n: Int, threshold s: Int, delta: Double, low: Double, high: Double, topValue: Double?,
-        target: Double, budget: inout Int
+        floor: Double, target: Double, budget: inout Int
     ) -> Bound {
         enum Kind { case monotone, small(Double) }
         var resolved: [(a: Double, b: Double, kind: Kind)] = []
@@ -109,6 +117,12 @@ public enum PairedWorstCase {
             if isMonotone(trials: n, threshold: s, delta: delta, low: a, high: b) {
                 budget -= 1
                 resolved.append((a, b, .monotone))
+                continue
+            }
+            // A cell whose Chernoff bound is below a value the supremum already reaches changes nothing.
+            if logChernoffTail(trials: n, threshold: s, delta: delta, low: a, high: b) <= floor {
+                budget -= 1
+                resolved.append((a, b, .small(floor)))
                 continue
             }
             let small = law(trials: n, delta: delta, low: a, high: b).logSurvival(s)
@@ -152,7 +166,6 @@ public enum PairedWorstCase {
         let m = n - 1
         guard m >= 1, b <= logConcaveLimit(delta: delta) else { return false }
         let last = s
-        let tail = law(trials: m, delta: delta, low: a, high: b).logSurvival(s - 2)
         let mean = Double(m) * delta
         let sd = (Double(m) * max(b - delta * delta, 0)).squareRoot()
         var level = -log(Double(n + last - 1))  // every point below the threshold (k = ∞ in the bound)
@@ -161,17 +174,23 @@ public enum PairedWorstCase {
             let points = max(0, Double(last - 2) - max(first, Double(-m)) + 1)
             level = max(level, log(k * k / (1 + k * k)) - log(points + 1))
         }
-        return tail < level - 1e-9
+        // Chernoff's bound on the dominance tail first (same answer when it decides: it bounds the tail).
+        if logChernoffTail(trials: m, threshold: s - 2, delta: delta, low: a, high: b) < level - 1e-9 { return true }
+        return law(trials: m, delta: delta, low: a, high: b).logSurvival(s - 2) < level - 1e-9
     }
 
     /// Fact 1 only: splits `[low, high]` until every cell's dominance bound is below the target.
     static func dominancePart(
-        trials n: Int, threshold s: Int, delta: Double, low: Double, high: Double, target: Double, budget: inout Int
+        trials n: Int, threshold s: Int, delta: Double, low: Double, high: Double, target: Double, floor: Double, budget: inout Int
     ) -> Bound {
         var upper = -Double.infinity
         var pending: [(Double, Double)] = [(low, high)]
         while let (a, b) = pending.popLast() {
             if budget <= 0 { return Bound(logValue: 0, certified: false) }
+            if logChernoffTail(trials: n, threshold: s, delta: delta, low: a, high: b) <= floor {
+                upper = max(upper, floor)
+                continue
+            }
             let bound = law(trials: n, delta: delta, low: a, high: b).logSurvival(s)
             budget -= 1
             if bound <= target {
