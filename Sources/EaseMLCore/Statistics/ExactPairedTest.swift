@@ -158,7 +158,14 @@ public struct ExactPairedTest: Sendable, Hashable {
 
     /// The same with the tails at p̄ only (a necessary condition, cheap): the search's guide.
     func separatesAtBound(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Bool {
-        let hi = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDeltaSize)
+        var critical: Int?
+        return separatesAtBound(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
+    }
+
+    /// `separatesAtBound` with the critical value's search started at (and left in) `critical`.
+    func separatesAtBound(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, critical: inout Int?) -> Bool {
+        let hi = criticalDifferenceAtBound(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
+        critical = hi
         guard hi <= n else { return false }
         return PairedWorstCase.logTail(trials: n, threshold: -(hi - 1), delta: -c1, disagreement: rates(for: c1).high) <= logDeltaMiss
     }
@@ -177,8 +184,13 @@ public struct ExactPairedTest: Sendable, Hashable {
         let logDelta = max(logDeltaSize, logDeltaMiss)
         let start = BennettBound.sampleSize(tolerance: (c1 - c0) / 2, varianceBound: p, logDelta: logDelta + log(4.0), logTranscripts: 0)
         var hi = max(2, Int((start * 2).rounded(.up)))
+        // Each candidate's critical value starts its search at the previous candidate's, scaled.
+        var critical: Int?
+        var last = 0
         func guide(_ n: Int) -> Bool {
-            separatesAtBound(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+            var hint = critical.map { last > 0 ? Int((Double($0) * Double(n) / Double(last)).rounded()) : $0 }
+            defer { critical = hint; last = n }
+            return separatesAtBound(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &hint)
         }
         while !guide(hi) {
             hi *= 2

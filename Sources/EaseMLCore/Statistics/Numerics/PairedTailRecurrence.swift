@@ -114,16 +114,21 @@ enum PairedTailRecurrence {
             if k == to { break }
             if upward {
                 let dd = Double(d), mm = Double(m), nn = Double(n)
+                let pairs = (dd + 1) * (dd + 2)
                 if !tailIsOne {
+                    // One division for the three ratios (the divisions, not the loop-carried
+                    // products, bound this loop's speed).
+                    let up = (mm + 1) * (dd + 1 - mm), same = (dd + 2 - mm) * (dd + 1 - mm)
+                    let inverse = 1 / (up * same * pairs)
                     let nextT = t - rr * bm + qq * bm1
-                    let grow = (dd + 2) * (dd + 1) / (dd + 1 - mm)
-                    let nextBm = bm * grow / (mm + 1) * qr
-                    let nextBm1 = bm * grow / (dd + 2 - mm) * rr
+                    let scaled = bm * pairs * pairs * inverse
+                    bm1 = scaled * up * rr
+                    bm = scaled * same * qr
                     t = nextT
-                    bm = nextBm
-                    bm1 = nextBm1
+                    w *= (nn - dd) * (nn - dd - 1) * up * same * inverse * oddsSquared
+                } else {
+                    w *= (nn - dd) * (nn - dd - 1) / pairs * oddsSquared
                 }
-                w *= (nn - dd) * (nn - dd - 1) / ((dd + 1) * (dd + 2)) * oddsSquared
                 k += 1
                 d += 2
                 m += 1
