@@ -24,6 +24,8 @@ public struct LedgerEvent: Sendable, Equatable {
         case baseline
         /// The rows that existed when the file was migrated to schema version 5, vouched for at once.
         case adopt
+        /// An engine run of the process recorded in the lineage (schema version 7).
+        case lineage
 
         /// Whether only the owner's key may write it: every event that decides what the gate says.
         public var needsKey: Bool {

@@ -38,6 +38,7 @@ enum LedgerRows {
         Table(name: "cleaning_rows", key: ["session", "row"]),
         Table(name: "improve_labels", key: ["session", "pool_row"]),
         Table(name: "improve_rounds", key: ["session", "round"]),
+        Table(name: "lineage_runs", key: ["id"]),
     ]
 
     /// Creates the TEMP table and triggers that note each inserted or updated row of a covered

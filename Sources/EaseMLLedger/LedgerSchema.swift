@@ -22,6 +22,7 @@ public enum LedgerSchema {
         Migration(version: 4, sql: version4),
         Migration(version: 5, sql: version5),
         Migration(version: 6, sql: version6),
+        Migration(version: 7, sql: version7),
     ]
 
     /// The schema version this build writes.
@@ -422,6 +423,26 @@ public enum LedgerSchema {
         BEGIN SELECT RAISE(ABORT, 'sealed test-set labels are append-only'); END;
     CREATE TRIGGER test_set_labels_no_delete BEFORE DELETE ON test_set_labels
         BEGIN SELECT RAISE(ABORT, 'sealed test-set labels are append-only'); END;
+    """
+
+    /// Version 7: the lineage of the Ease.ML process — one row per engine run (feasibility, value,
+    /// acquire, clean, improve, automl, pick, check) with the content hashes of its inputs and outputs
+    /// and what it decided (`easeml-ci lineage`, `easeml-ci next`). Append-only, vouched for by a
+    /// `lineage` event like every other decided row; no labels, predictions or hidden metrics.
+    static let version7 = """
+    CREATE TABLE lineage_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        step TEXT NOT NULL,
+        command TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        outputs TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE TRIGGER lineage_runs_no_update BEFORE UPDATE ON lineage_runs
+        BEGIN SELECT RAISE(ABORT, 'lineage runs are append-only'); END;
+    CREATE TRIGGER lineage_runs_no_delete BEFORE DELETE ON lineage_runs
+        BEGIN SELECT RAISE(ABORT, 'lineage runs are append-only'); END;
     """
 
     /// The schema version stored in the file.

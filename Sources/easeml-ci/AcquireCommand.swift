@@ -36,5 +36,9 @@ struct AcquireCommand: ParsableCommand {
         case .json: print(report.json())
         case .table: print(report.text(limit: limit))
         }
+        try LineageRecorder(workspace: try Workspace.current(Workspace.Options(), configuration: .ifPresent)).record(
+            step: "acquire", command: "acquire --labeled \(labeled) --pool \(pool) --valid \(validation)",
+            inputs: [("training", labeled), ("pool", pool), ("validation", validation)],
+            decision: "ranked \(report.poolRows) pool rows; \(report.rows.filter(\.labelNow).count) to label now")
     }
 }

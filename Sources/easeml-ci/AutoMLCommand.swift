@@ -48,9 +48,18 @@ struct AutoMLCommand: ParsableCommand {
                 if !terminal || !line.contains(": trial ") { lines.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) }
             }
             let progress: ((AutoMLSearchProgress) -> Void)? = terminal ? { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } : nil
+            let workspace = try place.workspace(.required)
             let outcome = try AutoMLRunRequest(budgetTrials: budgetTrials, budgetSeconds: budgetSeconds, outputRoot: output, resume: resume, runID: runID)
-                .run(in: try place.workspace(.required), report: report, progress: progress, stopRequested: { stop.received })
+                .run(in: workspace, report: report, progress: progress, stopRequested: { stop.received })
             print(json ? outcome.leaderboard.json() : outcome.leaderboard.table())
+            if outcome.stoppedBy == nil, let settings = workspace.configuration?.config.automl {
+                let board = outcome.leaderboard
+                try LineageRecorder(workspace: workspace).record(
+                    step: "automl", command: "automl run", inputs: [("training", settings.train), ("validation", settings.valid)],
+                    decision: "run \(board.run.id): \(board.rows.count) trials" + (board.best.map { best in
+                        ", best \(best.arm)" + (best.score.map { " (validation \(board.run.metric) \(String(format: "%.4f", $0)))" } ?? "")
+                    } ?? ", none succeeded"))
+            }
             // The run is unfinished: exit as a shell reports a process ended by the signal.
             if let signal = outcome.stoppedBy { throw ExitCode(StopSignals.exitCode(signal)) }
         }

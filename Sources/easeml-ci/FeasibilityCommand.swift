@@ -91,19 +91,25 @@ struct FeasibilityCommand: ParsableCommand {
     }
 
     func run() throws {
-        // The configuration supplies the target only when the command line gives none.
-        let use: Workspace.ConfigurationUse = target == nil && condition == nil ? .ifPresent : .ignored
+        // The configuration supplies the target only when the command line gives none (takeTarget).
+        let workspace = try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: .ifPresent)
         var request = FeasibilityReport.Request(
             dataPaths: data, labelsColumn: labelsColumn, labelsPath: labels, metric: metric, target: target, seed: seed,
             oldAccuracy: oldAccuracy, oldPredictionsPath: oldPredictions,
             halving: halving ? .init(initialSize: halvingStart, budgetFraction: halvingBudget) : nil,
             scalings: scale.isEmpty ? FeatureScaling.allCases : scale)
-        try request.takeTarget(condition: condition, from: try Workspace.current(Workspace.Options(configPath: configuration.config), configuration: use))
+        try request.takeTarget(condition: condition, from: workspace)
         let bar = ProgressBar(steps: FeasibilityReport.progressSteps(request))
         let report = try FeasibilityReport.make(request, progress: bar.map { bar in { bar.update(step: $0, fraction: $1) } })
         bar?.finish()
         if let plot { try AtomicFile.write(Data(FeasibilityPlot(report: report).svg().utf8), to: plot) }
         print(json ? ReportJSON.text(report) : report.text())
+        try LineageRecorder(workspace: workspace).record(
+            step: "feasibility",
+            command: (["feasibility"] + data.flatMap { ["--data", $0] } + (request.target.map { ["--target", "\($0)"] } ?? [])).joined(separator: " "),
+            inputs: data.map { ("data", $0) } + [labels, oldPredictions].compactMap { $0 }.map { ("labels", $0) },
+            outputs: plot.map { [("plot", $0)] } ?? [],
+            decision: report.lineageDecision)
         if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
     }
 }

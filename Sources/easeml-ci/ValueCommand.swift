@@ -56,5 +56,11 @@ struct ValueCommand: ParsableCommand {
         case .json: print(report.json())
         case .table: print(report.text(limit: limit))
         }
+        let flagged = report.representations.first.map { $0.rows.filter(\.flagged).count } ?? 0
+        try LineageRecorder(workspace: try Workspace.current(Workspace.Options(), configuration: .ifPresent)).record(
+            step: "value", command: (["value"] + training.flatMap { ["--train", $0] } + validation.flatMap { ["--valid", $0] }).joined(separator: " "),
+            inputs: training.map { ("training", $0) } + validation.map { ("validation", $0) }
+                + [trainingLabels, validationLabels].compactMap { $0 }.map { ("labels", $0) },
+            decision: "valued \(report.trainingRows) training rows (KNN-Shapley, k = \(report.k))" + (flag == nil ? "" : ", \(flagged) flagged for review"))
     }
 }

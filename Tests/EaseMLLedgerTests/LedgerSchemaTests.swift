@@ -8,10 +8,10 @@ import Testing
         try withTemporaryDirectory { dir in
             let ledger = try ownerLedger(at: dir.appendingPathComponent("ledger.sqlite").path, create: true)
             #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
-            #expect(LedgerSchema.currentVersion == 6)
+            #expect(LedgerSchema.currentVersion == 7)
             let tables = try ledger.database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .map { try $0.string("name") }
-            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "cleaning_rows", "cleaning_sessions", "evaluations", "events", "improve_labels", "improve_rounds", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "question_amendments", "sqlite_sequence", "test_set_labels", "test_sets"])
+            #expect(tables == ["accepted_models", "automl_arms", "automl_proposals", "automl_runs", "automl_trials", "cleaning_rows", "cleaning_sessions", "evaluations", "events", "improve_labels", "improve_rounds", "lineage_runs", "pick_candidates", "pick_choices", "pick_labels", "pick_queries", "pick_sessions", "question_amendments", "sqlite_sequence", "test_set_labels", "test_sets"])
             #expect(try ledger.testSets().isEmpty)
             #expect(try ledger.verify().isClean)
         }

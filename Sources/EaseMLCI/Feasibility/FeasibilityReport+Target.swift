@@ -15,3 +15,12 @@ extension FeasibilityReport.Request {
         }
     }
 }
+
+extension FeasibilityReport {
+    /// The one line the lineage records: the verdict and the numbers it rests on.
+    public var lineageDecision: String {
+        let ceiling = String(format: "%.4f", entries[best].estimate.accuracyCeiling)
+        guard let verdict, let target else { return "estimated: accuracy ceiling \(ceiling) (no target)" }
+        return "\(verdict): accuracy ceiling \(ceiling) (at most \(String(format: "%.4f", upperCeiling))) for target \(String(format: "%.4f", target))"
+    }
+}

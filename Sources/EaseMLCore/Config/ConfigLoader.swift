@@ -84,6 +84,7 @@ enum ConfigKey: String, CaseIterable {
     case feasibilityOldAccuracy = "feasibility_old_accuracy"
     case automl
     case reveal
+    case application
 }
 
 /// One `key: value` pair, wherever in the file it was written.
@@ -293,7 +294,7 @@ struct ConfigReader {
                 FeasibilityCheck(
                     dataPaths: $0, labelsColumn: builder.feasibilityLabels, blocks: builder.feasibilityBlock ?? false,
                     oldAccuracy: builder.feasibilityOldAccuracy)
-            }, automl: builder.automl, reveal: builder.reveal?.level ?? .verdict)
+            }, automl: builder.automl, reveal: builder.reveal?.level ?? .verdict, application: builder.application)
     }
 
     func missingKey(_ key: ConfigKey, at range: SourceRange) -> ConfigError {
@@ -380,6 +381,7 @@ struct ConfigReader {
         case .feasibilityOldAccuracy: builder.feasibilityOldAccuracy = try oldAccuracy(entry)
         case .automl: builder.automl = try automl(entry)
         case .reveal: builder.reveal = (try reveal(entry), entry.value)
+        case .application: builder.application = try application(entry)
         }
     }
 
@@ -794,6 +796,7 @@ private struct ConfigBuilder {
     var feasibilityOldAccuracy: Double?
     var automl: AutoMLSettings?
     var reveal: (level: RevealLevel, node: Node)?
+    var application: ApplicationSettings?
 }
 
 extension String {

@@ -108,6 +108,9 @@ public struct EaseMLConfig: Sendable, Equatable {
     /// clauses failed, charged as the bits that reveals (adaptivity `full` only).
     public var reveal: RevealLevel
 
+    /// The application's data sets and target accuracy (key `application`); `nil` when not set.
+    public var application: ApplicationSettings?
+
     /// Creates a configuration. Values are stored as given; `ConfigLoader` is what validates
     /// them when reading a file.
     public init(
@@ -116,9 +119,10 @@ public struct EaseMLConfig: Sendable, Equatable {
         hiddenResultAddress: String? = nil, email: String? = nil, dataMode: String? = nil,
         varianceBound: Double? = nil, expectedDisagreement: Double? = nil, modelPaths: [String] = [], testSet: String? = nil,
         ledger: String? = nil, ledgerRemote: String? = nil, feasibility: FeasibilityCheck? = nil,
-        automl: AutoMLSettings? = nil, reveal: RevealLevel = .verdict
+        automl: AutoMLSettings? = nil, reveal: RevealLevel = .verdict, application: ApplicationSettings? = nil
     ) {
         self.reveal = reveal
+        self.application = application
         self.script = script
         self.condition = condition
         self.conditionText = conditionText

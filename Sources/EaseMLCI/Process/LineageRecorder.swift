@@ -1,0 +1,56 @@
+import EaseMLLedger
+import Foundation
+
+/// Records an engine run in the lineage of the application whose `.easeml.yml` the workspace found
+/// (`Ledger.recordLineageRun`): each input and output file with its content hash now, and what the
+/// run decided. Outside an application (no configuration) nothing is recorded and `record` returns nil.
+///
+/// Paths are stored relative to the configuration's folder when inside it (so a clone elsewhere reads
+/// the same lineage), absolute otherwise.
+public struct LineageRecorder: Sendable {
+    public let workspace: Workspace
+
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+    }
+
+    /// The folder lineage paths are relative to: the configuration's.
+    var root: URL? { workspace.configuration?.folder }
+
+    /// Records one run; `inputs` and `outputs` are (role, path as given on the command line).
+    @discardableResult
+    public func record(
+        step: String, command: String, inputs: [(role: String, path: String)], outputs: [(role: String, path: String)] = [],
+        decision: String
+    ) throws(EaseMLCIError) -> LineageRunRecord? {
+        guard let root else { return nil }
+        // A file the application declares is recorded under its role there.
+        let declared = Dictionary(
+            (workspace.configuration?.config.application?.declared ?? []).map { (Self.resolve($0.path, root: root), $0.role.rawValue) },
+            uniquingKeysWith: { first, _ in first })
+        func artifacts(_ files: [(role: String, path: String)]) throws(EaseMLCIError) -> [LineageRunRecord.Artifact] {
+            var result: [LineageRunRecord.Artifact] = []
+            for file in files {
+                let absolute = workspace.absolute(file.path)
+                result.append(.init(path: Self.stored(absolute, root: root), role: declared[absolute] ?? file.role, hash: try ContentHash.ofPath(absolute)))
+            }
+            return result
+        }
+        let inputArtifacts = try artifacts(inputs), outputArtifacts = try artifacts(outputs)
+        let ledger = try workspace.openLedger(create: true)
+        return try ledgerCall { () throws(LedgerError) in
+            try ledger.recordLineageRun(step: step, command: command, inputs: inputArtifacts, outputs: outputArtifacts, decision: decision)
+        }
+    }
+
+    /// `absolute` relative to `root` when inside it.
+    static func stored(_ absolute: String, root: URL) -> String {
+        let base = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
+        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : absolute
+    }
+
+    /// A stored path made absolute again.
+    static func resolve(_ stored: String, root: URL) -> String {
+        stored.hasPrefix("/") ? stored : root.appendingPathComponent(stored).standardizedFileURL.path
+    }
+}
