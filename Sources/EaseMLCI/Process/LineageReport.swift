@@ -1,10 +1,11 @@
+import EaseMLCore
 import EaseMLLedger
 import Foundation
 
 /// `easeml-ci lineage`: the application's data sets and every recorded engine run, with what each
 /// read and wrote, and which results are **stale** — computed on data that has changed since (an input
-/// whose content hash differs now, or is gone) or downstream of a stale run (a run that read a file
-/// another run wrote).
+/// whose content hash differs now, or a data set of the application that is gone) or downstream of a
+/// stale run (a run that read a file another run wrote).
 public struct LineageReport: Sendable, Encodable, Equatable {
     /// One file as recorded, and as it is now.
     public struct FileState: Sendable, Encodable, Equatable {
@@ -95,7 +96,11 @@ public struct LineageReport: Sendable, Encodable, Equatable {
                     if !upstream.contains(producer.id) { upstream.append(producer.id) }
                 }
             }
-            var because = inputs.filter(\.changed).map { $0.currentHash == nil ? "\($0.path) is gone" : "\($0.path) changed" }
+            // A changed input makes the run stale; a vanished one only when it is one of the application's
+            // data sets (a scratch file, e.g. predictions handed over from Python, is meant to go).
+            let dataRoles = Set(ApplicationSettings.Role.allCases.map(\.rawValue))
+            var because = inputs.filter { $0.changed && ($0.currentHash != nil || dataRoles.contains($0.role)) }
+                .map { $0.currentHash == nil ? "\($0.path) is gone" : "\($0.path) changed" }
             because += upstream.filter { staleByID[$0] == true }.map { "run \($0) upstream is stale" }
             staleByID[record.id] = !because.isEmpty
             runs.append(Run(

@@ -144,16 +144,27 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
             add(7, .notStarted, "no pick session yet")
         }
 
-        // 8. Debugging in production.
-        add(8, .blocked, "`easeml-ci debug` (step 8) is not built yet")
+        // 8. Debugging in production: the newest `debug` run.
+        let debug = lineage.latest("debug")
+        if let debug {
+            add(8, debug.stale ? .stale : .done,
+                debug.stale ? "run #\(debug.id) is stale: " + debug.staleBecause.joined(separator: "; ") : "run #\(debug.id): \(debug.decision)")
+        } else if path(.production) == nil {
+            add(8, .notApplicable, "no `production:` declared under `application:`")
+        } else {
+            add(8, .notStarted, "no debugging run yet (it needs production items whose true class is known)")
+        }
 
         let unclear = feasibility.map { $0.decision.hasPrefix("unclear") } ?? false
+        let debugAction = debug.flatMap { run in run.stale ? nil : ["relabel", "clean", "acquire"].first { run.decision.hasPrefix($0) } }
         return ProcessReport(steps: steps, recommendation: recommend(
-            steps, config: config, infeasible: infeasible, unclear: unclear, configPath: configuration.displayPath))
+            steps, config: config, infeasible: infeasible, unclear: unclear, debugAction: debugAction, configPath: configuration.displayPath))
     }
 
     /// The paper's transitions, first match wins.
-    static func recommend(_ steps: [Step], config: EaseMLConfig, infeasible: Bool, unclear: Bool, configPath: String) -> Recommendation? {
+    static func recommend(
+        _ steps: [Step], config: EaseMLConfig, infeasible: Bool, unclear: Bool, debugAction: String?, configPath: String
+    ) -> Recommendation? {
         func state(_ number: Int) -> State { steps[number - 1].state }
         let application = config.application
         func path(_ role: ApplicationSettings.Role) -> String { application?.paths[role] ?? "<\(role.rawValue).csv>" }
@@ -174,6 +185,23 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
             return Recommendation(step: 2, name: "feasibility", command: feasibilityCommand,
                                   why: state(2) == .stale ? "the training data changed since the last estimate: " + steps[1].evidence
                                       : "before any training, check that this data can reach \(target) at all (Bayes-error estimate)")
+        }
+        // Production mistakes explained by the training data send the process back to Day 0.
+        if let debugAction {
+            let why = "`easeml-ci debug` traced the production mistakes: " + steps[7].evidence
+            switch debugAction {
+            case "relabel":
+                return Recommendation(step: 3, name: "cleaning", command: "easeml-ci value --train \(path(.training)) --valid \(path(.validation)) --flag auto",
+                                      why: why + "; review the labels of the training rows it lists (and those `value` flags)")
+            case "clean":
+                return Recommendation(step: 3, name: "cleaning", command: "easeml-ci clean next --train \(path(.training)) --valid \(path(.validation))", why: why)
+            default:
+                if application!.paths[.pool] != nil {
+                    return Recommendation(step: 4, name: "acquisition",
+                                          command: "easeml-ci acquire --labeled \(path(.training)) --pool \(path(.pool)) --valid \(path(.validation))", why: why)
+                }
+                return Recommendation(step: 4, name: "acquisition", command: "label more data like the production rows `easeml-ci debug` lists, and add it to \(path(.training))", why: why)
+            }
         }
         if infeasible {
             if application!.paths[.pool] != nil {
@@ -207,6 +235,11 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
         if state(7) == .notStarted {
             return Recommendation(step: 7, name: "picking", command: "easeml-ci pick start --name production --pool \(path(.production))",
                                   why: "several accepted models and production data: pick the best on production items with few labels")
+        }
+        if state(8) == .notStarted || state(8) == .stale {
+            return Recommendation(step: 8, name: "debugging",
+                                  command: "easeml-ci debug --production <production items with their true class> --predictions <the deployed model's predictions>",
+                                  why: state(8) == .stale ? "the data changed since the last debugging run" : "a model is deployed: find where its production mistakes come from")
         }
         return nil
     }

@@ -17,12 +17,15 @@ from .results import (
     Action,
     Baseline,
     CommitVerdict,
+    Debugging,
     Feasibility,
     Leaderboard,
+    Lineage,
     PickItem,
     PickStatus,
     Plan,
     Prediction,
+    Process,
     Registration,
     Status,
     Valuation,
@@ -422,3 +425,36 @@ def automl_leaderboard(
     """A run's trials ranked, best first (default: the newest run)."""
     arguments = ["automl", "leaderboard"] + _place(config, ledger) + _flags(run=run)
     return _cli.run(arguments, Leaderboard.from_json, cwd=cwd)
+
+
+def next_step(*, config: Optional[Path] = None, ledger: Optional[Path] = None, cwd: Optional[Path] = None) -> Process:
+    """Where the application stands in the eight steps of the Ease.ML process and the one step to
+    take now, with the command and why (`easeml-ci next`)."""
+    return _cli.run(["next"] + _place(config, ledger), Process.from_json, cwd=cwd)
+
+
+def lineage(*, config: Optional[Path] = None, ledger: Optional[Path] = None, cwd: Optional[Path] = None) -> Lineage:
+    """The application's data sets and every recorded engine run, stale ones marked (`easeml-ci lineage`)."""
+    return _cli.run(["lineage"] + _place(config, ledger), Lineage.from_json, cwd=cwd)
+
+
+def debug(
+    production: Any,
+    predictions: Any,
+    *,
+    train: Optional[Path] = None,
+    valid: Optional[Path] = None,
+    labels_column: Optional[str] = None,
+    k: Optional[int] = None,
+    config: Optional[Path] = None,
+    cwd: Optional[Path] = None,
+) -> Debugging:
+    """Where the deployed model's mistakes on labelled production items come from (`easeml-ci debug`):
+    `production` a CSV path (features and the true class), `predictions` a path or a sequence of
+    predicted classes in the same order; training and validation default to `application:`."""
+    with Scratch() as scratch:
+        predicted = _inputs.class_column(predictions, scratch, "predictions")
+        arguments = ["debug", "--production", _inputs.path(production), "--predictions", predicted] + _place(config) + _flags(
+            train=_file(train), valid=_file(valid), labels_column=labels_column, k=k)
+        return _cli.run(arguments, Debugging.from_json, cwd=cwd)
+

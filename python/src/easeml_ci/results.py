@@ -563,3 +563,103 @@ class Version(Document):
     libgit2: str
     sqlite: str
 
+
+# MARK: the process
+
+
+@dataclass
+class ProcessStep:
+    number: int
+    name: str
+    phase: str
+    #: "not started", "done", "stale", "blocked" or "not applicable".
+    state: str
+    evidence: str
+
+
+@dataclass
+class Recommendation:
+    step: int
+    name: str
+    command: str
+    why: str
+
+
+@dataclass
+class Process(Document):
+    """`easeml-ci next`: the eight steps of the Ease.ML process with their state and evidence, and
+    the one step to take now (`recommendation`, None when every applicable step is done)."""
+
+    steps: list[ProcessStep]
+    recommendation: Optional[Recommendation] = None
+    raw: dict = _raw()
+
+
+@dataclass
+class LineageFile:
+    path: str
+    role: str
+    recorded_hash: str
+    current_hash: Optional[str] = None
+    changed: bool = False
+
+
+@dataclass
+class LineageRun:
+    id: int
+    step: str
+    command: str
+    decision: str
+    recorded_at: str
+    inputs: list[LineageFile]
+    outputs: list[LineageFile]
+    upstream: list[int]
+    stale: bool
+    stale_because: list[str]
+
+
+@dataclass
+class DataSet:
+    role: str
+    path: str
+    hash: Optional[str] = None
+
+
+@dataclass
+class Lineage(Document):
+    """`easeml-ci lineage`: the application's data sets and every recorded engine run, stale ones
+    marked (`stale`, `stale_because`)."""
+
+    data_sets: list[DataSet]
+    runs: list[LineageRun]
+    raw: dict = _raw()
+
+
+@dataclass
+class DebugAction:
+    #: "relabel", "clean" or "acquire".
+    action: str
+    #: The fraction of the mistakes it explains.
+    share: float
+    #: Training rows to relabel or clean; production rows around which to acquire.
+    rows: list[int]
+    why: str
+
+
+@dataclass
+class Debugging(Document):
+    """`easeml-ci debug`: where the deployed model's production mistakes come from, and the actions
+    ranked by the share of mistakes each explains (`recommendations`)."""
+
+    production_rows: int
+    mistake_count: int
+    k: int
+    far_threshold: float
+    #: Each mistake: row, truth, predicted, nearestTrainingDistance, far, suspectNeighbours, incompleteNeighbours.
+    mistakes: list[dict]
+    #: Training rows with a negative KNN-Shapley value on the mistakes, most harmful first.
+    harmful: list[dict]
+    absorbing: list[dict]
+    recommendations: list[DebugAction]
+    raw: dict = _raw()
+

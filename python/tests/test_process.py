@@ -1,0 +1,49 @@
+"""The Ease.ML process from Python: `next_step`, `lineage` and `debug` on an application whose
+mistakes come from a region training lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import easeml_ci
+from conftest import git
+
+
+def write_csv(path: Path, X: np.ndarray, y: list[str]) -> None:
+    lines = ["x0,x1,label"] + [f"{a},{b},{label}" for (a, b), label in zip(X, y)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_next_lineage_and_debug_of_an_application(tmp_path: Path) -> None:
+    generator = np.random.default_rng(3)
+    def cloud(center: tuple[float, float], rows: int) -> np.ndarray:
+        return np.asarray(center) + 0.5 * generator.normal(size=(rows, 2))
+    git(tmp_path, "init", "-q", ".")
+    write_csv(tmp_path / "train.csv", np.vstack([cloud((0, 0), 40), cloud((4, 0), 40)]), ["a"] * 40 + ["b"] * 40)
+    write_csv(tmp_path / "valid.csv", np.vstack([cloud((0, 0), 20), cloud((4, 0), 20)]), ["a"] * 20 + ["b"] * 20)
+    # Production: 10 items the model gets right, 8 from a region training lacks that it gets wrong.
+    write_csv(tmp_path / "production.csv", np.vstack([cloud((0, 0), 10), cloud((2, 12), 8)]), ["a"] * 10 + ["b"] * 8)
+    (tmp_path / ".easeml.yml").write_text(
+        "condition: n > 0.8 +/- 0.05\nreliability: 0.99\napplication:\n  training: train.csv\n  validation: valid.csv\n"
+        "  production: production.csv\n  target: 0.9\n", encoding="utf-8")
+
+    process = easeml_ci.next_step(cwd=tmp_path)
+    assert [step.name for step in process.steps][:2] == ["ingestion", "feasibility"]
+    assert process.steps[0].state == "done" and process.steps[1].state == "not started"
+    assert process.recommendation is not None and process.recommendation.step == 2
+    assert process.recommendation.command == "easeml-ci feasibility --data train.csv --target 0.9"
+
+    report = easeml_ci.debug(tmp_path / "production.csv", ["a"] * 18, cwd=tmp_path)
+    assert report.mistake_count == 8
+    assert report.recommendations[0].action == "acquire"
+    assert report.recommendations[0].rows == list(range(10, 18))
+
+    lineage = easeml_ci.lineage(cwd=tmp_path)
+    assert [run.step for run in lineage.runs] == ["debug"]
+    assert {file.role for file in lineage.runs[0].inputs} >= {"training", "validation", "production"}
+    assert not lineage.runs[0].stale
+    (tmp_path / "valid.csv").write_text("x0,x1,label\n0,0,a\n4,0,b\n", encoding="utf-8")
+    stale = easeml_ci.lineage(cwd=tmp_path).runs[0]
+    assert stale.stale and stale.stale_because == ["valid.csv changed"]
