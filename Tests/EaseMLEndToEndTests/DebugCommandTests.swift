@@ -31,6 +31,15 @@ private struct Application {
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 
+    /// The five training rows nearest to (4, 0) lose their second cell, and five production items
+    /// there are mistaken; returns those training rows.
+    mutating func incompleteRowsBesideMistakes() -> [Int] {
+        let incomplete = nearestTraining(to: 4, 0, count: 5)
+        missing = Set(incomplete)
+        for _ in 0..<5 { production.append(point(4, 0, "b", spread: 0.05)); predictions.append("a") }
+        return incomplete
+    }
+
     /// The training rows nearest to (x, y), nearest first.
     func nearestTraining(to x: Double, _ y: Double, count: Int) -> [Int] {
         training.indices.sorted { hypot(training[$0].x - x, training[$0].y - y) < hypot(training[$1].x - x, training[$1].y - y) }
@@ -111,11 +120,7 @@ private func recommendations(_ report: [String: Any]) throws -> [(action: String
 @Test func missingCellsOnTheNearestTrainingRowsLeadToCleaning() throws {
     var app = try Application()
     defer { try? FileManager.default.removeItem(at: app.folder) }
-    // The five training rows nearest to (4, 0) lost their second cell; production items there are
-    // mistaken.
-    let incomplete = app.nearestTraining(to: 4, 0, count: 5)
-    app.missing = Set(incomplete)
-    for _ in 0..<5 { app.production.append(app.point(4, 0, "b", spread: 0.05)); app.predictions.append("a") }
+    let incomplete = app.incompleteRowsBesideMistakes()
     try app.write()
     let report = try app.debug()
     let ranked = try recommendations(report)
@@ -130,9 +135,7 @@ private func recommendations(_ report: [String: Any]) throws -> [(action: String
 @Test func nextFollowsTheDebuggingRunAndBadInputIsRefused() throws {
     var app = try Application()
     defer { try? FileManager.default.removeItem(at: app.folder) }
-    let incomplete = app.nearestTraining(to: 4, 0, count: 5)
-    app.missing = Set(incomplete)
-    for _ in 0..<5 { app.production.append(app.point(4, 0, "b", spread: 0.05)); app.predictions.append("a") }
+    _ = app.incompleteRowsBesideMistakes()
     try app.write()
     _ = try runGit(app.folder, ["init", "-q", "."])
     try """
@@ -166,4 +169,11 @@ private func recommendations(_ report: [String: Any]) throws -> [(action: String
     #expect((narrow.stdout + narrow.stderr).contains("1 feature columns"), "\(narrow.stdout)")
     let lineage = try #require(try JSONSerialization.jsonObject(with: Data(try CommandLineRunner.run(["lineage", "--json"], in: app.folder).stdout.utf8)) as? [String: Any])
     #expect((lineage["runs"] as? [[String: Any]])?.map { $0["step"] as? String } == ["feasibility", "debug"])
+
+    // Cleaned training data: the debugging run is stale and no longer steers `next`.
+    try String(contentsOf: app.folder.appendingPathComponent("train.csv"), encoding: .utf8).replacingOccurrences(of: ",,", with: ",0,")
+        .write(to: app.folder.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+    let after = try #require(try JSONSerialization.jsonObject(with: Data(try CommandLineRunner.run(["next", "--json"], in: app.folder).stdout.utf8)) as? [String: Any])
+    #expect((after["steps"] as? [[String: Any]])?[7]["state"] as? String == "stale")
+    #expect((after["recommendation"] as? [String: Any])?["command"] as? String == "easeml-ci automl init")
 }
