@@ -31,9 +31,12 @@ struct NextCommand: ParsableCommand {
 
     @OptionGroup var place: WorkspaceOptions
     @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Also draw the process, each step coloured by its state, as SVG.", valueName: "file.svg"))
+    var svg: String?
 
     func run() throws {
         let report = try ProcessReport.make(try place.workspace(.required))
+        if let svg { try AtomicFile.write(Data(ProcessPlot.svg(report).utf8), to: svg) }
         print(json ? ReportJSON.text(report) : report.text())
     }
 }
@@ -54,6 +57,8 @@ struct LineageCommand: ParsableCommand {
     @OptionGroup var place: WorkspaceOptions
     @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
     @Flag(name: .long, help: "Print the graph in Graphviz's DOT language.") var dot = false
+    @Option(name: .long, help: ArgumentHelp("Also draw the graph as SVG (no Graphviz needed).", valueName: "file.svg"))
+    var svg: String?
 
     func validate() throws {
         if json && dot { throw ValidationError("--json and --dot: choose one") }
@@ -61,6 +66,7 @@ struct LineageCommand: ParsableCommand {
 
     func run() throws {
         let report = try LineageReport.make(try place.workspace(.required))
+        if let svg { try AtomicFile.write(Data(ProcessPlot.svg(report).utf8), to: svg) }
         print(json ? ReportJSON.text(report) : dot ? report.dot() : report.text())
     }
 }

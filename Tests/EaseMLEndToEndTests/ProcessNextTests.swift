@@ -104,6 +104,21 @@ private func runVerbatim(_ command: String, in folder: URL) throws -> CommandLin
     let dot = try CommandLineRunner.run(["lineage", "--dot"], in: folder).stdout
     #expect(dot.hasPrefix("digraph lineage {") && dot.contains("label=\"changed\"") && dot.contains("style=dashed"), "\(dot)")
 
+    // The drawings: the process with each step coloured by state and the recommended one marked;
+    // the lineage with the stale run and the changed edge.
+    #expect(try CommandLineRunner.run(["next", "--svg", "process.svg"], in: folder).status == 0)
+    let process = try #require(SVGInspector.parse(try Data(contentsOf: folder.appendingPathComponent("process.svg"))))
+    let steps = process.elements.filter { $0.classes.contains("step") }
+    #expect(steps.count == 8)
+    #expect(steps.filter { $0.classes.contains("recommended") }.map { $0.attributes["data-step"] } == ["2"])
+    #expect(steps.first { $0.attributes["data-step"] == "2" }?.classes.contains("stale") == true)
+    #expect(process.text.contains("easeml-ci feasibility --data data/train.csv --target 0.9"))
+    #expect(try CommandLineRunner.run(["lineage", "--svg", "lineage.svg"], in: folder).status == 0)
+    let graph = try #require(SVGInspector.parse(try Data(contentsOf: folder.appendingPathComponent("lineage.svg"))))
+    #expect(graph.elements.filter { $0.classes.contains("run") && $0.classes.contains("stale") }.count == 1)
+    #expect(graph.elements.filter { $0.classes.contains("changed") }.count == 1)
+    #expect(graph.elements.filter { $0.classes.contains("file") }.count == 3)
+
     // Redone on the new data, the estimate is current again.
     #expect(try runVerbatim(next.command, in: folder).status == 0)
     #expect(try state(folder, step: 2) == "done")
