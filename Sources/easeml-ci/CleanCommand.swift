@@ -85,6 +85,9 @@ struct CleanApplyCommand: ParsableCommand {
         let rows = try opened.apply(file: file, ledger: ledger)
         print("Recorded \(rows.count) cleaned row\(rows.count == 1 ? "" : "s"): \(rows.map(String.init).joined(separator: ", ")).")
         print(opened.status.text(), terminator: "")
+        try LineageRecorder(workspace: try session.place.place.workspace()).record(
+            step: "clean", command: "clean apply \(file)", inputs: [("cleaned-rows", file)],
+            decision: "session \(opened.id): \(rows.count) cleaned row\(rows.count == 1 ? "" : "s") recorded (\(rows.map(String.init).joined(separator: ", ")))")
     }
 }
 

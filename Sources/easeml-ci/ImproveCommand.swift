@@ -112,6 +112,9 @@ struct ImproveApplyCommand: ParsableCommand {
             print("Round \(round.round) (\(round.arm)) recorded: effort \(ImproveReport.number(outcome.effort)), ceiling \(String(format: "%.4f", outcome.ceiling)), gain per unit of effort \(String(format: "%+.6f", outcome.reward)).")
         }
         try output.emit(ImproveReport(session: opened, round: nil, note: "`easeml-ci improve next` picks the next round."), session: opened)
+        try LineageRecorder(workspace: try session.place.place.workspace()).record(
+            step: "improve", command: "improve apply \(file)", inputs: [("answers", file)],
+            decision: "round \(round.round) (\(round.arm))" + (round.outcome.map { ", accuracy ceiling now \(String(format: "%.4f", $0.ceiling))" } ?? ""))
     }
 }
 

@@ -48,7 +48,9 @@ struct LineageCommand: ParsableCommand {
         discussion: """
             Engine commands run inside an application (a folder with .easeml.yml) record each run in \
             the ledger: the content hashes of the files they read and wrote and what they decided \
-            (feasibility, value, acquire, automl run, debug). A run is stale when a file it read has changed \
+            (feasibility, value, acquire, clean apply, improve apply, automl run, pick start and \
+            choose, debug; the gate's checks are the ledger's evaluations). A run is stale when a file \
+            it read has changed \
             since (or, for a data set of the application, is gone), or when it read a file a stale run \
             wrote. --dot prints the graph for \
             Graphviz (`easeml-ci lineage --dot | dot -Tsvg > lineage.svg`). Reads only. \(ExitStatus.helpText)

@@ -93,6 +93,10 @@ struct PickCommand: ParsableCommand {
             ).run(ledger: try workspace.openLedger(create: true), gate: gate)
             let report = PickStatusReport(session)
             print(json ? ReportJSON.text(report) : "Started " + report.text())
+            try LineageRecorder(workspace: workspace).record(
+                step: "pick", command: "pick start --name \(name)",
+                inputs: models.map { ("model-predictions", $0) } + [poolIds, inputs, poolInputs].compactMap { $0 }.map { ("production", $0) },
+                decision: "session \(name) started: \(report.models.count) candidate models, \(report.poolSize) production items")
         }
     }
 
@@ -186,6 +190,9 @@ struct PickCommand: ParsableCommand {
         func run() throws {
             let report = PickStatusReport(try PickWorkflow.choose(ledger: try options.open(), name: options.name, model: model))
             print(json ? ReportJSON.text(report) : report.text())
+            try LineageRecorder(workspace: try options.place.workspace()).record(
+                step: "pick", command: "pick choose --name \(report.session)", inputs: [],
+                decision: "session \(report.session): chose \(report.chosen ?? "no model") after \(report.labelsUsed) labels")
         }
     }
 

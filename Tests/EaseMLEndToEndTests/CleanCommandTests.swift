@@ -34,6 +34,25 @@ import Glibc
         return folder
     }
 
+    /// Inside an application, `clean apply` is recorded in the lineage and `next` counts the cleaned
+    /// rows as step 3's evidence.
+    @Test func applyIsRecordedInTheApplicationsLineage() throws {
+        let folder = try dirtySplit()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try runGit(folder, ["init", "-q", "."])
+        try "condition: n > 0.8 +/- 0.05\nreliability: 0.99\napplication:\n  training: train.csv\n  validation: valid.csv\n  target: 0.9\n"
+            .write(to: folder.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8)
+        #expect(try CommandLineRunner.run(["clean", "next", "--train", "train.csv", "--valid", "valid.csv", "--scale", "minmax"], in: folder).status == 0)
+        #expect(try CommandLineRunner.run(["clean", "apply", "fixed.csv"], in: folder).status == 0)
+        let lineage = try #require(try JSONSerialization.jsonObject(with: Data(try CommandLineRunner.run(["lineage", "--json"], in: folder).stdout.utf8)) as? [String: Any])
+        let run = try #require((lineage["runs"] as? [[String: Any]])?.first)
+        #expect(run["step"] as? String == "clean")
+        #expect(run["decision"] as? String == "session clean: 1 cleaned row recorded (342)", "\(run)")
+        #expect((run["inputs"] as? [[String: Any]])?.first?["path"] as? String == "fixed.csv")
+        let next = try CommandLineRunner.run(["next"], in: folder).stdout
+        #expect(next.contains("3. cleaning     done            1 training rows cleaned in 1 session(s)"), "\(next)")
+    }
+
     @Test func nextApplyStatusRoundTrip() throws {
         let folder = try dirtySplit()
         defer { try? FileManager.default.removeItem(at: folder) }
