@@ -23,7 +23,7 @@ struct EaseMLCICommand: ParsableCommand {
             InitCommand.self, PlanCommand.self, PredictCommand.self, CheckCommand.self, LogCommand.self, HookCommand.self, HooksCommand.self,
             StatusCommand.self, ReportCommand.self, TestSetCommand.self, BaselineCommand.self, AcceptCommand.self, LedgerCommand.self, KeyCommand.self, PickCommand.self,
             FeasibilityCommand.self, ValueCommand.self, AcquireCommand.self, CleanCommand.self, ImproveCommand.self,
-            AutoMLCommand.self, NextCommand.self, LineageCommand.self, DebugCommand.self, VersionCommand.self,
+            AutoMLCommand.self, IngestCommand.self, NextCommand.self, LineageCommand.self, DebugCommand.self, VersionCommand.self,
         ]
     )
 

@@ -64,7 +64,7 @@ struct ProcessTransitionTests {
         #expect(checked.step == 6 && checked.command.contains("easeml-ci check"))
         // Accepted models and production data → picking; then debugging.
         let pick = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done], config: try config()))
-        #expect(pick.step == 7 && pick.command == "easeml-ci pick start --name production --pool prod.csv")
+        #expect(pick.step == 7 && pick.command == "easeml-ci pick start --name production --from-gate --pool-inputs prod.csv")
         let debug = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .done], config: try config()))
         #expect(debug.step == 8 && debug.command.hasPrefix("easeml-ci debug --production"))
         #expect(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .notApplicable, 8: .notApplicable], config: try config(production: false)) == nil)

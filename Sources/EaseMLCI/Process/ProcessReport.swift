@@ -233,7 +233,7 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
                                   why: "a test set is registered but no model has been checked against it")
         }
         if state(7) == .notStarted {
-            return Recommendation(step: 7, name: "picking", command: "easeml-ci pick start --name production --pool \(path(.production))",
+            return Recommendation(step: 7, name: "picking", command: "easeml-ci pick start --name production --from-gate --pool-inputs \(path(.production))",
                                   why: "several accepted models and production data: pick the best on production items with few labels")
         }
         if state(8) == .notStarted || state(8) == .stale {

@@ -15,6 +15,13 @@ public enum RepairMethod: String, CaseIterable, Sendable, Codable {
     /// The mean, in each missing column, of the 5 nearest donor rows (rows with no missing cell),
     /// by squared Euclidean distance over the row's observed columns, ties by row index.
     case knn5
+    /// The most frequent observed cell of the column (the smallest among equally frequent ones):
+    /// for one-hot encoded categories, the most common category.
+    case mode
+
+    /// The candidates `clean` builds for every incomplete row (every method but `mode`, whose value
+    /// on a numeric column is rarely meaningful; `easeml-ci ingest table --candidates` adds it).
+    public static let cleaning: [RepairMethod] = [.mean, .median, .min, .max, .grid25, .grid75, .knn5]
 }
 
 /// Why candidate repairs could not be built.
@@ -44,7 +51,7 @@ public enum CandidateRepairs {
     /// Built-in candidates for every row of `features` (NaN = missing). Candidates of a row are kept
     /// even when two methods agree, so a row's candidate count is always `methods.count`.
     public static func builtIn(
-        features: Matrix, methods: [RepairMethod] = RepairMethod.allCases
+        features: Matrix, methods: [RepairMethod] = RepairMethod.cleaning
     ) throws(CandidateRepairError) -> [[[Double]]] {
         let columns = features.columns
         var observed = [[Double]](repeating: [], count: columns)
@@ -128,6 +135,10 @@ public enum CandidateRepairs {
         case .grid25, .grid75:
             let low = cells.min()!, high = cells.max()!
             return low + (method == .grid25 ? 0.25 : 0.75) * (high - low)
+        case .mode:
+            var counts: [Double: Int] = [:]
+            for cell in cells { counts[cell, default: 0] += 1 }
+            return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key
         case .knn5: preconditionFailure("knn5 is not a column statistic")
         }
     }

@@ -1,0 +1,153 @@
+import EaseMLData
+import EaseMLEngines
+import Foundation
+
+/// `easeml-ci ingest table` (step 1 of the process, the tables template): a CSV or JSON Lines table
+/// with a header becomes the numeric features the engines read — `features.csv` (encoded columns,
+/// the label last, missing cells left empty) and `encoding.json` (`TableEncoding`), fitted here or
+/// applied from `--encoding` so validation and production data are encoded the same way. With
+/// `candidates`, every row with missing cells also gets candidate values from several imputers
+/// (mean, median, mode, mean of the 5 nearest complete rows) — the probabilistic rows of the paper's
+/// data model that `easeml-ci clean --candidates` consumes — in `candidates.csv` (row, then every
+/// feature column; one line per candidate) and, per imputed cell, which imputer proposed which value
+/// in `candidates-methods.csv`. Same inputs, byte-identical outputs.
+public struct IngestionReport: Sendable, Encodable, Equatable {
+    public struct Request: Sendable {
+        public var input: String
+        public var format: RawTable.Format?
+        public var label: String?
+        public var output: String
+        public var encoding: String?
+        public var candidates: Bool
+        public var maxCategories: Int
+
+        public init(input: String, format: RawTable.Format? = nil, label: String? = nil, output: String, encoding: String? = nil,
+                    candidates: Bool = false, maxCategories: Int = 50) {
+            self.input = input
+            self.format = format
+            self.label = label
+            self.output = output
+            self.encoding = encoding
+            self.candidates = candidates
+            self.maxCategories = maxCategories
+        }
+    }
+
+    public struct ColumnSummary: Sendable, Encodable, Equatable {
+        public var name: String
+        public var kind: String
+        public var missing: Int
+        public var outputs: [String]
+    }
+
+    public struct Output: Sendable, Encodable, Equatable {
+        public var role: String
+        public var path: String
+        public var sha256: String
+    }
+
+    public var input: String
+    public var rows: Int
+    public var label: String
+    public var columns: [ColumnSummary]
+    public var missingCells: Int
+    public var rowsWithMissingCells: Int
+    /// Categorical cells whose category the encoding never saw (encoded as all zeros).
+    public var unseenCategories: Int
+    /// Whether the encoding was fitted on this table (false: applied from `--encoding`).
+    public var fitted: Bool
+    public var outputs: [Output]
+
+    /// The imputers behind the candidates, in candidate order.
+    public static let imputers: [RepairMethod] = [.mean, .median, .mode, .knn5]
+
+    public static func make(_ request: Request) throws(EaseMLCIError) -> IngestionReport {
+        let table = try RawTable.read(request.input, format: request.format)
+        let encoding: TableEncoding
+        if let path = request.encoding {
+            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path, reason: "no such file or not readable") }
+            guard let decoded = try? JSONDecoder().decode(TableEncoding.self, from: data), decoded.format == TableEncoding(label: "", columns: []).format else {
+                throw .invalidOption(option: "--encoding", message: "\(path) is not an encoding written by `easeml-ci ingest table`")
+            }
+            encoding = decoded
+        } else {
+            let label = request.label ?? (table.header.contains("label") ? "label" : table.header.last!)
+            encoding = try TableEncoding.fit(table, label: label, maxCategories: request.maxCategories)
+        }
+        if request.encoding == nil, table.rows.contains(where: { $0[table.header.firstIndex(of: encoding.label)!] == nil }) {
+            let row = table.rows.firstIndex { $0[table.header.firstIndex(of: encoding.label)!] == nil }!
+            throw .invalidOption(option: "--input", message: "\(request.input): data row \(row + 1) has no `\(encoding.label)`; every training row needs a label")
+        }
+        let (rows, labels, unseen) = try encoding.encode(table)
+        let outputs = encoding.outputs
+        guard !outputs.isEmpty else {
+            throw .invalidOption(option: "--input", message: "\(request.input): no numeric or categorical column besides `\(encoding.label)`")
+        }
+
+        // features.csv: every output column, then the label; a missing cell stays empty.
+        var lines = [CSVWriter.line(outputs + (labels == nil ? [] : [encoding.label]))]
+        for (index, row) in rows.enumerated() {
+            lines.append(CSVWriter.line(row.map(TableEncoding.text) + (labels.map { [$0[index] ?? ""] } ?? [])))
+        }
+        let folder = URL(fileURLWithPath: request.output, isDirectory: true)
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw .unwritableFile(path: request.output, reason: "\(error)")
+        }
+        var files: [(role: String, name: String, data: Data)] = [("features", "features.csv", Data(lines.joined().utf8))]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encodingData: Data
+        do { encodingData = try encoder.encode(encoding) } catch { throw .unwritableFile(path: request.output, reason: "\(error)") }
+        files.append(("encoding", "encoding.json", encodingData + Data("\n".utf8)))
+
+        let incomplete = rows.indices.filter { rows[$0].contains { $0.isNaN } }
+        if request.candidates {
+            let matrix = Matrix(rowArrays: rows)
+            let candidates: [[[Double]]]
+            do { candidates = try CandidateRepairs.builtIn(features: matrix, methods: imputers) } catch {
+                throw .cleaning(message: "\(request.input): \(error)")
+            }
+            var candidateLines = [CSVWriter.line(["row"] + outputs)]
+            var methodLines = [CSVWriter.line(["row", "column", "method", "value"])]
+            for row in incomplete {
+                let missing = rows[row].indices.filter { rows[row][$0].isNaN }
+                for (method, candidate) in zip(imputers, candidates[row]) {
+                    candidateLines.append(CSVWriter.line([String(row)] + candidate.map(TableEncoding.text)))
+                    for column in missing {
+                        methodLines.append(CSVWriter.line([String(row), outputs[column], method.rawValue, TableEncoding.text(candidate[column])]))
+                    }
+                }
+            }
+            files.append(("candidates", "candidates.csv", Data(candidateLines.joined().utf8)))
+            files.append(("candidate-methods", "candidates-methods.csv", Data(methodLines.joined().utf8)))
+        }
+        var written: [Output] = []
+        for file in files {
+            let path = folder.appendingPathComponent(file.name).path
+            try AtomicFile.write(file.data, to: path)
+            written.append(Output(role: file.role, path: path, sha256: ContentHash.ofData(file.data)))
+        }
+
+        let summaries = encoding.columns.map { column -> ColumnSummary in
+            let index = table.header.firstIndex(of: column.name)!
+            return ColumnSummary(name: column.name, kind: column.kind.rawValue, missing: table.rows.filter { $0[index] == nil }.count, outputs: column.outputs)
+        }
+        return IngestionReport(
+            input: request.input, rows: rows.count, label: encoding.label, columns: summaries,
+            missingCells: rows.reduce(0) { $0 + $1.filter(\.isNaN).count }, rowsWithMissingCells: incomplete.count,
+            unseenCategories: unseen, fitted: request.encoding == nil, outputs: written)
+    }
+
+    /// The human-readable report.
+    public func text() -> String {
+        var lines = ["Ingested \(input): \(rows) rows, label `\(label)`" + (fitted ? "" : " (encoding applied from --encoding)")]
+        var table = TextTable(header: ["column", "kind", "missing", "features"], leftColumns: 2)
+        for column in columns {
+            table.rows.append([column.name, column.kind, String(column.missing), column.kind == "text" ? "none (embed with scripts/embed-text.py)" : String(column.outputs.count)])
+        }
+        lines.append(table.render())
+        lines.append("\(missingCells) missing feature cells in \(rowsWithMissingCells) rows" + (unseenCategories > 0 ? "; \(unseenCategories) cells of categories the encoding never saw (all zeros)" : ""))
+        for output in outputs { lines.append("wrote \(output.path) (\(output.role), sha256:\(output.sha256.prefix(12)))") }
+        return lines.joined(separator: "\n")
+    }
+}

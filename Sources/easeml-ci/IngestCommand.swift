@@ -1,0 +1,72 @@
+import ArgumentParser
+import EaseMLCI
+import Foundation
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Step 1 of the process: turn the user's data into the features the engines read.",
+        subcommands: [IngestTableCommand.self])
+}
+
+struct IngestTableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "table",
+        abstract: "A CSV or JSON Lines table with a header → encoded features, the encoding, and candidate repairs.",
+        discussion: """
+            Each column is typed from its cells: numeric (every present cell a number) is standardized; \
+            categorical (at most --max-categories distinct values) is one-hot encoded, one column \
+            `name=value` per category; text (more) is left out (embed it with scripts/embed-text.py). \
+            A missing cell (empty, NaN, NA, null, or an absent JSON key) stays missing: empty in every \
+            feature column it feeds. Writes into --output:
+              features.csv           the encoded columns, then the label (what feasibility, value, \
+            clean, acquire and debug read);
+              encoding.json          how each column was encoded; give it to --encoding to encode \
+            validation or production tables the same way (a category it never saw: all zeros);
+              candidates.csv         with --candidates: for every row with missing cells, one \
+            candidate per imputer (mean, median, mode, the mean of the 5 nearest complete rows), in \
+            the format `easeml-ci clean next --candidates` reads (row, then every feature column);
+              candidates-methods.csv which imputer proposed which value for each missing cell.
+            Same input, same output bytes. Inside an application the run is recorded in the lineage.
+
+            Examples:
+              easeml-ci ingest table --input raw/train.csv --output data/train --candidates
+              easeml-ci ingest table --input raw/valid.jsonl --encoding data/train/encoding.json --output data/valid
+
+            \(ExitStatus.helpText)
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The table: CSV with a header, or JSON Lines (.jsonl).", valueName: "file"))
+    var input: String
+    @Option(name: .long, help: ArgumentHelp("csv or jsonl (default: from the extension).", valueName: "format"))
+    var format: String?
+    @Option(name: .long, help: ArgumentHelp("The label column (default: `label`, else the last column).", valueName: "name"))
+    var label: String?
+    @Option(name: .long, help: ArgumentHelp("The folder to write the outputs into (created if missing).", valueName: "folder"))
+    var output: String
+    @Option(name: .long, help: ArgumentHelp("Encode with this encoding.json instead of fitting one.", valueName: "file"))
+    var encoding: String?
+    @Flag(name: .long, help: "Also write candidate values for the missing cells.") var candidates = false
+    @Option(name: .long, help: "The most distinct values of a categorical column.") var maxCategories = 50
+    @OptionGroup var place: WorkspaceOptions
+    @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+    func validate() throws {
+        if let format, RawTable.Format(rawValue: format) == nil { throw ValidationError("--format: csv or jsonl, got `\(format)`") }
+        guard maxCategories >= 1 else { throw ValidationError("--max-categories: at least 1, got \(maxCategories)") }
+        if encoding != nil && label != nil { throw ValidationError("--label: the encoding names its label; give --label only when fitting") }
+    }
+
+    func run() throws {
+        let workspace = try place.workspace()
+        let report = try IngestionReport.make(.init(
+            input: input, format: format.flatMap(RawTable.Format.init), label: label, output: output, encoding: encoding,
+            candidates: candidates, maxCategories: maxCategories))
+        print(json ? ReportJSON.text(report) : report.text())
+        try LineageRecorder(workspace: workspace).record(
+            step: "ingestion", command: "ingest table --input \(input) --output \(output)" + (encoding.map { " --encoding \($0)" } ?? ""),
+            inputs: [("raw", input)] + (encoding.map { [("encoding", $0)] } ?? []),
+            outputs: report.outputs.map { ($0.role, $0.path) },
+            decision: "\(report.rows) rows, \(report.columns.filter { $0.kind != "text" }.count) feature columns → \(report.columns.reduce(0) { $0 + $1.outputs.count }) features; \(report.missingCells) missing cells in \(report.rowsWithMissingCells) rows")
+    }
+}
