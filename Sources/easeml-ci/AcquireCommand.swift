@@ -29,6 +29,8 @@ struct AcquireCommand: ParsableCommand {
     @Option(name: .long, help: "Rows shown in the table.") var limit = 20
 
     func run() throws {
+        let workspace = try Workspace.current(Workspace.Options(), configuration: .ifPresent)
+        try LineageRecorder(workspace: workspace).refuseAugmented(validation, option: "--valid")
         let report = try AcquisitionReport.make(
             labeled: labeled, pool: pool, validation: validation, labelsColumn: labelsColumn, k: k, batch: batch, standardize: standardize)
         switch output.chosen {
@@ -36,7 +38,7 @@ struct AcquireCommand: ParsableCommand {
         case .json: print(report.json())
         case .table: print(report.text(limit: limit))
         }
-        try LineageRecorder(workspace: try Workspace.current(Workspace.Options(), configuration: .ifPresent)).record(
+        try LineageRecorder(workspace: workspace).record(
             step: "acquire", command: "acquire --labeled \(labeled) --pool \(pool) --valid \(validation)",
             inputs: [("training", labeled), ("pool", pool), ("validation", validation)],
             decision: "ranked \(report.poolRows) pool rows; \(report.rows.filter(\.labelNow).count) to label now")

@@ -47,6 +47,7 @@ struct CleanSessionOptions: ParsableArguments {
     func open() throws(EaseMLCIError) -> (session: CleaningSession, ledger: Ledger) {
         var start: CleaningSession.Start?
         if let training, let validation {
+            try LineageRecorder(workspace: try place.place.workspace()).refuseAugmented(validation, option: "--valid")
             start = .init(training: training, validation: validation, labelsColumn: labelsColumn, k: k, scaling: scale, candidates: candidates)
         }
         return try CleaningSession.open(in: try place.place.workspace(), id: place.id("clean"), start: start)

@@ -59,6 +59,9 @@ struct DebugCommand: ParsableCommand {
         guard let validation = validation ?? declared(application?.paths[.validation]) else {
             throw ValidationError("--valid: give the validation file (or declare `validation:` under `application:` in .easeml.yml)")
         }
+        let guardFile = LineageRecorder(workspace: workspace)
+        try guardFile.refuseAugmented(validation, option: "--valid")
+        try guardFile.refuseAugmented(production, option: "--production")
         let report = try DebugReport.make(.init(
             training: training, validation: validation, production: production, predictions: predictions, labelsColumn: labelsColumn, k: k))
         print(json ? ReportJSON.text(report) : report.text())

@@ -54,6 +54,7 @@ struct ImproveSessionOptions: ParsableArguments {
     func open() throws(EaseMLCIError) -> (session: ImproveSession, ledger: Ledger) {
         var start: ImproveSession.Start?
         if let training, let validation, let pool {
+            try LineageRecorder(workspace: try place.place.workspace()).refuseAugmented(validation, option: "--valid")
             start = .init(
                 cleaning: .init(training: training, validation: validation, labelsColumn: labelsColumn, k: k, scaling: scale, candidates: candidates),
                 pool: pool, batch: batch, cleanCost: cleanCost, labelCost: labelCost, exploration: exploration)

@@ -6,7 +6,7 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Step 1 of the process: turn the user's data into the features the engines read.",
-        subcommands: [IngestTableCommand.self])
+        subcommands: [IngestTableCommand.self, IngestAugmentCommand.self])
 }
 
 struct IngestTableCommand: ParsableCommand {
@@ -68,5 +68,47 @@ struct IngestTableCommand: ParsableCommand {
             inputs: [("raw", input)] + (encoding.map { [("encoding", $0)] } ?? []),
             outputs: report.outputs.map { ($0.role, $0.path) },
             decision: "\(report.rows) rows, \(report.columns.filter { $0.kind != "text" }.count) feature columns → \(report.columns.reduce(0) { $0 + $1.outputs.count }) features; \(report.missingCells) missing cells in \(report.rowsWithMissingCells) rows")
+    }
+}
+
+struct IngestAugmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "augment",
+        abstract: "More training rows: SMOTE-style interpolation within each class, seeded, marked as augmented.",
+        discussion: """
+            Each synthetic row lies on the segment between a training row and one of its K nearest \
+            rows of the same class (a uniform weight), sources taken in file order so every class grows \
+            in proportion; rows with missing cells are left out of the interpolation. --factor 2 \
+            doubles the rows. Writes into --output: augmented.csv (the rows, then the synthetic ones, \
+            same columns) and synthetic-rows.csv (each synthetic row's index, source, neighbour and \
+            weight). Same input and seed, same bytes.
+
+            Inside an application the run is recorded in the lineage with augmented.csv as augmented \
+            data, and the commands that take validation or test data (value, acquire, debug, clean and \
+            improve --valid, testset add, automl's valid file) refuse it: synthetic rows never enter \
+            validation or test data.
+
+            \(ExitStatus.helpText)
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("A labelled features CSV (e.g. features.csv of `ingest table`).", valueName: "file"))
+    var input: String
+    @Option(name: .long, help: ArgumentHelp("The folder to write the outputs into.", valueName: "folder"))
+    var output: String
+    @Option(name: .long, help: "Rows after augmentation, as a multiple of the rows before (at least 1).") var factor = 2.0
+    @Option(name: .short, help: "Neighbours of the same class to interpolate towards.") var k = 5
+    @Option(name: .long, help: "The random seed.") var seed: UInt64 = 1
+    @Option(name: .long, help: "The label column's header (default: the last column).") var labelsColumn: String?
+    @OptionGroup var place: WorkspaceOptions
+    @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
+
+    func run() throws {
+        let workspace = try place.workspace()
+        let report = try AugmentationReport.make(.init(input: input, output: output, factor: factor, k: k, seed: seed, labelsColumn: labelsColumn))
+        print(json ? ReportJSON.text(report) : report.text())
+        try LineageRecorder(workspace: workspace).record(
+            step: "augmentation", command: "ingest augment --input \(input) --output \(output) --factor \(factor) --seed \(seed)",
+            inputs: [("training", input)], outputs: report.outputs.map { ($0.role, $0.path) },
+            decision: "\(report.syntheticRows) synthetic rows added to \(report.rows)")
     }
 }

@@ -43,6 +43,10 @@ struct TestSetCommand: ParsableCommand {
 
         func run() throws {
             let workspace = try storage.workspace(gate.configurationUse(storage.place.configuration))
+            // Synthetic rows of `ingest augment` never become test data.
+            let guardFile = LineageRecorder(workspace: workspace)
+            try guardFile.refuseAugmented(labels, option: "--labels")
+            if let inputs { try guardFile.refuseAugmented(inputs, option: "--inputs") }
             if let configuration = workspace.configuration, !gate.isEmpty {
                 // `check` refuses a .easeml.yml that states another question than the registered one.
                 throw EaseMLCIError.invalidOption(

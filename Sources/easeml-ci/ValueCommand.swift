@@ -46,6 +46,8 @@ struct ValueCommand: ParsableCommand {
     @Option(name: .long, help: "Rows shown in the table.") var limit = 20
 
     func run() throws {
+        let workspace = try Workspace.current(Workspace.Options(), configuration: .ifPresent)
+        for file in validation { try LineageRecorder(workspace: workspace).refuseAugmented(file, option: "--valid") }
         let report = try ValuationReport.make(
             .init(
                 training: training, validation: validation, trainingLabels: trainingLabels, validationLabels: validationLabels,
@@ -57,7 +59,7 @@ struct ValueCommand: ParsableCommand {
         case .table: print(report.text(limit: limit))
         }
         let flagged = report.representations.first.map { $0.rows.filter(\.flagged).count } ?? 0
-        try LineageRecorder(workspace: try Workspace.current(Workspace.Options(), configuration: .ifPresent)).record(
+        try LineageRecorder(workspace: workspace).record(
             step: "value", command: (["value"] + training.flatMap { ["--train", $0] } + validation.flatMap { ["--valid", $0] }).joined(separator: " "),
             inputs: training.map { ("training", $0) } + validation.map { ("validation", $0) }
                 + [trainingLabels, validationLabels].compactMap { $0 }.map { ("labels", $0) },

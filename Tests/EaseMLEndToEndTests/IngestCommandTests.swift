@@ -116,6 +116,55 @@ import Testing
         #expect(feasibility.status == 0 && feasibility.stdout.contains("Verdict: feasible"), "\(feasibility.stdout)\(feasibility.stderr)")
     }
 
+    /// Augmentation interpolates inside each class, reproducibly, and its output is refused wherever
+    /// validation or test data is expected, while training on it works.
+    @Test func augmentedRowsStayInTheirClassAndNeverBecomeValidationData() throws {
+        let folder = try CommandLineRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = try Fixtures.text("data/iris.csv").split(separator: "\n").map(String.init)
+        let body = Array(lines.dropFirst())
+        try write(([lines[0]] + body.enumerated().filter { $0.offset % 5 < 3 }.map(\.element)).joined(separator: "\n") + "\n", "train.csv", in: folder)
+        try write(([lines[0]] + body.enumerated().filter { $0.offset % 5 >= 3 }.map(\.element)).joined(separator: "\n") + "\n", "valid.csv", in: folder)
+        _ = try runGit(folder, ["init", "-q", "."])
+        try write("condition: n > 0.8 +/- 0.05\nreliability: 0.99\n", ".easeml.yml", in: folder)
+
+        let run = try CommandLineRunner.run(["ingest", "augment", "--input", "train.csv", "--output", "aug", "--factor", "2", "--seed", "3"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("90 rows + 90 synthetic"), "\(run.stdout)")
+        let augmented = try read("aug/augmented.csv", in: folder).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(augmented.count == 1 + 180)
+        let provenance = try read("aug/synthetic-rows.csv", in: folder).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(provenance.count == 90)
+        for entry in provenance {
+            let (row, source, neighbour, weight) = (Int(entry[0])! + 1, Int(entry[1])! + 1, Int(entry[2])! + 1, Double(entry[3])!)
+            #expect(augmented[row].last == augmented[source].last && augmented[source].last == augmented[neighbour].last)
+            for column in 0..<4 {
+                let (s, n, x) = (Double(augmented[source][column])!, Double(augmented[neighbour][column])!, Double(augmented[row][column])!)
+                #expect(abs(x - (s + weight * (n - s))) < 1e-9 && weight >= 0 && weight < 1)
+            }
+        }
+        #expect(try CommandLineRunner.run(["ingest", "augment", "--input", "train.csv", "--output", "again", "--factor", "2", "--seed", "3"], in: folder).status == 0)
+        #expect(try read("again/augmented.csv", in: folder) == read("aug/augmented.csv", in: folder))
+        #expect(try CommandLineRunner.run(["ingest", "augment", "--input", "train.csv", "--output", "other", "--factor", "2", "--seed", "4"], in: folder).status == 0)
+        #expect(try read("other/augmented.csv", in: folder) != read("aug/augmented.csv", in: folder))
+        let json = try CommandLineRunner.run(["ingest", "augment", "--input", "train.csv", "--output", "j", "--factor", "1.5", "--json"], in: folder)
+        #expect(json.status == 0 && json.stdout.contains(#""syntheticRows" : 45"#), "\(json.stdout)")
+        let validated = try JSONSchemaContractTests.validate([.init(command: "ingest augment", stdout: json.stdout)])
+        #expect(validated.status == 0, "\(validated.report)")
+
+        // Training on it works; as validation or test data it is refused, naming the lineage run.
+        #expect(try CommandLineRunner.run(["value", "--train", "aug/augmented.csv", "--valid", "valid.csv"], in: folder).status == 0)
+        for arguments in [
+            ["value", "--train", "train.csv", "--valid", "aug/augmented.csv"],
+            ["acquire", "--labeled", "train.csv", "--pool", "valid.csv", "--valid", "aug/augmented.csv"],
+            ["clean", "next", "--train", "train.csv", "--valid", "aug/augmented.csv"],
+        ] {
+            let refused = try CommandLineRunner.run(arguments, in: folder)
+            #expect(refused.status == 2, "\(arguments): \(refused.stdout)")
+            #expect(refused.stderr.contains("aug/augmented.csv is augmented data") && refused.stderr.contains("never enter validation or test data"), "\(refused.stderr)")
+        }
+    }
+
     @Test func badTablesAreRefusedWithTheirPlace() throws {
         let folder = try CommandLineRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -94,11 +94,7 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
             throw .unwritableFile(path: request.output, reason: "\(error)")
         }
         var files: [(role: String, name: String, data: Data)] = [("features", "features.csv", Data(lines.joined().utf8))]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let encodingData: Data
-        do { encodingData = try encoder.encode(encoding) } catch { throw .unwritableFile(path: request.output, reason: "\(error)") }
-        files.append(("encoding", "encoding.json", encodingData + Data("\n".utf8)))
+        files.append(("encoding", "encoding.json", Data((ReportJSON.text(encoding) + "\n").utf8)))
 
         let incomplete = rows.indices.filter { rows[$0].contains { $0.isNaN } }
         if request.candidates {

@@ -43,6 +43,20 @@ public struct LineageRecorder: Sendable {
         }
     }
 
+    /// Refuses a file that an `ingest augment` run of this application wrote as augmented data:
+    /// synthetic rows never enter validation or test data. Outside an application, or with no ledger
+    /// yet, nothing is checked.
+    public func refuseAugmented(_ path: String, option: String) throws(EaseMLCIError) {
+        guard root != nil, let ledger = try workspace.existingLedger() else { return }
+        let runs = try ledgerCall { () throws(LedgerError) in try ledger.lineageRuns() }
+        let augmented = runs.filter { $0.step == "augmentation" }.flatMap { run in run.outputs.filter { $0.role == "augmented" }.map { (run.id, $0.hash) } }
+        guard !augmented.isEmpty else { return }
+        let hash = try ContentHash.ofPath(workspace.absolute(path))
+        if let run = augmented.first(where: { $0.1 == hash }) {
+            throw .invalidOption(option: option, message: "\(path) is augmented data (synthetic rows from `ingest augment`, lineage run #\(run.0)); augmented rows never enter validation or test data")
+        }
+    }
+
     /// `absolute` relative to `root` when inside it.
     static func stored(_ absolute: String, root: URL) -> String {
         let base = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
