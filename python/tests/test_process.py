@@ -47,3 +47,19 @@ def test_next_lineage_and_debug_of_an_application(tmp_path: Path) -> None:
     (tmp_path / "valid.csv").write_text("x0,x1,label\n0,0,a\n4,0,b\n", encoding="utf-8")
     stale = easeml_ci.lineage(cwd=tmp_path).runs[0]
     assert stale.stale and stale.stale_because == ["valid.csv changed"]
+
+
+def test_ingest_a_table_with_candidates_and_augment_it(tmp_path: Path) -> None:
+    rows = ["size,colour,label", "1.0,red,a", ",blue,a", "3.0,red,b", "4.0,,b", "5.0,blue,b"]
+    (tmp_path / "raw.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = easeml_ci.ingest_table(tmp_path / "raw.csv", tmp_path / "out", candidates=True, cwd=tmp_path)
+    assert [(column.name, column.kind, column.missing) for column in report.columns] == [("size", "numeric", 1), ("colour", "categorical", 1)]
+    assert report.rows_with_missing_cells == 2 and report.fitted
+    features = Path(report.path("features")).read_text(encoding="utf-8").splitlines()
+    assert features[0] == "size,colour=blue,colour=red,label"
+    assert features[2].startswith(",1,0,")
+    methods = Path(report.path("candidate-methods")).read_text(encoding="utf-8").splitlines()[1:]
+    assert {line.split(",")[2] for line in methods} == {"mean", "median", "mode", "knn5"}
+    augmented = easeml_ci.ingest_augment(report.path("features"), tmp_path / "aug", factor=2, seed=7, cwd=tmp_path)
+    # Only complete rows of classes with two of them interpolate: class b (rows 3 and 5).
+    assert augmented.synthetic_rows == 5 and augmented.by_class == {"b": 5}

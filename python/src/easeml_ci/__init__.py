@@ -15,6 +15,8 @@ from .api import (
     check_commit,
     debug,
     feasibility,
+    ingest_augment,
+    ingest_table,
     key_generate,
     lineage,
     next_step,
@@ -31,8 +33,10 @@ from .results import (
     Action,
     Baseline,
     CommitVerdict,
+    Augmentation,
     Debugging,
     Feasibility,
+    Ingestion,
     Leaderboard,
     Lineage,
     PickItem,
@@ -55,10 +59,11 @@ except ImportError:  # a source tree, not an installed wheel
     __version__ = "0+source"
 
 __all__ = [
-    "Action", "Baseline", "CommitVerdict", "ConfigurationError", "Debugging", "EaseMLError", "Feasibility",
-    "InternalError", "Leaderboard", "Lineage", "Location", "PickItem", "PickSession", "PickStatus", "Plan",
-    "Prediction", "Process", "Protections", "Provenance", "Registration", "Status", "TestSetExhausted", "UsageError",
-    "Valuation", "Verdict", "Version", "automl_leaderboard", "automl_run", "baseline_set", "check", "check_commit",
-    "debug", "feasibility", "key_generate", "lineage", "next_step", "pick_start", "plan", "predict", "status",
+    "Action", "Augmentation", "Baseline", "CommitVerdict", "ConfigurationError", "Debugging", "EaseMLError",
+    "Feasibility", "Ingestion", "InternalError", "Leaderboard", "Lineage", "Location", "PickItem",
+    "PickSession", "PickStatus", "Plan", "Prediction", "Process", "Protections", "Provenance", "Registration",
+    "Status", "TestSetExhausted", "UsageError", "Valuation", "Verdict", "Version", "automl_leaderboard",
+    "automl_run", "baseline_set", "check", "check_commit", "debug", "feasibility", "ingest_augment",
+    "ingest_table", "key_generate", "lineage", "next_step", "pick_start", "plan", "predict", "status",
     "testset_add", "value", "version",
 ]

@@ -18,7 +18,9 @@ from .results import (
     Baseline,
     CommitVerdict,
     Debugging,
+    Augmentation,
     Feasibility,
+    Ingestion,
     Leaderboard,
     Lineage,
     PickItem,
@@ -457,4 +459,33 @@ def debug(
         arguments = ["debug", "--production", _inputs.path(production), "--predictions", predicted] + _place(config) + _flags(
             train=_file(train), valid=_file(valid), labels_column=labels_column, k=k)
         return _cli.run(arguments, Debugging.from_json, cwd=cwd)
+
+
+def ingest_table(
+    input: Path,
+    output: Path,
+    *,
+    label: Optional[str] = None,
+    encoding: Optional[Path] = None,
+    candidates: bool = False,
+    max_categories: Optional[int] = None,
+    cwd: Optional[Path] = None,
+) -> Ingestion:
+    """A CSV or JSON Lines table into the features the engines read (`easeml-ci ingest table`):
+    numeric columns standardized, categorical ones one-hot, text left out, missing cells kept; with
+    `encoding`, the encoding of another table applied; with `candidates`, candidate repairs."""
+    arguments = ["ingest", "table", "--input", _inputs.path(input), "--output", _inputs.path(output)] + _flags(
+        label=label, encoding=_file(encoding), candidates=candidates, max_categories=max_categories)
+    return _cli.run(arguments, Ingestion.from_json, cwd=cwd)
+
+
+def ingest_augment(
+    input: Path, output: Path, *, factor: Optional[float] = None, k: Optional[int] = None, seed: Optional[int] = None,
+    cwd: Optional[Path] = None,
+) -> Augmentation:
+    """More training rows by interpolation within each class (`easeml-ci ingest augment`); the
+    output is marked as augmented data, which validation and test inputs refuse."""
+    arguments = ["ingest", "augment", "--input", _inputs.path(input), "--output", _inputs.path(output)] + _flags(
+        factor=factor, k=k, seed=seed)
+    return _cli.run(arguments, Augmentation.from_json, cwd=cwd)
 

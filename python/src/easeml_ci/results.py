@@ -663,3 +663,57 @@ class Debugging(Document):
     recommendations: list[DebugAction]
     raw: dict = _raw()
 
+
+# MARK: ingestion
+
+
+@dataclass
+class IngestedColumn:
+    name: str
+    #: "numeric" (standardized), "categorical" (one-hot) or "text" (left out).
+    kind: str
+    missing: int
+    outputs: list[str]
+
+
+@dataclass
+class WrittenFile:
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass
+class Ingestion(Document):
+    """`easeml-ci ingest table`: the columns as typed and encoded, and the files written
+    (`features.csv`, `encoding.json`, with `candidates=True` the candidate repairs)."""
+
+    input: str
+    rows: int
+    label: str
+    columns: list[IngestedColumn]
+    missing_cells: int
+    rows_with_missing_cells: int
+    unseen_categories: int
+    fitted: bool
+    outputs: list[WrittenFile]
+    raw: dict = _raw()
+
+    def path(self, role: str) -> str:
+        """The path of the output with this role (`features`, `encoding`, `candidates`, …)."""
+        return next(output.path for output in self.outputs if output.role == role)
+
+
+@dataclass
+class Augmentation(Document):
+    """`easeml-ci ingest augment`: synthetic rows added within each class, and the files written."""
+
+    input: str
+    rows: int
+    synthetic_rows: int
+    k: int
+    seed: int
+    by_class: dict
+    outputs: list[WrittenFile]
+    raw: dict = _raw()
+
