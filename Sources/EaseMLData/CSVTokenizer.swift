@@ -11,7 +11,8 @@ import Darwin
 /// Splits CSV bytes into records and fields in place: the one CSV reader of easeml-ci.
 ///
 /// The dialect (RFC 4180, plus the leniencies below), the same for every CSV file the tool reads:
-/// - Fields are separated by commas, records by LF or CRLF; the last record may lack a line end.
+/// - Fields are separated by commas (or tabs, for tab-separated files: `delimiter`), records by LF
+///   or CRLF; the last record may lack a line end.
 ///   A lone CR is not a line end. A UTF-8 byte order mark at the start of the file is skipped.
 /// - A field that starts with a double quote (after optional spaces) runs to the matching quote and
 ///   may hold commas, CR, LF and doubled quotes `""` (each one quote). Only spaces and tabs may
@@ -59,7 +60,17 @@ public struct CSVTokenizer {
     private var position: Int
     private var nextLine = 1
 
-    public init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    /// The field separator: a comma, or a tab for tab-separated files (`init(_:file:delimiter:)`).
+    public let delimiter: UInt8
+    /// Whether tabs around an unquoted field are trimmed (not when the tab is the separator).
+    private let trimsTabs: Bool
+
+    /// A tokenizer of `bytes`; `delimiter` is `,` (CSV, the default) or a tab (TSV: tabs then
+    /// separate fields and are never trimmed; every other rule is the same).
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8 = 0x2C) {
+        precondition(delimiter == 0x2C || delimiter == 0x09, "the delimiter is a comma or a tab")
+        self.delimiter = delimiter
+        trimsTabs = delimiter != 0x09
         self.bytes = bytes
         self.file = file
         fieldPointer = storage.pointer
@@ -86,7 +97,7 @@ public struct CSVTokenizer {
             recordStart = start
             var i = start
             while true {
-                while i < contentEnd && (base[i] == 0x20 || base[i] == 0x09) { i += 1 }
+                while i < contentEnd && (base[i] == 0x20 || (base[i] == 0x09 && trimsTabs)) { i += 1 }
                 if i < contentEnd && base[i] == 0x22 {
                     let open = i
                     var j = open + 1
@@ -109,15 +120,15 @@ public struct CSVTokenizer {
                     }
                     append(CSVField(start: open + 1, end: close, isQuoted: true, hasEscapedQuotes: escaped))
                     i = close + 1
-                    while i < contentEnd && (base[i] == 0x20 || base[i] == 0x09) { i += 1 }
-                    if i < contentEnd && base[i] != 0x2C {
+                    while i < contentEnd && (base[i] == 0x20 || (base[i] == 0x09 && trimsTabs)) { i += 1 }
+                    if i < contentEnd && base[i] != delimiter {
                         throw error(.textAfterClosingQuote, at: i, "text after the closing quote of a field; quote the whole field and double the quotes inside it")
                     }
                 } else {
                     var j = i
-                    while j < contentEnd && base[j] != 0x2C { j += 1 }
+                    while j < contentEnd && base[j] != delimiter { j += 1 }
                     var e = j
-                    while e > i && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
+                    while e > i && (base[e - 1] == 0x20 || (base[e - 1] == 0x09 && trimsTabs)) { e -= 1 }
                     append(CSVField(start: i, end: e, isQuoted: false, hasEscapedQuotes: false))
                     i = j
                 }

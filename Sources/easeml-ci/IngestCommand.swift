@@ -12,7 +12,7 @@ struct IngestCommand: ParsableCommand {
 struct IngestTableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
-        abstract: "A CSV or JSON Lines table with a header → encoded features, the encoding, and candidate repairs.",
+        abstract: "A CSV, TSV or JSON Lines table with a header → encoded features, the encoding, and candidate repairs.",
         discussion: """
             Each column is typed from its cells: numeric (every present cell a number) is standardized; \
             categorical (at most --max-categories distinct values) is one-hot encoded, one column \
@@ -36,9 +36,9 @@ struct IngestTableCommand: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The table: CSV with a header, or JSON Lines (.jsonl).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The table: CSV or TSV (.tsv) with a header, or JSON Lines (.jsonl).", valueName: "file"))
     var input: String
-    @Option(name: .long, help: ArgumentHelp("csv or jsonl (default: from the extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("csv, tsv or jsonl (default: from the extension).", valueName: "format"))
     var format: String?
     @Option(name: .long, help: ArgumentHelp("The label column (default: `label`, else the last column).", valueName: "name"))
     var label: String?
@@ -52,7 +52,7 @@ struct IngestTableCommand: ParsableCommand {
     @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
     func validate() throws {
-        if let format, RawTable.Format(rawValue: format) == nil { throw ValidationError("--format: csv or jsonl, got `\(format)`") }
+        if let format, RawTable.Format(rawValue: format) == nil { throw ValidationError("--format: csv, tsv or jsonl, got `\(format)`") }
         guard maxCategories >= 1 else { throw ValidationError("--max-categories: at least 1, got \(maxCategories)") }
         if encoding != nil && label != nil { throw ValidationError("--label: the encoding names its label; give --label only when fitting") }
     }

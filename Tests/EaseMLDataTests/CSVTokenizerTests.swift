@@ -111,3 +111,17 @@ private func trickyInputs(_ example: Case) throws {
     let records = try CSVTokenizer.records(in: "a,b,c\n1,2,3\n4,5,6\n", file: "t.csv", limit: 1)
     #expect(records == [CSVRecord(line: 1, fields: ["a", "b", "c"])])
 }
+
+/// Tab-separated files: the tab separates fields and is never trimmed (an empty field between two
+/// tabs stays a field), spaces around unquoted fields still are, quotes work as in CSV, and a comma
+/// is an ordinary character.
+@Test func tabSeparatedRecordsKeepEmptyFieldsAndCommas() throws {
+    let text = "a\tb\tc\n1\t\t3\n \"x\ty\"\t2, 3 \t z\n"
+    let records = try CSVTokenizer.records(in: Data(text.utf8), file: "t.tsv", delimiter: 0x09)
+    #expect(records.map(\.fields) == [["a", "b", "c"], ["1", "", "3"], ["x\ty", "2, 3", "z"]])
+    #expect(records.map(\.line) == [1, 2, 3])
+    // Text after a closing quote is still an error, with its place.
+    #expect(throws: CSVError.self) { try CSVTokenizer.records(in: Data("\"a\"b\tc\n".utf8), file: "t.tsv", delimiter: 0x09) }
+    // The same bytes read as CSV: one field per line, tabs trimmed at the ends only.
+    #expect(try CSVTokenizer.records(in: Data("1\t\t3\n".utf8), file: "t.csv").map(\.fields) == [["1\t\t3"]])
+}

@@ -57,6 +57,12 @@ import Testing
         let jsonl = try CommandLineRunner.run(["ingest", "table", "--input", "raw.jsonl", "--output", "fromjsonl", "--max-categories", "3"], in: folder)
         #expect(jsonl.status == 0, "\(jsonl.stderr)")
         #expect(try read("fromjsonl/features.csv", in: folder) == read("out/features.csv", in: folder))
+        // The same table tab-separated (a tab is a separator there, never trimmed), named by --format.
+        try write("age\tcity\treview\tlabel\n30\tZurich\tgreat service and friendly\tyes\n\tBasel\tslow delivery but ok\tno\n"
+            + "50\tBern\tnever again, sorry\tno\n40\t\twould order again\tyes\n20\tZurich\tfine\tyes\n", "raw.txt", in: folder)
+        let tsv = try CommandLineRunner.run(["ingest", "table", "--input", "raw.txt", "--format", "tsv", "--output", "fromtsv", "--max-categories", "3"], in: folder)
+        #expect(tsv.status == 0, "\(tsv.stderr)")
+        #expect(try read("fromtsv/features.csv", in: folder) == read("out/features.csv", in: folder))
 
         // Production encoded the same way: an unseen city is all zeros and counted; no label needed.
         try write("age,city,review\n35,Geneva,new\n", "production.csv", in: folder)

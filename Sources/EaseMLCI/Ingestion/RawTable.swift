@@ -4,17 +4,19 @@ import Foundation
 /// A table as read from a user's file before any typing: a header and text cells, `nil` for a
 /// missing cell (an empty CSV field, `NaN`/`NA`/`null`, a JSON `null` or an absent JSONL key).
 ///
-/// CSV goes through the one CSV layer (`CSVTokenizer`); JSON Lines is one object per line, keys in
+/// CSV and TSV go through the one CSV layer (`CSVTokenizer`, comma or tab); JSON Lines is one object per line, keys in
 /// order of first appearance across the file; numbers keep their JSON spelling, booleans become
 /// `true`/`false`. Errors name the file and line.
 public struct RawTable: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable {
-        case csv, jsonl
+        case csv, tsv, jsonl
 
-        /// The format a path's extension names (`.jsonl`/`.ndjson`: JSON Lines; anything else CSV).
+        /// The format a path's extension names (`.jsonl`/`.ndjson`: JSON Lines; `.tsv`/`.tab`:
+        /// tab-separated; anything else CSV).
         public static func of(_ path: String) -> Format {
             let lower = path.lowercased()
-            return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv
+            if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+            return lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? .tsv : .csv
         }
     }
 
@@ -33,14 +35,15 @@ public struct RawTable: Sendable, Equatable {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
         switch format ?? Format.of(path) {
-        case .csv: return try csv(data, file: path)
+        case .csv: return try csv(data, file: path, delimiter: 0x2C)
+        case .tsv: return try csv(data, file: path, delimiter: 0x09)
         case .jsonl: return try jsonLines(data, file: path)
         }
     }
 
-    static func csv(_ data: Data, file: String) throws(EaseMLCIError) -> RawTable {
+    static func csv(_ data: Data, file: String, delimiter: UInt8) throws(EaseMLCIError) -> RawTable {
         let records: [CSVRecord]
-        do { records = try CSVTokenizer.records(in: data, file: file) } catch { throw .matrixFile(.malformedCSV(error)) }
+        do { records = try CSVTokenizer.records(in: data, file: file, delimiter: delimiter) } catch { throw .matrixFile(.malformedCSV(error)) }
         guard let first = records.first else { throw .invalidOption(option: "--input", message: "\(file) is empty: a header line and rows are needed") }
         var rows: [[String?]] = []
         for record in records.dropFirst() {
