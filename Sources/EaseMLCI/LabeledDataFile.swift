@@ -39,8 +39,9 @@ public enum LabeledDataFile {
         }
     }
 
-    /// The file's bytes, memory-mapped when the system allows (no copy of a large feature file).
-    private static func contents(_ path: String) throws(EaseMLCIError) -> Data {
+    /// The file's bytes, memory-mapped when the system allows (no copy of a large feature file): the
+    /// one way the engines' workflows read an input file.
+    static func contents(_ path: String) throws(EaseMLCIError) -> Data {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadableFile(path: path, reason: "no such file or not readable")
         }
@@ -49,7 +50,8 @@ public enum LabeledDataFile {
         }
     }
 
-    private static func text(_ path: String) throws(EaseMLCIError) -> String {
+    /// The file as UTF-8 text (`contents`).
+    static func text(_ path: String) throws(EaseMLCIError) -> String {
         String(decoding: try contents(path), as: UTF8.self)
     }
 }

@@ -49,10 +49,6 @@ struct AutoMLCommand: ParsableCommand {
             }
             let progress: ((AutoMLSearchProgress) -> Void)? = terminal ? { state in FileHandle.standardOutput.write(Data(state.terminalLine.utf8)) } : nil
             let workspace = try place.workspace(.required)
-            if let valid = workspace.configuration?.config.automl?.valid {
-                let folder = workspace.configuration!.folder
-                try LineageRecorder(workspace: workspace).refuseAugmented(valid.hasPrefix("/") ? valid : folder.appendingPathComponent(valid).path, option: "automl.valid")
-            }
             let outcome = try AutoMLRunRequest(budgetTrials: budgetTrials, budgetSeconds: budgetSeconds, outputRoot: output, resume: resume, runID: runID)
                 .run(in: workspace, report: report, progress: progress, stopRequested: { stop.received })
             print(json ? outcome.leaderboard.json() : outcome.leaderboard.table())

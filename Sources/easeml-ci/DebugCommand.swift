@@ -47,16 +47,10 @@ struct DebugCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try place.workspace()
-        let application = workspace.configuration?.config.application
-        // Paths from the application are relative to its configuration's folder.
-        func declared(_ path: String?) -> String? {
-            guard let path, let folder = workspace.configuration?.folder else { return nil }
-            return path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path
-        }
-        guard let training = training ?? declared(application?.paths[.training]) else {
+        guard let training = training ?? workspace.applicationPath(.training) else {
             throw ValidationError("--train: give the training file (or declare `training:` under `application:` in .easeml.yml)")
         }
-        guard let validation = validation ?? declared(application?.paths[.validation]) else {
+        guard let validation = validation ?? workspace.applicationPath(.validation) else {
             throw ValidationError("--valid: give the validation file (or declare `validation:` under `application:` in .easeml.yml)")
         }
         let guardFile = LineageRecorder(workspace: workspace)

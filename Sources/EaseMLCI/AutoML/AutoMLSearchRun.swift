@@ -75,9 +75,11 @@ public struct AutoMLSearchRun {
 
     func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : baseDirectory + "/" + path }
 
-    /// Refuses to start when a trial input is a registered test set's file.
+    /// Refuses to start when a trial input is a registered test set's file, or when the validation
+    /// file is augmented data (`ingest augment`: synthetic rows never validate).
     public func checkDataDiscipline() throws(EaseMLCIError) {
         try AutoMLDataDiscipline.check(inputs: [resolve(settings.train), resolve(settings.valid)], ledger: ledger)
+        try LineageRecorder.refuseAugmented(resolve(settings.valid), shownAs: resolve(settings.valid), option: "automl.valid", ledger: ledger)
     }
 
     /// Starts a new run and searches until the budget or a stop ends it; returns the run's id and

@@ -92,10 +92,5 @@ public struct CleaningInputs: Sendable {
         guard !missingColumns[row].isEmpty else { throw .cleaning(message: "\(file): row \(row) has no missing cells") }
     }
 
-    static func text(_ path: String) throws(EaseMLCIError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func text(_ path: String) throws(EaseMLCIError) -> String { try LabeledDataFile.text(path) }
 }

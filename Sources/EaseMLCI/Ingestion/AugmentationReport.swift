@@ -39,7 +39,7 @@ public struct AugmentationReport: Sendable, Encodable, Equatable {
     public static func make(_ request: Request) throws(EaseMLCIError) -> AugmentationReport {
         guard request.factor >= 1, request.factor.isFinite else { throw .invalidOption(option: "--factor", message: "at least 1 (2 doubles the rows), got \(request.factor)") }
         guard request.k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }
-        let text = try CleaningInputs.text(request.input)
+        let text = try LabeledDataFile.text(request.input)
         let table: (data: LabeledMatrix, featureNames: [String])
         do { table = try IncompleteTableReader.read(text, file: request.input, labels: request.labelsColumn.map { .named($0) } ?? .last) } catch {
             throw .matrixFile(error)
@@ -66,17 +66,9 @@ public struct AugmentationReport: Sendable, Encodable, Equatable {
             provenance.append(CSVWriter.line([String(firstSynthetic + offset), String(row.source), String(row.neighbour), "\(row.weight)"]))
             byClass[data.classNames[row.label], default: 0] += 1
         }
-        let folder = URL(fileURLWithPath: request.output, isDirectory: true)
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: request.output, reason: "\(error)")
-        }
-        var outputs: [IngestionReport.Output] = []
-        for (role, name, content) in [("augmented", "augmented.csv", lines.joined()), ("augmentation-provenance", "synthetic-rows.csv", provenance.joined())] {
-            let path = folder.appendingPathComponent(name).path
-            let bytes = Data(content.utf8)
-            try AtomicFile.write(bytes, to: path)
-            outputs.append(IngestionReport.Output(role: role, path: path, sha256: ContentHash.ofData(bytes)))
-        }
+        let outputs = try IngestionReport.Output.write(
+            [("augmented", "augmented.csv", Data(lines.joined().utf8)), ("augmentation-provenance", "synthetic-rows.csv", Data(provenance.joined().utf8))],
+            into: request.output)
         return AugmentationReport(
             input: request.input, rows: data.features.rows, syntheticRows: synthetic.count, k: request.k, seed: request.seed,
             byClass: byClass, outputs: outputs)

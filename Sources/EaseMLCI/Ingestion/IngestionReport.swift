@@ -44,6 +44,22 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
         public var role: String
         public var path: String
         public var sha256: String
+
+        /// Writes each file (atomically) into `folder`, created if missing, once every file's content
+        /// is known: a failure before this point leaves nothing behind.
+        static func write(_ files: [(role: String, name: String, data: Data)], into folder: String) throws(EaseMLCIError) -> [Output] {
+            let url = URL(fileURLWithPath: folder, isDirectory: true)
+            do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+                throw .unwritableFile(path: folder, reason: "\(error)")
+            }
+            var written: [Output] = []
+            for file in files {
+                let path = url.appendingPathComponent(file.name).path
+                try AtomicFile.write(file.data, to: path)
+                written.append(Output(role: file.role, path: path, sha256: ContentHash.ofData(file.data)))
+            }
+            return written
+        }
     }
 
     public var input: String
@@ -65,8 +81,8 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
         let table = try RawTable.read(request.input, format: request.format)
         let encoding: TableEncoding
         if let path = request.encoding {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path, reason: "no such file or not readable") }
-            guard let decoded = try? JSONDecoder().decode(TableEncoding.self, from: data), decoded.format == TableEncoding(label: "", columns: []).format else {
+            let data = try LabeledDataFile.contents(path)
+            guard let decoded = try? JSONDecoder().decode(TableEncoding.self, from: data), decoded.format == TableEncoding.formatName else {
                 throw .invalidOption(option: "--encoding", message: "\(path) is not an encoding written by `easeml-ci ingest table`")
             }
             encoding = decoded
@@ -74,8 +90,7 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
             let label = request.label ?? (table.header.contains("label") ? "label" : table.header.last!)
             encoding = try TableEncoding.fit(table, label: label, maxCategories: request.maxCategories)
         }
-        if request.encoding == nil, table.rows.contains(where: { $0[table.header.firstIndex(of: encoding.label)!] == nil }) {
-            let row = table.rows.firstIndex { $0[table.header.firstIndex(of: encoding.label)!] == nil }!
+        if request.encoding == nil, let label = table.header.firstIndex(of: encoding.label), let row = table.rows.firstIndex(where: { $0[label] == nil }) {
             throw .invalidOption(option: "--input", message: "\(request.input): data row \(row + 1) has no `\(encoding.label)`; every training row needs a label")
         }
         let (rows, labels, unseen) = try encoding.encode(table)
@@ -88,10 +103,6 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
         var lines = [CSVWriter.line(outputs + (labels == nil ? [] : [encoding.label]))]
         for (index, row) in rows.enumerated() {
             lines.append(CSVWriter.line(row.map(TableEncoding.text) + (labels.map { [$0[index] ?? ""] } ?? [])))
-        }
-        let folder = URL(fileURLWithPath: request.output, isDirectory: true)
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: request.output, reason: "\(error)")
         }
         var files: [(role: String, name: String, data: Data)] = [("features", "features.csv", Data(lines.joined().utf8))]
         files.append(("encoding", "encoding.json", Data((ReportJSON.text(encoding) + "\n").utf8)))
@@ -117,12 +128,7 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
             files.append(("candidates", "candidates.csv", Data(candidateLines.joined().utf8)))
             files.append(("candidate-methods", "candidates-methods.csv", Data(methodLines.joined().utf8)))
         }
-        var written: [Output] = []
-        for file in files {
-            let path = folder.appendingPathComponent(file.name).path
-            try AtomicFile.write(file.data, to: path)
-            written.append(Output(role: file.role, path: path, sha256: ContentHash.ofData(file.data)))
-        }
+        let written = try Output.write(files, into: request.output)
 
         let summaries = encoding.columns.map { column -> ColumnSummary in
             let index = table.header.firstIndex(of: column.name)!

@@ -31,9 +31,7 @@ public struct RawTable: Sendable, Equatable {
     }
 
     public static func read(_ path: String, format: Format? = nil) throws(EaseMLCIError) -> RawTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
-        }
+        let data = try LabeledDataFile.contents(path)
         switch format ?? Format.of(path) {
         case .csv: return try csv(data, file: path, delimiter: 0x2C)
         case .tsv: return try csv(data, file: path, delimiter: 0x09)

@@ -25,7 +25,10 @@ public struct TableEncoding: Sendable, Codable, Equatable {
         public var outputs: [String]
     }
 
-    public var format = "easeml-ci table encoding 1"
+    /// What `format` says in every encoding this build writes (and the only one it reads).
+    public static let formatName = "easeml-ci table encoding 1"
+
+    public var format = formatName
     /// The label column's name.
     public var label: String
     /// The feature columns, in the table's order.

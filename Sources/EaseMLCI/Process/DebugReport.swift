@@ -102,9 +102,9 @@ public struct DebugReport: Sendable, Encodable, Equatable {
         let labels: CSVMatrixReader.LabelsColumn = request.labelsColumn.map { .named($0) } ?? .last
         let training: LabeledMatrix, validation: LabeledMatrix, production: LabeledMatrix
         do {
-            training = try IncompleteTableReader.readLabeled(try CleaningInputs.text(request.training), file: request.training, labels: labels)
-            validation = try CSVMatrixReader.readLabeled(try CleaningInputs.text(request.validation), file: request.validation, labels: labels)
-            production = try CSVMatrixReader.readLabeled(try CleaningInputs.text(request.production), file: request.production, labels: labels)
+            training = try IncompleteTableReader.readLabeled(try LabeledDataFile.text(request.training), file: request.training, labels: labels)
+            validation = try CSVMatrixReader.readLabeled(try LabeledDataFile.text(request.validation), file: request.validation, labels: labels)
+            production = try CSVMatrixReader.readLabeled(try LabeledDataFile.text(request.production), file: request.production, labels: labels)
         } catch let error as MatrixFileError {
             throw .matrixFile(error)
         } catch let error as EaseMLCIError {
@@ -117,11 +117,7 @@ public struct DebugReport: Sendable, Encodable, Equatable {
             throw .invalidOption(option: option, message: "\(file) has \(columns) feature columns, \(request.training) has \(training.features.columns)")
         }
         guard training.features.rows >= 2 else { throw .invalidOption(option: "--train", message: "\(request.training) needs at least two rows") }
-        let predictionData: Data
-        guard let bytes = FileManager.default.contents(atPath: request.predictions) else {
-            throw .unreadableFile(path: request.predictions, reason: "no such file or not readable")
-        }
-        predictionData = bytes
+        let predictionData = try LabeledDataFile.contents(request.predictions)
         let predicted: ClassColumn
         do { predicted = try ClassColumnReader().read(predictionData, file: request.predictions) } catch { throw .data(error) }
         guard predicted.count == production.features.rows else {

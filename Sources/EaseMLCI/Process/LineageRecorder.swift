@@ -48,19 +48,23 @@ public struct LineageRecorder: Sendable {
     /// yet, nothing is checked.
     public func refuseAugmented(_ path: String, option: String) throws(EaseMLCIError) {
         guard root != nil, let ledger = try workspace.existingLedger() else { return }
+        try Self.refuseAugmented(workspace.absolute(path), shownAs: path, option: option, ledger: ledger)
+    }
+
+    /// The same against `ledger`'s lineage, for a workflow that holds the ledger (the AutoML search).
+    static func refuseAugmented(_ absolute: String, shownAs path: String, option: String, ledger: Ledger) throws(EaseMLCIError) {
         let runs = try ledgerCall { () throws(LedgerError) in try ledger.lineageRuns() }
         let augmented = runs.filter { $0.step == "augmentation" }.flatMap { run in run.outputs.filter { $0.role == "augmented" }.map { (run.id, $0.hash) } }
         guard !augmented.isEmpty else { return }
-        let hash = try ContentHash.ofPath(workspace.absolute(path))
+        let hash = try ContentHash.ofPath(absolute)
         if let run = augmented.first(where: { $0.1 == hash }) {
             throw .invalidOption(option: option, message: "\(path) is augmented data (synthetic rows from `ingest augment`, lineage run #\(run.0)); augmented rows never enter validation or test data")
         }
     }
 
-    /// `absolute` relative to `root` when inside it.
+    /// `absolute` relative to `root` when inside it (`Workspace.relative`).
     static func stored(_ absolute: String, root: URL) -> String {
-        let base = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
-        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : absolute
+        Workspace.relative(URL(fileURLWithPath: absolute), to: root)
     }
 
     /// A stored path made absolute again.

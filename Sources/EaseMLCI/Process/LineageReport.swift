@@ -86,6 +86,7 @@ public struct LineageReport: Sendable, Encodable, Equatable {
         }
         var runs: [Run] = []
         var staleByID: [Int64: Bool] = [:]
+        let dataRoles = Set(ApplicationSettings.Role.allCases.map(\.rawValue))
         for record in records {
             let inputs = record.inputs.map { FileState(path: $0.path, role: $0.role, recordedHash: $0.hash, currentHash: currentHash($0.path)) }
             let outputs = record.outputs.map { FileState(path: $0.path, role: $0.role, recordedHash: $0.hash, currentHash: currentHash($0.path)) }
@@ -98,7 +99,6 @@ public struct LineageReport: Sendable, Encodable, Equatable {
             }
             // A changed input makes the run stale; a vanished one only when it is one of the application's
             // data sets (a scratch file, e.g. predictions handed over from Python, is meant to go).
-            let dataRoles = Set(ApplicationSettings.Role.allCases.map(\.rawValue))
             var because = inputs.filter { $0.changed && ($0.currentHash != nil || dataRoles.contains($0.role)) }
                 .map { $0.currentHash == nil ? "\($0.path) is gone" : "\($0.path) changed" }
             because += upstream.filter { staleByID[$0] == true }.map { "run \($0) upstream is stale" }

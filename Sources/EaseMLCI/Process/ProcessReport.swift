@@ -51,6 +51,11 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
             let phase = number <= 4 ? "Day 0" : number == 5 ? "Day 1" : "Day 2"
             steps.append(Step(number: number, name: stepNames[number - 1], phase: phase, state: state, evidence: evidence))
         }
+        /// A step whose evidence is its newest lineage run: done, or stale and why.
+        func add(_ number: Int, run: LineageReport.Run, namingDecisionWhenStale: Bool = false) {
+            let stale = "run #\(run.id)" + (namingDecisionWhenStale ? " (\(run.decision))" : "") + " is stale: " + run.staleBecause.joined(separator: "; ")
+            add(number, run.stale ? .stale : .done, run.stale ? stale : "run #\(run.id): \(run.decision)")
+        }
         let application = config.application
         func path(_ role: ApplicationSettings.Role) -> String? { application?.paths[role] }
 
@@ -70,9 +75,7 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
         if application?.target == nil {
             add(2, .blocked, "no target accuracy: add `target:` under `application:`")
         } else if let feasibility {
-            add(2, feasibility.stale ? .stale : .done,
-                feasibility.stale ? "run #\(feasibility.id) (\(feasibility.decision)) is stale: " + feasibility.staleBecause.joined(separator: "; ")
-                    : "run #\(feasibility.id): \(feasibility.decision)")
+            add(2, run: feasibility, namingDecisionWhenStale: true)
         } else {
             add(2, .notStarted, "no feasibility run recorded")
         }
@@ -106,8 +109,7 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
         if config.automl == nil {
             add(5, .notStarted, "no `automl:` section (write one with `easeml-ci automl init`)")
         } else if let automl {
-            add(5, automl.stale ? .stale : .done,
-                automl.stale ? "run #\(automl.id) is stale: " + automl.staleBecause.joined(separator: "; ") : "run #\(automl.id): \(automl.decision)")
+            add(5, run: automl)
         } else if !automlRuns.isEmpty {
             add(5, .done, "\(automlRuns.count) search(es) in the ledger, newest \(automlRuns.last!)")
         } else {
@@ -147,8 +149,7 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
         // 8. Debugging in production: the newest `debug` run.
         let debug = lineage.latest("debug")
         if let debug {
-            add(8, debug.stale ? .stale : .done,
-                debug.stale ? "run #\(debug.id) is stale: " + debug.staleBecause.joined(separator: "; ") : "run #\(debug.id): \(debug.decision)")
+            add(8, run: debug)
         } else if path(.production) == nil {
             add(8, .notApplicable, "no `production:` declared under `application:`")
         } else {

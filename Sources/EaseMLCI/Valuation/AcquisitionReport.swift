@@ -59,12 +59,7 @@ public struct AcquisitionReport: Sendable, Codable {
             k: k, batch: batch, labeledRows: labeledRows.count, poolRows: poolRows.count, validationRows: validRows.count, rows: rows)
     }
 
-    private static func text(_ path: String) throws(EaseMLCIError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+    private static func text(_ path: String) throws(EaseMLCIError) -> String { try LabeledDataFile.text(path) }
 
     private static func readLabeled(_ path: String, _ labelsColumn: String?) throws(EaseMLCIError) -> LabeledMatrix {
         let content = try text(path)

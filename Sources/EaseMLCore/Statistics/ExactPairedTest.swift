@@ -30,19 +30,20 @@ public struct ExactPairedTest: Sendable, Hashable {
     /// wherever that proves, and never weaker than Chernoff's. That floor is what makes the planned N
     /// stable (`stableSampleSize`).
     public func upperPValue(trials: Int, observed s: Int, delta: Double, target: Double) -> PairedWorstCase.Bound {
-        let (low, high) = rates(for: delta)
-        let exact = PairedWorstCase.logSupremum(trials: trials, threshold: s, delta: delta, lowest: low, highest: high, target: target)
-        if exact.certified { return exact }
-        let chernoff = Self.logChernoffTail(trials: trials, threshold: s, delta: delta, disagreement: high)
-        return chernoff <= target ? PairedWorstCase.Bound(logValue: chernoff, certified: true) : exact
+        upperTail(trials: trials, threshold: s, delta: delta, rates: rates(for: delta), target: target)
     }
 
     /// ln sup_p P_{Δ=delta, p}(S ≤ s): the p-value for "Δ < delta" (−S is the walk with mean −Δ).
     public func lowerPValue(trials: Int, observed s: Int, delta: Double, target: Double) -> PairedWorstCase.Bound {
-        let (low, high) = rates(for: delta)
-        let exact = PairedWorstCase.logSupremum(trials: trials, threshold: -s, delta: -delta, lowest: low, highest: high, target: target)
+        upperTail(trials: trials, threshold: -s, delta: -delta, rates: rates(for: delta), target: target)
+    }
+
+    /// ln sup over `rates` of P(S ≥ s) for the walk with mean `delta`: the exact supremum where its
+    /// proof certifies, else Chernoff's bound at the top rate when that certifies.
+    private func upperTail(trials: Int, threshold s: Int, delta: Double, rates: (low: Double, high: Double), target: Double) -> PairedWorstCase.Bound {
+        let exact = PairedWorstCase.logSupremum(trials: trials, threshold: s, delta: delta, lowest: rates.low, highest: rates.high, target: target)
         if exact.certified { return exact }
-        let chernoff = Self.logChernoffTail(trials: trials, threshold: -s, delta: -delta, disagreement: high)
+        let chernoff = Self.logChernoffTail(trials: trials, threshold: s, delta: delta, disagreement: rates.high)
         return chernoff <= target ? PairedWorstCase.Bound(logValue: chernoff, certified: true) : exact
     }
 
@@ -67,7 +68,7 @@ public struct ExactPairedTest: Sendable, Hashable {
         return max(0, value)
     }
 
-    /// The x > Δ at which `rate(x) = target` (1 when even x = 1 falls short: then +∞ is returned).
+    /// The smallest x > Δ with `rate(x) ≥ target` (to within bisection), or +∞ when even x = 1 falls short.
     static func deviation(delta: Double, disagreement p: Double, rate target: Double) -> Double {
         if rate(mean: 1, delta: delta, disagreement: p) < target { return .infinity }
         var lo = delta, hi = 1.0

@@ -6,7 +6,8 @@
 /// nearest same-class rows (squared Euclidean, ties by row index) and the point at a uniform weight
 /// u ∈ [0, 1) along the segment. Rows with a missing (NaN) cell and classes with a single usable row
 /// are neither sources nor neighbours. Everything is drawn from one `SeededRandomGenerator`, so the
-/// same inputs and seed give the same rows on every platform. Cost O(n²·d) for the neighbours.
+/// same inputs and seed give the same rows on every platform. The neighbours come from
+/// `NearestNeighborSearch` (one search per class).
 public enum ClassInterpolation {
     /// One synthetic row and where it came from.
     public struct Synthetic: Sendable, Equatable {
@@ -24,23 +25,21 @@ public enum ClassInterpolation {
         for row in complete { byClass[labels[row], default: []].append(row) }
         let sources = complete.filter { (byClass[labels[$0]]?.count ?? 0) >= 2 }
         guard count > 0, !sources.isEmpty else { return [] }
+        // Each class's K nearest rows of the same class, by the engines' one exact neighbour search
+        // (squared Euclidean, ties by index), computed once per class.
         var neighbours: [Int: [Int]] = [:]
-        func nearest(_ row: Int) -> [Int] {
-            if let known = neighbours[row] { return known }
-            let values = features.row(row)
-            let ranked = byClass[labels[row]]!.filter { $0 != row }.map { other -> (Double, Int) in
-                let distance = zip(values, features.row(other)).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-                return (distance, other)
-            }.sorted { $0 < $1 }.prefix(k).map(\.1)
-            neighbours[row] = ranked
-            return ranked
+        for rows in byClass.values where rows.count >= 2 {
+            let members = features.selectingRows(rows)
+            let ranked = NearestNeighborSearch(references: members, metric: .euclidean)
+                .rankedNeighbours(k: k, of: members, excluding: Array(0..<rows.count))
+            for (position, row) in rows.enumerated() { neighbours[row] = ranked[position].map { rows[$0.index] } }
         }
         var generator = SeededRandomGenerator(seed: seed)
         var result: [Synthetic] = []
         result.reserveCapacity(count)
         for index in 0..<count {
             let source = sources[index % sources.count]
-            let candidates = nearest(source)
+            let candidates = neighbours[source]!
             let neighbour = candidates[Int(generator.next() % UInt64(candidates.count))]
             let weight = generator.uniform()
             let values = zip(features.row(source), features.row(neighbour)).map { $0 + weight * ($1 - $0) }

@@ -58,8 +58,8 @@ public enum PairedWorstCase {
     /// Chernoff's bound on the tail of `law(trials:delta:low:high:)`: the law has disagreement rate
     /// (a + b)/2 and mean (b − a)/2 + Δ.
     static func logChernoffTail(trials: Int, threshold s: Int, delta: Double, low a: Double, high b: Double) -> Double {
-        let plus = min(max((b + delta) / 2, 0), 1)
-        let minus = min(max((a - delta) / 2, 0), max(0, 1 - plus))
+        let dominating = law(trials: trials, delta: delta, low: a, high: b)
+        let (plus, minus) = (dominating.plusProbability, dominating.minusProbability)
         return ExactPairedTest.logChernoffTail(trials: trials, threshold: s, delta: plus - minus, disagreement: plus + minus)
     }
 
