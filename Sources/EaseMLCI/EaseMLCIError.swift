@@ -50,6 +50,12 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
     /// The ledger fails verification (edited, rolled back or rewritten without the owner's key):
     /// nothing is charged from it.
     case ledgerNotTrusted(String)
+    /// A program easeml-ci runs for the user (a document converter) is not on `PATH`; `package` is
+    /// the Debian package that ships it.
+    case missingTool(program: String, package: String, purpose: String)
+    /// Some inputs of a batch (documents) could not be read and the user asked to refuse the batch;
+    /// each entry is a path and why.
+    case unreadableInputs(option: String, files: [(path: String, reason: String)])
 
     /// One key on which a stated question differs from the registered one.
     public struct QuestionDifference: Sendable, Equatable {
@@ -96,6 +102,11 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
                 + "The question belongs to the integration owner: they register a new test set (`easeml-ci testset add`) "
                 + "or record the change with `easeml-ci testset amend`, which is charged as both questions' transcripts"
         case .ledgerNotTrusted(let message): return message
+        case .missingTool(let program, let package, let purpose):
+            return "`\(program)` is not installed (or not on PATH); it is needed \(purpose): install Debian's package \(package) (apt-get install \(package))"
+        case .unreadableInputs(let option, let files):
+            let shown = files.prefix(5).map { "\($0.path): \($0.reason)" }.joined(separator: "; ")
+            return "\(option): \(files.count) file\(files.count == 1 ? "" : "s") could not be read, nothing was written (\(shown)\(files.count > 5 ? "; …" : "")); give --on-error skip to ingest the rest"
         }
     }
 
@@ -145,6 +156,8 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .http: return "http"
         case .questionMismatch: return "question"
         case .ledgerNotTrusted: return "ledger"
+        case .missingTool: return "environment"
+        case .unreadableInputs: return "data"
         }
     }
 
@@ -159,11 +172,11 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .unreadableFile, .unwritableFile, .data, .sealing, .decision, .predictionsMismatch, .testSetTooSmall,
             .noLedgerLocation, .scriptFailed, .git, .modelSelection, .matrixFile, .feasibility, .cleaning, .improvement, .automl:
             return .usageOrConfiguration
-        case .questionMismatch:
+        case .questionMismatch, .unreadableInputs:
             return .usageOrConfiguration
         case .testSetUnavailable, .ledgerNotTrusted:
             return .testSetUnavailable
-        case .http:
+        case .http, .missingTool:
             return .internalError
         case .ledger(let error):
             switch error {

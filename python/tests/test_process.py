@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import easeml_ci
 from conftest import git
@@ -63,3 +64,22 @@ def test_ingest_a_table_with_candidates_and_augment_it(tmp_path: Path) -> None:
     augmented = easeml_ci.ingest_augment(report.path("features"), tmp_path / "aug", factor=2, seed=7, cwd=tmp_path)
     # Only complete rows of classes with two of them interpolate: class b (rows 3 and 5).
     assert augmented.synthetic_rows == 5 and augmented.by_class == {"b": 5}
+
+
+def test_ingest_a_folder_of_documents(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "spam").mkdir(parents=True)
+    (tmp_path / "docs" / "ham").mkdir()
+    (tmp_path / "docs" / "spam" / "offer.html").write_text("<p>Win <b>money</b> now</p>", encoding="utf-8")
+    (tmp_path / "docs" / "ham" / "note.txt").write_text("Lunch\nat noon?\n", encoding="utf-8")
+    (tmp_path / "docs" / "ham" / "broken.pdf").write_bytes(b"%PDF-1.4 not a pdf")
+    with pytest.raises(easeml_ci.ConfigurationError, match="broken.pdf"):
+        easeml_ci.ingest_documents(tmp_path / "docs", tmp_path / "out", cwd=tmp_path)
+    table = easeml_ci.ingest_documents(tmp_path / "docs", tmp_path / "out", on_error="skip", cwd=tmp_path)
+    assert table.documents == 2 and table.by_label == {"ham": 1, "spam": 1} and table.unlabelled == 0
+    assert [item.path for item in table.skipped] == ["ham/broken.pdf"]
+    assert Path(table.table).read_text(encoding="utf-8").splitlines() == [
+        "id,text,label,source", "ham/note.txt,Lunch at noon?,ham,text", "spam/offer.html,Win money now,spam,pandoc"]
+    augmented = easeml_ci.ingest_augment(table.table, tmp_path / "aug", factor=3, seed=5, text="text", rate=0.3, cwd=tmp_path)
+    assert augmented.method == "text" and augmented.synthetic_rows == 4 and augmented.by_class == {"ham": 2, "spam": 2}
+    rows = Path(next(o.path for o in augmented.outputs if o.role == "augmented")).read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[0] for row in rows[3:]] == ["ham/note.txt#aug1", "spam/offer.html#aug1", "ham/note.txt#aug2", "spam/offer.html#aug2"]

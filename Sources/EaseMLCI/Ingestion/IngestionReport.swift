@@ -20,9 +20,15 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
         public var encoding: String?
         public var candidates: Bool
         public var maxCategories: Int
+        /// The text column to embed (`--embed`), and the embedder's command (`--embedder`; with
+        /// `--encoding`, it replaces the recorded one).
+        public var embed: String?
+        public var embedder: String?
 
         public init(input: String, format: RawTable.Format? = nil, label: String? = nil, output: String, encoding: String? = nil,
-                    candidates: Bool = false, maxCategories: Int = 50) {
+                    candidates: Bool = false, maxCategories: Int = 50, embed: String? = nil, embedder: String? = nil) {
+            self.embed = embed
+            self.embedder = embedder
             self.input = input
             self.format = format
             self.label = label
@@ -79,7 +85,7 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
 
     public static func make(_ request: Request) throws(EaseMLCIError) -> IngestionReport {
         let table = try RawTable.read(request.input, format: request.format)
-        let encoding: TableEncoding
+        var encoding: TableEncoding
         if let path = request.encoding {
             let data = try LabeledDataFile.contents(path)
             guard let decoded = try? JSONDecoder().decode(TableEncoding.self, from: data), decoded.format == TableEncoding.formatName else {
@@ -88,12 +94,16 @@ public struct IngestionReport: Sendable, Encodable, Equatable {
             encoding = decoded
         } else {
             let label = request.label ?? (table.header.contains("label") ? "label" : table.header.last!)
-            encoding = try TableEncoding.fit(table, label: label, maxCategories: request.maxCategories)
+            if request.embed != nil && request.embedder == nil {
+                throw .invalidOption(option: "--embed", message: "name the embedder with --embedder (e.g. \".venv/bin/python scripts/embed-text.py\"); it is run as COMMAND FILE.csv --text COLUMN --output FILE.npy")
+            }
+            encoding = try TableEncoding.fit(table, label: label, maxCategories: request.maxCategories, embed: request.embed.map { ($0, request.embedder!) })
         }
         if request.encoding == nil, let label = table.header.firstIndex(of: encoding.label), let row = table.rows.firstIndex(where: { $0[label] == nil }) {
             throw .invalidOption(option: "--input", message: "\(request.input): data row \(row + 1) has no `\(encoding.label)`; every training row needs a label")
         }
-        let (rows, labels, unseen) = try encoding.encode(table)
+        let embeddings = try encoding.embed(table, command: request.encoding == nil ? nil : request.embedder)
+        let (rows, labels, unseen) = try encoding.encode(table, embeddings: embeddings)
         let outputs = encoding.outputs
         guard !outputs.isEmpty else {
             throw .invalidOption(option: "--input", message: "\(request.input): no numeric or categorical column besides `\(encoding.label)`")

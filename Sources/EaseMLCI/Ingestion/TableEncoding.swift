@@ -8,11 +8,14 @@ import Foundation
 ///   (population; 1 when the column is constant);
 /// - **categorical** (text with at most `maxCategories` distinct values): one-hot, one output column
 ///   `name=value` per category, categories sorted; a category the fit never saw encodes as all zeros;
-/// - **text** (more distinct values): not a feature (embed it with `scripts/embed-text.py`).
+/// - **text** (more distinct values): not a feature, unless embedded;
+/// - **embedded** (the column `--embed` names): the vectors of the user's embedder
+///   (`TextEmbedder`, e.g. `scripts/embed-text.py`), one output column `name[i]` per dimension; the
+///   command is recorded so other tables are embedded by the same one.
 /// A missing cell stays missing: empty in every output column it feeds (what `clean` repairs).
 public struct TableEncoding: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable {
-        case numeric, categorical, text
+        case numeric, categorical, text, embedded
     }
 
     public struct Column: Sendable, Codable, Equatable {
@@ -21,6 +24,8 @@ public struct TableEncoding: Sendable, Codable, Equatable {
         public var mean: Double?
         public var scale: Double?
         public var categories: [String]?
+        /// The embedder's command (embedded columns).
+        public var command: String?
         /// The output columns this column becomes (none for text).
         public var outputs: [String]
     }
@@ -38,12 +43,22 @@ public struct TableEncoding: Sendable, Codable, Equatable {
     public var outputs: [String] { columns.flatMap(\.outputs) }
 
     /// Fits the encoding on `table`; `label` must be one of its columns.
-    public static func fit(_ table: RawTable, label: String, maxCategories: Int = 50) throws(EaseMLCIError) -> TableEncoding {
+    /// `embed` names a column to embed with a command (its outputs are known once `embed(_:embedder:)` ran).
+    public static func fit(_ table: RawTable, label: String, maxCategories: Int = 50, embed: (column: String, command: String)? = nil) throws(EaseMLCIError) -> TableEncoding {
         guard table.header.contains(label) else {
             throw .invalidOption(option: "--label", message: "no column `\(label)`; the columns are " + table.header.map { "`\($0)`" }.joined(separator: ", "))
         }
+        if let embed {
+            guard table.header.contains(embed.column), embed.column != label else {
+                throw .invalidOption(option: "--embed", message: "no text column `\(embed.column)`; the columns are " + table.header.filter { $0 != label }.map { "`\($0)`" }.joined(separator: ", "))
+            }
+        }
         var columns: [Column] = []
         for (index, name) in table.header.enumerated() where name != label {
+            if name == embed?.column {
+                columns.append(Column(name: name, kind: .embedded, command: embed!.command, outputs: []))
+                continue
+            }
             let present = table.rows.compactMap { $0[index] }
             let numbers = present.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter(\.isFinite)
             if numbers.count == present.count && !present.isEmpty {
@@ -63,9 +78,30 @@ public struct TableEncoding: Sendable, Codable, Equatable {
         return TableEncoding(label: label, columns: columns)
     }
 
+    /// Runs the embedder of every embedded column on `table` (`command` instead of the recorded one
+    /// when given) and returns each row's vector by column name. A fresh fit learns the dimension
+    /// here; an applied encoding refuses an embedder whose dimension differs from the fit's.
+    public mutating func embed(_ table: RawTable, command: String? = nil) throws(EaseMLCIError) -> [String: [[Double]?]] {
+        var embeddings: [String: [[Double]?]] = [:]
+        for position in columns.indices where columns[position].kind == .embedded {
+            let column = columns[position]
+            guard let index = table.header.firstIndex(of: column.name) else {
+                throw .invalidOption(option: "--encoding", message: "the table has no column `\(column.name)`, which the encoding embeds")
+            }
+            let (rows, dimensions) = try TextEmbedder(command: command ?? column.command ?? "").embed(table.rows.map { $0[index] }, column: column.name)
+            if column.outputs.isEmpty {
+                columns[position].outputs = (0..<dimensions).map { "\(column.name)[\($0)]" }
+            } else if column.outputs.count != dimensions {
+                throw .invalidOption(option: "--embedder", message: "the embedder gave \(dimensions) dimensions for `\(column.name)`; the encoding was fitted with \(column.outputs.count)")
+            }
+            embeddings[column.name] = rows
+        }
+        return embeddings
+    }
+
     /// The encoded rows (NaN: missing), the labels (nil: missing, or no label column), and how many
-    /// categorical cells held a category the fit never saw.
-    public func encode(_ table: RawTable) throws(EaseMLCIError) -> (rows: [[Double]], labels: [String?]?, unseen: Int) {
+    /// categorical cells held a category the fit never saw. `embeddings` are `embed(_:command:)`'s.
+    public func encode(_ table: RawTable, embeddings: [String: [[Double]?]] = [:]) throws(EaseMLCIError) -> (rows: [[Double]], labels: [String?]?, unseen: Int) {
         var positions: [Int] = []
         for column in columns {
             guard let index = table.header.firstIndex(of: column.name) else {
@@ -95,6 +131,11 @@ public struct TableEncoding: Sendable, Codable, Equatable {
                     values.append(contentsOf: categories.map { $0 == cell ? 1 : 0 })
                 case .text:
                     continue
+                case .embedded:
+                    guard let vectors = embeddings[column.name] else {
+                        throw .invalidOption(option: "--embed", message: "the column `\(column.name)` was not embedded")
+                    }
+                    values.append(contentsOf: vectors[rowNumber] ?? [Double](repeating: .nan, count: column.outputs.count))
                 }
             }
             rows.append(values)

@@ -16,6 +16,7 @@ from .api import (
     debug,
     feasibility,
     ingest_augment,
+    ingest_documents,
     ingest_table,
     key_generate,
     lineage,
@@ -34,6 +35,7 @@ from .results import (
     Baseline,
     CommitVerdict,
     Augmentation,
+    DocumentTable,
     Debugging,
     Feasibility,
     Ingestion,
@@ -59,11 +61,11 @@ except ImportError:  # a source tree, not an installed wheel
     __version__ = "0+source"
 
 __all__ = [
-    "Action", "Augmentation", "Baseline", "CommitVerdict", "ConfigurationError", "Debugging", "EaseMLError",
+    "Action", "Augmentation", "Baseline", "CommitVerdict", "ConfigurationError", "Debugging", "DocumentTable", "EaseMLError",
     "Feasibility", "Ingestion", "InternalError", "Leaderboard", "Lineage", "Location", "PickItem",
     "PickSession", "PickStatus", "Plan", "Prediction", "Process", "Protections", "Provenance", "Registration",
     "Status", "TestSetExhausted", "UsageError", "Valuation", "Verdict", "Version", "automl_leaderboard",
-    "automl_run", "baseline_set", "check", "check_commit", "debug", "feasibility", "ingest_augment",
+    "automl_run", "baseline_set", "check", "check_commit", "debug", "feasibility", "ingest_augment", "ingest_documents",
     "ingest_table", "key_generate", "lineage", "next_step", "pick_start", "plan", "predict", "status",
     "testset_add", "value", "version",
 ]

@@ -19,6 +19,7 @@ from .results import (
     CommitVerdict,
     Debugging,
     Augmentation,
+    DocumentTable,
     Feasibility,
     Ingestion,
     Leaderboard,
@@ -461,6 +462,22 @@ def debug(
         return _cli.run(arguments, Debugging.from_json, cwd=cwd)
 
 
+def ingest_documents(
+    input: Path,
+    output: Path,
+    *,
+    labels: Optional[Path] = None,
+    on_error: Optional[str] = None,
+    cwd: Optional[Path] = None,
+) -> DocumentTable:
+    """A folder of .pdf, .docx, .html and .txt documents into one table (`easeml-ci ingest
+    documents`): id (path), text, label (sub-folder name or `labels` CSV) and source; `on_error`
+    "skip" leaves out documents no converter can read instead of refusing the folder."""
+    arguments = ["ingest", "documents", "--input", _inputs.path(input), "--output", _inputs.path(output)] + _flags(
+        labels=_file(labels), on_error=on_error)
+    return _cli.run(arguments, DocumentTable.from_json, cwd=cwd)
+
+
 def ingest_table(
     input: Path,
     output: Path,
@@ -481,11 +498,12 @@ def ingest_table(
 
 def ingest_augment(
     input: Path, output: Path, *, factor: Optional[float] = None, k: Optional[int] = None, seed: Optional[int] = None,
-    cwd: Optional[Path] = None,
+    text: Optional[str] = None, rate: Optional[float] = None, cwd: Optional[Path] = None,
 ) -> Augmentation:
-    """More training rows by interpolation within each class (`easeml-ci ingest augment`); the
+    """More training rows (`easeml-ci ingest augment`): by interpolation within each class, or with
+    `text` a column name, by perturbing that text (random word deletion and swap at `rate`); the
     output is marked as augmented data, which validation and test inputs refuse."""
     arguments = ["ingest", "augment", "--input", _inputs.path(input), "--output", _inputs.path(output)] + _flags(
-        factor=factor, k=k, seed=seed)
+        factor=factor, k=k, seed=seed, text=text, rate=rate)
     return _cli.run(arguments, Augmentation.from_json, cwd=cwd)
 

@@ -705,15 +705,45 @@ class Ingestion(Document):
 
 
 @dataclass
-class Augmentation(Document):
-    """`easeml-ci ingest augment`: synthetic rows added within each class, and the files written."""
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass
+class DocumentTable(Document):
+    """`easeml-ci ingest documents`: a folder of documents as one table (`documents.csv`: id, text,
+    label, source), with the documents per format and label and the files skipped or ignored."""
 
     input: str
+    documents: int
+    by_format: dict
+    by_label: dict
+    unlabelled: int
+    skipped: list[SkippedFile]
+    ignored: list[str]
+    outputs: list[WrittenFile]
+    raw: dict = _raw()
+
+    @property
+    def table(self) -> str:
+        """The path of `documents.csv`."""
+        return next(output.path for output in self.outputs if output.role == "documents")
+
+
+@dataclass
+class Augmentation(Document):
+    """`easeml-ci ingest augment`: synthetic rows added (within each class, or perturbed texts), and the files written."""
+
+    input: str
+    #: "smote" (features interpolated within a class) or "text" (a text column perturbed).
+    method: str
     rows: int
     synthetic_rows: int
-    k: int
     seed: int
     by_class: dict
     outputs: list[WrittenFile]
+    k: Optional[int] = None
+    rate: Optional[float] = None
     raw: dict = _raw()
 
