@@ -32,6 +32,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // prctl(2) for the prediction script's sandbox (a static inline wrapper: prctl is variadic).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .systemLibrary(name: "CProcessControl"),
         .target(
             name: "EaseMLCore",
@@ -43,7 +48,7 @@ let package = Package(
         .target(name: "EaseMLEngines", dependencies: ["EaseMLCore", "EaseMLData", "CBLAS"]),
         .target(
             name: "EaseMLLedger",
-            dependencies: ["EaseMLCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EaseMLCore", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "EaseMLCI",

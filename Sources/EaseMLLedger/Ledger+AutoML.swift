@@ -59,7 +59,7 @@ extension Ledger {
 
     /// Run ids, oldest first.
     public func automlRunIDs() throws(LedgerError) -> [String] {
-        try database.query("SELECT id FROM automl_runs ORDER BY created_at, rowid").map { (row) throws(LedgerError) -> String in try row.string("id") }
+        try database.query("SELECT id FROM automl_runs ORDER BY created_at, id").map { (row) throws(LedgerError) -> String in try row.string("id") }
     }
 
     /// A run's arms, by position.
@@ -95,10 +95,11 @@ extension Ledger {
                     "UPDATE automl_trials SET state = 'running', attempts = attempts + 1, started_at = ?, log_path = ? WHERE id = ?",
                     [.text(now), .text(logPath), .integer(id)])
             } else {
-                _ = try database.execute(
-                    "INSERT INTO automl_trials (run, arm, state, attempts, log_path, started_at) VALUES (?, ?, 'running', 1, ?, ?)",
+                let inserted = try database.query(
+                    "INSERT INTO automl_trials (run, arm, state, attempts, log_path, started_at) VALUES (?, ?, 'running', 1, ?, ?) RETURNING id",
                     [.text(run), .int(arm), .text(logPath), .text(now)])
-                id = database.lastInsertRowID
+                guard let new = try inserted.first?.int64("id") else { throw .inconsistent("the new trial has no id") }
+                id = new
             }
             try appendEvent(.automlTrialStart, at: now, payload: ["run": .string(run), "arm": .integer(Int64(arm)), "trial": .integer(id)])
             return try fetchTrial(id: id)

@@ -36,7 +36,7 @@ extension Ledger {
 
     /// Session ids of one kind, oldest first.
     public func cleaningSessionIDs(kind: CleaningSessionRecord.Kind) throws(LedgerError) -> [String] {
-        try database.query("SELECT id FROM cleaning_sessions WHERE kind = ? ORDER BY created_at, rowid", [.text(kind.rawValue)]).map {
+        try database.query("SELECT id FROM cleaning_sessions WHERE kind = ? ORDER BY created_at, id", [.text(kind.rawValue)]).map {
             (row) throws(LedgerError) -> String in try row.string("id")
         }
     }

@@ -13,10 +13,10 @@ extension Ledger {
         return try database.transaction(.immediate) { () throws(LedgerError) -> LineageRunRecord in
             let now = LedgerTimestamp.now()
             let inputText = Self.jsonText(inputs), outputText = Self.jsonText(outputs)
-            try database.execute(
-                "INSERT INTO lineage_runs (step, command, inputs, outputs, decision, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            let inserted = try database.query(
+                "INSERT INTO lineage_runs (step, command, inputs, outputs, decision, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 [.text(step), .text(command), .text(inputText), .text(outputText), .text(decision), .text(now)])
-            let id = try database.query("SELECT last_insert_rowid() AS id").first!.int64("id")
+            guard let id = try inserted.first?.int64("id") else { throw .inconsistent("the new lineage run has no id") }
             try appendEvent(.lineage, at: now, payload: [
                 "run": .integer(id), "step": .string(step),
                 "inputs": .string(Self.digest(inputText)), "outputs": .string(Self.digest(outputText)),

@@ -68,9 +68,13 @@ extension Ledger {
 
     /// The `charge` event of an evaluation (its position in the chain), or nil.
     public func chargeEvent(evaluationID: Int64) throws(LedgerError) -> LedgerEvent? {
+        let match = switch database.dialect {
+        case .sqlite: "json_valid(payload) AND json_extract(payload, '$.evaluation') = ?"
+        case .postgresql: "(payload::jsonb ->> 'evaluation') = CAST(? AS TEXT)"
+        }
         let rows = try database.query("""
             SELECT seq, at, kind, payload, prev_hash, hash, mac FROM events
-            WHERE kind = 'charge' AND json_valid(payload) AND json_extract(payload, '$.evaluation') = ?
+            WHERE kind = 'charge' AND \(match)
             ORDER BY seq LIMIT 1
             """, [.integer(evaluationID)])
         return try rows.first.map(Self.decodeEvent)

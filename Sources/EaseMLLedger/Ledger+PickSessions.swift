@@ -56,7 +56,7 @@ extension Ledger {
     /// Session names, oldest first (only open ones when `openOnly`).
     public func pickSessionNames(openOnly: Bool = false) throws(LedgerError) -> [String] {
         try database.query(
-            "SELECT name FROM pick_sessions \(openOnly ? "WHERE status = 'open'" : "") ORDER BY created_at, rowid"
+            "SELECT name FROM pick_sessions \(openOnly ? "WHERE status = 'open'" : "") ORDER BY created_at, name"
         ).map { (row) throws(LedgerError) -> String in try row.string("name") }
     }
 

@@ -53,8 +53,7 @@ extension Ledger {
                 problems.append(.unauthenticatedEvent(seq: event.seq, kind: event.kind))
             }
             let lastSeq = events.last?.seq ?? 0
-            let issued = try database.query("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
-            if let highest = try issued.first?.int64("seq"), highest > lastSeq {
+            if let highest = try LedgerRows.highestIssuedEventSeq(database), highest > lastSeq {
                 problems.append(.truncated(lastSeq: lastSeq, highestSeq: highest))
             }
             problems += try rowProblems(events, testSetID: testSetID, authenticatedThrough: key == nil ? nil : lastAuthenticated)

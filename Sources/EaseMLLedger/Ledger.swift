@@ -20,9 +20,11 @@ import Foundation
 /// Not `Sendable`: a `Ledger` is one connection. Open one per thread, task or process.
 public final class Ledger {
     /// The underlying connection. Internal so that no caller can write around `charge`.
-    let database: SQLiteDatabase
-    /// The file path.
-    public var path: String { database.path }
+    let database: any LedgerDatabase
+    /// The file path, or the server's URL without its password.
+    public var path: String { database.location }
+    /// Which engine holds the ledger.
+    public var dialect: LedgerDialect { database.dialect }
     /// The owner's chain key, when at hand: events are then MAC'd, and only then may the events
     /// that decide what the gate says (`LedgerEvent.Kind.needsKey`) be written.
     private(set) var key: LedgerKey?
@@ -33,7 +35,7 @@ public final class Ledger {
     /// Whether the owner's chain key is in use.
     public var isAuthenticated: Bool { key != nil }
 
-    private init(database: SQLiteDatabase) {
+    private init(database: any LedgerDatabase) {
         self.database = database
     }
 
@@ -43,7 +45,17 @@ public final class Ledger {
     ///   `create: false` throws `.notFound` instead.
     /// - A file that is not an SQLite database, is damaged, or is another application's database
     ///   throws `.corrupt(path, message)`. A file from a newer easeml-ci throws `.newerSchema`.
+    ///
+    /// A `postgresql://` (or `postgres://`) URL opens a server ledger instead (`PostgresConnection`),
+    /// migrated the same way (`PostgresSchema`); `create` then only decides whether an empty
+    /// database may receive the schema.
     public static func open(at path: String, create: Bool) throws(LedgerError) -> Ledger {
+        if isServerURL(path) {
+            let connection = try PostgresConnection(url: path)
+            try PostgresSchema.migrate(connection, create: create)
+            try LedgerRows.installTracking(connection)
+            return Ledger(database: connection)
+        }
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: path) {
             guard create else { throw .notFound(path: path) }
@@ -64,6 +76,11 @@ public final class Ledger {
         } catch {
             throw corruptIfDamaged(error, path: path)
         }
+    }
+
+    /// Whether `location` names a PostgreSQL server rather than a file.
+    public static func isServerURL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
     }
 
     private static func corruptIfDamaged(_ error: LedgerError, path: String) -> LedgerError {
@@ -125,7 +142,7 @@ public final class Ledger {
     /// All registered test sets, oldest first.
     public func testSets() throws(LedgerError) -> [TestSetRecord] {
         var records: [TestSetRecord] = []
-        for row in try database.query("SELECT \(Self.testSetColumns) FROM test_sets ORDER BY created_at, rowid") {
+        for row in try database.query("SELECT \(Self.testSetColumns) FROM test_sets ORDER BY created_at, id") {
             records.append(try Self.decodeTestSet(row))
         }
         return records
@@ -243,16 +260,16 @@ public final class Ledger {
             let revealed = set.adaptivity != .none
             guard request.verdict != .hidden else { throw .invalidRequest("charge with the real verdict; the ledger hides it") }
             let stored: LedgerVerdict = revealed ? request.verdict : .hidden
-            try database.execute("""
+            let inserted = try database.query("""
                 INSERT INTO evaluations (test_set_id, new_model, old_model, question_digest, step, verdict, revealed,
                     sealed_metrics, commit_id, created_at, predictions)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [
                     .text(set.id), .text(request.newModel), .text(oldKey), .text(request.questionDigest), .int(step),
                     .text(stored.rawValue), .int(revealed ? 1 : 0), .blob(request.sealedMetrics),
                     .text(request.commitID), .text(now), revealed ? .null : .blob(request.predictions),
                 ])
-            let evaluationID = database.lastInsertRowID
+            guard let evaluationID = try inserted.first?.int64("id") else { throw .inconsistent("the new evaluation has no id") }
             try appendEvent(.charge, at: now, payload: Self.chargePayload(
                 evaluationID: evaluationID, testSetID: set.id, newModel: request.newModel, oldModel: oldKey,
                 step: step, verdict: stored, revealed: revealed, question: request.questionDigest))
@@ -374,6 +391,9 @@ public final class Ledger {
     /// Writes a consistent, compacted copy of the whole ledger (WAL included) to `path`, which must
     /// not exist: what travels with the repository.
     public func snapshot(to path: String) throws(LedgerError) {
+        guard database.dialect == .sqlite else {
+            throw .unsupported("a server ledger does not travel with the repository; snapshots are of SQLite ledgers only")
+        }
         _ = try database.execute("VACUUM INTO ?", [.text(path)])
     }
 
@@ -389,7 +409,7 @@ public final class Ledger {
 
     private func counts(testSetID: String) throws(LedgerError) -> (evaluations: Int, passes: Int) {
         let rows = try database.query(
-            "SELECT count(*) AS n, coalesce(sum(verdict = 'pass'), 0) AS passes FROM evaluations WHERE test_set_id = ?",
+            "SELECT count(*) AS n, coalesce(sum(CASE WHEN verdict = 'pass' THEN 1 ELSE 0 END), 0) AS passes FROM evaluations WHERE test_set_id = ?",
             [.text(testSetID)])
         guard let row = rows.first else { return (0, 0) }
         return (try row.int("n"), try row.int("passes"))
@@ -410,7 +430,7 @@ public final class Ledger {
     /// Appends one event vouching for `rows` (`table[key]` → digest).
     static func appendEvent(
         _ kind: LedgerEvent.Kind, at: String, payload: [String: CanonicalJSON.Value], rows: [String: String], key: LedgerKey?,
-        to database: SQLiteDatabase
+        to database: any LedgerDatabase
     ) throws(LedgerError) {
         var payload = payload
         if !rows.isEmpty { payload["rows"] = .object(rows.mapValues { .string($0) }) }

@@ -30,6 +30,13 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     case keyRequired(operation: String)
     /// No evaluation with this id (of this test set).
     case unknownEvaluation(id: Int64)
+    /// The PostgreSQL server reported an error: `state` is its SQLSTATE (42501: permission denied).
+    case postgres(state: String?, message: String, operation: String)
+    /// The ledger server could not be reached or the connection broke: whatever was in flight is
+    /// treated as not done (a charge is not revealed; retrying replays it if it did commit).
+    case connectionLost(message: String, operation: String)
+    /// The operation has no meaning for this kind of ledger (a snapshot of a server ledger).
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -59,6 +66,12 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
             return "writing a `\(operation)` event needs the integration owner's key (EASEML_KEY, --key-file or EASEML_KEY_FILE)"
         case let .unknownEvaluation(id):
             return "no evaluation \(id) in the ledger"
+        case let .postgres(state, message, operation):
+            return "PostgreSQL error\(state.map { " \($0)" } ?? "") while \(operation): \(message)"
+        case let .connectionLost(message, operation):
+            return "the ledger server is unreachable (\(message)) while \(operation); nothing was revealed, try again"
+        case let .unsupported(message):
+            return message
         }
     }
 }

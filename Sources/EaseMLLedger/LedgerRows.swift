@@ -41,72 +41,163 @@ enum LedgerRows {
         Table(name: "lineage_runs", key: ["id"]),
     ]
 
-    /// Creates the TEMP table and triggers that note each inserted or updated row of a covered
-    /// table (they live only as long as the connection, so they are never in a copy of the file).
-    static func installTracking(_ db: SQLiteDatabase) throws(LedgerError) {
-        var sql = """
-            CREATE TEMP TABLE IF NOT EXISTS easeml_touched (
-                tbl TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (tbl, key));
-            """
-        for table in tables {
-            let key = "json_array(" + table.key.map { "NEW.\($0)" }.joined(separator: ", ") + ")"
-            for event in ["INSERT", "UPDATE"] {
-                sql += """
+    /// Creates the TEMP table (and, on SQLite, the TEMP triggers) that note each inserted or updated
+    /// row of a covered table; they live only as long as the connection, so they are never in a copy
+    /// of the file. On PostgreSQL the triggers are part of the schema (`PostgresSchema`) and write
+    /// into this connection's TEMP table, so a connection that bypasses the ledger cannot write a
+    /// covered row at all.
+    static func installTracking(_ db: any LedgerDatabase) throws(LedgerError) {
+        switch db.dialect {
+        case .postgresql:
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS easeml_touched (tbl TEXT NOT NULL, key JSONB NOT NULL, PRIMARY KEY (tbl, key))")
+        case .sqlite:
+            var sql = """
+                CREATE TEMP TABLE IF NOT EXISTS easeml_touched (
+                    tbl TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (tbl, key));
+                """
+            for table in tables {
+                let key = "json_array(" + table.key.map { "NEW.\($0)" }.joined(separator: ", ") + ")"
+                for event in ["INSERT", "UPDATE"] {
+                    sql += """
 
-                    CREATE TEMP TRIGGER IF NOT EXISTS easeml_track_\(table.name)_\(event.lowercased()) AFTER \(event) ON \(table.name)
-                        BEGIN INSERT OR REPLACE INTO easeml_touched (tbl, key, rid) VALUES ('\(table.name)', \(key), NEW.rowid); END;
-                    """
+                        CREATE TEMP TRIGGER IF NOT EXISTS easeml_track_\(table.name)_\(event.lowercased()) AFTER \(event) ON \(table.name)
+                            BEGIN INSERT OR REPLACE INTO easeml_touched (tbl, key, rid) VALUES ('\(table.name)', \(key), NEW.rowid); END;
+                        """
+                }
             }
+            try db.execute(sql)
         }
-        try db.execute(sql)
     }
 
     /// The digests of the rows written since the last call (inside the current transaction), keyed
     /// `table[key]`; the list is then emptied.
-    static func takeTouched(_ db: SQLiteDatabase) throws(LedgerError) -> [String: String] {
+    static func takeTouched(_ db: any LedgerDatabase) throws(LedgerError) -> [String: String] {
         var digests: [String: String] = [:]
-        for row in try db.query("SELECT tbl, key, rid FROM easeml_touched ORDER BY tbl, key") {
-            let table = try row.string("tbl")
-            let key = try row.string("key")
-            let current = try db.query("SELECT * FROM \(table) WHERE rowid = ?", [.integer(try row.int64("rid"))])
-            // A row inserted and deleted in one transaction leaves nothing to vouch for.
-            guard let content = current.first else { continue }
-            digests[table + key] = digest(content)
+        switch db.dialect {
+        case .sqlite:
+            for row in try db.query("SELECT tbl, key, rid FROM easeml_touched ORDER BY tbl, key") {
+                let table = try row.string("tbl")
+                let key = try row.string("key")
+                let current = try db.query("SELECT * FROM \(table) WHERE rowid = ?", [.integer(try row.int64("rid"))])
+                // A row inserted and deleted in one transaction leaves nothing to vouch for.
+                guard let content = current.first else { continue }
+                digests[table + key] = digest(content)
+            }
+        case .postgresql:
+            for row in try db.query("SELECT tbl, key::text AS key FROM easeml_touched ORDER BY tbl, key") {
+                let name = try row.string("tbl")
+                guard let table = tables.first(where: { $0.name == name }),
+                    let values = try? JSONSerialization.jsonObject(with: Data(try row.string("key").utf8)) as? [Any], values.count == table.key.count
+                else { throw .inconsistent("a tracked row of \(name) has an unreadable key") }
+                let parameters: [SQLiteValue] = values.map { value in
+                    if let text = value as? String { return .text(text) }
+                    if let number = value as? NSNumber { return .integer(number.int64Value) }
+                    return .null
+                }
+                let condition = table.key.map { "\($0) = ?" }.joined(separator: " AND ")
+                guard let content = try db.query("SELECT * FROM \(name) WHERE \(condition)", parameters).first else { continue }
+                digests[name + rowKey(content, table)] = digest(content)
+            }
         }
         try db.execute("DELETE FROM easeml_touched")
         return digests
     }
 
-    /// The digest of every covered row in the file, keyed `table[key]`.
-    static func allDigests(_ db: SQLiteDatabase) throws(LedgerError) -> [String: String] {
+    /// The key of a covered row as the chain names it: the key columns as a JSON array, spelled as
+    /// SQLite's `json_array` spells it (no spaces; `"` and `\` escaped, control characters as
+    /// `\b \t \n \f \r` or `\u00XX`, everything else as it is), so both engines name a row alike.
+    static func rowKey(_ row: SQLiteRow, _ table: Table) -> String {
+        "[" + table.key.map { column -> String in
+            switch row[column] {
+            case .integer(let v)?: return String(v)
+            case .real(let v)?: return "\(v)"
+            case .text(let v)?: return jsonString(v)
+            default: return "null"
+            }
+        }.joined(separator: ",") + "]"
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\u{0C}": out += "\\f"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The covered tables present in the database.
+    private static func presentTables(_ db: any LedgerDatabase) throws(LedgerError) -> Set<String> {
+        let sql = switch db.dialect {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table'"
+        case .postgresql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+        return Set(try db.query(sql).map { (row) throws(LedgerError) in try row.string("name") })
+    }
+
+    /// The digests of every row of `table` that `condition` (with `parameters`) selects.
+    private static func digests(of table: Table, where condition: String?, _ parameters: [SQLiteValue], _ db: any LedgerDatabase) throws(LedgerError) -> [String: String] {
         var digests: [String: String] = [:]
-        // A migration adopting rows runs before later migrations have made their tables.
-        let present = Set(try db.query("SELECT name FROM sqlite_master WHERE type = 'table'").map { (row) throws(LedgerError) in try row.string("name") })
-        for table in tables where present.contains(table.name) {
+        let filter = condition.map { " WHERE \($0)" } ?? ""
+        switch db.dialect {
+        case .sqlite:
             let key = "json_array(" + table.key.joined(separator: ", ") + ")"
-            for row in try db.query("SELECT \(key) AS easeml_row_key, * FROM \(table.name)") {
+            for row in try db.query("SELECT \(key) AS easeml_row_key, * FROM \(table.name)\(filter)", parameters) {
                 let content = SQLiteRow(columns: Array(row.columns.dropFirst()), values: Array(row.values.dropFirst()))
                 guard case let .text(rowKey)? = row.values.first else { continue }
                 digests[table.name + rowKey] = digest(content)
             }
+        case .postgresql:
+            for row in try db.query("SELECT * FROM \(table.name)\(filter)", parameters) {
+                digests[table.name + rowKey(row, table)] = digest(row)
+            }
+        }
+        return digests
+    }
+
+    /// The digest of every covered row in the file, keyed `table[key]`.
+    static func allDigests(_ db: any LedgerDatabase) throws(LedgerError) -> [String: String] {
+        var digests: [String: String] = [:]
+        // A migration adopting rows runs before later migrations have made their tables.
+        let present = try presentTables(db)
+        for table in tables where present.contains(table.name) {
+            digests.merge(try Self.digests(of: table, where: nil, [], db)) { $1 }
         }
         return digests
     }
 
     /// The digests of the gate rows of one test set: its row, its question amendments, its
     /// evaluations and accepted models.
-    static func digests(of testSetID: String, _ db: SQLiteDatabase) throws(LedgerError) -> [String: String] {
+    static func digests(of testSetID: String, _ db: any LedgerDatabase) throws(LedgerError) -> [String: String] {
         var digests: [String: String] = [:]
-        for (table, column) in [("test_sets", "id"), ("question_amendments", "test_set_id"), ("evaluations", "test_set_id"), ("accepted_models", "test_set_id")] {
-            guard let spec = tables.first(where: { $0.name == table }) else { continue }
-            let key = "json_array(" + spec.key.joined(separator: ", ") + ")"
-            for row in try db.query("SELECT \(key) AS easeml_row_key, * FROM \(table) WHERE \(column) = ?", [.text(testSetID)]) {
-                let content = SQLiteRow(columns: Array(row.columns.dropFirst()), values: Array(row.values.dropFirst()))
-                guard case let .text(rowKey)? = row.values.first else { continue }
-                digests[table + rowKey] = digest(content)
-            }
+        for (name, column) in [("test_sets", "id"), ("question_amendments", "test_set_id"), ("evaluations", "test_set_id"), ("accepted_models", "test_set_id")] {
+            guard let table = tables.first(where: { $0.name == name }) else { continue }
+            digests.merge(try Self.digests(of: table, where: "\(column) = ?", [.text(testSetID)], db)) { $1 }
         }
         return digests
+    }
+
+    /// The highest event number the engine ever issued (SQLite's `sqlite_sequence`, the server's
+    /// `ledger_meta`), or nil when it keeps none.
+    static func highestIssuedEventSeq(_ db: any LedgerDatabase) throws(LedgerError) -> Int64? {
+        let sql = switch db.dialect {
+        case .sqlite: "SELECT seq FROM sqlite_sequence WHERE name = 'events'"
+        case .postgresql: "SELECT value AS seq FROM ledger_meta WHERE key = 'highest_event_seq'"
+        }
+        return try db.query(sql).first?.int64("seq")
     }
 
     /// SHA-256 of the row's canonical JSON: column name → value, integers as numbers, text as

@@ -7,7 +7,7 @@ import Testing
     @Test func migratesAnEmptyFileToTheCurrentVersion() throws {
         try withTemporaryDirectory { dir in
             let ledger = try ownerLedger(at: dir.appendingPathComponent("ledger.sqlite").path, create: true)
-            #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
+            #expect(try LedgerSchema.version(of: ledger.database as! SQLiteDatabase) == LedgerSchema.currentVersion)
             #expect(LedgerSchema.currentVersion == 7)
             let tables = try ledger.database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .map { try $0.string("name") }
@@ -43,7 +43,7 @@ import Testing
                 prev = hash
             }
             let ledger = try Ledger.open(at: path, create: false)
-            #expect(try LedgerSchema.version(of: ledger.database) == LedgerSchema.currentVersion)
+            #expect(try LedgerSchema.version(of: ledger.database as! SQLiteDatabase) == LedgerSchema.currentVersion)
             // The set's labels stay in its row (schema 6 keeps older sets' blobs where they are).
             #expect(try ledger.sealedLabels(testSetID: "s1") == Data([0x01, 0x02]))
             #expect(try ledger.sealedLabelChunk(testSetID: "s1", chunk: 0) == nil)

@@ -15,6 +15,8 @@ public enum ChildEnvironment {
         let exact: Set<String> = [
             "EASEML_KEY", "EASEML_KEY_FILE", "GITHUB_TOKEN", "GH_TOKEN", "CI_JOB_TOKEN", "CI_JOB_JWT", "CI_REGISTRY_PASSWORD",
             "CI_DEPLOY_PASSWORD", "CI_REPOSITORY_URL", "CI_SERVER_TLS_KEY_FILE", "EASEML_PUSH_TOKEN",
+            // A server ledger's URL and libpq's password sources: a model must not reach the ledger.
+            "EASEML_LEDGER_URL", "PGPASSWORD", "PGPASSFILE", "PGSERVICEFILE",
         ]
         return exact.contains(name) || name.hasPrefix("ACTIONS_") || name.hasPrefix("CI_JOB_JWT") || name.hasPrefix("GITLAB_")
     }

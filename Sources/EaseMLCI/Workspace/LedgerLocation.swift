@@ -2,13 +2,27 @@ import EaseMLCore
 import EaseMLLedger
 import Foundation
 
-/// Where the ledger file lives: `--ledger`, else the configuration's `ledger:` (relative to the
-/// configuration file), else `.git/easeml/ledger.sqlite` of the enclosing repository, so that it is
-/// never committed by accident. Commands reach it through `Workspace`.
+/// Where the ledger lives: `--ledger`, else `EASEML_LEDGER_URL`, else the configuration's `ledger:`
+/// (a path relative to the configuration file), else `.git/easeml/ledger.sqlite` of the enclosing
+/// repository, so that it is never committed by accident. A `postgresql://` URL names a team ledger
+/// on a PostgreSQL server instead of a file (its password, if in the URL, is never printed; libpq
+/// also reads `PGPASSWORD` and `~/.pgpass`). Commands reach it through `Workspace`.
 public enum LedgerLocation {
-    static func resolve(explicit: String?, configuration: EaseMLConfig?, configurationFile: URL?, from directory: URL) throws(EaseMLCIError) -> String {
+    /// The variable that names a server ledger for every command (a CI secret, typically).
+    public static let urlVariable = "EASEML_LEDGER_URL"
+
+    static func resolve(
+        explicit: String?, environment: [String: String], configuration: EaseMLConfig?, configurationFile: URL?, from directory: URL
+    ) throws(EaseMLCIError) -> String {
         if let explicit { return explicit }
+        if let url = environment[urlVariable], !url.isEmpty {
+            guard Ledger.isServerURL(url) else {
+                throw .invalidOption(option: urlVariable, message: "a postgresql:// URL, got something else (a file ledger is named with --ledger or `ledger:`)")
+            }
+            return url
+        }
         if let path = configuration?.ledger {
+            if Ledger.isServerURL(path) { return path }
             if path.hasPrefix("/") { return path }
             let base = configurationFile?.deletingLastPathComponent() ?? directory
             return base.appendingPathComponent(path).path

@@ -4,7 +4,7 @@ extension Workspace {
     /// The files a prediction script must not see: the ledger with its journal files, and the key
     /// file (named, or where the README puts it).
     public func secretPaths() -> [String] {
-        let ledger = (try? ledgerPath()).map { [$0, $0 + "-wal", $0 + "-shm", $0 + "-journal"] } ?? []
+        let ledger = (try? ledgerPath()).flatMap { Ledger.isServerURL($0) ? nil : [$0, $0 + "-wal", $0 + "-shm", $0 + "-journal"] } ?? []
         let named = (options.keyFile ?? environment["EASEML_KEY_FILE"]).map { [absolute($0)] } ?? []
         return ledger + named + KeyExposure.conventionalKeyFiles(home: environment["HOME"])
     }

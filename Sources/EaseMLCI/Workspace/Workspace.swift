@@ -108,7 +108,7 @@ public struct Workspace: Sendable {
     /// that applies.
     public func ledgerPath(for configuration: Configuration?) throws(EaseMLCIError) -> String {
         try LedgerLocation.resolve(
-            explicit: options.ledgerPath.map(absolute), configuration: configuration?.config,
+            explicit: options.ledgerPath.map { Ledger.isServerURL($0) ? $0 : absolute($0) }, environment: environment, configuration: configuration?.config,
             configurationFile: configuration?.file, from: directory)
     }
 
@@ -120,6 +120,12 @@ public struct Workspace: Sendable {
     /// The ledger when its file exists, else `nil` (for commands that only read and must create nothing).
     public func existingLedger() throws(EaseMLCIError) -> Ledger? {
         let path = try ledgerPath()
+        if Ledger.isServerURL(path) {
+            do { return try Ledger.open(at: path, create: false) } catch {
+                if case .notFound = error { return nil }
+                throw .ledger(error)
+            }
+        }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try LedgerLocation.open(path, create: false)
     }
@@ -128,7 +134,7 @@ public struct Workspace: Sendable {
     /// and `missing` (given the path) says how to start one.
     public func sessionLedger(create: Bool, missing: (String) -> EaseMLCIError) throws(EaseMLCIError) -> Ledger {
         let path = try ledgerPath()
-        if !create && !FileManager.default.fileExists(atPath: path) { throw missing(path) }
+        if !create && !Ledger.isServerURL(path) && !FileManager.default.fileExists(atPath: path) { throw missing(path) }
         return try LedgerLocation.open(path, create: create)
     }
 
