@@ -181,7 +181,7 @@ public enum EaseMLCIError: Error, CustomStringConvertible {
         case .ledger(let error):
             switch error {
             case .corrupt, .newerSchema: return .usageOrConfiguration
-            case .unknownTestSet, .notFound: return .testSetUnavailable
+            case .unknownTestSet, .notFound, .connectionLost: return .testSetUnavailable
             default: return .internalError
             }
         }

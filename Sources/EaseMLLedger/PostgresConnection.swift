@@ -31,9 +31,12 @@ final class PostgresConnection: LedgerDatabase {
             throw .connectionLost(message: "libpq could not allocate a connection", operation: "connecting to \(location)")
         }
         guard library.status(connection) == CONNECTION_OK else {
-            let message = library.errorMessage(connection).map { String(cString: $0) } ?? "unknown error"
+            let message = (library.errorMessage(connection).map { String(cString: $0) } ?? "unknown error").trimmingCharacters(in: .whitespacesAndNewlines)
             library.finish(connection)
-            throw .connectionLost(message: message.trimmingCharacters(in: .whitespacesAndNewlines), operation: "connecting to \(location)")
+            // The server answered and refused (a role, database or password it does not accept):
+            // a configuration to fix, not an outage to wait out.
+            if message.contains("FATAL:") { throw .postgres(state: nil, message: message, operation: "connecting to \(location)") }
+            throw .connectionLost(message: message, operation: "connecting to \(location)")
         }
         handle = connection
         _ = library.setNoticeProcessor(connection, { _, _ in }, nil)

@@ -8,7 +8,8 @@
 ///
 /// The version lives in `ledger_meta` (`schema_version`), beside `highest_event_seq`, which a trigger
 /// raises with every event (SQLite's `sqlite_sequence`), so deleting the newest events shows in
-/// `verify`. Migrations run under the ledger's write lock in one transaction each (DDL is
+/// `verify`; the trigger runs as the tables' owner, so a CI role needs no write access to
+/// `ledger_meta` (`scripts/postgres-ledger-roles.sql` grants it none). Migrations run under the ledger's write lock in one transaction each (DDL is
 /// transactional here), so concurrent first opens migrate once.
 enum PostgresSchema {
     /// One schema step: the SQL that takes version `version - 1` to `version` (a server ledger
@@ -69,7 +70,7 @@ enum PostgresSchema {
         RETURN NEW;
     END $$;
 
-    CREATE FUNCTION easeml_event_high_water() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION easeml_event_high_water() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
     BEGIN
         UPDATE ledger_meta SET value = GREATEST(value, NEW.seq) WHERE key = 'highest_event_seq';
         RETURN NEW;
