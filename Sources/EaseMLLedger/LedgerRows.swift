@@ -103,40 +103,18 @@ enum LedgerRows {
         return digests
     }
 
-    /// The key of a covered row as the chain names it: the key columns as a JSON array, spelled as
-    /// SQLite's `json_array` spells it (no spaces; `"` and `\` escaped, control characters as
-    /// `\b \t \n \f \r` or `\u00XX`, everything else as it is), so both engines name a row alike.
+    /// The key of a covered row as the chain names it: the key columns as a JSON array in
+    /// `CanonicalJSON`'s spelling, which is SQLite's `json_array`'s (no spaces; `"` and `\`
+    /// escaped, control characters as `\b \t \n \f \r` or `\u00xx`, everything else as it
+    /// is), so both engines name a row alike.
     static func rowKey(_ row: SQLiteRow, _ table: Table) -> String {
-        "[" + table.key.map { column -> String in
+        CanonicalJSON.encode(.array(table.key.map { column -> CanonicalJSON.Value in
             switch row[column] {
-            case .integer(let v)?: return String(v)
-            case .real(let v)?: return "\(v)"
-            case .text(let v)?: return jsonString(v)
-            default: return "null"
+            case .integer(let v)?: .integer(v)
+            case .text(let v)?: .string(v)
+            default: .null
             }
-        }.joined(separator: ",") + "]"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\u{0C}": out += "\\f"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        }))
     }
 
     /// The covered tables present in the database.

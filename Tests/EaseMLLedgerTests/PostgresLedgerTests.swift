@@ -103,6 +103,34 @@ import Testing
         #expect(try ledger.verify(key: ownerKey).problems.isEmpty)
     }
 
+    /// The server's tables have the file's columns with the matching types, table for table: the
+    /// two schemas are written twice (two dialects), and this is what keeps them one.
+    @Test func theServerSchemaIsTheFileSchema() throws {
+        let cluster = try PostgresCluster.start()
+        defer { cluster.stop() }
+        let server = try Ledger.open(at: try cluster.createDatabase("ledger"), create: true)
+        let folder = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try Ledger.open(at: folder.appendingPathComponent("l.sqlite").path, create: true)
+        let types = ["INTEGER": "bigint", "REAL": "double precision", "TEXT": "text", "BLOB": "bytea"]
+        var fileColumns: [String: [String]] = [:]
+        for table in try file.database.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+            let name = try table.string("name")
+            fileColumns[name] = try file.database.query("SELECT name, type FROM pragma_table_info(?) ORDER BY name", [.text(name)]).map {
+                (row) throws(LedgerError) -> String in "\(try row.string("name")):\(types[try row.string("type")] ?? "?")"
+            }
+        }
+        var serverColumns: [String: [String]] = [:]
+        for row in try server.database.query("""
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name <> 'ledger_meta' ORDER BY table_name, column_name
+            """) {
+            serverColumns[try row.string("table_name"), default: []].append("\(try row.string("column_name")):\(try row.string("data_type"))")
+        }
+        #expect(fileColumns.count == LedgerRows.tables.count + 1)
+        #expect(serverColumns == fileColumns)
+    }
+
     /// The key of a row is spelled as SQLite's json_array spells it, whatever the text holds.
     @Test func rowKeysAreSpelledAsSQLiteSpellsThem() throws {
         let folder = try TemporaryDirectory.make()

@@ -87,6 +87,12 @@ public struct PreCommitCheck {
         let labels = plan.chosenPlan.labels.count
         let path = try workspace.ledgerPath(for: Workspace.Configuration(
             config: config, file: URL(fileURLWithPath: workTree).appendingPathComponent(".easeml.yml"), displayPath: ".easeml.yml"))
+        // A team ledger on a server is CI's to open (a developer holds none of its roles): the hook
+        // neither contacts it nor prints its URL.
+        if Ledger.isServerURL(path) {
+            warnings.append("the ledger is a team ledger on a server; the test set is checked when `easeml-ci check` runs in CI. The condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels).")
+            return Report(relevantPaths: relevant, errors: errors, warnings: warnings)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             warnings.append("no test set is registered yet (no ledger at \(path)); `easeml-ci check` will refuse. The condition needs \(IntegerText.grouped(needed)) test examples (\(IntegerText.grouped(labels)) labels).")
             return Report(relevantPaths: relevant, errors: errors, warnings: warnings)
