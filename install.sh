@@ -5,7 +5,7 @@
 # Also creates .venv/ with the Python packages the tests use (Tests/python-requirements.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(libgit2-dev libsqlite3-dev libpq-dev postgresql libopenblas-dev pkg-config bubblewrap poppler-utils pandoc)
+packages=(libgit2-dev libsqlite3-dev libpq-dev postgresql openssl libopenblas-dev pkg-config bubblewrap poppler-utils pandoc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

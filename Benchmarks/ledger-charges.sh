@@ -18,7 +18,8 @@ bench_build
 bench_repo
 run_as=()
 if [ "$(id -u)" = 0 ]; then run_as=(runuser -u postgres --); fi
-mkdir -p "$work/pg" && [ ${#run_as[@]} = 0 ] || chown postgres "$work/pg"
+mkdir -p "$work/pg"
+if [ ${#run_as[@]} != 0 ]; then chmod 755 "$work" && chown postgres "$work/pg"; fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${run_as[@]}" "$pgbin/initdb" -D "$work/pg/data" -U easeml_admin --auth=trust --no-sync >/dev/null
 "${run_as[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \

@@ -111,9 +111,15 @@ final class PostgresConnection: LedgerDatabase {
                 throw error
             }
         }
-        switch kind {
-        case .deferred: try execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-        case .immediate, .exclusive: try execute("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLock))")
+        do {
+            switch kind {
+            case .deferred: try execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            case .immediate, .exclusive: try execute("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLock))")
+            }
+        } catch {
+            // The lock was not had in time (or the server went away): end what BEGIN opened.
+            try? execute("ROLLBACK")
+            throw error
         }
         depth = 1
         defer { depth = 0 }

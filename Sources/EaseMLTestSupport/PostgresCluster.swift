@@ -13,6 +13,8 @@ public final class PostgresCluster: @unchecked Sendable {
     public private(set) var port: Int
     let binaries: URL
     let runAs: [String]
+    /// Whether the server speaks TLS (a self-signed certificate for 127.0.0.1 made by `openssl`).
+    public let tls: Bool
 
     /// The superuser the cluster was made with.
     public static let superuser = "easeml_admin"
@@ -26,7 +28,7 @@ public final class PostgresCluster: @unchecked Sendable {
         "postgresql://\(user)@127.0.0.1:\(port)/\(database)"
     }
 
-    public static func start() throws -> PostgresCluster {
+    public static func start(tls: Bool = false) throws -> PostgresCluster {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = versions.compactMap(Int.init).max() else {
             throw Unavailable(description: "no PostgreSQL server in /usr/lib/postgresql: run ./install.sh (it installs Debian's postgresql)")
@@ -34,12 +36,25 @@ public final class PostgresCluster: @unchecked Sendable {
         let binaries = URL(fileURLWithPath: "/usr/lib/postgresql/\(version)/bin")
         let folder = try TemporaryDirectory.make(prefix: "easeml-ci-postgres")
         var runAs: [String] = []
+        var owner: (uid_t, gid_t)?
         if getuid() == 0 {
             guard let user = getpwnam("postgres") else { throw Unavailable(description: "running as root and no `postgres` user to run the server as") }
-            for path in [folder.path] { chown(path, user.pointee.pw_uid, user.pointee.pw_gid) }
+            owner = (user.pointee.pw_uid, user.pointee.pw_gid)
+            chown(folder.path, user.pointee.pw_uid, user.pointee.pw_gid)
             runAs = ["/usr/sbin/runuser", "-u", "postgres", "--"]
         }
-        let cluster = PostgresCluster(folder: folder, port: 0, binaries: binaries, runAs: runAs)
+        if tls {
+            let made = try CommandLineRunner.runProgram(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.crt", "-days", "1", "-subj", "/CN=127.0.0.1",
+            ], in: folder)
+            guard made.status == 0 else { throw Unavailable(description: "openssl could not make a certificate: \(made.stderr)") }
+            for file in ["server.key", "server.crt"] {
+                let path = folder.appendingPathComponent(file).path
+                chmod(path, 0o600)
+                if let owner { chown(path, owner.0, owner.1) }
+            }
+        }
+        let cluster = PostgresCluster(folder: folder, port: 0, binaries: binaries, runAs: runAs, tls: tls)
         let data = folder.appendingPathComponent("data").path
         let made = try cluster.program("initdb", ["-D", data, "-U", superuser, "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"])
         guard made.status == 0 else { throw Unavailable(description: "initdb failed: \(made.stderr)") }
@@ -47,11 +62,12 @@ public final class PostgresCluster: @unchecked Sendable {
         return cluster
     }
 
-    private init(folder: URL, port: Int, binaries: URL, runAs: [String]) {
+    private init(folder: URL, port: Int, binaries: URL, runAs: [String], tls: Bool) {
         self.folder = folder
         self.port = port
         self.binaries = binaries
         self.runAs = runAs
+        self.tls = tls
     }
 
     /// Starts (or restarts) the server on a free port.
@@ -59,7 +75,10 @@ public final class PostgresCluster: @unchecked Sendable {
         var last = ""
         for _ in 0..<5 {
             port = Self.freePort()
-            let options = "-p \(port) -c listen_addresses=127.0.0.1 -k \(folder.path) -c fsync=off -c max_connections=200"
+            var options = "-p \(port) -c listen_addresses=127.0.0.1 -k \(folder.path) -c fsync=off -c max_connections=200"
+            if tls {
+                options += " -c ssl=on -c ssl_cert_file=\(folder.path)/server.crt -c ssl_key_file=\(folder.path)/server.key"
+            }
             let started = try program("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o", options, "start"])
             if started.status == 0 { return }
             last = started.stderr + ((try? String(contentsOf: folder.appendingPathComponent("server.log"), encoding: .utf8)) ?? "")

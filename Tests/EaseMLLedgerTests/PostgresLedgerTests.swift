@@ -131,6 +131,28 @@ import Testing
         #expect(serverColumns == fileColumns)
     }
 
+    /// TLS when the URL asks for it: `sslmode=require` charges over an encrypted connection (the
+    /// server says so), and the same URL against a server without TLS is refused, not downgraded.
+    @Test func tlsWhenTheURLAsksForIt() throws {
+        let secure = try PostgresCluster.start(tls: true)
+        defer { secure.stop() }
+        _ = try secure.createDatabase("ledger")
+        let url = secure.url(database: "ledger") + "?sslmode=require"
+        let ledger = try ownerLedger(at: url, create: true)
+        try ledger.registerTestSet(sampleSet(steps: 2))
+        #expect(charged(try ledger.charge(request(model: "m1", .pass))) != nil)
+        #expect(try ledger.database.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.int("ssl") == 1)
+        let plain = try PostgresCluster.start()
+        defer { plain.stop() }
+        let plainURL = try plain.createDatabase("ledger") + "?sslmode=require"
+        do {
+            _ = try Ledger.open(at: plainURL, create: true)
+            Issue.record("a server without TLS was used under sslmode=require")
+        } catch {
+            #expect(error.description.contains("SSL"), "\(error)")
+        }
+    }
+
     /// The key of a row is spelled as SQLite's json_array spells it, whatever the text holds.
     @Test func rowKeysAreSpelledAsSQLiteSpellsThem() throws {
         let folder = try TemporaryDirectory.make()
