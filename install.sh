@@ -13,7 +13,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The tests' Python peers (scikit-learn trials, a local Ray cluster) live in .venv/, never on the
 # runtime path of easeml-ci. EASEML_SKIP_PYTHON=1 skips them (the tests that need them then fail

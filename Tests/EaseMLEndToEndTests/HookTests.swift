@@ -7,6 +7,22 @@ import Glibc
 #endif
 
 @Suite(.serialized) struct HookTests {
+    /// A committed `ledger:` naming a team ledger on a server: the hook neither contacts it (a
+    /// developer holds no role; here nothing even listens) nor prints its URL or password.
+    @Test func preCommitLeavesAServerLedgerToCI() throws {
+        let repo = try ModelRepository()
+        defer { repo.remove() }
+        let config = repo.root.appendingPathComponent(".easeml.yml")
+        try (try String(contentsOf: config, encoding: .utf8) + "\nledger: \"postgresql://ci:s3cret@127.0.0.1:1/ledger\"\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        try repo.write("model/predictions.csv", accuracy: 0.9)
+        try repo.git("add", "model", ".easeml.yml")
+        let hook = try repo.run(["hook", "pre-commit"])
+        #expect(hook.status == 0, "\(hook.stderr)")
+        #expect(hook.stderr.contains("the ledger is a team ledger on a server"), "\(hook.stderr)")
+        #expect(!hook.stderr.contains("s3cret") && !hook.stderr.contains("127.0.0.1"))
+    }
+
     @Test func preCommitIsQuietForUnrelatedChangesAndBlocksAnInvalidConfiguration() throws {
         let repo = try ModelRepository()
         defer { repo.remove() }
