@@ -18,17 +18,32 @@ fi
 # The tests' Python peers (scikit-learn trials, a local Ray cluster) live in .venv/, never on the
 # runtime path of easeml-ci. EASEML_SKIP_PYTHON=1 skips them (the tests that need them then fail
 # with a message naming this script).
+# The download and install of the Python packages (network and disk bound) runs beside the release
+# build (CPU bound); the script waits for both and fails if either did.
+pip_pid=""
+pip_log="$(mktemp)"
+trap 'rm -f "$pip_log"' EXIT
 if [ "${EASEML_SKIP_PYTHON:-0}" != "1" ]; then
   if ! python3 -m venv --help >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
   fi
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt
+  .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt >"$pip_log" 2>&1 &
+  pip_pid=$!
 fi
 # The Swift runtime is linked statically: the binary runs where no Swift toolchain is installed,
 # and python/build-wheel.sh puts this very build into the Python wheel.
+build_status=0
 if [ "${EASEML_SKIP_BUILD:-0}" != "1" ]; then
-  swift build -c release --static-swift-stdlib
-  echo "Built: $(swift build -c release --static-swift-stdlib --show-bin-path)/easeml-ci"
+  swift build -c release --static-swift-stdlib || build_status=$?
+fi
+if [ -n "$pip_pid" ] && ! wait "$pip_pid"; then
+  cat "$pip_log" >&2
+  echo "install.sh: installing Tests/python-requirements.txt into .venv failed (output above)" >&2
+  exit 1
+fi
+[ "$build_status" = 0 ] || exit "$build_status"
+if [ "${EASEML_SKIP_BUILD:-0}" != "1" ]; then
+  echo "Built: $(pwd)/.build/release/easeml-ci"
 fi
