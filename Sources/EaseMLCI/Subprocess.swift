@@ -59,6 +59,12 @@ struct Subprocess {
         var description: String { "cannot start it: \(String(cString: strerror(code)))" }
     }
 
+    /// The first executable `name` in the folders of `PATH` (`/usr/bin:/bin` when unset), or nil.
+    static func executable(named name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Runs `arguments[0]` (a path) with `arguments`, its standard output and error captured in
     /// files under `scratch`, and waits for it.
     static func run(

@@ -135,32 +135,30 @@ final class PostgresConnection: LedgerDatabase {
 
     /// Runs one statement; parameters are sent as text, blobs in binary.
     private func run(_ sql: String, _ parameters: [SQLiteValue], simple: Bool = false) throws(LedgerError) -> (rows: [SQLiteRow], changes: Int) {
-        var texts: [String?] = []
-        var blobs: [Data?] = []
+        // One stable C buffer per parameter for the duration of the call: text (format 0) as a C
+        // string, a blob (format 1) as its bytes with its length, NULL as no buffer.
+        var buffers: [UnsafeMutablePointer<CChar>?] = []
         var formats: [Int32] = []
         var lengths: [Int32] = []
-        for value in parameters {
-            switch value {
-            case .integer(let v): texts.append(String(v)); blobs.append(nil); formats.append(0); lengths.append(0)
-            case .real(let v): texts.append("\(v)"); blobs.append(nil); formats.append(0); lengths.append(0)
-            case .text(let v): texts.append(v); blobs.append(nil); formats.append(0); lengths.append(0)
-            case .blob(let v): texts.append(nil); blobs.append(v); formats.append(1); lengths.append(Int32(v.count))
-            case .null: texts.append(nil); blobs.append(nil); formats.append(0); lengths.append(0)
-            }
-        }
-        // Stable C buffers for every parameter for the duration of the call.
-        var buffers: [UnsafeMutablePointer<CChar>?] = []
         defer { for buffer in buffers { free(buffer) } }
-        for index in parameters.indices {
-            if let text = texts[index] {
-                buffers.append(strdup(text))
-            } else if let blob = blobs[index] {
+        for value in parameters {
+            let text: String?
+            switch value {
+            case .integer(let v): text = String(v)
+            case .real(let v): text = "\(v)"
+            case .text(let v): text = v
+            case .null: text = nil
+            case .blob(let blob):
                 let buffer = malloc(max(blob.count, 1))!.assumingMemoryBound(to: CChar.self)
                 blob.withUnsafeBytes { raw in if let base = raw.baseAddress { memcpy(buffer, base, blob.count) } }
                 buffers.append(buffer)
-            } else {
-                buffers.append(nil)
+                formats.append(1)
+                lengths.append(Int32(blob.count))
+                continue
             }
+            buffers.append(text.map { strdup($0) })
+            formats.append(0)
+            lengths.append(0)
         }
         let values = buffers.map { UnsafePointer<CChar>($0) }
         let result = simple ? library.exec(handle, sql) : values.withUnsafeBufferPointer { valuePointer in

@@ -64,9 +64,7 @@ struct DocumentConverter {
     mutating func program(for kind: Kind, needed file: String) throws(EaseMLCIError) -> String? {
         guard let (program, package) = kind.tool else { return nil }
         if let known = programs[program] { return known }
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else {
+        guard let path = Subprocess.executable(named: program) else {
             throw .missingTool(program: program, package: package, purpose: "to read \(kind.rawValue) documents such as \(file)")
         }
         programs[program] = path

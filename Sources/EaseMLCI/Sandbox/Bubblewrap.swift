@@ -57,9 +57,7 @@ enum Bubblewrap {
     }
 
     private static func probe() -> Result<String, Unavailable> {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/bwrap" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { return .failure(Unavailable(description: "bwrap is not installed (Debian: apt-get install bubblewrap)")) }
+        guard let path = Subprocess.executable(named: "bwrap") else { return .failure(Unavailable(description: "bwrap is not installed (Debian: apt-get install bubblewrap)")) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-bwrap-\(UUID().uuidString)")
         do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
             return .failure(Unavailable(description: "cannot create \(scratch.path)"))
