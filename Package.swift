@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The statistics, tabular and engine modules are compiled with optimization in debug builds too:
+// the test suite's simulations and reference reproductions run through them, and unoptimized
+// numeric Swift is ~10x slower (the whole suite must fit CI's 20 minutes). Behaviour is identical
+// (-O keeps overflow and bounds checks); debugging those modules wants `-c release` anyway.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "easeml-ci",
     // Linux only: the Ray client speaks HTTP over POSIX sockets (Glibc), the BLAS and libgit2
@@ -40,12 +46,15 @@ let package = Package(
         .systemLibrary(name: "CProcessControl"),
         .target(
             name: "EaseMLCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: optimizedInDebug
         ),
         .target(name: "EaseMLGit", dependencies: ["CGit2"]),
         // Tabular files: the one CSV tokenizer and writer, the one .npy header reader.
-        .target(name: "EaseMLData", dependencies: ["EaseMLCore"]),
-        .target(name: "EaseMLEngines", dependencies: ["EaseMLCore", "EaseMLData", "CBLAS"]),
+        .target(name: "EaseMLData", dependencies: ["EaseMLCore"], swiftSettings: optimizedInDebug),
+        .target(
+            name: "EaseMLEngines", dependencies: ["EaseMLCore", "EaseMLData", "CBLAS"], swiftSettings: optimizedInDebug
+        ),
         .target(
             name: "EaseMLLedger",
             dependencies: ["EaseMLCore", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")]
@@ -78,7 +87,10 @@ let package = Package(
             dependencies: ["EaseMLCI", "easeml-ci", "EaseMLTestSupport", .product(name: "Yams", package: "Yams")]
         ),
         // Slow in-process tier: reference reproductions on the full real data sets, big simulations.
-        .testTarget(name: "EaseMLEnginesSlowTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"]),
+        .testTarget(
+            name: "EaseMLEnginesSlowTests", dependencies: ["EaseMLEngines", "EaseMLTestSupport"],
+            swiftSettings: optimizedInDebug
+        ),
         // End-to-end tier: spawns the easeml-ci binary, real git repositories.
         .testTarget(
             name: "EaseMLEndToEndTests",

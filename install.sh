@@ -2,7 +2,8 @@
 # Installs the system libraries easeml-ci links against, bubblewrap (the prediction script's sandbox),
 # the document converters of `ingest documents` (poppler-utils' pdftotext, pandoc) and builds it (release).
 # Usage: ./install.sh            (as root, or with sudo available)
-# Also creates .venv/ with the Python packages the tests use (Tests/python-requirements.txt).
+# Also creates .venv/ with the Python packages the tests use (Tests/python-requirements.txt), and the
+# Python package's build and test environments (python/make-venvs.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 packages=(libgit2-dev libsqlite3-dev libpq-dev postgresql openssl libopenblas-dev pkg-config bubblewrap poppler-utils pandoc)
@@ -29,7 +30,8 @@ if [ "${EASEML_SKIP_PYTHON:-0}" != "1" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
   fi
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt >"$pip_log" 2>&1 &
+  { .venv/bin/pip install -q --disable-pip-version-check -r Tests/python-requirements.txt \
+      && python/make-venvs.sh; } >"$pip_log" 2>&1 &
   pip_pid=$!
 fi
 # The Swift runtime is linked statically: the binary runs where no Swift toolchain is installed,
@@ -40,7 +42,7 @@ if [ "${EASEML_SKIP_BUILD:-0}" != "1" ]; then
 fi
 if [ -n "$pip_pid" ] && ! wait "$pip_pid"; then
   cat "$pip_log" >&2
-  echo "install.sh: installing Tests/python-requirements.txt into .venv failed (output above)" >&2
+  echo "install.sh: installing Tests/python-requirements.txt into .venv or python/make-venvs.sh failed (output above)" >&2
   exit 1
 fi
 [ "$build_status" = 0 ] || exit "$build_status"

@@ -16,8 +16,7 @@ swift build -c release --static-swift-stdlib
 binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/easeml-ci"
 
 tools="$here/.venv-build"
-[ -x "$tools/bin/python" ] || python3 -m venv "$tools"
-"$tools/bin/pip" install -q --disable-pip-version-check -r "$here/build-requirements.txt"
+"$here/make-venvs.sh" build
 
 stage="$(mktemp -d "${TMPDIR:-/tmp}/easeml-ci-wheel.XXXXXX")"
 trap 'rm -rf "$stage"' EXIT

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The Python package's tests: builds the wheel (python/build-wheel.sh), installs it into a fresh
-# virtual environment (python/.venv-test, made anew each run) beside tests/requirements.txt, and
-# runs pytest there with no Swift toolchain on the PATH, so the wheel's binary is the only one.
+# The Python package's tests: builds the wheel (python/build-wheel.sh), installs it (anew, replacing
+# any earlier one) into python/.venv-test beside tests/requirements.txt (python/make-venvs.sh makes
+# that environment, anew whenever the requirements change), and runs pytest there with no Swift
+# toolchain on the PATH, so the wheel's binary is the only one.
 # Usage: python/test.sh [pytest arguments]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 wheel="$("$here/build-wheel.sh" | tail -n 1)"
 venv="$here/.venv-test"
-rm -rf "$venv"
-python3 -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/tests/requirements.txt" "$wheel"
+"$here/make-venvs.sh" test
+"$venv/bin/pip" uninstall -q -y --disable-pip-version-check easeml-ci
+"$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+"$venv/bin/pip" check --disable-pip-version-check >/dev/null
 # The PATH without any folder holding a swift executable.
 path=""
 IFS=: read -ra folders <<< "$PATH"
