@@ -94,8 +94,14 @@ public final class Ledger {
 
     /// Registers a new test set and appends a `register` event, atomically.
     /// Throws `.alreadyRegistered` if its id is taken, `.invalidTestSet` for unusable values.
+    ///
+    /// The sealed label chunks 1, 2, … are `new.sealedLabelChunks`, or, with `chunkCount`, made by
+    /// `chunk(i)` one at a time inside the transaction, each stored before the next is made (so a
+    /// large set's labels are never all sealed in memory at once).
     @discardableResult
-    public func registerTestSet(_ new: NewTestSet) throws(LedgerError) -> TestSetRecord {
+    public func registerTestSet(
+        _ new: NewTestSet, chunkCount: Int? = nil, chunk: ((Int) throws(LedgerError) -> Data)? = nil
+    ) throws(LedgerError) -> TestSetRecord {
         guard !new.id.isEmpty else { throw .invalidTestSet("empty id") }
         guard new.steps >= 1 else { throw .invalidTestSet("steps must be at least 1, got \(new.steps)") }
         guard new.size >= 0, new.plannedSize >= 0 else { throw .invalidTestSet("negative size") }
@@ -117,10 +123,16 @@ public final class Ledger {
                     .int(new.plannedSize), .int(forced ? 1 : 0), .blob(Data()),
                     .text(new.inputsPath), .text(now), .text(new.question), .text(new.questionDigest),
                 ])
-            for (chunk, sealed) in ([new.sealedLabels] + new.sealedLabelChunks).enumerated() {
+            func store(_ index: Int, _ sealed: Data) throws(LedgerError) {
                 try database.execute(
                     "INSERT INTO test_set_labels (test_set_id, chunk, sealed) VALUES (?, ?, ?)",
-                    [.text(new.id), .int(chunk), .blob(sealed)])
+                    [.text(new.id), .int(index), .blob(sealed)])
+            }
+            try store(0, new.sealedLabels)
+            if let chunkCount, let chunk {
+                for index in stride(from: 1, through: chunkCount, by: 1) { try store(index, try chunk(index)) }
+            } else {
+                for (offset, sealed) in new.sealedLabelChunks.enumerated() { try store(offset + 1, sealed) }
             }
             try appendEvent(.register, at: now, payload: [
                 "test_set": .string(new.id), "size": .integer(Int64(new.size)),

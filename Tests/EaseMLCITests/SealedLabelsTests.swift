@@ -57,7 +57,7 @@ import Testing
         let id = "set\(index)"
         let sealed = try SealedLabels.seal(column, testSetID: id, key: key, rowsPerChunk: rows)
         #expect(sealed.chunks.count == (column.count + rows - 1) / rows)
-        try register(id, sealed, in: ledger, size: column.count)
+        try registerSealedSet(id, sealed, in: ledger, size: column.count)
         #expect(try SealedLabels.open(testSetID: id, ledger: ledger, key: key) == column)
     }
 }
@@ -73,9 +73,9 @@ import Testing
     func fresh(_ name: String) throws -> Ledger {
         let ledger = try Ledger.open(at: folder.appendingPathComponent(name).path, create: true)
         ledger.authenticate(with: key.ledgerKey)
-        try register("s", try SealedLabels.seal(column, testSetID: "s", key: key, rowsPerChunk: 2), in: ledger, size: column.count)
+        try registerSealedSet("s", try SealedLabels.seal(column, testSetID: "s", key: key, rowsPerChunk: 2), in: ledger, size: column.count)
         let other = ClassColumn(classes: ["a", "b"], codes: [1, 1, 1, 1, 1, 1, 1], ids: nil)
-        try register("t", try SealedLabels.seal(other, testSetID: "t", key: key, rowsPerChunk: 2), in: ledger, size: other.count)
+        try registerSealedSet("t", try SealedLabels.seal(other, testSetID: "t", key: key, rowsPerChunk: 2), in: ledger, size: other.count)
         try ledger.database.execute("DROP TRIGGER test_set_labels_no_update; DROP TRIGGER test_set_labels_no_delete")
         return ledger
     }
@@ -115,7 +115,7 @@ import Testing
     #expect(opened(flipped).contains("labels:s:2/4"), "\(opened(flipped))")
 }
 
-private func register(_ id: String, _ sealed: (header: Data, chunks: [Data]), in ledger: Ledger, size: Int) throws {
+func registerSealedSet(_ id: String, _ sealed: (header: Data, chunks: [Data]), in ledger: Ledger, size: Int) throws {
     var new = NewTestSet(
         id: id, name: id, size: size, classes: ["a"], steps: 1, adaptivity: .full, reliability: 0.9, condition: "n > 0.5 +/- 0.1",
         plannedSize: 0, sealedLabels: sealed.header)

@@ -152,24 +152,26 @@ public struct GateCheck {
             }
         }
         // A wrong key is told as such (the labels do not open) before the chain is checked with it.
-        let labels = try SealedLabels.open(testSetID: testSet.id, ledger: ledger, key: key)
+        try SealedLabels.openHeader(testSetID: testSet.id, ledger: ledger, key: key)
         try Self.requireTrusted(ledger, key: key, testSetID: testSet.id)
         let settings = question.settings
         let budget: BudgetState
         do { budget = try ledger.budget(testSetID: testSet.id) } catch { throw .ledger(error) }
-        let newCodes: [Int32]
+        var newCodes: [Int32]
+        let labels: [Int32]
         switch source {
         case .file(let path):
-            newCodes = try readAligned(path, labels: labels)
+            (newCodes, labels) = try PredictionAlignment.readAligned(path, testSetID: testSet.id, ledger: ledger, key: key)
         case .script(let script):
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-\(UUID().uuidString)")
             do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
                 throw .unreadableFile(path: scratch.path, reason: "cannot create a scratch folder: \(error)")
             }
             defer { try? FileManager.default.removeItem(at: scratch) }
-            newCodes = try readAligned(try script.run(inputs: testSet.inputsPath, scratch: scratch), labels: labels)
+            (newCodes, labels) = try PredictionAlignment.readAligned(
+                try script.run(inputs: testSet.inputsPath, scratch: scratch), testSetID: testSet.id, ledger: ledger, key: key)
         }
-        let newModel = ContentHash.ofData(PredictionAlignment.encode(newCodes))
+        let newModel = PredictionAlignment.modelHash(newCodes)
         // The old model is the one the gate (or the owner) accepted, and part of the question (and
         // of the replay key) only if the condition reads it.
         let readsOld = settings.condition.clauses.contains { clause in
@@ -181,7 +183,6 @@ public struct GateCheck {
             oldCodes = PredictionAlignment.decode(stored)
             oldModel = accepted.model
         }
-        let predictions = PredictionAlignment.encode(newCodes)
         if !budget.canCharge {
             // A replay is still free; anything else is refused before any scoring.
             let probe = ChargeRequest(testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: .fail, questionDigest: testSet.questionDigest)
@@ -191,7 +192,7 @@ public struct GateCheck {
             return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up", settings: settings)
         }
         let counts: EvaluationCounts
-        do { counts = try EvaluationCounts.tally(new: newCodes, old: oldCodes, labels: labels.codes) } catch { throw .decision(error) }
+        do { counts = try EvaluationCounts.tally(new: newCodes, old: oldCodes, labels: labels) } catch { throw .decision(error) }
         // The registered question's reliability; the budget's shape (adaptivity, steps) is the set's.
         var errorBudget = ErrorBudget(
             reliability: settings.reliability, adaptivity: testSet.adaptivity, steps: testSet.steps,
@@ -217,7 +218,7 @@ public struct GateCheck {
             let best: Double
             do {
                 best = try ledger.acceptedModels(testSetID: testSet.id).compactMap(\.predictions).compactMap { stored in
-                    (try? EvaluationCounts.tally(new: PredictionAlignment.decode(stored), old: nil, labels: labels.codes))?.estimate(.new)
+                    (try? EvaluationCounts.tally(new: PredictionAlignment.decode(stored), old: nil, labels: labels))?.estimate(.new)
                 }.max() ?? 0
             } catch { throw .ledger(error) }
             let rung = LadderRung(bar: max(floor, best) + gain, accuracy: counts.estimate(.new) ?? 0)
@@ -232,6 +233,10 @@ public struct GateCheck {
         } catch {
             throw .sealing(error)
         }
+        // The new model's codes are stored with the charge; the array is let go first (at 100M
+        // examples each copy is 400 MB).
+        let predictions = PredictionAlignment.encode(newCodes)
+        newCodes = []
         let charge: ChargeOutcome
         do {
             charge = try ledger.charge(ChargeRequest(
@@ -255,15 +260,6 @@ public struct GateCheck {
 
     private func accepted(_ id: String, _ ledger: Ledger) throws(EaseMLCIError) -> AcceptedModel? {
         do { return lineage.select(from: try ledger.acceptedModels(testSetID: id)) } catch { throw .ledger(error) }
-    }
-
-    private func readAligned(_ path: String, labels: ClassColumn) throws(EaseMLCIError) -> [Int32] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: "no such file or not readable")
-        }
-        let column: ClassColumn
-        do { column = try ClassColumnReader().read(data, file: path) } catch { throw .data(error) }
-        return try PredictionAlignment.align(column, to: labels, file: path)
     }
 
     private func outcome(

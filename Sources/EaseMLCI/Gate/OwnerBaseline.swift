@@ -33,12 +33,7 @@ public enum OwnerBaseline {
         ledger.authenticate(with: key.ledgerKey)
         let testSet = try GateCheck.selectTestSet(testSetID, in: ledger)
         try GateCheck.requireTrusted(ledger, key: key, testSetID: testSet.id)
-        let labels = try SealedLabels.open(testSetID: testSet.id, ledger: ledger, key: key)
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path, reason: "no such file or not readable") }
-        let column: ClassColumn
-        do { column = try ClassColumnReader().read(data, file: path) } catch { throw .data(error) }
-        let codes = try PredictionAlignment.align(column, to: labels, file: path)
-        let encoded = PredictionAlignment.encode(codes)
+        let encoded = PredictionAlignment.encode(try PredictionAlignment.readAligned(path, testSetID: testSet.id, ledger: ledger, key: key).predictions)
         let model = ContentHash.ofData(encoded)
         do {
             _ = try ledger.setBaseline(testSetID: testSet.id, model: model, predictions: encoded, branch: branch, commitID: commit)

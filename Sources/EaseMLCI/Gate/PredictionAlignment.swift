@@ -1,3 +1,4 @@
+import EaseMLLedger
 import Foundation
 
 /// Lines a model's predictions up with a test set's labels: by example id when both files name
@@ -7,7 +8,30 @@ import Foundation
 /// negative code, the same for the same name in any file, that no label has. Refusing it instead
 /// would answer, for free, whether the class occurs among the hidden labels.
 enum PredictionAlignment {
+    /// Reads a model's predictions from `path` and aligns them with the sealed labels of
+    /// `testSetID`: the aligned prediction codes and the label codes. In the usual case — the file
+    /// names the set's ids in the set's order — the labels are opened chunk by chunk beside the
+    /// parse and neither side's ids are ever held whole (at 100M examples, about 2.6 GB less);
+    /// otherwise the file is read again with its ids and joined by id.
+    static func readAligned(
+        _ path: String, testSetID: String, ledger: Ledger, key: SealingKey
+    ) throws(EaseMLCIError) -> (predictions: [Int32], labels: [Int32]) {
+        let stream = try SealedLabels.Stream(testSetID: testSetID, ledger: ledger, key: key, keepIDs: false)
+        let read: ClassColumnReader.Read?
+        do { read = try ClassColumnReader().read(contentsOf: path, expected: stream.hasIDs ? stream.matches : nil) } catch { throw .data(error) }
+        guard var read else { throw .unreadableFile(path: path, reason: "no such file or not readable") }
+        let labels = read.inExpectedOrder ? try stream.finish() : try SealedLabels.open(testSetID: testSetID, ledger: ledger, key: key)
+        let codes = try align(&read.column, to: labels, file: path)
+        return (codes, labels.codes)
+    }
+
     static func align(_ predictions: ClassColumn, to labels: ClassColumn, file: String) throws(EaseMLCIError) -> [Int32] {
+        var column = predictions
+        return try align(&column, to: labels, file: file)
+    }
+
+    /// Aligns `predictions` (whose codes it takes, remapping them in place) with `labels`.
+    static func align(_ predictions: inout ClassColumn, to labels: ClassColumn, file: String) throws(EaseMLCIError) -> [Int32] {
         guard predictions.count == labels.count else {
             throw .predictionsMismatch(
                 file: file, message: "\(predictions.count) predictions for a test set of \(labels.count) examples")
@@ -18,7 +42,13 @@ enum PredictionAlignment {
         for (i, name) in predictions.classes.enumerated() {
             remap[i] = classIndex[name] ?? unknownClassCode(name)
         }
-        var aligned = predictions.codes.map { remap[Int($0)] }
+        var aligned: [Int32] = []
+        swap(&aligned, &predictions.codes)
+        aligned.withUnsafeMutableBufferPointer { codes in
+            remap.withUnsafeBufferPointer { remap in
+                for i in codes.indices { codes[i] = remap[Int(codes[i])] }
+            }
+        }
         if let labelIDs = labels.ids, let predictionIDs = predictions.ids, labelIDs != predictionIDs {
             var position: [ArraySlice<UInt8>: Int] = [:]
             position.reserveCapacity(predictionIDs.count)
@@ -44,6 +74,11 @@ enum PredictionAlignment {
         var hash: UInt32 = 0x811C_9DC5
         for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
         return -1 - Int32(hash & 0x3FFF_FFFF)
+    }
+
+    /// The model id of aligned codes: the hash of `encode(codes)`, without making that copy.
+    static func modelHash(_ codes: [Int32]) -> String {
+        codes.withUnsafeBytes { ContentHash.ofBytes($0) }
     }
 
     /// Aligned codes as little-endian bytes: how an accepted model is stored in the ledger.

@@ -35,16 +35,57 @@ public struct ClassColumnReader: Sendable {
             return try readJSONLines([UInt8](data), file: file)
         }
         let result = data.withUnsafeBytes { raw in
-            Result { () throws(DataFileError) in try readDelimited(raw.bindMemory(to: UInt8.self), file: file) }
+            Result { () throws(DataFileError) in try readDelimited(raw.bindMemory(to: UInt8.self), file: file)! }
         }
         return try result.get()
+    }
+
+    /// A column read with `expected` ids (`read(contentsOf:file:expected:)`).
+    public struct Read {
+        public var column: ClassColumn
+        /// True when the file named exactly the expected ids, in their order: `column.ids` is then
+        /// nil (they are the expected ones, not stored twice).
+        public var inExpectedOrder: Bool
+    }
+
+    /// Reads the file at `path` in one forward pass over a memory map that gives back the pages it
+    /// has passed, so a file of any size costs its column, not its bytes (a pipe or device is read
+    /// whole). `expected(i, bytes)` says whether row `i`'s id is the `i`-th expected id (the test
+    /// set's, in its order): while every row's id is, no id is stored; at the first row whose id is
+    /// not, the file is read again keeping its ids. Nil when the file cannot be opened.
+    public func read(
+        contentsOf path: String, file: String? = nil, expected: ((Int, UnsafeBufferPointer<UInt8>) -> Bool)? = nil
+    ) throws(DataFileError) -> Read? {
+        let name = file ?? path
+        let lower = name.lowercased()
+        guard !lower.hasSuffix(".npy"), !lower.hasSuffix(".jsonl"), !lower.hasSuffix(".ndjson"), let mapped = MappedFile.open(path) else {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            return Read(column: try read(data, file: name), inExpectedOrder: false)
+        }
+        if mapped.bytes.isEmpty { throw .file(name, .empty, "the file is empty") }
+        if mapped.bytes.starts(with: NumpyHeader.magic) {
+            return Read(column: try read(Data(buffer: mapped.bytes), file: name), inExpectedOrder: false)
+        }
+        if let expected, var column = try readDelimited(mapped.bytes, file: name, expected: expected, release: mapped.release(before:)) {
+            column.ids = nil
+            return Read(column: column, inExpectedOrder: true)
+        }
+        guard let reread = MappedFile.open(path) else { return nil }
+        return Read(column: try readDelimited(reread.bytes, file: name, expected: nil, release: reread.release(before:))!, inExpectedOrder: false)
     }
 
     // MARK: CSV and one-per-line
 
     /// One pass over the bytes in place: the tokenizer allocates nothing per line, and a label is
     /// interned from its bytes (copied only for a new class or a label with doubled quotes).
-    private func readDelimited(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(DataFileError) -> ClassColumn {
+    ///
+    /// With `expected`, ids that match it are not stored, and nil is returned at the first row
+    /// whose id does not (the caller reads again without it); `release` is told every 2^16 rows
+    /// where the current record starts.
+    private func readDelimited(
+        _ buffer: UnsafeBufferPointer<UInt8>, file: String, expected: ((Int, UnsafeBufferPointer<UInt8>) -> Bool)? = nil,
+        release: ((Int) -> Void)? = nil
+    ) throws(DataFileError) -> ClassColumn? {
         var interner = ClassInterner()
         var codes: [Int32] = []
         var ids = ExampleIDs()
@@ -53,6 +94,7 @@ public struct ClassColumnReader: Sendable {
         codes.reserveCapacity(buffer.count / 4)
         var csv = CSVTokenizer(buffer, file: file)
         while true {
+            if let release, codes.count & 0xFFFF == 0 { release(csv.recordStart) }
             do { guard try csv.next() else { break } } catch { throw DataFileError(error) }
             let count = csv.fields.count
             let first = csv.fields[0]
@@ -75,10 +117,24 @@ public struct ClassColumnReader: Sendable {
             if isMissing(buffer, label.start, label.end) {
                 throw DataFileError(kind: .missingLabel, diagnostic: csv.diagnostic(at: label.start, "missing label (empty, NaN or null)"))
             }
-            codes.append(label.hasEscapedQuotes ? interner.code(csv.string(label)) : interner.code(buffer, label.start, label.end))
             if expectIDs {
-                if first.hasEscapedQuotes { ids.append(csv.string(first).utf8) } else { ids.append(csv.rawBytes(first)) }
+                if let expected {
+                    let row = codes.count
+                    if first.hasEscapedQuotes {
+                        var text = csv.string(first)
+                        guard text.withUTF8({ expected(row, $0) }) else { return nil }
+                    } else {
+                        guard expected(row, csv.rawBytes(first)) else { return nil }
+                    }
+                } else if first.hasEscapedQuotes {
+                    ids.append(csv.string(first).utf8)
+                } else {
+                    ids.append(csv.rawBytes(first))
+                }
+            } else if expected != nil {
+                return nil
             }
+            codes.append(label.hasEscapedQuotes ? interner.code(csv.string(label)) : interner.code(buffer, label.start, label.end))
         }
         if codes.isEmpty { throw .file(file, .empty, "the file has no labels") }
         return ClassColumn(classes: interner.classes, codes: codes, ids: hasIDs == true ? ids : nil)

@@ -54,7 +54,7 @@ public enum ContentHash {
         chunk.reserveCapacity(1 << 20 + 4096)
         for i in 0..<column.count {
             if let ids = column.ids {
-                chunk.append(contentsOf: ids.bytes[ids.offsets[i]..<ids.offsets[i + 1]])
+                chunk.append(contentsOf: ids.idBytes(at: i))
                 chunk.append(0)
             }
             chunk.append(contentsOf: classBytes[Int(column.codes[i])])
@@ -70,6 +70,13 @@ public enum ContentHash {
 
     /// The hash of arbitrary bytes.
     public static func ofData(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// The hash of arbitrary bytes in memory (`ofData` without a copy into `Data`).
+    public static func ofBytes(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return hex(hasher.finalize())
+    }
 
     private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         digest.map { String(format: "%02x", $0) }.joined()

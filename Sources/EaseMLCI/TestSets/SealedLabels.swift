@@ -39,7 +39,7 @@ struct SealedLabels {
     static func rowsPerChunk(for column: ClassColumn) -> Int {
         guard let ids = column.ids, ids.count > 0 else { return rowsPerChunk }
         var longest = 0
-        for i in 0..<ids.count { longest = max(longest, ids.offsets[i + 1] - ids.offsets[i]) }
+        for i in 0..<ids.count { longest = max(longest, ids.range(i).count) }
         return max(1, min(rowsPerChunk, chunkBytes / (8 + longest)))
     }
 
@@ -65,7 +65,8 @@ struct SealedLabels {
             return Data(out)
         }
         let rows = (chunk - 1) * rowsPerChunk..<min(chunk * rowsPerChunk, column.count)
-        let idBytes = column.ids.map { $0.offsets[rows.upperBound] - $0.offsets[rows.lowerBound] } ?? 0
+        let idRange = column.ids.map { ids in (rows.isEmpty ? 0 : ids.range(rows.lowerBound).lowerBound)..<(rows.isEmpty ? 0 : ids.end(rows.upperBound - 1)) }
+        let idBytes = idRange?.count ?? 0
         out.reserveCapacity(24 + rows.count * 8 + idBytes)
         out.append(contentsOf: Self.chunkMagic)
         Self.append(UInt64(rows.count), to: &out)
@@ -73,9 +74,9 @@ struct SealedLabels {
             if Int32(littleEndian: 1) == 1 { out.append(contentsOf: raw) } else { for code in column.codes[rows] { Self.append(code, to: &out) } }
         }
         if let ids = column.ids {
-            for i in rows { Self.append(UInt32(ids.offsets[i + 1] - ids.offsets[i]), to: &out) }
+            for i in rows { Self.append(UInt32(ids.range(i).count), to: &out) }
             Self.append(UInt64(idBytes), to: &out)
-            out.append(contentsOf: ids.bytes[ids.offsets[rows.lowerBound]..<ids.offsets[rows.upperBound]])
+            out.append(contentsOf: ids.bytes[idRange!])
         }
         return Data(out)
     }
@@ -119,16 +120,14 @@ struct SealedLabels {
             }
             if header.hasIDs {
                 guard let lengths = reader.bytes(expected * 4) else { return false }
-                var total = ids.bytes.count
-                let first = total
-                let available = raw.count
+                func length(_ i: Int) -> Int { Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
+                var total = 0
                 for i in 0..<expected {
-                    total += Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                    guard total - first <= available else { return false }
-                    ids.offsets.append(total)
+                    total += length(i)
+                    guard total <= raw.count else { return false }
                 }
-                guard reader.uint64() == UInt64(total - first), let idBytes = reader.bytes(total - first) else { return false }
-                ids.bytes.append(contentsOf: idBytes)
+                guard reader.uint64() == UInt64(total), let idBytes = reader.bytes(total) else { return false }
+                ids.append(lengths: (0..<expected).lazy.map(length), bytes: idBytes)
             }
             return reader.atEnd
         }
@@ -146,7 +145,7 @@ struct SealedLabels {
         for code in column.codes { Self.append(code, to: &out) }
         if let ids = column.ids {
             out.append(1)
-            for i in 0..<ids.count { Self.append(UInt32(ids.offsets[i + 1] - ids.offsets[i]), to: &out) }
+            for i in 0..<ids.count { Self.append(UInt32(ids.range(i).count), to: &out) }
             Self.append(UInt64(ids.bytes.count), to: &out)
             out.append(contentsOf: ids.bytes)
         } else {
@@ -172,15 +171,12 @@ struct SealedLabels {
             var ids: ExampleIDs?
             if hasIDs == 1 {
                 guard let lengths = reader.bytes(count * 4) else { return nil }
-                var flat = ExampleIDs()
-                flat.offsets = [Int](repeating: 0, count: count + 1)
-                var total = 0
-                for i in 0..<count {
-                    total += Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                    flat.offsets[i + 1] = total
-                }
+                func length(_ i: Int) -> Int { Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
+                let total = (0..<count).reduce(0) { $0 + length($1) }
                 guard reader.uint64() == UInt64(total), let idBytes = reader.bytes(total) else { return nil }
-                flat.bytes = [UInt8](idBytes)
+                var flat = ExampleIDs()
+                flat.reserveCapacity(ids: count, bytes: total)
+                flat.append(lengths: (0..<count).lazy.map(length), bytes: idBytes)
                 ids = flat
             } else if hasIDs != 0 {
                 return nil
@@ -249,9 +245,11 @@ struct SealedLabels {
             _ = values.withUnsafeMutableBytes { legacy.codes.copyBytes(to: $0) }
             var ids: ExampleIDs?
             if let idBytes = legacy.idBytes, let idOffsets = legacy.idOffsets {
+                guard idOffsets.first == 0, idOffsets.last == idBytes.count, zip(idOffsets, idOffsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                    return nil
+                }
                 var flat = ExampleIDs()
-                flat.bytes = [UInt8](idBytes)
-                flat.offsets = idOffsets
+                flat.append(lengths: zip(idOffsets, idOffsets.dropFirst()).map { $1 - $0 }, bytes: idBytes)
                 ids = flat
             }
             return SealedLabels(ClassColumn(classes: legacy.classes, codes: values, ids: ids))
@@ -268,16 +266,19 @@ extension SealedLabels {
         let rowsPerChunk = rowsPerChunk ?? Self.rowsPerChunk(for: column)
         let labels = SealedLabels(column)
         let count = chunkCount(rows: column.count, rowsPerChunk: rowsPerChunk)
-        do {
-            let header = try key.seal(labels.encodedChunk(0, rowsPerChunk: rowsPerChunk), context: context(testSetID: testSetID, chunk: 0, of: count))
-            var chunks: [Data] = []
-            chunks.reserveCapacity(count)
-            for chunk in stride(from: 1, through: count, by: 1) {
-                chunks.append(try key.seal(
-                    labels.encodedChunk(chunk, rowsPerChunk: rowsPerChunk), context: context(testSetID: testSetID, chunk: chunk, of: count)))
-            }
-            return (header, chunks)
-        } catch {
+        let header = try labels.sealedChunk(0, of: count, testSetID: testSetID, key: key, rowsPerChunk: rowsPerChunk)
+        var chunks: [Data] = []
+        chunks.reserveCapacity(count)
+        for chunk in stride(from: 1, through: count, by: 1) {
+            chunks.append(try labels.sealedChunk(chunk, of: count, testSetID: testSetID, key: key, rowsPerChunk: rowsPerChunk))
+        }
+        return (header, chunks)
+    }
+
+    /// Seals chunk `chunk` of `count` data chunks for `testSetID` (0: the header), under its own
+    /// context; registration seals them one at a time as it stores them.
+    func sealedChunk(_ chunk: Int, of count: Int, testSetID: String, key: SealingKey, rowsPerChunk: Int) throws(EaseMLCIError) -> Data {
+        do { return try key.seal(encodedChunk(chunk, rowsPerChunk: rowsPerChunk), context: Self.context(testSetID: testSetID, chunk: chunk, of: count)) } catch {
             throw .sealing(error)
         }
     }
@@ -285,22 +286,63 @@ extension SealedLabels {
     /// Opens the sealed labels of `testSetID` from `ledger` with the owner's key, one chunk at a
     /// time (or the single record of a set sealed before chunks).
     static func open(testSetID: String, ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> ClassColumn {
-        let first = try openHeader(testSetID: testSetID, ledger: ledger, key: key)
-        guard let header = header(first) else {
-            guard let labels = decode(first) else { throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable") }
-            return labels.column
+        try Stream(testSetID: testSetID, ledger: ledger, key: key, keepIDs: true).finish()
+    }
+
+    /// The sealed labels of a set, opened chunk by chunk in order: every chunk's codes are kept;
+    /// its ids only while they are needed (`keepIDs`), else only the current chunk's — so that a
+    /// prediction file in the set's order is checked against the ids without holding them all
+    /// (`matches`).
+    final class Stream {
+        let classes: [String]
+        let count: Int
+        let hasIDs: Bool
+        private let testSetID: String
+        private let ledger: Ledger
+        private let key: SealingKey
+        private let header: Header?
+        private let keepIDs: Bool
+        private var codes: [Int32] = []
+        private var ids = ExampleIDs()
+        /// The row of `ids`' first id.
+        private var idBase = 0
+        private var nextChunk = 1
+        private var failure: EaseMLCIError?
+
+        init(testSetID: String, ledger: Ledger, key: SealingKey, keepIDs: Bool) throws(EaseMLCIError) {
+            self.testSetID = testSetID
+            self.ledger = ledger
+            self.key = key
+            self.keepIDs = keepIDs
+            let first = try openHeader(testSetID: testSetID, ledger: ledger, key: key)
+            guard let header = SealedLabels.header(first) else {
+                guard let labels = decode(first) else { throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable") }
+                self.header = nil
+                classes = labels.column.classes
+                count = labels.column.count
+                hasIDs = labels.column.ids != nil
+                codes = labels.column.codes
+                ids = labels.column.ids ?? ExampleIDs()
+                return
+            }
+            // The header is sealed; its count must also be the size the ledger's row vouches for.
+            let record: TestSetRecord?
+            do { record = try ledger.testSet(id: testSetID) } catch { throw .ledger(error) }
+            guard let record, record.size == header.count else {
+                throw .testSetUnavailable("the sealed labels of \(testSetID) do not match its registered size")
+            }
+            self.header = header
+            classes = header.classes
+            count = header.count
+            hasIDs = header.hasIDs
+            codes.reserveCapacity(header.count)
+            if keepIDs && hasIDs { ids.reserveCapacity(ids: header.count) }
         }
-        // The header is sealed; its count must also be the size the ledger's row vouches for.
-        let record: TestSetRecord?
-        do { record = try ledger.testSet(id: testSetID) } catch { throw .ledger(error) }
-        guard let record, record.size == header.count else {
-            throw .testSetUnavailable("the sealed labels of \(testSetID) do not match its registered size")
-        }
-        var codes: [Int32] = []
-        codes.reserveCapacity(header.count)
-        var ids = ExampleIDs()
-        if header.hasIDs { ids.offsets.reserveCapacity(header.count + 1) }
-        for chunk in stride(from: 1, through: header.chunkCount, by: 1) {
+
+        /// Opens and decodes the next chunk; false when none is left.
+        private func readChunk() throws(EaseMLCIError) -> Bool {
+            guard let header, nextChunk <= header.chunkCount else { return false }
+            let chunk = nextChunk
             let sealed: Data?
             do { sealed = try ledger.sealedLabelChunk(testSetID: testSetID, chunk: chunk) } catch { throw .ledger(error) }
             guard let sealed else {
@@ -308,11 +350,42 @@ extension SealedLabels {
             }
             let opened: Data
             do { opened = try key.open(sealed, context: context(testSetID: testSetID, chunk: chunk, of: header.chunkCount)) } catch { throw .sealing(error) }
+            if !keepIDs {
+                idBase = codes.count
+                ids = ExampleIDs()
+            }
             guard decodeChunk(opened, chunk, header: header, codes: &codes, ids: &ids) else {
                 throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable (chunk \(chunk))")
             }
+            nextChunk += 1
+            return true
         }
-        return ClassColumn(classes: header.classes, codes: codes, ids: header.hasIDs ? ids : nil)
+
+        /// Whether example `row`'s id is `bytes`, reading chunks forward as needed; false for a
+        /// row before the current chunk (without `keepIDs`), past the end, or when a chunk cannot
+        /// be read (`finish` then throws why).
+        func matches(_ row: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard hasIDs, failure == nil, row >= idBase else { return false }
+            while row - idBase >= ids.count {
+                do {
+                    guard try readChunk() else { return false }
+                } catch {
+                    failure = error
+                    return false
+                }
+            }
+            let range = ids.range(row - idBase)
+            guard range.count == bytes.count else { return false }
+            guard let other = bytes.baseAddress, !range.isEmpty else { return true }
+            return ids.bytes.withUnsafeBufferPointer { all in memcmp(all.baseAddress! + range.lowerBound, other, range.count) == 0 }
+        }
+
+        /// The whole column (ids only with `keepIDs`), reading the chunks left.
+        func finish() throws(EaseMLCIError) -> ClassColumn {
+            if let failure { throw failure }
+            while try readChunk() {}
+            return ClassColumn(classes: classes, codes: codes, ids: hasIDs && keepIDs ? ids : nil)
+        }
     }
 
     /// Opens only the header (or the single record): proves the key is the set's without reading

@@ -67,11 +67,9 @@ public struct TestSetRegistration {
     /// Validates everything first; the ledger is written only when every check has passed.
     public func register(in ledger: Ledger, key: SealingKey) throws(EaseMLCIError) -> Report {
         ledger.authenticate(with: key.ledgerKey)
-        guard let data = FileManager.default.contents(atPath: labelsPath) else {
-            throw .unreadableFile(path: labelsPath, reason: "no such file or not readable")
-        }
-        let labels: ClassColumn
-        do { labels = try ClassColumnReader().read(data, file: labelsPath) } catch { throw .data(error) }
+        let read: ClassColumnReader.Read?
+        do { read = try ClassColumnReader().read(contentsOf: labelsPath) } catch { throw .data(error) }
+        guard let labels = read?.column else { throw .unreadableFile(path: labelsPath, reason: "no such file or not readable") }
         try checkUniqueIDs(labels)
         let inputsHash = try inputsPath.map { path throws(EaseMLCIError) in try ContentHash.ofPath(path) } ?? Self.noInputsHash
         let id = Self.contentID(inputsHash: inputsHash, labels: labels)
@@ -81,17 +79,32 @@ public struct TestSetRegistration {
         if labels.count < needed && !force {
             throw .testSetTooSmall(size: labels.count, needed: needed, method: plan.chosen.rawValue)
         }
-        let sealed = try SealedLabels.seal(labels, testSetID: id, key: key)
-        var new = NewTestSet(
+        // Sealed and stored a chunk at a time: the sealed labels are never all in memory.
+        let sealing = SealedLabels(labels)
+        let rowsPerChunk = SealedLabels.rowsPerChunk(for: labels)
+        let chunkCount = SealedLabels.chunkCount(rows: labels.count, rowsPerChunk: rowsPerChunk)
+        let header = try sealing.sealedChunk(0, of: chunkCount, testSetID: id, key: key, rowsPerChunk: rowsPerChunk)
+        let new = NewTestSet(
             id: id, name: name ?? URL(fileURLWithPath: labelsPath).deletingPathExtension().lastPathComponent,
             size: labels.count, classes: labels.classes, steps: settings.steps, adaptivity: settings.adaptivity,
             reliability: settings.reliability, condition: "\(settings.condition)", plannedSize: needed,
-            sealedLabels: sealed.header,
+            sealedLabels: header,
             inputsPath: inputsPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             question: question.canonicalText, questionDigest: question.digest)
-        new.sealedLabelChunks = sealed.chunks
+        var sealingFailure: EaseMLCIError?
         let record: TestSetRecord
-        do { record = try ledger.registerTestSet(new) } catch { throw .ledger(error) }
+        do throws(LedgerError) {
+            record = try ledger.registerTestSet(new, chunkCount: chunkCount) { (chunk) throws(LedgerError) -> Data in
+                do throws(EaseMLCIError) {
+                    return try sealing.sealedChunk(chunk, of: chunkCount, testSetID: id, key: key, rowsPerChunk: rowsPerChunk)
+                } catch {
+                    sealingFailure = error
+                    throw .invalidTestSet("chunk \(chunk) of the labels could not be sealed")
+                }
+            }
+        } catch {
+            throw sealingFailure ?? .ledger(error)
+        }
         return Report(
             id: record.id, name: record.name, size: record.size, classes: record.classes.count, plannedSize: needed,
             method: plan.chosen.rawValue, steps: record.steps, adaptivity: record.adaptivity,
@@ -110,26 +123,39 @@ public struct TestSetRegistration {
     /// The inputs hash of a set registered without inputs.
     public static let noInputsHash = "no-inputs"
 
-    /// Refuses a repeated example id. In 8 bytes per example: the ids' 64-bit hashes are sorted,
-    /// and only ids whose hash repeats are compared (a set of 100M slices took about 5 GB).
+    /// Refuses a repeated example id. The ids' 64-bit hashes are sorted and only ids whose hash
+    /// repeats are compared (a set of 100M slices took about 5 GB); above 4M ids in four passes,
+    /// one per quarter of the hash range (each pass hashes every id again and keeps a quarter), so
+    /// the check holds 2 bytes per example instead of 8 (200 MB at 100M).
     private func checkUniqueIDs(_ labels: ClassColumn) throws(EaseMLCIError) {
-        guard let ids = labels.ids, ids.count > 1 else { return }
-        var hashes = (0..<ids.count).map { Self.hash(ids.idBytes(at: $0)) }
-        hashes.sort()
+        guard let ids = labels.ids, let i = Self.repeatedID(in: ids, passes: ids.count > 1 << 22 ? 4 : 1) else { return }
+        throw .data(DataFileError.file(labelsPath, .duplicateID, "example id `\(ids.id(at: i))` appears more than once"))
+    }
+
+    /// The first id that repeats an earlier one, found in `passes` (1 or 4) passes.
+    static func repeatedID(in ids: ExampleIDs, passes: Int) -> Int? {
+        guard ids.count > 1 else { return nil }
         var repeated = Set<UInt64>()
-        for j in 1..<hashes.count where hashes[j] == hashes[j - 1] { repeated.insert(hashes[j]) }
-        guard !repeated.isEmpty else { return }
-        hashes = []
+        for pass in 0..<passes {
+            var hashes: [UInt64] = []
+            hashes.reserveCapacity(ids.count / passes + ids.count / (passes * 8) + 16)
+            for i in 0..<ids.count {
+                let hash = Self.hash(ids.idBytes(at: i))
+                if passes == 1 || Int(hash >> 62) == pass { hashes.append(hash) }
+            }
+            hashes.sort()
+            for j in stride(from: 1, to: hashes.count, by: 1) where hashes[j] == hashes[j - 1] { repeated.insert(hashes[j]) }
+        }
+        guard !repeated.isEmpty else { return nil }
         // Rare (a duplicate, or a collision of two different ids): compare the candidates' bytes.
         var seen: [UInt64: [Int]] = [:]
         for i in 0..<ids.count {
             let hash = Self.hash(ids.idBytes(at: i))
             guard repeated.contains(hash) else { continue }
-            if seen[hash, default: []].contains(where: { ids.idBytes(at: $0) == ids.idBytes(at: i) }) {
-                throw .data(DataFileError.file(labelsPath, .duplicateID, "example id `\(ids.id(at: i))` appears more than once"))
-            }
+            if seen[hash, default: []].contains(where: { ids.idBytes(at: $0) == ids.idBytes(at: i) }) { return i }
             seen[hash, default: []].append(i)
         }
+        return nil
     }
 
     /// 64-bit FNV-1a of an id's bytes.

@@ -1,0 +1,120 @@
+import EaseMLData
+@testable import EaseMLLedger
+import EaseMLTestSupport
+import Foundation
+import Testing
+@testable import EaseMLCI
+
+/// Ids past 4 GiB of bytes: their ends are kept modulo 2^bits with a list of wraps; tested with a
+/// 3-bit width so that ids of every length cross many wraps, against the 32-bit layout.
+@Test func exampleIDsKeepTheirBytesAcrossOffsetWraps() {
+    let texts = ["abc", "defg", "", "123456789", "x", "12345678", "", "日本語のid", "yz"]
+    var narrow = ExampleIDs(offsetBits: 3)
+    var wide = ExampleIDs()
+    for text in texts {
+        narrow.append(Array(text.utf8))
+        wide.append(Array(text.utf8))
+    }
+    #expect((0..<texts.count).map(narrow.id(at:)) == texts)
+    #expect((0..<texts.count).map(wide.id(at:)) == texts)
+    #expect(narrow == wide)
+    var lengths = ExampleIDs(offsetBits: 3)
+    lengths.append(lengths: texts.map(\.utf8.count), bytes: Array(texts.joined().utf8))
+    #expect(lengths == wide)
+    var other = wide
+    other.append(Array("z".utf8))
+    #expect(other != wide && other != narrow)
+}
+
+/// The streamed scoring path (the labels opened chunk by chunk beside the parse, the prediction
+/// file memory-mapped) gives exactly what the simple path gives — the whole file read, the whole
+/// label column opened, joined by id — on random files: in the set's order, shuffled, with a
+/// quoted id, without ids, and with the errors of a missing, an unknown and a repeated id.
+@Test func streamedScoringEqualsTheSimplePathOnRandomFiles() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let key = try SealingKey.parse(SealingKey.generateText(), source: "test")
+    var generator = SeededGenerator(seed: 20261204)
+    let count = 1_000
+    var ids = ExampleIDs()
+    let names = (0..<count).map { i in i == 500 ? "q\"uoted,\(i)" : "ex-\(Int.random(in: 0..<1_000_000, using: &generator))-\(i)" }
+    for name in names { ids.append(Array(name.utf8)) }
+    let classes = ["cat", "dog", "bird"]
+    let labels = ClassColumn(classes: classes, codes: (0..<count).map { _ in Int32.random(in: 0..<3, using: &generator) }, ids: ids)
+    let ledger = try Ledger.open(at: folder.appendingPathComponent("ledger.sqlite").path, create: true)
+    ledger.authenticate(with: key.ledgerKey)
+    try registerSealedSet("set", try SealedLabels.seal(labels, testSetID: "set", key: key, rowsPerChunk: 64), in: ledger, size: count)
+
+    func csv(_ rows: [(String, String)], header: Bool = true) -> String {
+        (header ? "id,prediction\n" : "") + rows.map { CSVWriter.line([$0.0, $0.1]) }.joined()
+    }
+    let predicted = (0..<count).map { _ in ["cat", "dog", "bird", "fish"][Int.random(in: 0..<4, using: &generator)] }
+    let inOrder = Array(zip(names, predicted))
+    var shuffled = inOrder
+    shuffled.shuffle(using: &generator)
+    var missing = inOrder
+    missing.remove(at: 700)
+    var unknown = inOrder
+    unknown[300].0 = "not-in-the-set"
+    var repeated = shuffled
+    repeated[10].0 = repeated[11].0
+    let files: [(String, String)] = [
+        ("in-order.csv", csv(inOrder)),
+        ("shuffled.csv", csv(shuffled)),
+        ("tail-swapped.csv", csv(Array(inOrder.dropLast(2)) + [inOrder[count - 1], inOrder[count - 2]])),
+        ("no-ids.txt", "prediction\n" + predicted.joined(separator: "\n") + "\n"),
+        ("missing.csv", csv(missing)),
+        ("unknown.csv", csv(unknown)),
+        ("repeated.csv", csv(repeated)),
+        ("longer.csv", csv(inOrder + [("extra", "cat")])),
+    ]
+    let openedLabels = try SealedLabels.open(testSetID: "set", ledger: ledger, key: key)
+    #expect(openedLabels == labels)
+    func outcome(_ body: () throws -> [Int32]) -> String {
+        do { return "\(try body())" } catch { return "error: \(error)" }
+    }
+    for (name, text) in files {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let simple = outcome {
+            let column = try ClassColumnReader().read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+            return try PredictionAlignment.align(column, to: openedLabels, file: path)
+        }
+        let streamed = outcome {
+            let read = try PredictionAlignment.readAligned(path, testSetID: "set", ledger: ledger, key: key)
+            #expect(read.labels == labels.codes, "\(name)")
+            return read.predictions
+        }
+        #expect(streamed == simple, "\(name)")
+        let fails = ["missing.csv", "unknown.csv", "repeated.csv", "longer.csv"].contains(name)
+        #expect(simple.hasPrefix("error: ") == fails, "\(name): \(simple.prefix(200))")
+    }
+    // The in-order file is the shuffled one's verdict: same codes, label for label.
+    let inOrderPath = folder.appendingPathComponent("in-order.csv").path
+    let shuffledPath = folder.appendingPathComponent("shuffled.csv").path
+    #expect(try PredictionAlignment.readAligned(inOrderPath, testSetID: "set", ledger: ledger, key: key).predictions
+        == PredictionAlignment.readAligned(shuffledPath, testSetID: "set", ledger: ledger, key: key).predictions)
+    // Only the in-order file is read without its ids being stored.
+    let set = try SealedLabels.Stream(testSetID: "set", ledger: ledger, key: key, keepIDs: false)
+    #expect(try ClassColumnReader().read(contentsOf: inOrderPath, expected: set.matches)?.inExpectedOrder == true)
+    let again = try SealedLabels.Stream(testSetID: "set", ledger: ledger, key: key, keepIDs: false)
+    let reread = try #require(try ClassColumnReader().read(contentsOf: shuffledPath, expected: again.matches))
+    #expect(!reread.inExpectedOrder && reread.column.ids?.count == count)
+    #expect(try ClassColumnReader().read(contentsOf: folder.appendingPathComponent("absent.csv").path) == nil)
+}
+
+/// Registration's repeated-id check gives the same answer in one pass and in the four passes of
+/// sets above 4M ids (one per quarter of the hash range).
+@Test func repeatedIDsAreFoundInOneAndInFourPasses() {
+    var generator = SeededGenerator(seed: 7)
+    var unique = ExampleIDs()
+    let names = (0..<5_000).map { "id-\($0)-\(UInt32.random(in: 0...UInt32.max, using: &generator))" }
+    for name in names { unique.append(Array(name.utf8)) }
+    var twice = unique
+    twice.append(Array(names[1234].utf8))
+    for i in 0..<100 { twice.append(Array("more-\(i)".utf8)) }
+    for passes in [1, 4] {
+        #expect(TestSetRegistration.repeatedID(in: unique, passes: passes) == nil)
+        #expect(TestSetRegistration.repeatedID(in: twice, passes: passes) == 5_000)
+    }
+}
