@@ -382,11 +382,23 @@ public final class Ledger {
         return try rows.first.map(Self.decodeAccepted)
     }
 
-    /// Every model accepted on this set (all branches), oldest first.
-    public func acceptedModels(testSetID: String) throws(LedgerError) -> [AcceptedModel] {
-        try database.query(
-            "SELECT \(Self.acceptedColumns) FROM accepted_models WHERE test_set_id = ? ORDER BY id", [.text(testSetID)]
+    /// Every model accepted on this set (all branches), oldest first; without `withPredictions`
+    /// their `predictions` are nil (at 100M examples each is 400 MB: fetch the one needed with
+    /// `acceptedPredictions`).
+    public func acceptedModels(testSetID: String, withPredictions: Bool = true) throws(LedgerError) -> [AcceptedModel] {
+        let columns = withPredictions ? Self.acceptedColumns : Self.acceptedColumns.replacingOccurrences(of: "predictions", with: "NULL AS predictions")
+        return try database.query(
+            "SELECT \(columns) FROM accepted_models WHERE test_set_id = ? ORDER BY id", [.text(testSetID)]
         ).map(Self.decodeAccepted)
+    }
+
+    /// The stored predictions of `model` as accepted on this set (the newest row that has them).
+    public func acceptedPredictions(testSetID: String, model: String) throws(LedgerError) -> Data? {
+        let rows = try database.query("""
+            SELECT predictions FROM accepted_models
+            WHERE test_set_id = ? AND model = ? AND predictions IS NOT NULL ORDER BY id DESC LIMIT 1
+            """, [.text(testSetID), .text(model)])
+        return try rows.first?.optionalData("predictions")
     }
 
     /// The newest model accepted on this branch on *any* test set (nil matches models accepted

@@ -22,6 +22,10 @@ protocol LedgerDatabase: AnyObject {
     func execute(_ sql: String, _ parameters: [SQLiteValue]) throws(LedgerError) -> Int
     /// Runs one statement with parameters and returns its rows.
     func query(_ sql: String, _ parameters: [SQLiteValue]) throws(LedgerError) -> [SQLiteRow]
+    /// Runs one statement with parameters and hands its rows to `body` one at a time (SQLite
+    /// holds one row in memory at a time: rows with large blobs, such as sealed label chunks or a
+    /// model's stored predictions, are not all loaded at once).
+    func forEachRow(_ sql: String, _ parameters: [SQLiteValue], _ body: (SQLiteRow) throws(LedgerError) -> Void) throws(LedgerError)
     /// Commits only when `body` returns; nested calls are savepoints. `.immediate` serializes writers.
     func transaction<T>(_ kind: SQLiteDatabase.TransactionKind, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T
 }
@@ -29,6 +33,13 @@ protocol LedgerDatabase: AnyObject {
 extension LedgerDatabase {
     func query(_ sql: String) throws(LedgerError) -> [SQLiteRow] {
         try query(sql, [])
+    }
+}
+
+extension PostgresConnection {
+    /// libpq returns a whole result at once: the rows are handed over from it.
+    func forEachRow(_ sql: String, _ parameters: [SQLiteValue], _ body: (SQLiteRow) throws(LedgerError) -> Void) throws(LedgerError) {
+        for row in try query(sql, parameters) { try body(row) }
     }
 }
 

@@ -133,13 +133,13 @@ enum LedgerRows {
         switch db.dialect {
         case .sqlite:
             let key = "json_array(" + table.key.joined(separator: ", ") + ")"
-            for row in try db.query("SELECT \(key) AS easeml_row_key, * FROM \(table.name)\(filter)", parameters) {
+            try db.forEachRow("SELECT \(key) AS easeml_row_key, * FROM \(table.name)\(filter)", parameters) { row in
                 let content = SQLiteRow(columns: Array(row.columns.dropFirst()), values: Array(row.values.dropFirst()))
-                guard case let .text(rowKey)? = row.values.first else { continue }
+                guard case let .text(rowKey)? = row.values.first else { return }
                 digests[table.name + rowKey] = digest(content)
             }
         case .postgresql:
-            for row in try db.query("SELECT * FROM \(table.name)\(filter)", parameters) {
+            try db.forEachRow("SELECT * FROM \(table.name)\(filter)", parameters) { row in
                 digests[table.name + rowKey(row, table)] = digest(row)
             }
         }

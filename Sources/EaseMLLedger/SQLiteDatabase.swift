@@ -130,6 +130,15 @@ public final class SQLiteDatabase {
         return rows
     }
 
+    /// Runs one statement with bound parameters and hands its rows to `body` one at a time.
+    public func forEachRow(_ sql: String, _ parameters: [SQLiteValue], _ body: (SQLiteRow) throws(LedgerError) -> Void) throws(LedgerError) {
+        let statement = try prepare(sql)
+        try statement.bind(parameters)
+        while try statement.step() {
+            try body(statement.row())
+        }
+    }
+
     /// The rowid of the last successful INSERT on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

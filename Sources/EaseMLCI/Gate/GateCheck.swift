@@ -158,7 +158,7 @@ public struct GateCheck {
         let budget: BudgetState
         do { budget = try ledger.budget(testSetID: testSet.id) } catch { throw .ledger(error) }
         var newCodes: [Int32]
-        let labels: [Int32]
+        var labels: [Int32]
         switch source {
         case .file(let path):
             (newCodes, labels) = try PredictionAlignment.readAligned(path, testSetID: testSet.id, ledger: ledger, key: key)
@@ -233,8 +233,10 @@ public struct GateCheck {
         } catch {
             throw .sealing(error)
         }
-        // The new model's codes are stored with the charge; the array is let go first (at 100M
-        // examples each copy is 400 MB).
+        // The new model's codes are stored with the charge; the columns are let go first (at 100M
+        // examples each is 400 MB, and the charge copies the stored bytes).
+        labels = []
+        oldCodes = nil
         let predictions = PredictionAlignment.encode(newCodes)
         newCodes = []
         let charge: ChargeOutcome
@@ -259,7 +261,14 @@ public struct GateCheck {
     }
 
     private func accepted(_ id: String, _ ledger: Ledger) throws(EaseMLCIError) -> AcceptedModel? {
-        do { return lineage.select(from: try ledger.acceptedModels(testSetID: id)) } catch { throw .ledger(error) }
+        do {
+            // Rows without their predictions; then only the chosen model's.
+            guard var model = lineage.select(from: try ledger.acceptedModels(testSetID: id, withPredictions: false)) else { return nil }
+            model.predictions = try ledger.acceptedPredictions(testSetID: id, model: model.model)
+            return model
+        } catch {
+            throw .ledger(error)
+        }
     }
 
     private func outcome(

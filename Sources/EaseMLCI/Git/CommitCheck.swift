@@ -88,7 +88,7 @@ public struct CommitCheck {
                 }
                 // The model the owner set as the baseline at this very commit is accepted: nothing to judge.
                 let accepted: [AcceptedModel]
-                do { accepted = try ledger.acceptedModels(testSetID: testSet.id) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }
+                do { accepted = try ledger.acceptedModels(testSetID: testSet.id, withPredictions: false) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }
                 if accepted.contains(where: { $0.commitID == id.hex && $0.source == .owner }) {
                     let budget: BudgetState
                     do { budget = try ledger.budget(testSetID: testSet.id) } catch let error as LedgerError { throw .ledger(error) } catch { throw .wrapping(error) { .git("\($0)") } }

@@ -22,7 +22,7 @@ public struct GateCandidates {
     public static func acceptedCommits(testSetID: String?, in ledger: Ledger) throws(EaseMLCIError) -> [String] {
         let testSet = try GateCheck.selectTestSetIncludingRetired(testSetID, in: ledger)
         let accepted: [AcceptedModel]
-        do { accepted = try ledger.acceptedModels(testSetID: testSet.id) } catch { throw .ledger(error) }
+        do { accepted = try ledger.acceptedModels(testSetID: testSet.id, withPredictions: false) } catch { throw .ledger(error) }
         var seen = Set<String>()
         return accepted.compactMap(\.commitID).filter { seen.insert($0).inserted }
     }

@@ -123,7 +123,7 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
         if let ledger {
             for set in testSets {
                 evaluations += try ledgerCall { () throws(LedgerError) in try ledger.evaluationCount(testSetID: set.id) }
-                accepted += try ledgerCall { () throws(LedgerError) in try ledger.acceptedModels(testSetID: set.id).count }
+                accepted += try ledgerCall { () throws(LedgerError) in try ledger.acceptedModels(testSetID: set.id, withPredictions: false).count }
             }
         }
         if active.isEmpty {
