@@ -94,6 +94,52 @@ import Glibc
         #expect(try repo.git("notes", "--ref=easeml", "show", "HEAD").hasPrefix("easeml-ci: fail"))
     }
 
+    /// The installed pre-commit hook decides a commit that is no candidate in /bin/sh, without
+    /// starting easeml-ci; anything that may be one — a model change, a model renamed away, a path
+    /// git quotes, a changed .easeml.yml — runs easeml-ci, which makes the fast path follow the new
+    /// configuration. Commits go through real `git commit` (and `commit -a`).
+    @Test func installedPreCommitHookStartsEaseMLCIOnlyForPossibleCandidates() throws {
+        let repo = try ModelRepository()
+        defer { repo.remove() }
+        try repo.git("add", ".easeml.yml", "labels.csv", "baseline.csv")
+        try repo.git("commit", "-q", "-m", "configuration")
+        #expect(try repo.run(["hooks", "install"]).status == 0)
+        // The hook's easeml-ci is a wrapper that logs each start, then runs the real binary.
+        let calls = repo.root.appendingPathComponent("../\(repo.root.lastPathComponent).calls").standardizedFileURL
+        let wrapper = repo.root.appendingPathComponent("../\(repo.root.lastPathComponent).wrapper").standardizedFileURL
+        defer { try? FileManager.default.removeItem(at: calls); try? FileManager.default.removeItem(at: wrapper) }
+        try "#!/bin/sh\necho \"$*\" >> '\(calls.path)'\nexec '\(CommandLineRunner.executable.path)' \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper.path, 0o755)
+        let hook = repo.root.appendingPathComponent(".git/hooks/pre-commit")
+        let script = try String(contentsOf: hook, encoding: .utf8)
+        #expect(script.contains("model|model/*"), "\(script)")
+        try script.components(separatedBy: "\n").map { $0.hasPrefix("easeml=") ? "easeml='\(wrapper.path)'" : $0 }.joined(separator: "\n")
+            .write(to: hook, atomically: true, encoding: .utf8)
+        chmod(hook.path, 0o755)
+        func started(_ change: () throws -> Void, commit: [String] = ["commit", "-q", "-m", "change"]) throws -> Bool {
+            try? FileManager.default.removeItem(at: calls)
+            try change()
+            let result = try gitWithHooks(repo, commit)
+            #expect(result.status == 0, "\(result.stderr)")
+            return FileManager.default.fileExists(atPath: calls.path)
+        }
+        let notes = repo.root.appendingPathComponent("NOTES.md")
+        #expect(try !started { try "notes".write(to: notes, atomically: true, encoding: .utf8); try repo.git("add", "NOTES.md") })
+        #expect(try !started({ try "more notes".write(to: notes, atomically: true, encoding: .utf8) }, commit: ["commit", "-q", "-a", "-m", "notes"]))
+        #expect(try started { try repo.write("model/predictions.csv", accuracy: 0.8); try repo.git("add", "model") })
+        #expect(try started { try "x".write(to: repo.root.appendingPathComponent("model/ü.txt"), atomically: true, encoding: .utf8); try repo.git("add", "model") })
+        #expect(try started { try repo.git("mv", "model/ü.txt", "moved.txt") })
+        #expect(try started { try "\"quoted\" name".write(to: repo.root.appendingPathComponent("a\"b.md"), atomically: true, encoding: .utf8); try repo.git("add", "a\"b.md") })
+        // The models move to weights/: the configuration's commit runs easeml-ci, which rewrites
+        // the fast path; model/ is then no candidate and weights/ is.
+        let config = try String(contentsOf: repo.root.appendingPathComponent(".easeml.yml"), encoding: .utf8)
+        #expect(try started { try config.replacingOccurrences(of: "models: [model/]", with: "models: [weights/]").write(to: repo.root.appendingPathComponent(".easeml.yml"), atomically: true, encoding: .utf8); try repo.git("add", ".easeml.yml") })
+        #expect(try String(contentsOf: hook, encoding: .utf8).contains("weights|weights/*"))
+        #expect(try !started { try repo.write("model/predictions.csv", accuracy: 0.85); try repo.git("add", "model") })
+        #expect(try started { try repo.write("weights/predictions.csv", accuracy: 0.85); try repo.git("add", "weights") })
+        #expect(try !started { try "again".write(to: notes, atomically: true, encoding: .utf8); try repo.git("add", "NOTES.md") })
+    }
+
     private func commitThroughHooks(_ repo: ModelRepository, accuracy: Double, message: String) throws -> CommandLineRunner.Result {
         try repo.write("model/predictions.csv", accuracy: accuracy)
         try repo.git("add", "model", ".easeml.yml")

@@ -32,13 +32,8 @@ public struct HookInstaller {
     public func install(in directory: String) throws(EaseMLCIError) -> Report {
         let repository: GitRepository
         do { repository = try GitRepository.open(containing: directory) } catch { throw .git(error.description) }
-        let folder: String
-        if let configured = repository.configValue("core.hooksPath") {
-            let base = repository.workTree ?? repository.gitDirectory
-            folder = configured.hasPrefix("/") ? configured : URL(fileURLWithPath: base).appendingPathComponent(configured).path
-        } else {
-            folder = URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("hooks").path
-        }
+        let folder = Self.folder(of: repository)
+        let configuration = try? repository.stagedContents(of: ".easeml.yml")
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .unwritableFile(path: folder, reason: error.localizedDescription)
         }
@@ -57,15 +52,25 @@ public struct HookInstaller {
                 }
                 report.chained[name] = chainedPath
             }
-            try AtomicFile.write(Data(script(for: name).utf8), to: path)
+            try AtomicFile.write(Data(script(for: name, fastPath: PreCommitFastPath.line(configuration: configuration ?? nil)).utf8), to: path)
             chmod(path, 0o755)
             report.installed.append(path)
         }
         return report
     }
 
-    /// The hook script: runs a chained hook first (with the same standard input), then easeml-ci.
-    func script(for name: String) -> String {
+    /// The folder git runs the repository's hooks from: `core.hooksPath` when set, else `.git/hooks`.
+    static func folder(of repository: GitRepository) -> String {
+        if let configured = repository.configValue("core.hooksPath") {
+            let base = repository.workTree ?? repository.gitDirectory
+            return configured.hasPrefix("/") ? configured : URL(fileURLWithPath: base).appendingPathComponent(configured).path
+        }
+        return URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("hooks").path
+    }
+
+    /// The hook script: runs a chained hook first (with the same standard input), then easeml-ci;
+    /// the pre-commit hook first tries its fast path (`PreCommitFastPath`).
+    func script(for name: String, fastPath: String = PreCommitFastPath.line(configuration: nil)) -> String {
         let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
         return """
             #!/bin/sh
@@ -84,6 +89,16 @@ public struct HookInstaller {
             fi
             if [ -x "$hook_dir/\(name).pre-easeml" ]; then
               "$hook_dir/\(name).pre-easeml" "$@" || exit $?
+            fi
+            # Fast path: no candidate under the configuration this line was made from (easeml-ci
+            # rewrites it when .easeml.yml changes); any doubt runs easeml-ci.
+            \(fastPath)
+            if [ -n "$easeml_fast" ] && [ "$(git rev-parse -q --verify :.easeml.yml 2>/dev/null)" = "$easeml_fast" ] \\
+              && staged=$(git -c core.quotePath=true diff --cached --name-only --no-renames); then
+              relevant=$(printf '%s\n' "$staged" | while IFS= read -r path; do
+                if [ -n "$path" ] && easeml_relevant "$path"; then echo yes; break; fi
+              done)
+              [ -n "$relevant" ] || exit 0
             fi
             exec "$easeml" hook \(name) "$@"
 

@@ -20,11 +20,17 @@ public struct ModelPathMatcher: Sendable, Hashable {
         changed.filter { path in path == configurationPath || patterns.contains { matches($0, path) } }
     }
 
-    private func matches(_ pattern: String, _ path: String) -> Bool {
+    /// A `models:` entry as it is matched: without a leading `./` and a trailing `/**` or `/`.
+    static func normalized(_ pattern: String) -> String {
         var pattern = pattern
         if pattern.hasPrefix("./") { pattern.removeFirst(2) }
         if pattern.hasSuffix("/**") { pattern.removeLast(3) }
         if pattern.hasSuffix("/") { pattern.removeLast() }
+        return pattern
+    }
+
+    private func matches(_ pattern: String, _ path: String) -> Bool {
+        let pattern = Self.normalized(pattern)
         if path == pattern || path.hasPrefix(pattern + "/") { return true }
         return fnmatch(pattern, path, 0) == 0
     }

@@ -39,6 +39,8 @@ public struct PreCommitCheck {
         } catch {
             throw .git(error.description)
         }
+        // The installed hook's fast path follows the configuration being committed.
+        PreCommitFastPath.refresh(hooksFolder: HookInstaller.folder(of: repository), configuration: configData)
         guard let configData, let workTree = repository.workTree else {
             return Report(relevantPaths: [], errors: [], warnings: [])
         }
