@@ -163,10 +163,7 @@ public struct GateCheck {
         case .file(let path):
             (newCodes, labels) = try PredictionAlignment.readAligned(path, testSetID: testSet.id, ledger: ledger, key: key)
         case .script(let script):
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-\(UUID().uuidString)")
-            do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-                throw .unreadableFile(path: scratch.path, reason: "cannot create a scratch folder: \(error)")
-            }
+            let scratch = try ScratchFolder.make("check")
             defer { try? FileManager.default.removeItem(at: scratch) }
             (newCodes, labels) = try PredictionAlignment.readAligned(
                 try script.run(inputs: testSet.inputsPath, scratch: scratch), testSetID: testSet.id, ledger: ledger, key: key)

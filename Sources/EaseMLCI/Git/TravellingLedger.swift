@@ -226,10 +226,7 @@ public struct TravellingLedger {
     }
 
     private func git(_ arguments: [String], name: String) throws(EaseMLCIError) -> Subprocess.Result {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-git-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: scratch.path, reason: error.localizedDescription)
-        }
+        let scratch = try ScratchFolder.make("git")
         defer { try? FileManager.default.removeItem(at: scratch) }
         // The owner's side: git runs on the owner's behalf and keeps the whole environment, for the
         // credential helpers, ssh agent and tokens its fetch and push need. No repository code runs

@@ -60,10 +60,7 @@ public struct DocumentsReport: Sendable, Encodable, Equatable {
             throw .invalidOption(option: "--labels", message: "\(request.labels!):\(labels[id]!.line): no document `\(id)` under \(request.input) (ids are paths relative to the folder)")
         }
 
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-documents-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: scratch.path, reason: "\(error)")
-        }
+        let scratch = try ScratchFolder.make("documents")
         defer { try? FileManager.default.removeItem(at: scratch) }
         var converter = DocumentConverter(scratch: scratch)
         var lines = [CSVWriter.line(["id", "text", "label", "source"])]

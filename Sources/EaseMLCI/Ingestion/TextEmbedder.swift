@@ -18,10 +18,7 @@ struct TextEmbedder {
         guard !present.isEmpty else {
             throw .invalidOption(option: "--embed", message: "the column `\(column)` has no text to embed")
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-embed-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: scratch.path, reason: "\(error)")
-        }
+        let scratch = try ScratchFolder.make("embed")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let input = scratch.appendingPathComponent("texts.csv").path
         let output = scratch.appendingPathComponent("embedding.npy").path

@@ -41,10 +41,7 @@ public struct PickSessionStart: Sendable {
     public func run(ledger: Ledger, gate: GateCandidates? = nil) throws(EaseMLCIError) -> PickSession {
         guard let gate else { return try record(ledger: ledger, modelPaths: modelPaths) }
         guard modelPaths.isEmpty else { throw .invalidOption(option: "--from-gate", message: "give either --models or --from-gate") }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-pick-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw .unwritableFile(path: folder.path, reason: "\(error)")
-        }
+        let folder = try ScratchFolder.make("pick")
         defer { try? FileManager.default.removeItem(at: folder) }
         return try record(ledger: ledger, modelPaths: try gate.predictionFiles(ledger: ledger, into: folder))
     }

@@ -58,9 +58,9 @@ enum Bubblewrap {
 
     private static func probe() -> Result<String, Unavailable> {
         guard let path = Subprocess.executable(named: "bwrap") else { return .failure(Unavailable(description: "bwrap is not installed (Debian: apt-get install bubblewrap)")) }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("easeml-ci-bwrap-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-            return .failure(Unavailable(description: "cannot create \(scratch.path)"))
+        let scratch: URL
+        do { scratch = try ScratchFolder.make("bwrap") } catch {
+            return .failure(Unavailable(description: "\(error)"))
         }
         defer { try? FileManager.default.removeItem(at: scratch) }
         let arguments = Self.arguments(bwrap: path, command: "true", workingDirectory: scratch.path, readOnly: [scratch.path], writable: [], hidden: [])
