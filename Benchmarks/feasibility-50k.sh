@@ -23,7 +23,7 @@ np.save(f"{sys.argv[1]}/labels50k.npy", y.astype(np.int64))
 PY
 fi
 hyperfine --runs "${RUNS:-2}" --export-json "$work/feasibility.json" \
-  -n "easeml-ci feasibility" "$bin feasibility --data $work/feat50k.npy --labels $work/labels50k.npy --json" \
+  -n "easeml-ci feasibility" "$bin feasibility --data $work/feat50k.npy --labels $work/labels50k.npy --scale none --json" \
   -n "numpy baseline" "$py $here/baseline_feasibility.py $work/feat50k.npy $work/labels50k.npy"
 python3 - "$work/feasibility.json" <<'PY'
 import json, sys
