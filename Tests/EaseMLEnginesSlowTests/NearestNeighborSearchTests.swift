@@ -119,3 +119,22 @@ private func randomMatrix(rows: Int, columns: Int, seed: UInt64, integers: Bool 
     let few = NearestNeighborSearch(references: references.selectingRows(0..<3), metric: .cosine).rankedNeighbours(k: 5, of: queries)
     #expect(few.allSatisfy { $0.count == 3 && Set($0.map(\.index)) == [0, 1, 2] })
 }
+
+/// One pass over the references answers every prefix exactly as a search over that prefix alone:
+/// integer features with many exact ties (the lowest index wins) and large offsets that make the
+/// product round, prefixes that end inside and at the edge of a reference block, both metrics.
+@Test func prefixesInOnePassEqualSeparateSearches() {
+    for (seed, metric) in [(UInt64(11), DistanceMetric.euclidean), (12, .cosine)] {
+        let base = randomMatrix(rows: 5_000, columns: 3, seed: seed, integers: true)
+        let references = Matrix(rows: base.rows, columns: 3, values: base.values.map { $0 + (metric == .euclidean ? 1e4 : 0) })
+        let queries = randomMatrix(rows: 700, columns: 3, seed: seed + 100, integers: true)
+        let shiftedQueries = Matrix(rows: queries.rows, columns: 3, values: queries.values.map { $0 + (metric == .euclidean ? 1e4 : 0) })
+        let prefixes = [1, 7, 2_048, 2_049, 3_333, 5_000]
+        let together = NearestNeighborSearch(references: references, metric: metric).nearest(to: shiftedQueries, inPrefixes: prefixes)
+        for (p, prefix) in prefixes.enumerated() {
+            let alone = NearestNeighborSearch(references: references.selectingRows(0..<prefix), metric: metric).nearest(to: shiftedQueries)
+            #expect(together[p].map(\.index) == alone.map(\.index), "\(metric) prefix \(prefix)")
+            #expect(together[p].map(\.distance) == alone.map(\.distance), "\(metric) prefix \(prefix)")
+        }
+    }
+}

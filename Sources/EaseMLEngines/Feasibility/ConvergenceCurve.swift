@@ -4,7 +4,7 @@
 /// **Protocol.** The examples are shuffled with `seed`; the first `testFraction` of them (at least one)
 /// form a fixed held-out test set, the rest the training pool. Point k uses the first
 /// `ceil(fraction_k × pool)` examples of the shuffled pool (nested subsamples, so the curve is not
-/// jittered by unrelated draws) and measures the held-out 1-NN error on the whole test set, with its
+/// jittered by unrelated draws, and one pass of the search over the pool answers every size) and measures the held-out 1-NN error on the whole test set, with its
 /// exact 95 % Clopper–Pearson interval (conditional on the subsample).
 ///
 /// **Extrapolation model.** R(n) = a + b·n^(−c) with a, b ≥ 0 and c ∈ {0.05, 0.10, …, 2.00}: for each c
@@ -57,14 +57,11 @@ public struct ConvergenceCurve: Sendable, Hashable, Codable {
         let test = data.selectingRows(Array(order[..<testCount]))
         let pool = Array(order[testCount...])
         let sizes = Array(Set(fractions.map { min(pool.count, max(1, Int((($0 * Double(pool.count)) - 1e-9).rounded(.up)))) })).sorted()
-        let total = sizes.reduce(0, +)
-        var done = 0
-        let points = sizes.map { size -> Point in
-            let training = data.selectingRows(Array(pool[..<size]))
-            let estimate = NearestNeighborErrorEstimate.heldOut(training: training, test: test, metric: metric)
-            done += size
-            progress?(done, total)
-            return Point(
+        // One pass over the pool answers every (nested) size.
+        let training = data.selectingRows(Array(pool[..<sizes.last!]))
+        let estimates = NearestNeighborErrorEstimate.heldOut(training: training, test: test, prefixes: sizes, metric: metric, progress: progress)
+        let points = zip(sizes, estimates).map { size, estimate -> Point in
+            Point(
                 trainingSize: size, estimate: estimate,
                 bayesErrorBound: CoverHartBound.bayesErrorLowerBound(nearestNeighborError: estimate.rate, classes: data.classCount),
                 bayesErrorBoundLower: CoverHartBound.bayesErrorLowerBound(nearestNeighborError: estimate.lower, classes: data.classCount),

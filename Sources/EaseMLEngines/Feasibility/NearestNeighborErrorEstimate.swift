@@ -72,6 +72,20 @@ public struct NearestNeighborErrorEstimate: Sendable, Hashable, Codable {
         return NearestNeighborErrorEstimate(method: .leaveOneOut, references: data.features.rows - 1, errors: errors, trials: data.features.rows)
     }
 
+    /// 1-NN error of `test` classified by its nearest example among the first `prefix` examples
+    /// of `training`, for every size in `prefixes` (ascending), in one search.
+    public static func heldOut(
+        training: LabeledMatrix, test: LabeledMatrix, prefixes: [Int], metric: DistanceMetric, progress: ((Int, Int) -> Void)? = nil
+    ) -> [NearestNeighborErrorEstimate] {
+        let found = NearestNeighborSearch(references: training.features, metric: metric)
+            .nearest(to: test.features, inPrefixes: prefixes, progress: progress)
+        return zip(prefixes, found).map { prefix, neighbours in
+            var errors = 0
+            for (i, neighbour) in neighbours.enumerated() where training.labels[neighbour.index] != test.labels[i] { errors += 1 }
+            return NearestNeighborErrorEstimate(method: .heldOut, references: prefix, errors: errors, trials: test.features.rows)
+        }
+    }
+
     /// 1-NN error of `test` classified by its nearest example in `training`.
     public static func heldOut(
         training: LabeledMatrix, test: LabeledMatrix, metric: DistanceMetric, progress: ((Int, Int) -> Void)? = nil

@@ -189,6 +189,81 @@ public struct NearestNeighborSearch: Sendable {
         }
     }
 
+    /// The nearest reference of each query row among the first `prefix` references, for every
+    /// prefix size in `prefixes` (ascending, each in 1...references.rows), in one pass over the
+    /// references: `result[p][q]` is exactly what `nearest(to:)` over the first `prefixes[p]`
+    /// references alone gives (the candidates kept when a prefix ends are the ones that search
+    /// would keep, and are recomputed directly), ties to the lowest index included. Nested
+    /// subsamples (a convergence curve) thus cost one product with the largest, not one per size.
+    public func nearest(
+        to queries: Matrix, inPrefixes prefixes: [Int], progress: ((Int, Int) -> Void)? = nil
+    ) -> [[NearestNeighbor]] {
+        precondition(!prefixes.isEmpty && zip(prefixes, prefixes.dropFirst()).allSatisfy { $0 < $1 }, "ascending prefixes")
+        precondition(prefixes[0] >= 1 && prefixes.last! <= references.rows, "prefixes within the references")
+        let preparedQueries = prepare(queries)
+        var result = [[NearestNeighbor]](repeating: [], count: prefixes.count)
+        for p in prefixes.indices { result[p].reserveCapacity(queries.rows) }
+        let qb = Self.queryBlock
+        let rb = Self.referenceBlock
+        var distances = [Double](repeating: 0, count: qb * rb)
+        var candidates = [[(index: Int, lower: Double)]](repeating: [], count: qb)
+        var bounds = [Double](repeating: .infinity, count: qb)
+        var qStart = 0
+        while qStart < queries.rows {
+            let qCount = min(qb, queries.rows - qStart)
+            for q in 0..<qCount {
+                candidates[q].removeAll(keepingCapacity: true)
+                bounds[q] = .infinity
+            }
+            var rStart = 0
+            for (p, prefix) in prefixes.enumerated() {
+                while rStart < prefix {
+                    let rCount = min(rb, prefix - rStart)
+                    distances.withUnsafeMutableBufferPointer { cp in
+                        approximateDistances(
+                            preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount),
+                            into: cp.baseAddress!)
+                    }
+                    distances.withUnsafeBufferPointer { cp in
+                        for q in 0..<qCount {
+                            var bound = bounds[q]
+                            let rowBase = q * rCount
+                            for r in 0..<rCount {
+                                let global = rStart + r
+                                let approx = cp[rowBase + r]
+                                let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
+                                if approx - tol <= bound {
+                                    candidates[q].append((global, approx - tol))
+                                    bound = min(bound, approx + tol)
+                                }
+                            }
+                            bounds[q] = bound
+                            if candidates[q].count > 68 { candidates[q].removeAll { $0.lower > bound } }
+                        }
+                    }
+                    rStart += rCount
+                }
+                // The prefix ends here: its answer from the candidates so far.
+                for q in 0..<qCount {
+                    let query = qStart + q
+                    var best: NearestNeighbor?
+                    for candidate in candidates[q] where candidate.lower <= bounds[q] {
+                        let distance = exactDistance(preparedQueries, query: query, reference: candidate.index)
+                        if best == nil || (distance, candidate.index) < (best!.distance, best!.index) {
+                            best = NearestNeighbor(index: candidate.index, distance: distance)
+                        }
+                    }
+                    var found = best!
+                    if metric == .euclidean { found.distance = found.distance.squareRoot() }
+                    result[p].append(found)
+                }
+            }
+            qStart += qCount
+            progress?(qStart, queries.rows)
+        }
+        return result
+    }
+
     /// The `k` nearest references of each query row, nearest first: the first `k` of all references
     /// sorted by (`exactDistance`, index), so exactly what a full sort of directly computed distances
     /// gives, ties included (fewer than `k` when fewer references are admissible). Distances are
