@@ -134,6 +134,14 @@ public struct NearestNeighborSearch: Sendable {
         }
     }
 
+    /// `approximateDistances` into the front of `block` (rows `referenceRows.count` apart).
+    func approximateDistances(_ queries: PreparedRows, queryRows: Range<Int>, referenceRows: Range<Int>, into block: inout [Double]) {
+        precondition(block.count >= queryRows.count * referenceRows.count, "the block is too small")
+        block.withUnsafeMutableBufferPointer { output in
+            approximateDistances(queries, queryRows: queryRows, referenceRows: referenceRows, into: output.baseAddress!)
+        }
+    }
+
     /// A bound on |approximate − exact| distance of query row `query` to reference row `reference`.
     public func errorBound(_ queries: PreparedRows, query: Int, reference: Int) -> Double {
         tolScale * (queries.squaredNorms[query] + prepared.squaredNorms[reference]) + Double.leastNormalMagnitude
@@ -219,11 +227,8 @@ public struct NearestNeighborSearch: Sendable {
             for (p, prefix) in prefixes.enumerated() {
                 while rStart < prefix {
                     let rCount = min(rb, prefix - rStart)
-                    distances.withUnsafeMutableBufferPointer { cp in
-                        approximateDistances(
-                            preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount),
-                            into: cp.baseAddress!)
-                    }
+                    approximateDistances(
+                        preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount), into: &distances)
                     distances.withUnsafeBufferPointer { cp in
                         for q in 0..<qCount {
                             var bound = bounds[q]
@@ -301,11 +306,8 @@ public struct NearestNeighborSearch: Sendable {
             var rStart = 0
             while rStart < references.rows {
                 let rCount = min(rb, references.rows - rStart)
-                distances.withUnsafeMutableBufferPointer { cp in
-                    approximateDistances(
-                        preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount),
-                        into: cp.baseAddress!)
-                }
+                approximateDistances(
+                    preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount), into: &distances)
                 distances.withUnsafeBufferPointer { cp in
                     for q in 0..<qCount {
                         let skip = excluding?[qStart + q] ?? -1
