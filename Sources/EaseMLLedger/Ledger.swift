@@ -95,12 +95,13 @@ public final class Ledger {
     /// Registers a new test set and appends a `register` event, atomically.
     /// Throws `.alreadyRegistered` if its id is taken, `.invalidTestSet` for unusable values.
     ///
-    /// The sealed label chunks 1, 2, … are `new.sealedLabelChunks`, or, with `chunkCount`, made by
-    /// `chunk(i)` one at a time inside the transaction, each stored before the next is made (so a
-    /// large set's labels are never all sealed in memory at once).
+    /// `new.sealedLabels` is chunk 0; the sealed label chunks 1…`chunkCount` are made by `chunk(i)`
+    /// one at a time inside the transaction, each stored before the next is made (so a large set's
+    /// labels are never all sealed in memory at once).
     @discardableResult
     public func registerTestSet(
-        _ new: NewTestSet, chunkCount: Int? = nil, chunk: ((Int) throws(LedgerError) -> Data)? = nil
+        _ new: NewTestSet, chunkCount: Int = 0,
+        chunk: (Int) throws(LedgerError) -> Data = { index throws(LedgerError) in throw .invalidTestSet("no chunk \(index)") }
     ) throws(LedgerError) -> TestSetRecord {
         guard !new.id.isEmpty else { throw .invalidTestSet("empty id") }
         guard new.steps >= 1 else { throw .invalidTestSet("steps must be at least 1, got \(new.steps)") }
@@ -129,11 +130,7 @@ public final class Ledger {
                     [.text(new.id), .int(index), .blob(sealed)])
             }
             try store(0, new.sealedLabels)
-            if let chunkCount, let chunk {
-                for index in stride(from: 1, through: chunkCount, by: 1) { try store(index, try chunk(index)) }
-            } else {
-                for (offset, sealed) in new.sealedLabelChunks.enumerated() { try store(offset + 1, sealed) }
-            }
+            for index in stride(from: 1, through: chunkCount, by: 1) { try store(index, try chunk(index)) }
             try appendEvent(.register, at: now, payload: [
                 "test_set": .string(new.id), "size": .integer(Int64(new.size)),
                 "steps": .integer(Int64(new.steps)), "adaptivity": .string(new.adaptivity.rawValue),

@@ -4,8 +4,9 @@ import Foundation
 /// A test set to register: everything the ledger records about it.
 ///
 /// `id` is the content hash (hex) of inputs and labels, computed by the caller. `sealedLabels`
-/// (chunk 0) and `sealedLabelChunks` (chunks 1, 2, …) are opaque to the ledger (the caller
-/// encrypts them); it stores them in `test_set_labels`, returns them unchanged and never logs them.
+/// (chunk 0) and the further chunks `Ledger.registerTestSet` asks for are opaque to the ledger (the
+/// caller encrypts them); it stores them in `test_set_labels`, returns them unchanged and never
+/// logs them.
 public struct NewTestSet: Sendable, Equatable {
     public var id: String
     public var name: String
@@ -23,9 +24,6 @@ public struct NewTestSet: Sendable, Equatable {
     /// The size the plan asked for. A set smaller than this is recorded as `forced`.
     public var plannedSize: Int
     public var sealedLabels: Data
-    /// Further sealed chunks of the labels (chunk 1 onwards), each its own row: no blob grows with
-    /// the set beyond one chunk.
-    public var sealedLabelChunks: [Data] = []
     /// Where the (unsealed) inputs live, if anywhere.
     public var inputsPath: String?
     /// The whole question the owner registered the set for, as canonical JSON (condition,

@@ -121,12 +121,8 @@ public final class SQLiteDatabase {
 
     /// Runs one statement with bound parameters and returns all its rows.
     public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws(LedgerError) -> [SQLiteRow] {
-        let statement = try prepare(sql)
-        try statement.bind(parameters)
         var rows: [SQLiteRow] = []
-        while try statement.step() {
-            rows.append(statement.row())
-        }
+        try forEachRow(sql, parameters) { rows.append($0) }
         return rows
     }
 

@@ -116,9 +116,8 @@ import Testing
 }
 
 func registerSealedSet(_ id: String, _ sealed: (header: Data, chunks: [Data]), in ledger: Ledger, size: Int) throws {
-    var new = NewTestSet(
+    let new = NewTestSet(
         id: id, name: id, size: size, classes: ["a"], steps: 1, adaptivity: .full, reliability: 0.9, condition: "n > 0.5 +/- 0.1",
         plannedSize: 0, sealedLabels: sealed.header)
-    new.sealedLabelChunks = sealed.chunks
-    try ledger.registerTestSet(new)
+    try ledger.registerTestSet(new, chunkCount: sealed.chunks.count) { sealed.chunks[$0 - 1] }
 }

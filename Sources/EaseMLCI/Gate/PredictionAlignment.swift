@@ -11,8 +11,9 @@ enum PredictionAlignment {
     /// Reads a model's predictions from `path` and aligns them with the sealed labels of
     /// `testSetID`: the aligned prediction codes and the label codes. In the usual case — the file
     /// names the set's ids in the set's order — the labels are opened chunk by chunk beside the
-    /// parse and neither side's ids are ever held whole (at 100M examples, about 2.6 GB less);
-    /// otherwise the file is read again with its ids and joined by id.
+    /// parse and neither side's ids are ever held whole (at 100M examples, about 2.6 GB less); a
+    /// file without ids is aligned by position, also without the labels' ids; otherwise the file
+    /// is read again with its ids and joined by id.
     static func readAligned(
         _ path: String, testSetID: String, ledger: Ledger, key: SealingKey
     ) throws(EaseMLCIError) -> (predictions: [Int32], labels: [Int32]) {
@@ -20,7 +21,9 @@ enum PredictionAlignment {
         let read: ClassColumnReader.Read?
         do { read = try ClassColumnReader().read(contentsOf: path, expected: stream.hasIDs ? stream.matches : nil) } catch { throw .data(error) }
         guard var read else { throw .unreadableFile(path: path, reason: "no such file or not readable") }
-        let labels = read.inExpectedOrder ? try stream.finish() : try SealedLabels.open(testSetID: testSetID, ledger: ledger, key: key)
+        // The labels' ids are needed only to join a file that names ids in another order.
+        let labels = read.inExpectedOrder || read.column.ids == nil
+            ? try stream.finish() : try SealedLabels.open(testSetID: testSetID, ledger: ledger, key: key)
         let codes = try align(&read.column, to: labels, file: path)
         return (codes, labels.codes)
     }
