@@ -12,8 +12,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
 
-swift build -c release --static-swift-stdlib
-binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/easeml-ci"
+swift build -c release --static-swift-stdlib --scratch-path .build-release
+binary="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/easeml-ci"
 
 tools="$here/.venv-build"
 "$here/make-venvs.sh" build
