@@ -8,3 +8,14 @@
 static inline int easeml_set_child_subreaper(int on) {
     return prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0UL, 0UL, 0UL);
 }
+
+#include <malloc.h>
+
+/// Sets one of glibc's allocator parameters (mallopt(3)); 1 on success.
+static inline int easeml_set_allocator_parameter(int parameter, int value) {
+    return mallopt(parameter, value);
+}
+
+/// mallopt(3)'s parameters, which Swift does not import as constants from <malloc.h>.
+static const int easeml_malloc_mmap_threshold = M_MMAP_THRESHOLD;
+static const int easeml_malloc_trim_threshold = M_TRIM_THRESHOLD;

@@ -5,6 +5,7 @@ import Foundation
 struct AutoMLCommand: ParsableCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Search the arms of the `automl:` section until its budget is spent, recording every trial in the ledger.",
             discussion: """
                 Refuses to start when `train` or `valid` is (a link to, or a copy of) a registered test set's file.
@@ -67,6 +68,7 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Write a trial script and the matching `automl:` section into .easeml.yml.",
             discussion: """
                 --preset sklearn writes automl_sklearn.py (scikit-learn: SVM, k-NN and logistic regression each \
@@ -132,6 +134,7 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Show what `automl run` would do, without running anything.",
             discussion: """
                 Prints the arms (candidate, parameters, GP prior mean and sd, expected seconds), the budget, \
@@ -162,6 +165,7 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Search for several tenants at once, sharing the workers across them (multi-tenant Ease.ML).",
             discussion: """
                 --tenants names a YAML file: `tenants:` (each `{name, config}` with an `automl:` section, or \
@@ -207,6 +211,7 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "propose",
             abstract: "Commit the best trial's model and configuration on the branch easeml/automl/<base>/<run>, leaving the working tree untouched.",
             discussion: """
                 The commit, on top of HEAD, holds the best trial's model artifact (the `model` of its result, else \
@@ -268,7 +273,7 @@ struct AutoMLCommand: ParsableCommand {
     }
 
     struct Leaderboard: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rank a run's trials (default: the newest run).")
+        static let configuration = CommandConfiguration(commandName: "leaderboard", abstract: "Rank a run's trials (default: the newest run).")
 
         @OptionGroup var place: WorkspaceOptions
 
@@ -292,6 +297,7 @@ struct AutoMLCommand: ParsableCommand {
 
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "Replay a score/cost matrix offline: mean time until the global regret ≤ ε, per policy.",
             discussion: """
                 Each split serves its tenants (data sets) from one pool of workers; the other data sets' \

@@ -11,6 +11,7 @@ struct BaselineCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Record a predictions file as the accepted model of a branch (the first baseline, or a replacement).",
             discussion: """
                 The old model `o` of a condition is the last model the gate accepted on the branch. Before \\

@@ -16,7 +16,7 @@ enum CommandLineEdge {
                 let blocked = try HookCommand.PreCommit.respond(in: try Workspace.current(Workspace.Options(), configuration: .ignored), json: false)
                 return (blocked ? ExitStatus.failure : ExitStatus.success).rawValue
             }
-            var command = try EaseMLCICommand.parseAsRoot(arguments)
+            var command = try parse(arguments)
             try command.run()
             return ExitStatus.success.rawValue
         } catch let error as EaseMLCIError {
@@ -42,6 +42,22 @@ enum CommandLineEdge {
             emit(report, json: json)
             return report.exitCode
         }
+    }
+
+    /// The command `arguments` name. A top-level command without subcommands (`log`, `check`,
+    /// `status`, `plan` …) is parsed on its own first: building ArgumentParser's tree of all 60-odd
+    /// commands costs a third of a short command's start-up. Only a command line that parses and
+    /// validates is taken from that; anything else (`--help`, `--version`, a usage error) is
+    /// parsed again from the root, so help, usage lines and error messages are the root's own.
+    static func parse(_ arguments: [String]) throws -> ParsableCommand {
+        if let name = arguments.first, !name.hasPrefix("-"),
+            let leaf = EaseMLCICommand.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+            leaf.configuration.subcommands.isEmpty,
+            let command = try? leaf.parseAsRoot(Array(arguments.dropFirst()))
+        {
+            return command
+        }
+        return try EaseMLCICommand.parseAsRoot(arguments)
     }
 
     /// True when the command line asks for JSON: `--json`, or `--format json` where a command

@@ -28,6 +28,7 @@ struct EaseMLCICommand: ParsableCommand {
     )
 
     static func main() {
+        AllocatorTuning.apply()
         Foundation.exit(CommandLineEdge.run(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -77,6 +77,7 @@ struct HooksCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Install the pre-commit and pre-push hooks (respects core.hooksPath; existing hooks are chained, not overwritten).")
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 

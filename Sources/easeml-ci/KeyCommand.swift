@@ -10,6 +10,7 @@ struct KeyCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Create a new random 256-bit key (base64) and write it to a file readable only by you.",
             discussion: "The key itself is never printed, not even under --json.\n\n\(ExitStatus.helpText)")
         @Option(name: .long, help: ArgumentHelp("Where to write the key.", valueName: "file")) var output: String

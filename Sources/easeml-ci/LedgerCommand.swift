@@ -10,6 +10,7 @@ struct LedgerCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the ledger: its hash chain and every row against its events, and with the owner's key that it is authentic (exit 1 if not).",
             discussion: """
                 Detects edited, inserted, deleted, reordered or truncated events and any edited, forged or \
@@ -33,6 +34,7 @@ struct LedgerCommand: ParsableCommand {
 
     struct Pull: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pull",
             abstract: "Replace the local ledger with the one travelling at the git remote (refs/easeml/ledger).")
         @OptionGroup var storage: LedgerOptions
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
@@ -51,6 +53,7 @@ struct LedgerCommand: ParsableCommand {
 
     struct Push: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Publish the local ledger to the git remote, as a fast-forward only (it must extend the remote one).")
         @OptionGroup var storage: LedgerOptions
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
@@ -65,6 +68,7 @@ struct LedgerCommand: ParsableCommand {
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Copy the ledger into another, typically a team ledger on PostgreSQL, verifying both sides.",
             discussion: """
                 Copies every event and row of the workspace's ledger (the file `--ledger`, `ledger:` or the \

@@ -21,6 +21,7 @@ struct PickCommand: ParsableCommand {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start a session: choose among candidate models on an unlabeled pool.",
             discussion: """
                 Records the candidates' predictions, the pool and the settings in the ledger. Then ask \
@@ -102,6 +103,7 @@ struct PickCommand: ParsableCommand {
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Show the items to label now.",
             discussion: "Pending items first, then ModelPicker's next queries (skipping items it does not need) and the stopping rule's next draws, up to --batch. Asking again without labeling shows the same items.")
 
@@ -128,6 +130,7 @@ struct PickCommand: ParsableCommand {
 
     struct Label: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "label",
             abstract: "Record labels: CSV files of `id,label` lines and/or id=label arguments.",
             discussion: "Labels may come in any order and late; an unknown id or class refuses the whole call (exit 2, nothing recorded).")
 
@@ -148,6 +151,7 @@ struct PickCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Label interactively: one item at a time (? help, s skip, q quit); resumable.")
 
         @OptionGroup var options: SessionOptions
@@ -161,7 +165,7 @@ struct PickCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Current best, beliefs, labels used and the guarantee reached so far.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Current best, beliefs, labels used and the guarantee reached so far.")
 
         @OptionGroup var options: SessionOptions
 
@@ -176,6 +180,7 @@ struct PickCommand: ParsableCommand {
 
     struct Choose: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "choose",
             abstract: "Stop the session now and record the model that serves from now on.",
             discussion: "Without --model: the certified model if the stopping rule holds, else ModelPicker's current best.")
 
@@ -198,6 +203,7 @@ struct PickCommand: ParsableCommand {
 
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "Simulate ModelPicker and two baselines on a fully labeled pool.",
             discussion: """
                 Runs the protocol of Karimi et al. (AISTATS 2021): per realization, a stream of items is \

@@ -11,6 +11,7 @@ struct TestSetCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a test set: its labels are sealed with the owner's key.",
             discussion: """
                 The set is content-addressed (inputs and labels), its size is checked against the plan \
@@ -67,6 +68,7 @@ struct TestSetCommand: ParsableCommand {
 
     struct Amend: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "amend",
             abstract: "Record a new question for a test set, from .easeml.yml (integration owner; needs the key).",
             discussion: """
                 `check` decides only with the question a test set was registered with, and refuses a \
@@ -99,7 +101,7 @@ struct TestSetCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered test sets.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered test sets.")
         @OptionGroup var place: WorkspaceOptions
         @Flag(name: .long, help: "Print machine-readable JSON.") var json = false
 
@@ -110,7 +112,7 @@ struct TestSetCommand: ParsableCommand {
     }
 
     struct Retire: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Retire a test set: it answers no further checks (owner; needs the key).")
+        static let configuration = CommandConfiguration(commandName: "retire", abstract: "Retire a test set: it answers no further checks (owner; needs the key).")
         @OptionGroup var storage: LedgerOptions
         @Argument(help: "The test set id (a unique prefix is enough).") var id: String
         @Option(name: .long, help: "Why it is retired.") var reason = "retired by the owner"
@@ -127,6 +129,7 @@ struct TestSetCommand: ParsableCommand {
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Write a retired test set's labels out for developers (owner; recorded in the ledger).")
         @OptionGroup var storage: LedgerOptions
         @Argument(help: "The test set id (a unique prefix is enough).") var id: String

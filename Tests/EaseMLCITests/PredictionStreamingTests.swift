@@ -118,3 +118,25 @@ import Testing
         #expect(TestSetRegistration.repeatedID(in: twice, passes: passes) == 5_000)
     }
 }
+
+/// An accepted model's codes are stored one byte per example when they fit, four bytes otherwise
+/// (more than 256 classes, or a predicted class the set lacks, whose code is negative); either
+/// form, and the four-byte form every earlier version stored, decodes to the same codes.
+@Test func storedPredictionsRoundTripInBothForms() {
+    let small: [Int32] = [0, 3, 255, 7, 0]
+    let smallStored = PredictionAlignment.encode(small)
+    #expect(smallStored.count == small.count)
+    #expect(PredictionAlignment.decode(smallStored, count: small.count) == small)
+    let legacy = small.withUnsafeBufferPointer { Data(buffer: $0) }
+    #expect(PredictionAlignment.decode(legacy, count: small.count) == small)
+    let wide: [Int32] = [0, 256, 3]
+    #expect(PredictionAlignment.encode(wide).count == 4 * wide.count)
+    #expect(PredictionAlignment.decode(PredictionAlignment.encode(wide), count: wide.count) == wide)
+    let unknown: [Int32] = [1, PredictionAlignment.unknownClassCode("platypus"), 2]
+    #expect(PredictionAlignment.encode(unknown).count == 4 * unknown.count)
+    #expect(PredictionAlignment.decode(PredictionAlignment.encode(unknown), count: unknown.count) == unknown)
+    // A row of another size is not read as this set's.
+    #expect(PredictionAlignment.decode(smallStored, count: small.count + 1) == nil)
+    // The model's id does not depend on the stored form.
+    #expect(PredictionAlignment.modelHash(small) == legacy.withUnsafeBytes { ContentHash.ofBytes($0) })
+}

@@ -80,10 +80,21 @@ import Testing
         return ledger
     }
     func opened(_ ledger: Ledger) -> String {
+        // Both ways of reading the chunks must refuse alike: kept whole (`open`), and streamed,
+        // where chunk k + 1 is opened and decoded on another thread while k is read.
+        let streamed: String
+        do {
+            let column = try SealedLabels.Stream(testSetID: "s", ledger: ledger, key: key, keepIDs: false).finish()
+            streamed = column.codes == [0, 1, 1, 0, 1, 0, 0] ? "opened" : "wrong codes \(column.codes)"
+        } catch {
+            streamed = "\(error)"
+        }
         do {
             _ = try SealedLabels.open(testSetID: "s", ledger: ledger, key: key)
+            #expect(streamed == "opened")
             return "opened"
         } catch {
+            #expect(streamed == "\(error)")
             return "\(error)"
         }
     }

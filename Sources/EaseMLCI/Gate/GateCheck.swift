@@ -177,7 +177,10 @@ public struct GateCheck {
         var oldCodes: [Int32]?
         var oldModel: String?
         if readsOld, let accepted = try accepted(testSet.id, ledger), let stored = accepted.predictions {
-            oldCodes = PredictionAlignment.decode(stored)
+            guard let codes = PredictionAlignment.decode(stored, count: labels.count) else {
+                throw .testSetUnavailable("the stored predictions of the accepted model \(accepted.model.prefix(12)) do not fit test set \(testSet.id.prefix(12)) (\(stored.count) bytes for \(labels.count) examples)")
+            }
+            oldCodes = codes
             oldModel = accepted.model
         }
         if !budget.canCharge {
@@ -215,7 +218,9 @@ public struct GateCheck {
             let best: Double
             do {
                 best = try ledger.acceptedModels(testSetID: testSet.id).compactMap(\.predictions).compactMap { stored in
-                    (try? EvaluationCounts.tally(new: PredictionAlignment.decode(stored), old: nil, labels: labels))?.estimate(.new)
+                    PredictionAlignment.decode(stored, count: labels.count).flatMap { codes in
+                        (try? EvaluationCounts.tally(new: codes, old: nil, labels: labels))?.estimate(.new)
+                    }
                 }.max() ?? 0
             } catch { throw .ledger(error) }
             let rung = LadderRung(bar: max(floor, best) + gain, accuracy: counts.estimate(.new) ?? 0)

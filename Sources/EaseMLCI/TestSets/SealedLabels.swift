@@ -102,14 +102,17 @@ struct SealedLabels {
         }
     }
 
-    /// Decodes data chunk `chunk` (≥ 1) of `header` into `codes` and `ids` (which already hold
-    /// the chunks before it); false when the bytes are malformed.
-    static func decodeChunk(_ data: Data, _ chunk: Int, header: Header, codes: inout [Int32], ids: inout ExampleIDs) -> Bool {
+    /// Decodes data chunk `chunk` (≥ 1) of `header`, appending to `codes` and `ids`, which hold
+    /// `preceding` rows before it (the chunks before it, or none when a chunk is decoded on its
+    /// own); false when the bytes are malformed.
+    static func decodeChunk(
+        _ data: Data, _ chunk: Int, header: Header, preceding: Int, codes: inout [Int32], ids: inout ExampleIDs
+    ) -> Bool {
         data.withUnsafeBytes { raw -> Bool in
             var reader = Reader(raw: raw)
             let start = (chunk - 1) * header.rowsPerChunk
             let expected = min(header.rowsPerChunk, header.count - start)
-            guard reader.bytes(chunkMagic.count).map(Array.init) == chunkMagic, reader.uint64() == UInt64(expected), codes.count == start,
+            guard reader.bytes(chunkMagic.count).map(Array.init) == chunkMagic, reader.uint64() == UInt64(expected), preceding == start,
                 let codeBytes = reader.bytes(expected * 4)
             else { return false }
             let classCount = Int32(header.classes.count)
@@ -308,6 +311,8 @@ extension SealedLabels {
         private var idBase = 0
         private var nextChunk = 1
         private var failure: EaseMLCIError?
+        /// `failure != nil`, tested on every row without copying the error.
+        private var failed = false
 
         init(testSetID: String, ledger: Ledger, key: SealingKey, keepIDs: Bool) throws(EaseMLCIError) {
             self.testSetID = testSetID
@@ -339,38 +344,60 @@ extension SealedLabels {
             if keepIDs && hasIDs { ids.reserveCapacity(ids: header.count) }
         }
 
+        /// The next chunk, opened and decoded on another thread while this one's rows are matched
+        /// (without `keepIDs`, the streaming path of `check`: there each chunk's ids replace the
+        /// last's, so a chunk decodes on its own).
+        private var prefetched: ChunkPrefetch?
+
         /// Opens and decodes the next chunk; false when none is left.
         private func readChunk() throws(EaseMLCIError) -> Bool {
             guard let header, nextChunk <= header.chunkCount else { return false }
             let chunk = nextChunk
+            if keepIDs {
+                let opened = try openChunk(try sealed(chunk, of: header), chunk, header: header, key: key, testSetID: testSetID)
+                guard decodeChunk(opened, chunk, header: header, preceding: codes.count, codes: &codes, ids: &ids) else {
+                    throw unreadableChunk(chunk, testSetID: testSetID)
+                }
+            } else {
+                let decoded: ChunkPrefetch.Decoded
+                if let prefetched, prefetched.chunk == chunk {
+                    decoded = try prefetched.wait()
+                    self.prefetched = nil
+                } else {
+                    decoded = try ChunkPrefetch.decode(
+                        try sealed(chunk, of: header), chunk, header: header, key: key, testSetID: testSetID)
+                }
+                if chunk < header.chunkCount {
+                    prefetched = ChunkPrefetch(try sealed(chunk + 1, of: header), chunk + 1, header: header, key: key, testSetID: testSetID)
+                }
+                idBase = codes.count
+                codes.append(contentsOf: decoded.codes)
+                ids = decoded.ids
+            }
+            nextChunk += 1
+            return true
+        }
+
+        private func sealed(_ chunk: Int, of header: Header) throws(EaseMLCIError) -> Data {
             let sealed: Data?
             do { sealed = try ledger.sealedLabelChunk(testSetID: testSetID, chunk: chunk) } catch { throw .ledger(error) }
             guard let sealed else {
                 throw .testSetUnavailable("the sealed labels of \(testSetID) are incomplete: chunk \(chunk) of \(header.chunkCount) is missing")
             }
-            let opened: Data
-            do { opened = try key.open(sealed, context: context(testSetID: testSetID, chunk: chunk, of: header.chunkCount)) } catch { throw .sealing(error) }
-            if !keepIDs {
-                idBase = codes.count
-                ids = ExampleIDs()
-            }
-            guard decodeChunk(opened, chunk, header: header, codes: &codes, ids: &ids) else {
-                throw .testSetUnavailable("the sealed labels of \(testSetID) are unreadable (chunk \(chunk))")
-            }
-            nextChunk += 1
-            return true
+            return sealed
         }
 
         /// Whether example `row`'s id is `bytes`, reading chunks forward as needed; false for a
         /// row before the current chunk (without `keepIDs`), past the end, or when a chunk cannot
         /// be read (`finish` then throws why).
         func matches(_ row: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard hasIDs, failure == nil, row >= idBase else { return false }
+            guard hasIDs, !failed, row >= idBase else { return false }
             while row - idBase >= ids.count {
                 do {
                     guard try readChunk() else { return false }
                 } catch {
                     failure = error
+                    failed = true
                     return false
                 }
             }
@@ -386,6 +413,57 @@ extension SealedLabels {
             while try readChunk() {}
             return ClassColumn(classes: classes, codes: codes, ids: hasIDs && keepIDs ? ids : nil)
         }
+    }
+
+    /// One sealed chunk opened and decoded on its own, on a thread of Dispatch's global pool: the
+    /// stream asks for chunk k + 1 as it starts on chunk k, so on two cores the decryption and
+    /// decoding of the labels runs beside the parse of the predictions.
+    final class ChunkPrefetch: @unchecked Sendable {
+        struct Decoded: Sendable {
+            var codes: [Int32] = []
+            var ids = ExampleIDs()
+        }
+
+        let chunk: Int
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once by the worker before `done` is signalled; read only after waiting on it.
+        private var result: Result<Decoded, EaseMLCIError> = .failure(.testSetUnavailable("not decoded"))
+
+        init(_ sealed: Data, _ chunk: Int, header: Header, key: SealingKey, testSetID: String) {
+            self.chunk = chunk
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                do throws(EaseMLCIError) {
+                    result = .success(try Self.decode(sealed, chunk, header: header, key: key, testSetID: testSetID))
+                } catch {
+                    result = .failure(error)
+                }
+                done.signal()
+            }
+        }
+
+        /// The chunk's codes and ids once the worker is done, or its error.
+        func wait() throws(EaseMLCIError) -> Decoded {
+            done.wait()
+            return try result.get()
+        }
+
+        static func decode(_ sealed: Data, _ chunk: Int, header: Header, key: SealingKey, testSetID: String) throws(EaseMLCIError) -> Decoded {
+            let opened = try openChunk(sealed, chunk, header: header, key: key, testSetID: testSetID)
+            var decoded = Decoded()
+            guard decodeChunk(opened, chunk, header: header, preceding: (chunk - 1) * header.rowsPerChunk, codes: &decoded.codes, ids: &decoded.ids) else {
+                throw unreadableChunk(chunk, testSetID: testSetID)
+            }
+            return decoded
+        }
+    }
+
+    /// Opens sealed data chunk `chunk` of `header` with the owner's key.
+    static func openChunk(_ sealed: Data, _ chunk: Int, header: Header, key: SealingKey, testSetID: String) throws(EaseMLCIError) -> Data {
+        do { return try key.open(sealed, context: context(testSetID: testSetID, chunk: chunk, of: header.chunkCount)) } catch { throw .sealing(error) }
+    }
+
+    static func unreadableChunk(_ chunk: Int, testSetID: String) -> EaseMLCIError {
+        .testSetUnavailable("the sealed labels of \(testSetID) are unreadable (chunk \(chunk))")
     }
 
     /// Opens only the header (or the single record): proves the key is the set's without reading
