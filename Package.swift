@@ -37,12 +37,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // prctl(2) for the prediction script's sandbox (a static inline wrapper: prctl is variadic).
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq's header only, without pkg-config: pkg-config's `-lpq` would link libpq and its
+        // dependencies (Kerberos, LDAP, GnuTLS, OpenSSL) into every start of easeml-ci, ≈ 5 ms of
+        // loading and constructors; `PostgresLibrary` opens it with dlopen when a ledger names a
+        // PostgreSQL server. libpq-dev (install.sh) provides the header.
+        .systemLibrary(name: "CLibPQ"),
+        // prctl(2) for the prediction script's sandbox (a static inline wrapper: prctl is variadic),
+        // mallopt(3) for the allocator's settings.
         .systemLibrary(name: "CProcessControl"),
         .target(
             name: "EaseMLCore",
