@@ -383,9 +383,9 @@ public final class Ledger {
     /// their `predictions` are nil (at 100M examples each is 400 MB: fetch the one needed with
     /// `acceptedPredictions`).
     public func acceptedModels(testSetID: String, withPredictions: Bool = true) throws(LedgerError) -> [AcceptedModel] {
-        let columns = withPredictions ? Self.acceptedColumns : Self.acceptedColumns.replacingOccurrences(of: "predictions", with: "NULL AS predictions")
-        return try database.query(
-            "SELECT \(columns) FROM accepted_models WHERE test_set_id = ? ORDER BY id", [.text(testSetID)]
+        try database.query(
+            "SELECT \(Self.acceptedColumns(withPredictions: withPredictions)) FROM accepted_models WHERE test_set_id = ? ORDER BY id",
+            [.text(testSetID)]
         ).map(Self.decodeAccepted)
     }
 
@@ -490,7 +490,12 @@ public final class Ledger {
         created_at, predictions
         """
 
-    static let acceptedColumns = "test_set_id, model, predictions, evaluation_id, accepted_at, branch, source, commit_id"
+    static let acceptedColumns = acceptedColumns(withPredictions: true)
+
+    /// The columns `decodeAccepted` reads; without the predictions' blob (NULL in its place).
+    static func acceptedColumns(withPredictions: Bool) -> String {
+        "test_set_id, model, \(withPredictions ? "predictions" : "NULL AS predictions"), evaluation_id, accepted_at, branch, source, commit_id"
+    }
 
     static func decodeAccepted(_ row: SQLiteRow) throws(LedgerError) -> AcceptedModel {
         let branch = try row.string("branch")

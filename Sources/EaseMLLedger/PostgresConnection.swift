@@ -182,6 +182,10 @@ final class PostgresConnection: LedgerDatabase {
             if library.status(handle) != CONNECTION_OK { throw lost(operation: sql) }
             let state = library.resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let message = library.resultErrorMessage(result).map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "error"
+            // The server ending the session (class 57P: shut down, crashed, not accepting
+            // connections) or a connection exception (class 08) is a lost connection even when the
+            // error arrives before libpq has marked the connection bad.
+            if let state, state.hasPrefix("57P") || state.hasPrefix("08") { throw .connectionLost(message: message, operation: Self.shortened(sql)) }
             // Serialization failures and lock timeouts: nothing was written; retrying is safe.
             if state == "40001" || state == "40P01" || state == "55P03" { throw .busy(message: message, operation: Self.shortened(sql)) }
             throw .postgres(state: state, message: message, operation: Self.shortened(sql))

@@ -179,4 +179,21 @@ import Testing
             #expect(!error.description.contains("s3cret"))
         }
     }
+
+    /// A session the server ends (here its backend terminated, FATAL 57P01, as when the server is
+    /// stopped under a running check) is `.connectionLost` — "unreachable, nothing was revealed,
+    /// try again", exit 3 — whatever libpq's connection status says at the moment the error arrives.
+    @Test func aSessionTheServerEndsIsALostConnection() throws {
+        let cluster = try PostgresCluster.start()
+        defer { cluster.stop() }
+        let url = try cluster.createDatabase("ledger")
+        let ledger = try Ledger.open(at: url, create: true)
+        do {
+            _ = try ledger.database.query("SELECT pg_terminate_backend(pg_backend_pid())", [])
+            Issue.record("the session survived its own termination")
+        } catch {
+            guard case .connectionLost(let message, _) = error else { Issue.record("not a lost connection: \(error)"); return }
+            #expect(message.contains("terminating connection") || message.contains("server closed"), "\(message)")
+        }
+    }
 }
