@@ -34,8 +34,11 @@ final class PostgresConnection: LedgerDatabase {
             let message = (library.errorMessage(connection).map { String(cString: $0) } ?? "unknown error").trimmingCharacters(in: .whitespacesAndNewlines)
             library.finish(connection)
             // The server answered and refused (a role, database or password it does not accept):
-            // a configuration to fix, not an outage to wait out.
-            if message.contains("FATAL:") { throw .postgres(state: nil, message: message, operation: "connecting to \(location)") }
+            // a configuration to fix, not an outage to wait out — unless it refused because of its
+            // own state (shutting down, starting up, full), which passes like an outage.
+            if message.contains("FATAL:") && !Self.refusesForNow(message) {
+                throw .postgres(state: nil, message: message, operation: "connecting to \(location)")
+            }
             throw .connectionLost(message: message, operation: "connecting to \(location)")
         }
         handle = connection
@@ -45,6 +48,19 @@ final class PostgresConnection: LedgerDatabase {
 
     deinit {
         library.finish(handle)
+    }
+
+    /// Whether a refused connection's message is the server's state rather than the client's
+    /// configuration. libpq gives no SQLSTATE for a failed connection, so these are the server's
+    /// messages for class 57P03 (cannot connect now) and 53300 (too many connections).
+    static func refusesForNow(_ message: String) -> Bool {
+        let transient = [
+            "the database system is shutting down", "the database system is starting up",
+            "the database system is in recovery mode", "the database system is not yet accepting connections",
+            "the database system is not accepting connections", "sorry, too many clients already",
+            "remaining connection slots are reserved",
+        ]
+        return transient.contains { message.contains($0) }
     }
 
     /// `url` without the password (in the user-info part or a `password=` parameter).

@@ -91,6 +91,12 @@ public final class PostgresCluster: @unchecked Sendable {
         _ = try? program("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
     }
 
+    /// Begins a smart shutdown and returns at once: the server waits for its open sessions to end
+    /// and refuses new ones ("the database system is shutting down") meanwhile.
+    public func beginShutdown() {
+        _ = try? program("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "smart", "-W", "stop"])
+    }
+
     /// Stops the server and removes the folder.
     public func stop() {
         _ = try? program("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])

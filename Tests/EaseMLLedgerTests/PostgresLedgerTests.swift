@@ -196,4 +196,32 @@ import Testing
             #expect(message.contains("terminating connection") || message.contains("server closed"), "\(message)")
         }
     }
+
+    /// A server that is shutting down refuses new sessions with a FATAL of its own state (57P03,
+    /// as the checks racing a stopped server saw it in CI): that is a lost connection ("unreachable,
+    /// try again", exit 3), not a configuration error; a refused role still is one.
+    @Test func aServerShuttingDownIsUnreachableNotMisconfigured() throws {
+        let cluster = try PostgresCluster.start()
+        defer { cluster.stop() }
+        let url = try cluster.createDatabase("ledger")
+        var holding: Ledger? = try Ledger.open(at: url, create: true)
+        #expect(holding != nil)
+        cluster.beginShutdown()
+        var refusal = ""
+        for _ in 0..<100 {
+            do {
+                _ = try Ledger.open(at: url, create: false)
+                Thread.sleep(forTimeInterval: 0.05)
+            } catch {
+                guard case .connectionLost(let message, _) = error else { Issue.record("not a lost connection: \(error)"); break }
+                refusal = message
+                break
+            }
+        }
+        #expect(refusal.contains("shutting down"), "\(refusal)")
+        holding = nil
+        #expect(PostgresConnection.refusesForNow("FATAL:  the database system is starting up"))
+        #expect(!PostgresConnection.refusesForNow("FATAL:  password authentication failed for user \"ci\""))
+        #expect(!PostgresConnection.refusesForNow("FATAL:  role \"nobody\" does not exist"))
+    }
 }
