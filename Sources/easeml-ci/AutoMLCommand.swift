@@ -235,6 +235,11 @@ struct AutoMLCommand: ParsableCommand {
             let workspace = try place.workspace()
             let result = try AutoMLProposalCommit.propose(ledger: try workspace.openLedger(create: false), run: runID, in: workspace)
             print(json ? ReportJSON.text(result) : result.text)
+            if let settings = workspace.configuration?.config.automl {
+                try LineageRecorder(workspace: workspace).record(
+                    step: "propose", command: "automl propose", inputs: [("training", settings.train), ("validation", settings.valid)],
+                    decision: AutoMLProposalCommit.lineageDecision(result))
+            }
         }
     }
 

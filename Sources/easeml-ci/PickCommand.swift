@@ -29,8 +29,15 @@ struct PickCommand: ParsableCommand {
                 watch `pick status`. The session stops by itself when the certified stopping rule \
                 holds or the label budget is spent, and records the chosen model.
 
-                Example:
+                --from-gate takes the candidates from the gate instead: each model commit it accepted \
+                runs its own `script` on --pool-inputs, in the sandbox `easeml-ci predict --help` \
+                describes (--isolation, --script-timeout, --sandbox-read); --models beside it adds \
+                candidates that are no commits, such as the deployed model's predictions on the pool.
+
+                Examples:
                   easeml-ci pick start --name monday --models preds/m1.csv preds/m2.csv preds/m3.csv
+                  easeml-ci pick start --name production --from-gate --pool-inputs data/production.csv \\
+                    --models data/deployed-predictions.csv
 
                 \(ExitStatus.helpText)
                 """)
@@ -73,21 +80,24 @@ struct PickCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The most labels to ask for.", valueName: "n"))
         var labelBudget = 200
 
+        @OptionGroup var script: ScriptOptions
+
         @Flag(name: .long, help: "Print machine-readable JSON.")
         var json = false
 
         func validate() throws {
             if fromGate {
-                guard models.isEmpty else { throw ValidationError("--from-gate: give either --models or --from-gate") }
                 guard poolInputs != nil else { throw ValidationError("--pool-inputs: --from-gate needs the pool's inputs") }
-            } else if poolInputs != nil || testSet != nil {
-                throw ValidationError("--pool-inputs and --test-set go with --from-gate")
+            } else if poolInputs != nil || testSet != nil || !script.sandboxRead.isEmpty {
+                throw ValidationError("--pool-inputs, --test-set and --sandbox-read go with --from-gate")
             }
         }
 
         func run() throws {
             let workspace = try place.workspace()
-            let gate = fromGate ? GateCandidates(testSetID: testSet, poolInputs: poolInputs ?? "", directory: workspace.directory.path) : nil
+            let gate = fromGate
+                ? GateCandidates(testSetID: testSet, poolInputs: poolInputs ?? "", directory: workspace.directory.path, sandbox: try script.sandbox())
+                : nil
             let session = try PickSessionStart(
                 name: name, modelPaths: models, poolIDsPath: poolIds, inputsPath: inputs, seed: seed, gamma: gamma,
                 epsilon: epsilon, delta: delta, labelBudget: labelBudget

@@ -2,7 +2,8 @@ import ArgumentParser
 import EaseMLCI
 import Foundation
 
-/// How a commit's script runs: `--isolation` and `--script-timeout` (`predict`, `check`).
+/// How a commit's script runs: `--isolation`, `--script-timeout` and `--sandbox-read` (`predict`, `check`,
+/// `pick start --from-gate`).
 struct ScriptOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("auto (bwrap when it works here), bwrap (required) or process (no bwrap).", valueName: "mode"))
     var isolation: String = ScriptSandbox.Isolation.auto.rawValue

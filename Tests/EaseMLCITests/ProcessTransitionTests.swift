@@ -17,12 +17,15 @@ struct ProcessTransitionTests {
         }
     }
 
-    func config(pool: Bool = true, production: Bool = true, target: Double? = 0.9, automl: Bool = true, application: Bool = true) throws -> EaseMLConfig {
+    func config(
+        pool: Bool = true, production: Bool = true, deployed: Bool = false, target: Double? = 0.9, automl: Bool = true, application: Bool = true
+    ) throws -> EaseMLConfig {
         var text = "condition: n > 0.8 +/- 0.05\nreliability: 0.99\n"
         if application {
             text += "application:\n  training: t.csv\n  validation: v.csv\n"
             if pool { text += "  pool: p.csv\n" }
             if production { text += "  production: prod.csv\n" }
+            if deployed { text += "  deployed: dep.csv\n" }
             if let target { text += "  target: \(target)\n" }
         }
         if automl { text += "automl:\n  train: t.csv\n  valid: v.csv\n  candidates:\n    - name: knn\n      command: python knn.py\n" }
@@ -31,10 +34,11 @@ struct ProcessTransitionTests {
 
     func recommend(
         _ states: [Int: State], evidence: [Int: String] = [:], config: EaseMLConfig, infeasible: Bool = false, unclear: Bool = false,
-        debug: String? = nil
+        debug: String? = nil, proposal: String? = nil
     ) -> ProcessReport.Recommendation? {
         ProcessReport.recommend(
-            steps(states, evidence: evidence), config: config, infeasible: infeasible, unclear: unclear, debugAction: debug, configPath: ".easeml.yml")
+            steps(states, evidence: evidence), config: config, infeasible: infeasible, unclear: unclear, debugAction: debug, proposal: proposal,
+            configPath: ".easeml.yml")
     }
 
     @Test func day0() throws {
@@ -54,19 +58,30 @@ struct ProcessTransitionTests {
     @Test func day1AndDay2() throws {
         // "Yes" (or "unclear") → AutoML; without its section, `automl init` first.
         #expect(recommend([1: .done, 2: .done], config: try config())?.command == "easeml-ci automl run")
-        #expect(recommend([1: .done, 2: .done], config: try config(automl: false))?.command == "easeml-ci automl init")
+        #expect(recommend([1: .done, 2: .done], config: try config(automl: false))?.command == "easeml-ci automl init --preset sklearn --train t.csv --valid v.csv")
         #expect(recommend([1: .done, 2: .done], config: try config(), unclear: true)?.why.contains("could not rule the target out") == true)
         #expect(recommend([1: .done, 2: .done, 5: .stale], config: try config())?.step == 5)
         // Models → the gate: a test set first, then a checked model.
         let register = try #require(recommend([1: .done, 2: .done, 5: .done], evidence: [6: "no test set registered"], config: try config()))
         #expect(register.step == 6 && register.command.hasPrefix("easeml-ci testset add"))
-        let checked = try #require(recommend([1: .done, 2: .done, 5: .done], evidence: [6: "test set s registered (500 examples); no model checked yet"], config: try config()))
+        // A test set and a search: its best model is proposed, then the proposal judged.
+        let registered: [Int: String] = [6: "test set s registered (500 examples); no model checked yet"]
+        let propose = try #require(recommend([1: .done, 2: .done, 5: .done], evidence: registered, config: try config()))
+        #expect(propose.step == 6 && propose.command == "easeml-ci automl propose")
+        let judge = try #require(recommend([1: .done, 2: .done, 5: .done], evidence: registered, config: try config(), proposal: "easeml/automl/main/run-1"))
+        #expect(judge.step == 6 && judge.command == "easeml-ci check --commit easeml/automl/main/run-1")
+        // No search (models committed by hand): the hooks and CI check the commits.
+        let checked = try #require(recommend([1: .done, 2: .done, 5: .notApplicable], evidence: registered, config: try config(automl: false)))
         #expect(checked.step == 6 && checked.command.contains("easeml-ci check"))
-        // Accepted models and production data → picking; then debugging.
+        // Accepted models and production data → picking (the deployed model competing when declared); then debugging.
         let pick = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done], config: try config()))
         #expect(pick.step == 7 && pick.command == "easeml-ci pick start --name production --from-gate --pool-inputs prod.csv")
+        let pickDeployed = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done], config: try config(deployed: true)))
+        #expect(pickDeployed.command == "easeml-ci pick start --name production --from-gate --pool-inputs prod.csv --models dep.csv")
         let debug = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .done], config: try config()))
-        #expect(debug.step == 8 && debug.command.hasPrefix("easeml-ci debug --production"))
+        #expect(debug.step == 8 && debug.command == "easeml-ci debug --production prod.csv --predictions <the deployed model's predictions>")
+        let debugDeployed = try #require(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .blocked], config: try config(deployed: true)))
+        #expect(debugDeployed.step == 8 && debugDeployed.command == "easeml-ci debug --production prod.csv --predictions dep.csv")
         #expect(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .notApplicable, 8: .notApplicable], config: try config(production: false)) == nil)
         #expect(recommend([1: .done, 2: .done, 5: .done, 6: .done, 7: .done, 8: .done], config: try config()) == nil)
     }

@@ -135,11 +135,14 @@ struct ModelRepository {
         let v1 = try repo.commitModel(accuracy: 0.9, message: "v1")
         #expect(try repo.run(["baseline", "set", "--predictions", "baseline.csv"]).status == 0)
         #expect(try repo.run(["check", "--commit", "HEAD"]).status == 0)
+        try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("pool"), withIntermediateDirectories: true)
+        // One accepted commit is one candidate: ModelPicker needs another (e.g. the deployed model's predictions).
+        let one = try repo.run(["pick", "start", "--name", "early", "--from-gate", "--pool-inputs", "pool"])
+        #expect(one.status == 2 && one.stderr.contains("the gate has accepted 1 model commit(s)") && one.stderr.contains("with --models"), "\(one.stderr)")
         _ = try repo.commitModel(accuracy: 0.6, message: "v2")
         #expect(try repo.run(["check", "--commit", "HEAD"]).status == 1)
         let v3 = try repo.commitModel(accuracy: 0.97, message: "v3")
         #expect(try repo.run(["check", "--commit", "HEAD"]).status == 0)
-        try FileManager.default.createDirectory(at: repo.root.appendingPathComponent("pool"), withIntermediateDirectories: true)
         let start = try repo.run(["pick", "start", "--name", "production", "--from-gate", "--pool-inputs", "pool", "--json"])
         #expect(start.status == 0, "\(start.stderr)")
         // Exactly the two accepted commits compete, named by their short ids; the rejected v2 does not.
@@ -147,7 +150,8 @@ struct ModelRepository {
         #expect(start.stdout.contains(String(v3.prefix(7))))
         let rejected = try repo.git("rev-parse", "--short=7", "HEAD~1")
         #expect(!start.stdout.contains(rejected))
-        let alone = try repo.run(["pick", "start", "--name", "other", "--from-gate", "--pool-inputs", "pool", "--models", "baseline.csv"])
-        #expect(alone.status == 2)
+        // The sandbox's options belong to the scripts --from-gate runs.
+        let alone = try repo.run(["pick", "start", "--name", "other", "--sandbox-read", "/opt", "--models", "baseline.csv", "baseline.csv"])
+        #expect(alone.status == 2 && alone.stderr.contains("go with --from-gate"), "\(alone.stderr)")
     }
 }

@@ -175,5 +175,5 @@ private func recommendations(_ report: [String: Any]) throws -> [(action: String
         .write(to: app.folder.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
     let after = try #require(try JSONSerialization.jsonObject(with: Data(try CommandLineRunner.run(["next", "--json"], in: app.folder).stdout.utf8)) as? [String: Any])
     #expect((after["steps"] as? [[String: Any]])?[7]["state"] as? String == "stale")
-    #expect((after["recommendation"] as? [String: Any])?["command"] as? String == "easeml-ci automl init")
+    #expect((after["recommendation"] as? [String: Any])?["command"] as? String == "easeml-ci automl init --preset sklearn --train train.csv --valid valid.csv")
 }

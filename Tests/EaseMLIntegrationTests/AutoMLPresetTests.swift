@@ -49,6 +49,9 @@ import Testing
         // Scale-sensitive families are searched with and without a scaler; one worker runs the trials.
         #expect(config.contains("grid: {scaler: [none, standard], C: [10, 1, 100]}"))
         #expect(config.contains("worker: '{python} automl_sklearn.py --worker'"))
+        // The configuration named no models: the proposal's folder becomes the model path.
+        #expect(config.contains("\nmodels: [\"model/\"]\n"))
+        #expect(written.stdout.contains("added models: [\"model/\"]"), "\(written.stdout)")
         // The configuration had no `script:`: one that predicts with the proposed model is added.
         #expect(config.contains("script: '\(try TestPython.interpreter().path) automl_sklearn.py predict --model model/automl-model.pkl --label label'"))
         #expect(try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8) == ".easeml/\n")

@@ -75,6 +75,8 @@ public struct AutoMLPreset: Sendable {
         public var replacedSection: Bool
         /// The `script:` line added (nil when the configuration had one: it is kept).
         public var addedScript: String?
+        /// The `models:` line added (nil when the configuration named its models: they are kept).
+        public var addedModels: String?
         /// Where `automl propose` commits the chosen model, relative to the configuration's folder.
         public var modelPath: String
         /// The `.gitignore` that now ignores `.easeml/` (nil when it already did).
@@ -94,6 +96,9 @@ public struct AutoMLPreset: Sendable {
                 lines.append("\(createdConfiguration ? "its" : "added") \(addedScript): the gate predicts with the model `automl propose` commits as \(modelPath)")
             } else {
                 lines.append("kept the configuration's `script:`; `automl propose` commits the model as \(modelPath)")
+            }
+            if let addedModels, !createdConfiguration {
+                lines.append("added \(addedModels): a commit that changes a model there is a candidate the gate judges")
             }
             if let gitignore { lines.append("added `.easeml/` (trial folders) to \(gitignore)") }
             lines.append("next: easeml-ci automl plan, then easeml-ci automl run, then easeml-ci automl propose")
@@ -187,17 +192,25 @@ public struct AutoMLPreset: Sendable {
         var merged: String
         var replaced = false
         var addedScript: String?
+        var addedModels: String?
         if let existing {
             guard let data = FileManager.default.contents(atPath: configPath) else {
                 throw .configurationNotFound(searchedFrom: URL(fileURLWithPath: configPath).deletingLastPathComponent().path)
             }
             (merged, replaced) = try merge(String(decoding: data, as: UTF8.self))
+            // Without `models:` no commit is a candidate: the proposal's model folder becomes one.
+            var preamble = ""
+            if existing.modelPaths.isEmpty {
+                addedModels = "models: " + ProjectInitializer.quotedList(ProjectInitializer.defaultModels)
+                preamble += "# Files that are the model: a commit touching them is a CI candidate.\n\(addedModels!)\n\n"
+            }
             if existing.script == nil {
                 addedScript = scriptLine
-                let marker = "# Model search written by"
-                if let start = merged.range(of: marker) {
-                    merged.replaceSubrange(start, with: "# Predicts with the model `easeml-ci automl propose` commits.\n\(scriptLine)\n\n" + marker)
-                }
+                preamble += "# Predicts with the model `easeml-ci automl propose` commits.\n\(scriptLine)\n\n"
+            }
+            let marker = "# Model search written by"
+            if !preamble.isEmpty, let start = merged.range(of: marker) {
+                merged.replaceSubrange(start, with: preamble + marker)
             }
         } else {
             addedScript = scriptLine
@@ -214,7 +227,7 @@ public struct AutoMLPreset: Sendable {
         let gitignore = try GitIgnoreEntry(pattern: ".easeml/").ensure(in: URL(fileURLWithPath: configPath).deletingLastPathComponent().path)
         return Result(
             scriptPath: scriptPath, configPath: configPath, createdConfiguration: existing == nil, replacedSection: replaced,
-            addedScript: addedScript, modelPath: modelPath, gitignore: gitignore)
+            addedScript: addedScript, addedModels: addedModels, modelPath: modelPath, gitignore: gitignore)
     }
 
     /// The configuration with the section appended, or put in place of the existing `automl:`

@@ -32,6 +32,18 @@ public enum AutoMLProposalCommit {
         }
     }
 
+    /// The lineage's record of a proposal: the branch first (a ref name has no `:`), so that
+    /// `easeml-ci next` can name the commit the gate should judge (`proposedBranch(in:)`).
+    public static func lineageDecision(_ result: Result) -> String {
+        "\(result.branch): proposed \(result.arm) (validation score \(String(format: "%.4f", result.score))) as \(result.commit.prefix(12))"
+    }
+
+    /// The branch of a proposal's lineage decision.
+    public static func proposedBranch(in decision: String) -> String? {
+        guard let colon = decision.range(of: ": proposed ") else { return nil }
+        return String(decision[..<colon.lowerBound])
+    }
+
     /// Where a proposal puts the model, relative to the configuration's folder: `automl-model.pkl`
     /// in the first folder of `models:` (an entry ending in `/`), else the first entry without
     /// wildcards itself, else `model/automl-model.pkl`.

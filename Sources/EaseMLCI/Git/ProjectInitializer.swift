@@ -28,6 +28,11 @@ public struct ProjectInitializer {
     public static let defaultSteps = 32
     public static let defaultModels = ["model/"]
 
+    /// `models` as the YAML flow list `.easeml.yml` spells them: `["model/", "weights.bin"]`.
+    static func quotedList(_ models: [String]) -> String {
+        "[" + models.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+    }
+
     /// The default gate with `script` (`automl init` in a repository without a configuration).
     public static func withDefaults(script: String?) -> ProjectInitializer {
         ProjectInitializer(
@@ -91,7 +96,7 @@ public struct ProjectInitializer {
 
     /// The file's text, with a comment on every key.
     public var text: String {
-        let modelList = models.map { "\"\($0)\"" }.joined(separator: ", ")
+        let modelList = Self.quotedList(models)
         return """
             # easeml-ci: what a new model must satisfy, and with which guarantee.
             # `easeml-ci plan` shows how many test examples and labels this needs.
@@ -114,7 +119,7 @@ public struct ProjectInitializer {
             steps: \(steps)
 
             # Files that are the model: a commit touching them is a CI candidate.
-            models: [\(modelList)]
+            models: \(modelList)
             \(script.map { "\n# Writes the model's predictions for the inputs in $EASEML_INPUTS to $EASEML_OUTPUT.\nscript: \($0)\n" } ?? "\n# script: ./predict.sh   # writes predictions for $EASEML_INPUTS to $EASEML_OUTPUT\n")
             """
     }

@@ -11,11 +11,14 @@ public struct GateCandidates {
     public var poolInputs: String
     /// A folder inside the repository.
     public var directory: String
+    /// Where each commit's script runs (the command line's `--isolation`, `--sandbox-read`, …).
+    public var sandbox: ScriptSandbox
 
-    public init(testSetID: String?, poolInputs: String, directory: String) {
+    public init(testSetID: String?, poolInputs: String, directory: String, sandbox: ScriptSandbox = ScriptSandbox()) {
         self.testSetID = testSetID
         self.poolInputs = poolInputs
         self.directory = directory
+        self.sandbox = sandbox
     }
 
     /// The commits whose models were accepted (by the gate or the owner), oldest first, each at most once.
@@ -28,11 +31,15 @@ public struct GateCandidates {
     }
 
     /// Writes one predictions file per accepted commit into `folder`, named by the commit's short
-    /// id, and returns their paths (oldest commit first).
-    public func predictionFiles(ledger: Ledger, into folder: URL) throws(EaseMLCIError) -> [String] {
+    /// id, and returns their paths (oldest commit first). `others` candidates come from elsewhere
+    /// (`--models`, e.g. the deployed model's predictions); together there must be two.
+    public func predictionFiles(ledger: Ledger, into folder: URL, others: Int = 0) throws(EaseMLCIError) -> [String] {
         let commits = try Self.acceptedCommits(testSetID: testSetID, in: ledger)
-        guard commits.count >= 2 else {
-            throw .invalidOption(option: "--from-gate", message: "the gate has accepted \(commits.count) model commit(s) on this test set; ModelPicker needs at least two candidates")
+        guard commits.count + others >= 2 else {
+            throw .invalidOption(
+                option: "--from-gate",
+                message: "the gate has accepted \(commits.count) model commit(s) on this test set; ModelPicker needs at least two candidates"
+                    + (others == 0 ? " (add another, e.g. the deployed model's predictions on the pool, with --models)" : ""))
         }
         let repository: GitRepository
         do { repository = try GitRepository.open(containing: directory) } catch { throw .git(error.description) }
@@ -49,7 +56,7 @@ public struct GateCandidates {
                 throw .unwritableFile(path: scratch.path, reason: error.localizedDescription)
             }
             defer { try? FileManager.default.removeItem(at: scratch) }
-            let produced = try PredictionScript(command: script, workingDirectory: checkout.path).run(inputs: inputs, scratch: scratch)
+            let produced = try PredictionScript(command: script, workingDirectory: checkout.path, sandbox: sandbox).run(inputs: inputs, scratch: scratch)
             let target = folder.appendingPathComponent("\(id.abbreviated()).csv")
             do { try FileManager.default.moveItem(atPath: produced, toPath: target.path) } catch {
                 throw .unwritableFile(path: target.path, reason: error.localizedDescription)

@@ -36,14 +36,14 @@ public struct PickSessionStart: Sendable {
     }
 
     /// Validates, reads the files and creates the session. With `gate`, the candidates are the
-    /// gate's accepted commits instead of `modelPaths`: each commit's script is run on the pool's
-    /// inputs into a temporary folder that is removed afterwards.
+    /// gate's accepted commits — each commit's script run on the pool's inputs into a temporary
+    /// folder that is removed afterwards — followed by `modelPaths` (e.g. the deployed model's
+    /// predictions on the same pool).
     public func run(ledger: Ledger, gate: GateCandidates? = nil) throws(EaseMLCIError) -> PickSession {
         guard let gate else { return try record(ledger: ledger, modelPaths: modelPaths) }
-        guard modelPaths.isEmpty else { throw .invalidOption(option: "--from-gate", message: "give either --models or --from-gate") }
         let folder = try ScratchFolder.make("pick")
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try record(ledger: ledger, modelPaths: try gate.predictionFiles(ledger: ledger, into: folder))
+        return try record(ledger: ledger, modelPaths: try gate.predictionFiles(ledger: ledger, into: folder, others: modelPaths.count) + modelPaths)
     }
 
     private func record(ledger: Ledger, modelPaths: [String]) throws(EaseMLCIError) -> PickSession {

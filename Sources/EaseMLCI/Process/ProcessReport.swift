@@ -134,16 +134,21 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
             add(6, .done, "\(evaluations) evaluation(s), \(accepted) model(s) accepted")
         }
 
-        // 7. Model picking on production data.
+        // 7. Model picking on production data: the commits the gate accepted on the newest test set
+        // (what `pick start --from-gate` runs) and the deployed model compete.
         let picks = try ledger.map { ledger throws(EaseMLCIError) in try ledgerCall { () throws(LedgerError) in try ledger.pickSessionNames() } } ?? []
+        var gateCommits = 0
+        if let ledger, !testSets.isEmpty { gateCommits = try GateCandidates.acceptedCommits(testSetID: nil, in: ledger).count }
+        let candidates = "\(gateCommits) model commit(s) the gate accepted" + (path(.deployed).map { " and the deployed model (\($0))" } ?? "")
         if path(.production) == nil {
             add(7, .notApplicable, "no `production:` declared under `application:`")
         } else if !picks.isEmpty {
             add(7, .done, "\(picks.count) pick session(s), newest \(picks.last!)")
-        } else if accepted + (automl == nil ? 0 : 1) < 2 {
-            add(7, .blocked, "needs at least two candidate models (\(accepted) accepted so far)")
+        } else if gateCommits == 0 || gateCommits + (path(.deployed) == nil ? 0 : 1) < 2 {
+            add(7, .blocked, "needs two candidate models, one of them accepted by the gate: \(candidates)"
+                + (path(.deployed) == nil ? "; `deployed:` under `application:` adds the model in production" : ""))
         } else {
-            add(7, .notStarted, "no pick session yet")
+            add(7, .notStarted, "no pick session yet; candidates: \(candidates)")
         }
 
         // 8. Debugging in production: the newest `debug` run.
@@ -158,13 +163,17 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
 
         let unclear = feasibility.map { $0.decision.hasPrefix("unclear") } ?? false
         let debugAction = debug.flatMap { run in run.stale ? nil : ["relabel", "clean", "acquire"].first { run.decision.hasPrefix($0) } }
+        // The newest AutoML proposal on the current data, for the gate to judge.
+        let proposal = lineage.latest("propose").flatMap { $0.stale ? nil : AutoMLProposalCommit.proposedBranch(in: $0.decision) }
         return ProcessReport(steps: steps, recommendation: recommend(
-            steps, config: config, infeasible: infeasible, unclear: unclear, debugAction: debugAction, configPath: configuration.displayPath))
+            steps, config: config, infeasible: infeasible, unclear: unclear, debugAction: debugAction, proposal: proposal,
+            configPath: configuration.displayPath))
     }
 
     /// The paper's transitions, first match wins.
     static func recommend(
-        _ steps: [Step], config: EaseMLConfig, infeasible: Bool, unclear: Bool, debugAction: String?, configPath: String
+        _ steps: [Step], config: EaseMLConfig, infeasible: Bool, unclear: Bool, debugAction: String?, proposal: String? = nil,
+        configPath: String
     ) -> Recommendation? {
         func state(_ number: Int) -> State { steps[number - 1].state }
         let application = config.application
@@ -220,7 +229,8 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
                 ? "feasibility could not rule the target out (more data would sharpen the estimate): search for a model"
                 : "the data can reach the target: search for a model"
             if config.automl == nil {
-                return Recommendation(step: 5, name: "automl", command: "easeml-ci automl init", why: reason + " (write the `automl:` section first)")
+                return Recommendation(step: 5, name: "automl", command: "easeml-ci automl init --preset sklearn --train \(path(.training)) --valid \(path(.validation))",
+                                      why: reason + " (write the `automl:` section first: the scikit-learn preset searches seven model families; add --python with an interpreter that has scikit-learn)")
             }
             return Recommendation(step: 5, name: "automl", command: "easeml-ci automl run",
                                   why: state(5) == .stale ? "the data changed since the last search: " + steps[4].evidence : reason)
@@ -230,16 +240,27 @@ public struct ProcessReport: Sendable, Encodable, Equatable {
                 return Recommendation(step: 6, name: "integration", command: "easeml-ci testset add --labels <hidden test labels>",
                                       why: "models exist: register a hidden test set so the gate can judge each new model with a guarantee")
             }
-            return Recommendation(step: 6, name: "integration", command: "easeml-ci automl propose, then commit: the pre-commit hook and CI run `easeml-ci check`",
+            if let proposal {
+                return Recommendation(step: 6, name: "integration", command: "easeml-ci check --commit \(proposal)",
+                                      why: "AutoML proposed a model on \(proposal): the gate judges it on the hidden test set (the hooks and CI run the same check on every commit that changes a model)")
+            }
+            if state(5) == .done && config.automl != nil {
+                return Recommendation(step: 6, name: "integration", command: "easeml-ci automl propose",
+                                      why: "a test set is registered and the search has a best model: commit it on a branch for the gate to judge")
+            }
+            return Recommendation(step: 6, name: "integration", command: "commit a model: the pre-commit hook and CI run `easeml-ci check`",
                                   why: "a test set is registered but no model has been checked against it")
         }
         if state(7) == .notStarted {
-            return Recommendation(step: 7, name: "picking", command: "easeml-ci pick start --name production --from-gate --pool-inputs \(path(.production))",
-                                  why: "several accepted models and production data: pick the best on production items with few labels")
+            let deployed = application!.paths[.deployed].map { " --models \($0)" } ?? ""
+            return Recommendation(step: 7, name: "picking", command: "easeml-ci pick start --name production --from-gate --pool-inputs \(path(.production))" + deployed,
+                                  why: "the candidates compete on the production items, and ModelPicker asks for few labels to tell which serves best (" + steps[6].evidence + ")")
         }
         if state(8) == .notStarted || state(8) == .stale {
+            let production = application!.paths[.production] ?? "<production items with their true class>"
+            let predictions = application!.paths[.deployed] ?? "<the deployed model's predictions>"
             return Recommendation(step: 8, name: "debugging",
-                                  command: "easeml-ci debug --production <production items with their true class> --predictions <the deployed model's predictions>",
+                                  command: "easeml-ci debug --production \(production) --predictions \(predictions)",
                                   why: state(8) == .stale ? "the data changed since the last debugging run" : "a model is deployed: find where its production mistakes come from")
         }
         return nil

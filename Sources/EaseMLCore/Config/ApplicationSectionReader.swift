@@ -2,7 +2,7 @@ import Yams
 
 /// The keys of the `application:` mapping, spelled as in the file.
 enum ApplicationKey: String, CaseIterable {
-    case training, validation, pool, production, target
+    case training, validation, pool, production, deployed, target
 }
 
 /// Reads the `application:` section (`ApplicationSettings`) with the loader's positions and typo hints.
@@ -25,7 +25,7 @@ extension ConfigReader {
                                 hint: "the accuracy the application needs, e.g. `target: 0.85`")
                 }
                 settings.target = accuracy
-            case .training, .validation, .pool, .production:
+            case .training, .validation, .pool, .production, .deployed:
                 settings.paths[ApplicationSettings.Role(rawValue: name)!] = try text((keyNode, value), "application.\(name)")
             }
         }

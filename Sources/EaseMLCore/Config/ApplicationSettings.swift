@@ -7,13 +7,15 @@
 ///   training: data/train.csv      # labelled training data
 ///   validation: data/valid.csv    # labelled validation data
 ///   pool: data/pool.csv           # unlabelled candidates to label or acquire (optional)
-///   production: data/prod.csv     # unlabelled production data (optional)
+///   production: data/prod.csv     # production data (optional)
+///   deployed: data/deployed.csv   # the deployed model's predictions on it, `id,label` (optional)
 ///   target: 0.85                  # the accuracy the application needs (optional)
 /// ```
 public struct ApplicationSettings: Sendable, Equatable, Codable {
-    /// The four data sets, by role.
+    /// The four data sets, by role, and the deployed model's predictions on production (what
+    /// `debug` explains and what `pick` weighs the gate's accepted models against).
     public enum Role: String, Sendable, CaseIterable, Codable {
-        case training, validation, pool, production
+        case training, validation, pool, production, deployed
     }
 
     /// Paths relative to the repository root, by role (training and validation are required).
@@ -26,7 +28,7 @@ public struct ApplicationSettings: Sendable, Equatable, Codable {
         self.target = target
     }
 
-    /// The declared data sets in process order (training, validation, pool, production).
+    /// The declared files in process order (training, validation, pool, production, deployed).
     public var declared: [(role: Role, path: String)] {
         Role.allCases.compactMap { role in paths[role].map { (role, $0) } }
     }
