@@ -8,16 +8,17 @@
 --
 -- The owner registers, amends, retires and releases test sets and reads everything (hidden verdicts
 -- stay sealed under the owner's key whatever a role may read). The CI role may charge a check and
--- nothing else: read every table; insert evaluations, accepted models and events; set the
--- retirement columns of a test set (a charge retires a set its budget rule ends). It may not change
--- a set's steps, size or question, un-retire it, update or delete an evaluation or an event, or
--- touch ledger_meta; the append-only triggers refuse the rest even to the owner. Anyone else (a
--- developer without either role's credentials) gets nothing: no connection grants, no table grants.
+-- nothing else: read every table; insert evaluations, accepted models, events and the check's
+-- lineage run; set the retirement columns of a test set (a charge retires a set its budget rule
+-- ends). It may not change a set's steps, size or question, un-retire it, update or delete an
+-- evaluation or an event, or touch ledger_meta; the append-only triggers refuse the rest even to the
+-- owner. Anyone else (a developer without either role's credentials) gets nothing: no connection
+-- grants, no table grants.
 \set ON_ERROR_STOP 1
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO :"ci";
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"ci";
-GRANT INSERT ON evaluations, accepted_models, events TO :"ci";
+GRANT INSERT ON evaluations, accepted_models, events, lineage_runs TO :"ci";
 GRANT UPDATE (retired_at, retired_reason) ON test_sets TO :"ci";
-GRANT USAGE ON SEQUENCE evaluations_id_seq, accepted_models_id_seq TO :"ci";
+GRANT USAGE ON SEQUENCE evaluations_id_seq, accepted_models_id_seq, lineage_runs_id_seq TO :"ci";

@@ -81,9 +81,10 @@ struct CheckCommand: ParsableCommand {
             try reports.junit?.commit(Data(CheckSummary.junit(outcome).utf8))
             try reports.markdown?.commit(Data(CheckSummary.markdown(outcome).utf8))
         }
+        let workspace = try storage.workspace()
         if let commit {
             let outcome = try CommitCheck(revision: commit, branch: branch, predictionsPath: predictions, sandbox: try script.sandbox())
-                .run(in: try storage.workspace())
+                .run(in: workspace)
             if let gate = outcome.gate { try writeSummaries(gate) }
             if json {
                 print(ReportJSON.text(outcome))
@@ -94,11 +95,12 @@ struct CheckCommand: ParsableCommand {
             } else {
                 print("\(outcome.commit.prefix(7))  PASS  no model change (no test-set use)")
             }
+            if let gate = outcome.gate { recordLineage(gate, commit: outcome.commit, in: workspace) }
             if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
             return
         }
         let outcome = try CheckRequest(predictionsPath: predictions, testSetID: testSet, branch: branch, sandbox: try script.sandbox())
-            .run(in: try storage.workspace())
+            .run(in: workspace)
         try writeSummaries(outcome)
         if json {
             print(ReportJSON.text(outcome))
@@ -107,6 +109,21 @@ struct CheckCommand: ParsableCommand {
             if let message = outcome.message { print(message) }
             if let sandbox = outcome.provenance?.sandbox { print(sandbox.line) }
         }
+        recordLineage(outcome, commit: nil, in: workspace)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+    }
+
+    /// The check in the application's lineage once its verdict is out: the commit and the line the
+    /// developer saw, never a metric. No file is hashed (a 100M-row predictions file would cost the
+    /// check another pass over it). A lineage the check cannot write is a warning, never another
+    /// verdict or exit code.
+    private func recordLineage(_ gate: GateCheck.Outcome, commit: String?, in workspace: Workspace) {
+        let command = "check" + (commit.map { " --commit \($0.prefix(12))" } ?? "") + (predictions.map { " --predictions \($0)" } ?? "")
+        do {
+            try LineageRecorder(workspace: workspace).record(
+                step: "check", command: command, inputs: [], decision: (commit.map { "\($0.prefix(12)): " } ?? "") + CheckSummary.line(gate))
+        } catch {
+            FileHandle.standardError.write(Data("easeml-ci: warning: the check is not in the lineage: \(error)\n".utf8))
+        }
     }
 }

@@ -47,6 +47,11 @@ import Testing
         let results = running.map { $0.finish() }
         #expect(results.filter { $0.status == 0 || $0.status == 1 }.count == 16, "\(results.map(\.status)) \(results.first { $0.status > 1 && $0.status != 3 }?.stderr ?? "")")
         #expect(results.filter { $0.status == 3 }.count == 48)
+        // The CI role records each answered check in the lineage (the roles script grants it).
+        #expect(!results.contains { $0.stderr.contains("warning") }, "\(results.first { $0.stderr.contains("warning") }?.stderr ?? "")")
+        let lineage = try CommandLineRunner.run(["lineage", "--json"], in: fixture.root, environment: ci)
+        let runs = try #require((try JSONSerialization.jsonObject(with: Data(lineage.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]], "\(lineage.stderr)")
+        #expect(runs.filter { $0["step"] as? String == "check" && ($0["decision"] as? String)?.contains("n > 0.5 +/- 0.05") == true }.count >= 16)
         let status = try CommandLineRunner.run(["status", "--json"], in: fixture.root, environment: ["EASEML_LEDGER_URL": urls.ci])
         #expect(status.stdout.contains("\"stepsUsed\" : 16"), "\(status.stdout) \(status.stderr)")
         let verified = try CommandLineRunner.run(["ledger", "verify"], in: fixture.root, environment: ci)

@@ -66,7 +66,11 @@ import Testing
     #expect(result.stdout.contains("Production items: 40, mistakes: 10"))
     #expect(result.stdout.contains("1. ACQUIRE — explains 100 % of the mistakes"))
     #expect(result.stdout.contains("production rows: 30, 31, 32, 33, 34, 35, 36, 37, 38, 39"))
-    #expect(result.stdout.contains("#6 acquire") && !result.stdout.contains("STALE"))
+    // The lineage holds every run, the proposal and its check among them (the verdict as shown, no metric).
+    for (number, step) in ["feasibility", "automl", "propose", "check", "pick", "debug", "acquire"].enumerated() {
+        #expect(result.stdout.contains("#\(number + 1) \(step)  "), "#\(number + 1) \(step): \(result.stdout)")
+    }
+    #expect(result.stdout.contains(": PASS  n > 0.8 +/- 0.1  (test set") && !result.stdout.contains("STALE"))
 
     // What it says happens next: an edited training file makes every run that read it stale.
     let handle = try FileHandle(forWritingTo: copy.appendingPathComponent("data/train.csv"))
