@@ -86,14 +86,10 @@ public struct NearestNeighborErrorEstimate: Sendable, Hashable, Codable {
         }
     }
 
-    /// 1-NN error of `test` classified by its nearest example in `training`.
+    /// 1-NN error of `test` classified by its nearest example in `training` (the whole of it).
     public static func heldOut(
         training: LabeledMatrix, test: LabeledMatrix, metric: DistanceMetric, progress: ((Int, Int) -> Void)? = nil
     ) -> NearestNeighborErrorEstimate {
-        let neighbours = NearestNeighborSearch(references: training.features, metric: metric)
-            .nearest(to: test.features, progress: progress)
-        var errors = 0
-        for (i, neighbour) in neighbours.enumerated() where training.labels[neighbour.index] != test.labels[i] { errors += 1 }
-        return NearestNeighborErrorEstimate(method: .heldOut, references: training.features.rows, errors: errors, trials: test.features.rows)
+        heldOut(training: training, test: test, prefixes: [training.features.rows], metric: metric, progress: progress)[0]
     }
 }
