@@ -50,7 +50,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
-        .target(name: "EaseMLGit", dependencies: ["CGit2"]),
+        // libgit2's initialisation without its eager parse of the system's CA bundle (libgit2 is
+        // used on local repositories only).
+        .target(name: "CGitStartup"),
+        .target(name: "EaseMLGit", dependencies: ["CGit2", "CGitStartup"]),
         // Tabular files: the one CSV tokenizer and writer, the one .npy header reader.
         .target(name: "EaseMLData", dependencies: ["EaseMLCore"], swiftSettings: optimizedInDebug),
         .target(

@@ -1,4 +1,5 @@
 import CGit2
+import CGitStartup
 import Foundation
 
 /// A git repository opened through libgit2. Not thread-safe: use one instance per thread.
@@ -408,9 +409,18 @@ public final class GitRepository {
     }
 }
 
-/// libgit2's process-wide initialisation, done once on first use.
+/// libgit2's process-wide initialisation, done once on first use — without the parse of the
+/// system's CA bundle that its TLS set-up would make (`easeml_git_defer_ca_bundle`): libgit2 reads
+/// local repositories here and never opens a connection.
 enum GitRuntime {
-    private static let started: Bool = { git_libgit2_init() > 0 }()
+    private static let started: Bool = {
+        easeml_git_defer_ca_bundle(1)
+        defer { easeml_git_defer_ca_bundle(0) }
+        return git_libgit2_init() > 0
+    }()
 
     static func start() { _ = started }
+
+    /// How many CA bundle loads the initialisation skipped (one on a libgit2 built with mbedtls).
+    static var skippedCertificateLoads: Int { Int(easeml_git_deferred_ca_loads()) }
 }
