@@ -5,15 +5,12 @@ public enum BLASLibrary {
 
     /// Runs `body` with OpenBLAS's own threads off, so that each BLAS call runs in the thread that
     /// makes it, and restores the previous thread count afterwards. For code that runs BLAS calls on
-    /// its own worker threads: OpenBLAS's idle threads otherwise spin (`sched_yield`) for a while
-    /// after each call — and after the library is loaded — and take cores from those workers, so
-    /// the pool is stopped too (the next call that wants threads starts it again). The setting is
-    /// process-wide for the duration of `body`.
+    /// its own worker threads: OpenBLAS's idle threads otherwise spin for a while after each call and
+    /// take cores from those workers. The setting is process-wide for the duration of `body`.
     public static func withoutBLASThreads<T>(_ body: () throws -> T) rethrows -> T {
         let blas = OpenBLAS.shared
         let previous = blas.threads()
         blas.setThreads(1)
-        _ = blas.stopThreadPool()
         defer { blas.setThreads(previous) }
         return try body()
     }

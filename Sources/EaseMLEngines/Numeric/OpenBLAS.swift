@@ -22,9 +22,6 @@ struct OpenBLAS: @unchecked Sendable {
     let config: @convention(c) () -> UnsafeMutablePointer<CChar>?
     let threads: @convention(c) () -> Int32
     let setThreads: @convention(c) (Int32) -> Void
-    /// Stops the thread pool (the threads exit; the next call that wants threads starts it again,
-    /// as after a fork).
-    let stopThreadPool: @convention(c) () -> Int32
 
     /// The library's soname on Debian (the `libopenblas.so.0` alternative of `libopenblas0`).
     static let soname = "libopenblas.so.0"
@@ -52,6 +49,5 @@ struct OpenBLAS: @unchecked Sendable {
         config = symbol("openblas_get_config", as: (@convention(c) () -> UnsafeMutablePointer<CChar>?).self)
         threads = symbol("openblas_get_num_threads", as: (@convention(c) () -> Int32).self)
         setThreads = symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self)
-        stopThreadPool = symbol("blas_thread_shutdown_", as: (@convention(c) () -> Int32).self)
     }
 }
