@@ -117,12 +117,18 @@ struct GateFixture {
         let pagedText = try fixture.run(["status", "--limit", "3"], key: false)
         #expect(pagedText.stdout.contains("(the newest 3 of 32 evaluations; `--limit` shows more)"), "\(pagedText.stdout)")
         #expect(try fixture.run(["status", "--limit", "-1"], key: false).status == 2)
+        // 50 events of the gate, and each of the 34 answered checks (32, the replay, the refusal)
+        // as a lineage run.
         let structure = try fixture.run(["ledger", "verify"], key: false)
         #expect(structure.status == 0)
-        #expect(structure.stdout.hasPrefix("Ledger structure OK: 50 events") && structure.stdout.contains("structure only"), "\(structure.stdout)")
+        #expect(structure.stdout.hasPrefix("Ledger structure OK: 84 events") && structure.stdout.contains("structure only"), "\(structure.stdout)")
         let verify = try fixture.run(["ledger", "verify"])
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("Ledger OK and authentic: 50 events"), "\(verify.stdout)")
+        #expect(verify.stdout.hasPrefix("Ledger OK and authentic: 84 events"), "\(verify.stdout)")
+        let lineage = try fixture.run(["lineage", "--json"], key: false)
+        let runs = try #require((try JSONSerialization.jsonObject(with: Data(lineage.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(runs.filter { $0["step"] as? String == "check" }.count == 34)
+        #expect(runs.contains { ($0["decision"] as? String)?.hasPrefix("REFUSED") == true })
     }
 
     @Test func replayDoesNotChargeAndFirstChangeRetiresOnFirstPass() throws {
