@@ -67,8 +67,21 @@ public final class SQLiteDatabase {
         let millis = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(db, Int32(clamping: millis))
         if mode != .readOnly {
-            // journal_mode returns a row ("wal"); read it through a statement.
-            let rows = try query("PRAGMA journal_mode=WAL")
+            // journal_mode returns a row ("wal"); read it through a statement. Switching a new
+            // database to WAL needs its exclusive lock, and SQLite answers SQLITE_BUSY at once —
+            // without the busy handler, to avoid a deadlock — when another connection opening the
+            // same new file holds a shared lock meanwhile: retried here within the busy timeout.
+            let deadline = ContinuousClock.now + busyTimeout
+            var rows: [SQLiteRow] = []
+            while true {
+                do {
+                    rows = try query("PRAGMA journal_mode=WAL")
+                    break
+                } catch {
+                    guard case .busy = error, ContinuousClock.now < deadline else { throw error }
+                    usleep(10_000)
+                }
+            }
             if case let .text(journal)? = rows.first?.values.first, journal.lowercased() != "wal" {
                 throw LedgerError.sqlite(code: SQLITE_ERROR, message: "journal mode is \(journal), not wal", operation: "enabling WAL on \(path)")
             }

@@ -114,3 +114,33 @@ import Testing
         }
     }
 }
+
+/// Connections that open the same new file at once all get it in WAL mode: the switch to WAL,
+/// which SQLite refuses at once (SQLITE_BUSY, no busy handler) while another opener holds a shared
+/// lock, is retried within the busy timeout. (An `automl serve` starting while a reader polled for
+/// its new ledger once failed here with "database is locked".)
+@Test func connectionsOpeningANewFileAtOnceAllGetWAL() throws {
+    let folder = try TemporaryDirectory.make(prefix: "easeml-wal-race")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let failures = LockedCounter()
+    for round in 0..<40 {
+        let path = folder.appendingPathComponent("race-\(round).sqlite").path
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                let database = try SQLiteDatabase(path: path)
+                _ = try database.query("SELECT 1")
+            } catch {
+                failures.add("\(error)")
+            }
+        }
+    }
+    #expect(failures.values.isEmpty, "\(failures.values.prefix(3))")
+}
+
+/// Errors collected from concurrent iterations.
+private final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+    func add(_ value: String) { lock.withLock { collected.append(value) } }
+    var values: [String] { lock.withLock { collected } }
+}
