@@ -241,6 +241,13 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let set = try #require((object["testSets"] as? [[String: Any]])?.first)
             seen.append("\(set["stepsUsed"] ?? "") \(set["bitsUsed"] ?? "") \((set["evaluations"] as? [[String: Any]])?.map { $0["verdict"] as? String ?? "" } ?? [])")
+            // The checks' lineage runs, which a developer can read too, hold what the output held.
+            let lineage = try repo.run(["lineage", "--json"])
+            let runs = try #require((try JSONSerialization.jsonObject(with: Data(lineage.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+            let id = try Self.setID(repo)
+            let decisions = runs.filter { $0["step"] as? String == "check" }.map { ($0["decision"] as? String ?? "").replacingOccurrences(of: id, with: "SET") }
+            #expect(decisions.count == 3)
+            seen += decisions
             observed.append(seen)
             // The owner sees which one it was.
             let report = try repo.run(["report"])

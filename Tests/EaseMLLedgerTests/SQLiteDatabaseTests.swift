@@ -122,7 +122,7 @@ import Testing
 @Test func connectionsOpeningANewFileAtOnceAllGetWAL() throws {
     let folder = try TemporaryDirectory.make(prefix: "easeml-wal-race")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let failures = LockedCounter()
+    let failures = LockedArray<String>()
     for round in 0..<40 {
         let path = folder.appendingPathComponent("race-\(round).sqlite").path
         DispatchQueue.concurrentPerform(iterations: 6) { _ in
@@ -130,17 +130,10 @@ import Testing
                 let database = try SQLiteDatabase(path: path)
                 _ = try database.query("SELECT 1")
             } catch {
-                failures.add("\(error)")
+                failures.append("\(error)")
             }
         }
     }
     #expect(failures.values.isEmpty, "\(failures.values.prefix(3))")
 }
 
-/// Errors collected from concurrent iterations.
-private final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [String] = []
-    func add(_ value: String) { lock.withLock { collected.append(value) } }
-    var values: [String] { lock.withLock { collected } }
-}

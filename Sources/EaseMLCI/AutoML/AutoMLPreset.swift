@@ -97,7 +97,7 @@ public struct AutoMLPreset: Sendable {
             } else {
                 lines.append("kept the configuration's `script:`; `automl propose` commits the model as \(modelPath)")
             }
-            if let addedModels, !createdConfiguration {
+            if let addedModels {
                 lines.append("added \(addedModels): a commit that changes a model there is a candidate the gate judges")
             }
             if let gitignore { lines.append("added `.easeml/` (trial folders) to \(gitignore)") }
