@@ -84,6 +84,7 @@ public struct CSVTokenizer {
         fieldCount = 0
         guard let base = bytes.baseAddress else { return false }
         let count = bytes.count
+        if plainRecord(base, count) { return true }
         while position < count {
             let start = position
             var lineEnd = Self.find(0x0A, base, from: start, to: count)
@@ -141,6 +142,37 @@ public struct CSVTokenizer {
             return true
         }
         return false
+    }
+
+    /// The common record, in one pass: a nonblank line of plain fields (no quote, space, tab or CR
+    /// anywhere in it, so nothing to trim or unquote). Any other line is left, untouched, to the
+    /// general path of `next()`, which reads it from its start.
+    @inline(__always)
+    private mutating func plainRecord(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let start = position
+        var i = start
+        var fieldStart = start
+        while i < count {
+            let b = base[i]
+            if b == delimiter {
+                append(CSVField(start: fieldStart, end: i, isQuoted: false, hasEscapedQuotes: false))
+                fieldStart = i + 1
+            } else if b == 0x0A {
+                break
+            } else if b <= 0x22 && (b == 0x20 || b == 0x09 || b == 0x0D || b == 0x22) {
+                fieldCount = 0
+                return false
+            }
+            i += 1
+        }
+        guard i > start else { return false }
+        append(CSVField(start: fieldStart, end: i, isQuoted: false, hasEscapedQuotes: false))
+        line = nextLine
+        recordStart = start
+        recordEnd = i
+        position = i + 1
+        nextLine += 1
+        return true
     }
 
     /// The field's text, with each `""` of a quoted field turned into `"`.

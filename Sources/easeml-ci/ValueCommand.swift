@@ -46,6 +46,7 @@ struct ValueCommand: ParsableCommand {
     @Option(name: .long, help: "Rows shown in the table.") var limit = 20
 
     func run() throws {
+        ValuationReport.prepareProcess()
         let workspace = try Workspace.current(Workspace.Options(), configuration: .ifPresent)
         for file in validation { try LineageRecorder(workspace: workspace).refuseAugmented(file, option: "--valid") }
         let report = try ValuationReport.make(

@@ -1,3 +1,4 @@
+import EaseMLCore
 import EaseMLData
 @testable import EaseMLLedger
 import EaseMLTestSupport
@@ -139,4 +140,31 @@ import Testing
     #expect(PredictionAlignment.decode(smallStored, count: small.count + 1) == nil)
     // The model's id does not depend on the stored form.
     #expect(PredictionAlignment.modelHash(small) == legacy.withUnsafeBytes { ContentHash.ofBytes($0) })
+}
+
+/// The gate tallies an accepted model's stored codes in place (no decoded copy): in both stored
+/// forms (and the four-byte form of earlier versions) the counts are those of the decoded codes,
+/// and bytes that fit neither form are a length mismatch.
+@Test func storedPredictionsTallyInPlaceAsDecoded() throws {
+    var generator = SeededGenerator(seed: 42)
+    let count = 5_000
+    let labels = (0..<count).map { _ in Int32.random(in: 0..<7, using: &generator) }
+    let new = labels.map { Bool.random(using: &generator) ? $0 : Int32.random(in: 0..<7, using: &generator) }
+    let narrow = labels.map { Int32.random(in: 0..<4, using: &generator) == 0 ? Int32.random(in: 0..<200, using: &generator) : $0 }
+    var wide = narrow
+    wide[17] = 300
+    wide[18] = PredictionAlignment.unknownClassCode("platypus")
+    for old in [narrow, wide] {
+        let expected = try EvaluationCounts.tally(new: new, old: old, labels: labels)
+        #expect(try PredictionAlignment.tally(new: new, stored: PredictionAlignment.encode(old), labels: labels) == expected)
+        let legacy = old.withUnsafeBufferPointer { Data(buffer: $0) }
+        #expect(try PredictionAlignment.tally(new: new, stored: legacy, labels: labels) == expected)
+        // Read at an offset inside a larger buffer (a slice of a row), the counts are the same.
+        let sliced = (Data([9, 9, 9]) + legacy).dropFirst(3)
+        #expect(try PredictionAlignment.tally(new: new, stored: sliced, labels: labels) == expected)
+    }
+    #expect(try EvaluationCounts.tally(new: new, old: narrow, labels: labels).oldCorrect! > count / 2)
+    #expect(throws: DecisionError.lengthMismatch(new: count, old: count + 1, labels: count)) {
+        try PredictionAlignment.tally(new: new, stored: Data(count: count + 1), labels: labels)
+    }
 }

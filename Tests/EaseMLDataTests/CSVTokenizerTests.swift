@@ -1,3 +1,4 @@
+import EaseMLTestSupport
 import Foundation
 import Testing
 @testable import EaseMLData
@@ -124,4 +125,49 @@ private func trickyInputs(_ example: Case) throws {
     #expect(throws: CSVError.self) { try CSVTokenizer.records(in: Data("\"a\"b\tc\n".utf8), file: "t.tsv", delimiter: 0x09) }
     // The same bytes read as CSV: one field per line, tabs trimmed at the ends only.
     #expect(try CSVTokenizer.records(in: Data("1\t\t3\n".utf8), file: "t.csv").map(\.fields) == [["1\t\t3"]])
+}
+
+/// The one-pass path for plain lines (no quote, space, tab or CR) gives what the general path
+/// gives: random files of plain and other lines (blank, spaced, quoted, CRLF, a lone CR, a quote
+/// inside a field, empty fields, no final line end) are read as they are and with a space added
+/// before every line end, which sends every line down the general path (a trailing space of an
+/// unquoted field is trimmed, and the added space of a quoted one is after its closing quote).
+@Test func plainLinesReadInOnePassEqualTheGeneralPath() throws {
+    var generator = SeededGenerator(seed: 20261204)
+    let pieces = ["1", "22", "abc", "", "é", "x\"y", "-7.5", "\"q,\"\"r\"", " s ", "t\tu", "v\rw"]
+    for round in 0..<200 {
+        var lines: [String] = []
+        for _ in 0..<Int.random(in: 1...30, using: &generator) {
+            let fields = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                // Mostly plain fields, as in a prediction file.
+                Bool.random(using: &generator) || Bool.random(using: &generator)
+                    ? ["1", "22", "abc", "", "é", "x\"y", "-7.5"].randomElement(using: &generator)!
+                    : pieces.randomElement(using: &generator)!
+            }
+            lines.append(Int.random(in: 0..<12, using: &generator) == 0 ? "" : fields.joined(separator: ","))
+        }
+        let ending = round % 3 == 0 ? "\r\n" : "\n"
+        let text = lines.joined(separator: ending) + (round % 5 == 0 ? "" : ending)
+        let general = lines.map { $0 + " " }.joined(separator: ending)
+            + (round % 5 == 0 ? "" : ending)
+        let fast: [CSVRecord]
+        do { fast = try tokenize(text) } catch {
+            #expect(throws: CSVError.self) { try tokenize(general) }
+            continue
+        }
+        let slow = try tokenize(general)
+        #expect(fast.map(\.fields) == slow.map(\.fields), "\(text.debugDescription)")
+        #expect(fast.map(\.line) == slow.map(\.line), "\(text.debugDescription)")
+    }
+    // A plain record's positions: its start, the end of its last field, its line.
+    let text = Array("id,label\n\n12,cat\n7,".utf8)
+    try text.withUnsafeBufferPointer { (buffer) throws(CSVError) in
+        var csv = CSVTokenizer(buffer, file: "t.csv")
+        #expect(try csv.next() && csv.recordStart == 0 && csv.recordEnd == 8 && csv.line == 1)
+        #expect(try csv.next() && csv.recordStart == 10 && csv.recordEnd == 16 && csv.line == 3)
+        #expect(csv.fields[1] == CSVField(start: 13, end: 16, isQuoted: false, hasEscapedQuotes: false))
+        #expect(try csv.next() && csv.recordStart == 17 && csv.recordEnd == 19 && csv.line == 4)
+        #expect(csv.strings() == ["7", ""])
+        #expect(try !csv.next())
+    }
 }

@@ -168,31 +168,41 @@ public struct GateCheck {
             (newCodes, labels) = try PredictionAlignment.readAligned(
                 try script.run(inputs: testSet.inputsPath, scratch: scratch), testSetID: testSet.id, ledger: ledger, key: key)
         }
-        let newModel = PredictionAlignment.modelHash(newCodes)
+        // The new model's id is hashed on the other core while its counts are tallied.
+        let hashing = Background { [newCodes] in PredictionAlignment.modelHash(newCodes) }
         // The old model is the one the gate (or the owner) accepted, and part of the question (and
-        // of the replay key) only if the condition reads it.
+        // of the replay key) only if the condition reads it; its stored codes are tallied in place.
         let readsOld = settings.condition.clauses.contains { clause in
             clause.expression.variables.contains { $0 != .new }
         }
-        var oldCodes: [Int32]?
+        var oldCodes: Data?
         var oldModel: String?
         if readsOld, let accepted = try accepted(testSet.id, ledger), let stored = accepted.predictions {
-            guard let codes = PredictionAlignment.decode(stored, count: labels.count) else {
+            guard PredictionAlignment.fits(stored, count: labels.count) else {
                 throw .testSetUnavailable("the stored predictions of the accepted model \(accepted.model.prefix(12)) do not fit test set \(testSet.id.prefix(12)) (\(stored.count) bytes for \(labels.count) examples)")
             }
-            oldCodes = codes
+            oldCodes = stored
             oldModel = accepted.model
         }
         if !budget.canCharge {
             // A replay is still free; anything else is refused before any scoring.
-            let probe = ChargeRequest(testSetID: testSet.id, newModel: newModel, oldModel: oldModel, verdict: .fail, questionDigest: testSet.questionDigest)
+            let probe = ChargeRequest(testSetID: testSet.id, newModel: hashing.value, oldModel: oldModel, verdict: .fail, questionDigest: testSet.questionDigest)
             if case .replay(let record)? = try? ledger.charge(probe) {
                 return outcome(for: record, replay: true, testSet: testSet, budget: budget, settings: settings, ledger: ledger, key: key)
             }
             return refused(testSet, budget, budget.retired ? "the test set is retired (\(budget.retiredReason ?? "retired"))" : "the test set's \(budget.steps) steps are used up", settings: settings)
         }
         let counts: EvaluationCounts
-        do { counts = try EvaluationCounts.tally(new: newCodes, old: oldCodes, labels: labels) } catch { throw .decision(error) }
+        do throws(DecisionError) {
+            counts = if let oldCodes {
+                try PredictionAlignment.tally(new: newCodes, stored: oldCodes, labels: labels)
+            } else {
+                try EvaluationCounts.tally(new: newCodes, old: nil, labels: labels)
+            }
+        } catch {
+            throw .decision(error)
+        }
+        let newModel = hashing.value
         // The registered question's reliability; the budget's shape (adaptivity, steps) is the set's.
         var errorBudget = ErrorBudget(
             reliability: settings.reliability, adaptivity: testSet.adaptivity, steps: testSet.steps,

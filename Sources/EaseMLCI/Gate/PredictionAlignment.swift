@@ -1,3 +1,4 @@
+import EaseMLCore
 import EaseMLLedger
 import Foundation
 
@@ -97,6 +98,28 @@ enum PredictionAlignment {
             }
         }
         return codes.withUnsafeBufferPointer { Data(buffer: $0) }
+    }
+
+    /// Whether `stored` holds the codes of `count` examples in either form of `encode`.
+    static func fits(_ stored: Data, count: Int) -> Bool {
+        stored.count == count || stored.count == 4 * count
+    }
+
+    /// Tallies `new` against `labels` and the old model's codes as `encode` stored them (either
+    /// form), read in place: no decoded copy (400 MB at 100M examples).
+    static func tally(new: [Int32], stored: Data, labels: [Int32]) throws(DecisionError) -> EvaluationCounts {
+        let count = labels.count
+        guard fits(stored, count: count) else { throw .lengthMismatch(new: new.count, old: stored.count, labels: count) }
+        let result = stored.withUnsafeBytes { raw in
+            Result { () throws(DecisionError) in
+                if stored.count == count {
+                    return try EvaluationCounts.tally(new: new, paired: raw.bindMemory(to: UInt8.self).lazy.map { Int32($0) }, labels: labels)
+                }
+                return try EvaluationCounts.tally(
+                    new: new, paired: (0..<count).lazy.map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self) }, labels: labels)
+            }
+        }
+        return try result.get()
     }
 
     /// The codes of `count` examples stored by `encode` (either form); nil when the length fits

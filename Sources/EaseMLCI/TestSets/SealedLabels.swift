@@ -407,7 +407,14 @@ extension SealedLabels {
             let range = ids.range(row - idBase)
             guard range.count == bytes.count else { return false }
             guard let other = bytes.baseAddress, !range.isEmpty else { return true }
-            return ids.bytes.withUnsafeBufferPointer { all in memcmp(all.baseAddress! + range.lowerBound, other, range.count) == 0 }
+            return ids.bytes.withUnsafeBufferPointer { all in
+                let mine = all.baseAddress! + range.lowerBound
+                // Ids are short (row numbers, keys): a loop beats a call to memcmp there.
+                guard range.count <= 16 else { return memcmp(mine, other, range.count) == 0 }
+                var k = 0
+                while k < range.count && mine[k] == other[k] { k += 1 }
+                return k == range.count
+            }
         }
 
         /// The whole column (ids only with `keepIDs`), reading the chunks left.
@@ -418,36 +425,26 @@ extension SealedLabels {
         }
     }
 
-    /// One sealed chunk opened and decoded on its own, on a thread of Dispatch's global pool: the
-    /// stream asks for chunk k + 1 as it starts on chunk k, so on two cores the decryption and
-    /// decoding of the labels runs beside the parse of the predictions.
-    final class ChunkPrefetch: @unchecked Sendable {
+    /// One sealed chunk opened and decoded on its own, in the `Background`: the stream asks for
+    /// chunk k + 1 as it starts on chunk k, so on two cores the decryption and decoding of the
+    /// labels runs beside the parse of the predictions.
+    final class ChunkPrefetch: Sendable {
         struct Decoded: Sendable {
             var codes: [Int32] = []
             var ids = ExampleIDs()
         }
 
         let chunk: Int
-        private let done = DispatchSemaphore(value: 0)
-        /// Written once by the worker before `done` is signalled; read only after waiting on it.
-        private var result: Result<Decoded, EaseMLCIError> = .failure(.testSetUnavailable("not decoded"))
+        private let work: Background<Result<Decoded, EaseMLCIError>>
 
         init(_ sealed: Data, _ chunk: Int, header: Header, key: SealingKey, testSetID: String) {
             self.chunk = chunk
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                do throws(EaseMLCIError) {
-                    result = .success(try Self.decode(sealed, chunk, header: header, key: key, testSetID: testSetID))
-                } catch {
-                    result = .failure(error)
-                }
-                done.signal()
-            }
+            work = Background { Result { () throws(EaseMLCIError) in try Self.decode(sealed, chunk, header: header, key: key, testSetID: testSetID) } }
         }
 
         /// The chunk's codes and ids once the worker is done, or its error.
         func wait() throws(EaseMLCIError) -> Decoded {
-            done.wait()
-            return try result.get()
+            try work.value.get()
         }
 
         static func decode(_ sealed: Data, _ chunk: Int, header: Header, key: SealingKey, testSetID: String) throws(EaseMLCIError) -> Decoded {

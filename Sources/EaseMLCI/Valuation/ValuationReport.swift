@@ -102,6 +102,13 @@ public struct ValuationReport: Sendable, Codable {
     /// One ranking per representation, in the order given.
     public var representations: [Ranking]
 
+    /// Prepares the process for `make`, before it runs anything else: every matrix product of a
+    /// valuation runs on the valuation's own workers, so OpenBLAS is loaded without its thread pool
+    /// (`BLASLibrary.loadWithoutThreadPool`). For the command-line edge only.
+    public static func prepareProcess() {
+        BLASLibrary.loadWithoutThreadPool()
+    }
+
     /// Reads every pair of files and values every training row in each representation.
     public static func make(_ request: Request) throws(EaseMLCIError) -> ValuationReport {
         guard request.k >= 1 else { throw .invalidOption(option: "-k", message: "K must be at least 1") }

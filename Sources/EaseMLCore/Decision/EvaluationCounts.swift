@@ -41,25 +41,38 @@ public struct EvaluationCounts: Sendable, Hashable, Codable {
     /// `Int32` codes tally in milliseconds, not through generic witnesses).
     @inlinable
     public static func tally<Label: Equatable>(new: [Label], old: [Label]?, labels: [Label]) throws(DecisionError) -> EvaluationCounts {
-        guard new.count == labels.count, old.map({ $0.count == labels.count }) ?? true else {
-            throw .lengthMismatch(new: new.count, old: old?.count, labels: labels.count)
+        if let old { return try tally(new: new, paired: old, labels: labels) }
+        guard new.count == labels.count else { throw .lengthMismatch(new: new.count, old: nil, labels: labels.count) }
+        var newRight = 0
+        for i in labels.indices where new[i] == labels[i] { newRight += 1 }
+        return EvaluationCounts(total: labels.count, newCorrect: newRight)
+    }
+
+    /// `tally` with an old model, whose predictions may be any random-access view of them (the
+    /// gate reads an accepted model's stored bytes in place, without a decoded copy).
+    @inlinable
+    public static func tally<Label: Equatable, Old: RandomAccessCollection<Label>>(
+        new: [Label], paired old: Old, labels: [Label]
+    ) throws(DecisionError) -> EvaluationCounts where Old.Index == Int {
+        guard new.count == labels.count, old.count == labels.count else {
+            throw .lengthMismatch(new: new.count, old: old.count, labels: labels.count)
         }
         var newRight = 0
         var oldRight = 0
         var differ = 0
         var onlyNew = 0
         var onlyOld = 0
+        let start = old.startIndex
         for i in labels.indices {
-            let n = new[i] == labels[i]
+            let label = labels[i], newLabel = new[i], oldLabel = old[start + i]
+            let n = newLabel == label
+            let o = oldLabel == label
             if n { newRight += 1 }
-            guard let old else { continue }
-            let o = old[i] == labels[i]
             if o { oldRight += 1 }
-            if new[i] != old[i] { differ += 1 }
+            if newLabel != oldLabel { differ += 1 }
             if n && !o { onlyNew += 1 }
             if o && !n { onlyOld += 1 }
         }
-        guard old != nil else { return EvaluationCounts(total: labels.count, newCorrect: newRight) }
         return EvaluationCounts(
             total: labels.count, predictionsDiffer: differ, onlyNewCorrect: onlyNew, onlyOldCorrect: onlyOld,
             newCorrect: newRight, oldCorrect: oldRight)
