@@ -16,7 +16,7 @@ public enum BLASLibrary {
     /// it was afterwards. No effect when the library is already loaded.
     ///
     /// It changes the process's environment: the command-line edge calls it first thing in a
-    /// command, while the process runs one thread; library code never does.
+    /// command, before the command starts any thread or process of its own; library code never does.
     public static func loadWithoutThreadPool() {
         let name = "OPENBLAS_NUM_THREADS"
         let previous = getenv(name).map { String(cString: $0) }
