@@ -70,3 +70,32 @@ import EaseMLTestSupport
     let from = try #require(Int(String(digits)))
     #expect(from > paired.sampleSize && from < paired.sampleSize * 6 / 5, "\(from) vs \(paired.sampleSize)")
 }
+
+/// The scan by runs (the power proven once per run of equal critical values, where it is weakest)
+/// finds the stable N the scan of every N finds, on random questions in the proven range; and the
+/// N just below it fails the planner's check while the stable N passes it.
+@Test func theScanByRunsFindsTheStableNOfTheScanOfEveryN() throws {
+    var generator = SeededGenerator(seed: 20261205)
+    var compared = 0
+    while compared < 8 {
+        let bound = Double.random(in: 0.1...0.6, using: &generator)
+        let c0 = Double.random(in: 0...0.08, using: &generator)
+        let tolerance = Double.random(in: 0.02...0.08, using: &generator)
+        let logDelta = log(Double.random(in: 1e-8...1e-2, using: &generator))
+        let test = ExactPairedTest(varianceBound: bound)
+        let c1 = test.alternative(null: c0, tolerance: tolerance)
+        guard c1 > c0, test.isProvable(null: c0, alternative: c1),
+            let anchor = test.chernoffSampleSize(null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta),
+            anchor < 2_000
+        else { continue }
+        compared += 1
+        let everyN = test.stableByEveryN(below: anchor, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta)
+        let byRuns = test.stableByRuns(below: anchor, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta)
+        let question = "p̄ \(bound), c₀ \(c0), ε \(tolerance), ln δ \(logDelta)"
+        #expect(byRuns == everyN, "\(question): by runs \(byRuns), every N \(everyN)")
+        #expect(test.plannedSeparation(trials: byRuns, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta), "\(question)")
+        if byRuns > 1 {
+            #expect(!test.plannedSeparation(trials: byRuns - 1, null: c0, alternative: c1, logDeltaSize: logDelta, logDeltaMiss: logDelta), "\(question)")
+        }
+    }
+}

@@ -242,12 +242,77 @@ public struct ExactPairedTest: Sendable, Hashable {
         guard anchor - planned <= scanLimit else {
             return StableSize(sampleSize: planned, everyLargerFrom: anchor, scanned: false)
         }
+        let stable = isProvable(null: c0, alternative: c1) && c1 >= 0
+            ? stableByRuns(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+            : stableByEveryN(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+        return StableSize(sampleSize: stable, everyLargerFrom: stable, scanned: true)
+    }
+
+    /// The stable N below `anchor` (from which every N keeps both promises), the planner's check
+    /// run at every N downwards until one fails.
+    func stableByEveryN(below anchor: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Int {
         var n = anchor - 1
         var critical: Int?
         while n >= 1, plannedSeparation(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical) {
             n -= 1
         }
-        return StableSize(sampleSize: n + 1, everyLargerFrom: n + 1, scanned: true)
+        return n + 1
+    }
+
+    /// `stableByEveryN` where the power proof is needed only once per run of equal critical values
+    /// (stable-n.md, "Monotone between jumps"): at a fixed critical value s ≥ 1, the miss
+    /// probability of every alternative law (Δ = c₁ ≥ 0, rates in the log-concave range) never
+    /// rises with N, so a run of N with the same critical value is weakest at its lowest N. The
+    /// check's critical value (the proof procedure's) is still found at every N; where the power
+    /// fails at a run's lowest N, the run's passing N form an upper interval, found by bisection.
+    /// Requires `isProvable` and c₁ ≥ 0.
+    func stableByRuns(below anchor: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Int {
+        struct Run {
+            var value: Int
+            var top: Int
+            var bottom: Int
+        }
+        func powerful(_ n: Int, _ s: Int) -> Bool {
+            lowerPValue(trials: n, observed: s - 1, delta: c1, target: logDeltaMiss).certified
+        }
+        // The smallest N of `run` from which every N of it keeps the power (every N above the run
+        // does): proven there, hence at every larger N of the run.
+        func firstPassing(_ run: Run) -> Int {
+            guard run.top > run.bottom, powerful(run.top, run.value) else { return run.top + 1 }
+            var (lo, hi) = (run.bottom, run.top)
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2
+                if powerful(mid, run.value) { hi = mid } else { lo = mid }
+            }
+            return hi
+        }
+        var n = anchor - 1
+        var critical: Int?
+        var run: Run?
+        while n >= 1 {
+            let s = criticalDifference(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
+            critical = s
+            guard s <= n else { break }
+            if var open = run, open.value == s, s >= 1 {
+                open.bottom = n
+                run = open
+            } else {
+                // A jump (or a critical value below 1, outside the argument: a run of one N).
+                if let open = run, !powerful(open.bottom, open.value) { return firstPassing(open) }
+                run = Run(value: s, top: n, bottom: n)
+            }
+            n -= 1
+        }
+        // N = n fails (or is 0); the run above it ends at n + 1.
+        if let open = run, !powerful(open.bottom, open.value) { return firstPassing(open) }
+        return n + 1
+    }
+
+    /// Whether the planner's check at (c₀, c₁) is the proven one (`separates`): every rate the
+    /// worst cases run over lies in the log-concave range.
+    func isProvable(null c0: Double, alternative c1: Double) -> Bool {
+        let p = max(varianceBound, abs(c0))
+        return max(p, abs(c1)) <= min(PairedWorstCase.logConcaveLimit(delta: c0), PairedWorstCase.logConcaveLimit(delta: c1))
     }
 
     /// The planner's check at one N: `separates` (proven) below the log-concave limit, the grid
@@ -259,9 +324,7 @@ public struct ExactPairedTest: Sendable, Hashable {
 
     /// `plannedSeparation` with the critical value's search started at (and left in) `critical`.
     func plannedSeparation(trials n: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, critical: inout Int?) -> Bool {
-        let p = max(varianceBound, abs(c0))
-        let provable = max(p, abs(c1)) <= min(PairedWorstCase.logConcaveLimit(delta: c0), PairedWorstCase.logConcaveLimit(delta: c1))
-        return provable
+        return isProvable(null: c0, alternative: c1)
             ? separates(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
             : separatesOnGrid(trials: n, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical)
     }
