@@ -228,8 +228,9 @@ public struct ExactPairedTest: Sendable, Hashable {
     /// The stable N (statistics.md, item 4): the smallest N from which every larger N keeps both
     /// promises. From Chernoff's N on, every N does (the tests certify through Chernoff's bound
     /// wherever it certifies, and `chernoffSeparates` is monotone in N), so the N below it are
-    /// checked one by one downwards with the planner's own check until one fails. When more than
-    /// `scanLimit` of them lie between the search's N and Chernoff's, they are not scanned and
+    /// checked downwards until one fails: by runs of equal critical values in the proven range
+    /// (`stableByRuns`), else one by one with the planner's own check (`stableByEveryN`). When more
+    /// than `scanLimit` of them lie between the search's N and Chernoff's, they are not scanned and
     /// `everyLargerFrom` is Chernoff's N.
     public func stableSampleSize(null c0: Double, tolerance: Double, logDeltaSize: Double, logDeltaMiss: Double, scanLimit: Int = 1_500) -> StableSize? {
         let c1 = alternative(null: c0, tolerance: tolerance)
