@@ -154,7 +154,13 @@ public struct ExactPairedTest: Sendable, Hashable {
         let s = criticalDifference(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
         critical = s
         guard s <= n else { return false }
-        return lowerPValue(trials: n, observed: s - 1, delta: c1, target: logDeltaMiss).certified
+        return keepsPower(trials: n, critical: s, alternative: c1, logDeltaMiss: logDeltaMiss)
+    }
+
+    /// Whether a miss (S below the critical value `s`) is proven to have probability
+    /// ≤ e^logDeltaMiss at every law of the alternative Δ = c₁ with rates up to p̄.
+    func keepsPower(trials n: Int, critical s: Int, alternative c1: Double, logDeltaMiss: Double) -> Bool {
+        lowerPValue(trials: n, observed: s - 1, delta: c1, target: logDeltaMiss).certified
     }
 
     /// The same with the tails at p̄ only (a necessary condition, cheap): the search's guide.
@@ -273,9 +279,7 @@ public struct ExactPairedTest: Sendable, Hashable {
             var top: Int
             var bottom: Int
         }
-        func powerful(_ n: Int, _ s: Int) -> Bool {
-            lowerPValue(trials: n, observed: s - 1, delta: c1, target: logDeltaMiss).certified
-        }
+        func powerful(_ n: Int, _ s: Int) -> Bool { keepsPower(trials: n, critical: s, alternative: c1, logDeltaMiss: logDeltaMiss) }
         // The smallest N of `run` from which every N of it keeps the power (every N above the run
         // does): proven there, hence at every larger N of the run.
         func firstPassing(_ run: Run) -> Int {
