@@ -234,24 +234,25 @@ public struct ExactPairedTest: Sendable, Hashable {
     /// The stable N (statistics.md, item 4): the smallest N from which every larger N keeps both
     /// promises. From Chernoff's N on, every N does (the tests certify through Chernoff's bound
     /// wherever it certifies, and `chernoffSeparates` is monotone in N), so the N below it are
-    /// checked downwards until one fails: by runs of equal critical values in the proven range
-    /// (`stableByRuns`), else one by one with the planner's own check (`stableByEveryN`). When more
-    /// than `scanLimit` of them lie between the search's N and Chernoff's, they are not scanned and
-    /// `everyLargerFrom` is Chernoff's N.
+    /// checked downwards until one fails: by blocks in the proven range (`stableByBlocks`, which
+    /// needs no search), else one by one with the planner's own check (`stableByEveryN`) from the
+    /// search's N (`sampleSize`). When the blocks would decide more than `scanLimit` N one by one,
+    /// or more than `scanLimit` N lie between the search's N and Chernoff's, the search's N is
+    /// planned and `everyLargerFrom` is Chernoff's N.
     public func stableSampleSize(null c0: Double, tolerance: Double, logDeltaSize: Double, logDeltaMiss: Double, scanLimit: Int = 1_500) -> StableSize? {
         let c1 = alternative(null: c0, tolerance: tolerance)
-        guard c1 > c0,
-            let planned = sampleSize(null: c0, tolerance: tolerance, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
-        else { return nil }
-        guard let anchor = chernoffSampleSize(null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss) else {
-            return StableSize(sampleSize: planned, everyLargerFrom: .max, scanned: false)
+        guard c1 > c0 else { return nil }
+        let anchor = chernoffSampleSize(null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+        if let anchor, anchor <= ExactBinomialTest.largestExactSearch, isProvable(null: c0, alternative: c1), c0 >= 0,
+            let stable = stableByBlocks(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, singles: scanLimit) {
+            return StableSize(sampleSize: stable, everyLargerFrom: stable, scanned: true)
         }
+        guard let planned = sampleSize(null: c0, tolerance: tolerance, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss) else { return nil }
+        guard let anchor else { return StableSize(sampleSize: planned, everyLargerFrom: .max, scanned: false) }
         guard anchor - planned <= scanLimit else {
             return StableSize(sampleSize: planned, everyLargerFrom: anchor, scanned: false)
         }
-        let stable = isProvable(null: c0, alternative: c1) && c1 >= 0
-            ? stableByRuns(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
-            : stableByEveryN(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
+        let stable = stableByEveryN(below: anchor, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss)
         return StableSize(sampleSize: stable, everyLargerFrom: stable, scanned: true)
     }
 
@@ -266,51 +267,60 @@ public struct ExactPairedTest: Sendable, Hashable {
         return n + 1
     }
 
-    /// `stableByEveryN` where the power proof is needed only once per run of equal critical values
-    /// (stable-n.md, "Monotone between jumps"): at a fixed critical value s ≥ 1, the miss
-    /// probability of every alternative law (Δ = c₁ ≥ 0, rates in the log-concave range) never
-    /// rises with N, so a run of N with the same critical value is weakest at its lowest N. The
-    /// check's critical value (the proof procedure's) is still found at every N; where the power
-    /// fails at a run's lowest N, the run's passing N form an upper interval, found by bisection.
-    /// Requires `isProvable` and c₁ ≥ 0.
-    func stableByRuns(below anchor: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double) -> Int {
-        struct Run {
-            var value: Int
-            var top: Int
-            var bottom: Int
+    /// `stableByEveryN` by blocks of N (stable-n.md, "Blocks"): a block [A, B] below the N already
+    /// known to keep both promises is covered at once when, with ŝ the critical value of the tail at
+    /// p̄ at B,
+    /// - the proof certifies ŝ at every N of the block, so the check's critical value is at most ŝ
+    ///   there: the tail at p̄ at ŝ never falls as N grows (c₀ ≥ 0), so it is ≤ δ′ from B down, and
+    ///   the whole range of rates is proven monotone at every N of the block at once
+    ///   (`PairedWorstCase.isMonotone(trials:threshold:delta:high:)`, one closed form), so the proof's
+    ///   supremum is that tail; and
+    /// - the power is proven at (A, ŝ): at a fixed critical value s ≥ 1 the miss of every
+    ///   alternative law (Δ = c₁ ≥ 0, rates in the log-concave range) never rises with N, and a lower
+    ///   critical value misses less.
+    /// Blocks double while they are covered and halve when not; a block of one N that is not is
+    /// decided by the planner's own check (`plannedSeparation`), and the first N that fails it ends
+    /// the scan; `nil` when more than `singles` N would be decided so. Requires `isProvable` and
+    /// c₀ ≥ 0.
+    func stableByBlocks(below anchor: Int, null c0: Double, alternative c1: Double, logDeltaSize: Double, logDeltaMiss: Double, singles: Int = .max) -> Int? {
+        let (low, high) = rates(for: c0)
+        func covered(_ block: ClosedRange<Int>, critical s: Int) -> Bool {
+            guard s >= 1, s <= block.lowerBound else { return false }
+            let monotone = block.count == 1
+                ? PairedWorstCase.isMonotone(trials: block.lowerBound, threshold: s, delta: c0, low: low, high: high)
+                : PairedWorstCase.isMonotone(trials: block, threshold: s, delta: c0, high: high)
+            return monotone && keepsPower(trials: block.lowerBound, critical: s, alternative: c1, logDeltaMiss: logDeltaMiss)
         }
-        func powerful(_ n: Int, _ s: Int) -> Bool { keepsPower(trials: n, critical: s, alternative: c1, logDeltaMiss: logDeltaMiss) }
-        // The smallest N of `run` from which every N of it keeps the power (every N above the run
-        // does): proven there, hence at every larger N of the run.
-        func firstPassing(_ run: Run) -> Int {
-            guard run.top > run.bottom, powerful(run.top, run.value) else { return run.top + 1 }
-            var (lo, hi) = (run.bottom, run.top)
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2
-                if powerful(mid, run.value) { hi = mid } else { lo = mid }
+        var top = anchor - 1
+        var width = 1
+        var singlesLeft = singles
+        // The last two critical values found: their slope predicts the next one (its search's start).
+        var known: [(n: Int, s: Int)] = []
+        while top >= 1 {
+            var hint = known.last?.s
+            if known.count == 2, known[0].n > known[1].n {
+                let slope = Double(known[0].s - known[1].s) / Double(known[0].n - known[1].n)
+                hint = known[1].s - Int((slope * Double(known[1].n - top)).rounded())
             }
-            return hi
-        }
-        var n = anchor - 1
-        var critical: Int?
-        var run: Run?
-        while n >= 1 {
-            let s = criticalDifference(trials: n, null: c0, logDelta: logDeltaSize, near: critical)
-            critical = s
-            guard s <= n else { break }
-            if var open = run, open.value == s, s >= 1 {
-                open.bottom = n
-                run = open
-            } else {
-                // A jump (or a critical value below 1, outside the argument: a run of one N).
-                if let open = run, !powerful(open.bottom, open.value) { return firstPassing(open) }
-                run = Run(value: s, top: n, bottom: n)
+            let s = criticalDifferenceAtBound(trials: top, null: c0, logDelta: logDeltaSize, near: hint)
+            known = Array((known + [(top, s)]).suffix(2))
+            var size = min(width, top)
+            while size > 1, !covered((top - size + 1)...top, critical: s) { size /= 2 }
+            if size > 1 || covered(top...top, critical: s) {
+                // A block that had to shrink is near where the promises fail: it does not grow again.
+                width = size < min(width, top) ? size : 2 * size
+                top -= size
+                continue
             }
-            n -= 1
+            // One N the argument does not cover: the planner's check decides it.
+            guard singlesLeft > 0 else { return nil }
+            singlesLeft -= 1
+            var critical: Int? = s
+            guard plannedSeparation(trials: top, null: c0, alternative: c1, logDeltaSize: logDeltaSize, logDeltaMiss: logDeltaMiss, critical: &critical) else { break }
+            top -= 1
+            width = 1
         }
-        // N = n fails (or is 0); the run above it ends at n + 1.
-        if let open = run, !powerful(open.bottom, open.value) { return firstPassing(open) }
-        return n + 1
+        return top + 1
     }
 
     /// Whether the planner's check at (c₀, c₁) is the proven one (`separates`): every rate the

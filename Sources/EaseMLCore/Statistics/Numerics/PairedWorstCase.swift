@@ -10,21 +10,31 @@ import Darwin
 /// (`π± = (p ± Δ)/2`), `f(p) = P_{Δ,p}(S ≥ s)`. The paired tests need `sup f` over an interval
 /// `[lo, hi] ⊆ [|Δ|, 1]`; the tail is *not* monotone in `p` in general (at `p = 1` every outcome
 /// is ±1, so `S ≡ N (mod 2)` and a threshold of the other parity is met less often than just below
-/// `p = 1`). Two rigorous facts replace a grid:
+/// `p = 1`). Three rigorous facts replace a grid:
 ///
 /// 1. **Dominance on a cell.** `S` increases when mass moves from −1 to 0 or from 0 to +1, so for
 ///    every `p ∈ [a, b]`, `f(p) ≤ P(S ≥ s)` under `π₊ = (b + Δ)/2, π₋ = (a − Δ)/2` (a valid law:
 ///    `π₊ + π₋ = (a + b)/2 ≤ 1`). Narrow cells make this tight.
 /// 2. **Monotonicity on a cell.** `f′(p) = (N/2)·[g(s − 1) − g(s)]` with `g` the law of
-///    `S_{N−1}`. While `p ≤ p_lc` (`π₀² ≥ π₊π₋`, about ⅔) each step is log-concave, so `g` is
+///    `S′ = S_{N−1}`. While `p ≤ p_lc` (`π₀² ≥ π₊π₋`, about ⅔) each step is log-concave, so `g` is
 ///    log-concave; if `g(s) > g(s − 1)` then `g` increases on every point up to `s`, and Cantelli's
 ///    inequality (`P(S′ ≤ μ − kσ) ≤ 1/(1 + k²)`) then forces `P(S′ ≥ s − 2) ≥ (k²/(1+k²))/(m + 1)`,
-///    `m` the number of points between `μ − kσ` and `s − 2`. So a cell on which the dominance bound
-///    of `P(S′ ≥ s − 2)` is below that level has `f` nondecreasing: its supremum is `f` at its top.
+///    `m` the number of points between `μ − kσ` and `s − 2`. So a cell on which a bound on
+///    `P(S′ ≥ s − 2)` is below that level has `f` nondecreasing: its supremum is `f` at its top.
+///    The bound is Chernoff's at the cell's top rate with the mean Δ (it holds at every rate up to
+///    it), else the dominance law's.
+/// 3. **Monotonicity from the mode.** While `p ≤ (1 + Δ²)/2` (`π₀² ≥ 4π₊π₋`) the step plus one,
+///    `X + 1 ∈ {0, 1, 2}`, has a real-rooted generating polynomial: it is the sum of two independent
+///    Bernoulli variables, so `S′ + (N − 1)` is Poisson-binomial with mean `(N − 1)(1 + Δ)`, whose
+///    mode is the floor or the ceiling of its mean (Darroch 1964; Samuels 1965: `P(k + 1) > P(k + 2)`
+///    for `k ≤ μ ≤ k + 1`) and whose law is log-concave. So `g(j) ≥ g(j + 1)` for every
+///    `j ≥ ⌊(N − 1)Δ⌋ + 1`, and `f` is nondecreasing on the whole of `[|Δ|, (1 + Δ²)/2]` for every
+///    threshold `s ≥ ⌊(N − 1)Δ⌋ + 2`, at no cost.
 ///
-/// Far in the tail (where every test of a gate decides) fact 2 certifies the whole log-concave range
-/// in a few evaluations and the supremum is the tail at the top of the range, computed exactly;
-/// above `p_lc` (only for rates near 1) fact 1 refines cells until they are below the target.
+/// Where a test of a gate decides (the tail beyond the mean), fact 3 certifies the whole range for
+/// `p̄ ≤ ½`, fact 2 up to `p_lc`, and the supremum is the tail at the top of the range, computed
+/// exactly; above `p_lc` (only for rates near 1) fact 1 refines cells until they are below the
+/// target.
 public enum PairedWorstCase {
     /// A bound on `ln sup f`.
     public struct Bound: Sendable, Hashable {
@@ -165,18 +175,62 @@ public enum PairedWorstCase {
     static func isMonotone(trials n: Int, threshold s: Int, delta: Double, low a: Double, high b: Double) -> Bool {
         let m = n - 1
         guard m >= 1, b <= logConcaveLimit(delta: delta) else { return false }
-        let last = s
-        let mean = Double(m) * delta
-        let sd = (Double(m) * max(b - delta * delta, 0)).squareRoot()
-        var level = -log(Double(n + last - 1))  // every point below the threshold (k = ∞ in the bound)
-        for k in [1.0, 1.5, 2, 3, 4, 6, 8] {
-            let first = (mean - k * sd).rounded(.up)
-            let points = max(0, Double(last - 2) - max(first, Double(-m)) + 1)
-            level = max(level, log(k * k / (1 + k * k)) - log(points + 1))
-        }
-        // Chernoff's bound on the dominance tail first (same answer when it decides: it bounds the tail).
+        if isRealRooted(delta: delta, high: b), s - 1 >= decreasingFrom(outcomes: m, delta: delta) { return true }
+        let level = monotoneLevel(outcomes: m...m, threshold: s, delta: delta, high: b)
+        // Chernoff's bound at the cell's top rate with the mean Δ itself bounds the tail at every rate up
+        // to b (`ExactPairedTest.logChernoffTail`): one evaluation covers a wide cell, whose dominance
+        // law (mean (b − a)/2 + Δ) is far from the tail. Then Chernoff's bound on the dominance tail,
+        // then the dominance tail itself (each bounds the tail: the same answer when it decides).
+        if ExactPairedTest.logChernoffTail(trials: m, threshold: s - 2, delta: delta, disagreement: b) < level - 1e-9 { return true }
         if logChernoffTail(trials: m, threshold: s - 2, delta: delta, low: a, high: b) < level - 1e-9 { return true }
         return law(trials: m, delta: delta, low: a, high: b).logSurvival(s - 2) < level - 1e-9
+    }
+
+    /// `f` nondecreasing on the whole range `[|Δ|, b]` at every N of `trials` at once: by fact 3 at
+    /// the range's ends (its condition is linear in N), else, for Δ ≥ 0, by fact 2 with Chernoff's
+    /// bound at b alone: for Δ ≥ 0 that bound at a fixed threshold never falls as N grows
+    /// (`N·rate(t/N) = sup_λ≥0 λt − N·ln E e^{λX}` with `ln E e^{λX} ≥ 0`), so its value at the
+    /// largest N bounds every N's, and the Cantelli level is taken at its smallest over the N.
+    /// A `false` decides nothing (the range may still be monotone at each N).
+    static func isMonotone(trials range: ClosedRange<Int>, threshold s: Int, delta: Double, high b: Double) -> Bool {
+        let outcomes = (range.lowerBound - 1)...(range.upperBound - 1)
+        guard outcomes.lowerBound >= 1, b <= logConcaveLimit(delta: delta) else { return false }
+        if isRealRooted(delta: delta, high: b),
+            s - 1 >= max(decreasingFrom(outcomes: outcomes.lowerBound, delta: delta), decreasingFrom(outcomes: outcomes.upperBound, delta: delta)) {
+            return true
+        }
+        guard delta >= 0 else { return false }
+        let level = monotoneLevel(outcomes: outcomes, threshold: s, delta: delta, high: b)
+        return ExactPairedTest.logChernoffTail(trials: outcomes.upperBound, threshold: s - 2, delta: delta, disagreement: b) < level - 1e-9
+    }
+
+    /// Whether every rate up to b has a real-rooted step (fact 3): `1 − 2b + Δ² ≥ 0`, with Δ² rounded
+    /// down (`1 − 2b` is exact where it matters, and a rounded sum has the sign of the exact one).
+    static func isRealRooted(delta: Double, high b: Double) -> Bool {
+        (1 - 2 * b) + delta * delta * (1 - 1e-15) >= 0
+    }
+
+    /// Fact 3's j from which the law of S over m real-rooted outcomes never rises: ⌊mΔ⌋ + 1, the
+    /// product rounded up first.
+    static func decreasingFrom(outcomes m: Int, delta: Double) -> Int {
+        let mean = Double(m) * delta
+        return Int((mean + abs(mean) * 1e-15).rounded(.down)) + 1
+    }
+
+    /// The level of fact 2 (Cantelli's lower bound on `P(S′ ≥ s − 2)` when `g` rises up to s, S′ the
+    /// sum of m outcomes with mean Δ and a rate up to b), at most its value at every m of
+    /// `outcomes`: each count of points is taken at its largest over the range.
+    static func monotoneLevel(outcomes: ClosedRange<Int>, threshold s: Int, delta: Double, high b: Double) -> Double {
+        let (fewest, most) = (Double(outcomes.lowerBound), Double(outcomes.upperBound))
+        let lowestMean = delta >= 0 ? fewest * delta : most * delta
+        let sd = (most * max(b - delta * delta, 0)).squareRoot()
+        var level = -log(most + Double(s))  // every point below the threshold (k = ∞ in the bound)
+        for k in [1.0, 1.5, 2, 3, 4, 6, 8] {
+            let first = (lowestMean - k * sd).rounded(.up)
+            let points = max(0, Double(s - 2) - max(first, -most) + 1)
+            level = max(level, log(k * k / (1 + k * k)) - log(points + 1))
+        }
+        return level
     }
 
     /// Fact 1 only: splits `[low, high]` until every cell's dominance bound is below the target.
