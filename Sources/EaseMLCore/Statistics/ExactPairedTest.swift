@@ -227,7 +227,8 @@ public struct ExactPairedTest: Sendable, Hashable {
         /// Every N ≥ this keeps both promises: the stable N when `scanned`, otherwise the size from
         /// which Chernoff's bounds alone separate.
         public var everyLargerFrom: Int
-        /// Whether every N between the search's N and Chernoff's was checked.
+        /// Whether every N below Chernoff's N down to the stable N was checked (else the search's N
+        /// is planned and the sizes up to Chernoff's were not all checked).
         public var scanned: Bool
     }
 
@@ -267,9 +268,9 @@ public struct ExactPairedTest: Sendable, Hashable {
         return n + 1
     }
 
-    /// `stableByEveryN` by blocks of N (stable-n.md, "Blocks"): a block [A, B] below the N already
-    /// known to keep both promises is covered at once when, with ŝ the critical value of the tail at
-    /// p̄ at B,
+    /// `stableByEveryN` by blocks of N (stable-n.md, "The scan by blocks"): a block [A, B] below
+    /// the N already known to keep both promises is covered at once when, with ŝ the critical value
+    /// of the tail at p̄ at B,
     /// - the proof certifies ŝ at every N of the block, so the check's critical value is at most ŝ
     ///   there: the tail at p̄ at ŝ never falls as N grows (c₀ ≥ 0), so it is ≤ δ′ from B down, and
     ///   the whole range of rates is proven monotone at every N of the block at once

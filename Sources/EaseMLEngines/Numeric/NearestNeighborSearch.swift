@@ -208,65 +208,13 @@ public struct NearestNeighborSearch: Sendable {
     ) -> [[NearestNeighbor]] {
         precondition(!prefixes.isEmpty && zip(prefixes, prefixes.dropFirst()).allSatisfy { $0 < $1 }, "ascending prefixes")
         precondition(prefixes[0] >= 1 && prefixes.last! <= references.rows, "prefixes within the references")
-        let preparedQueries = prepare(queries)
-        var result = [[NearestNeighbor]](repeating: [], count: prefixes.count)
-        for p in prefixes.indices { result[p].reserveCapacity(queries.rows) }
-        let qb = Self.queryBlock
-        let rb = Self.referenceBlock
-        var distances = [Double](repeating: 0, count: qb * rb)
-        var candidates = [[(index: Int, lower: Double)]](repeating: [], count: qb)
-        var bounds = [Double](repeating: .infinity, count: qb)
-        var qStart = 0
-        while qStart < queries.rows {
-            let qCount = min(qb, queries.rows - qStart)
-            for q in 0..<qCount {
-                candidates[q].removeAll(keepingCapacity: true)
-                bounds[q] = .infinity
+        return ranked(k: 1, of: queries, excluding: nil, prefixes: prefixes, progress: progress).map { perQuery in
+            perQuery.map { found in
+                var best = found[0]
+                if metric == .euclidean { best.distance = best.distance.squareRoot() }
+                return best
             }
-            var rStart = 0
-            for (p, prefix) in prefixes.enumerated() {
-                while rStart < prefix {
-                    let rCount = min(rb, prefix - rStart)
-                    approximateDistances(
-                        preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount), into: &distances)
-                    distances.withUnsafeBufferPointer { cp in
-                        for q in 0..<qCount {
-                            var bound = bounds[q]
-                            let rowBase = q * rCount
-                            for r in 0..<rCount {
-                                let global = rStart + r
-                                let approx = cp[rowBase + r]
-                                let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
-                                if approx - tol <= bound {
-                                    candidates[q].append((global, approx - tol))
-                                    bound = min(bound, approx + tol)
-                                }
-                            }
-                            bounds[q] = bound
-                            if candidates[q].count > 68 { candidates[q].removeAll { $0.lower > bound } }
-                        }
-                    }
-                    rStart += rCount
-                }
-                // The prefix ends here: its answer from the candidates so far.
-                for q in 0..<qCount {
-                    let query = qStart + q
-                    var best: NearestNeighbor?
-                    for candidate in candidates[q] where candidate.lower <= bounds[q] {
-                        let distance = exactDistance(preparedQueries, query: query, reference: candidate.index)
-                        if best == nil || (distance, candidate.index) < (best!.distance, best!.index) {
-                            best = NearestNeighbor(index: candidate.index, distance: distance)
-                        }
-                    }
-                    var found = best!
-                    if metric == .euclidean { found.distance = found.distance.squareRoot() }
-                    result[p].append(found)
-                }
-            }
-            qStart += qCount
-            progress?(qStart, queries.rows)
         }
-        return result
     }
 
     /// The `k` nearest references of each query row, nearest first: the first `k` of all references
@@ -286,9 +234,19 @@ public struct NearestNeighborSearch: Sendable {
     ) -> [[NearestNeighbor]] {
         precondition(k >= 1, "k must be at least 1")
         precondition(excluding == nil || excluding!.count == queries.rows, "one exclusion per query")
+        return ranked(k: k, of: queries, excluding: excluding, prefixes: [references.rows], progress: progress)[0]
+    }
+
+    /// The one scan of both searches: `result[p][q]` holds the `k` nearest of query `q` among the
+    /// first `prefixes[p]` references (ascending prefixes), nearest first, as `rankedNeighbours`
+    /// describes; the references are read once, and each prefix's answer is taken from the
+    /// candidates kept when it ends.
+    private func ranked(
+        k: Int, of queries: Matrix, excluding: [Int]?, prefixes: [Int], progress: ((Int, Int) -> Void)?
+    ) -> [[[NearestNeighbor]]] {
         let preparedQueries = prepare(queries)
-        var result: [[NearestNeighbor]] = []
-        result.reserveCapacity(queries.rows)
+        var result = [[[NearestNeighbor]]](repeating: [], count: prefixes.count)
+        for p in prefixes.indices { result[p].reserveCapacity(queries.rows) }
         let qb = Self.queryBlock
         let rb = Self.referenceBlock
         var distances = [Double](repeating: 0, count: qb * rb)
@@ -304,45 +262,48 @@ public struct NearestNeighborSearch: Sendable {
                 uppers[q].removeAll(keepingCapacity: true)
             }
             var rStart = 0
-            while rStart < references.rows {
-                let rCount = min(rb, references.rows - rStart)
-                approximateDistances(
-                    preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount), into: &distances)
-                distances.withUnsafeBufferPointer { cp in
-                    for q in 0..<qCount {
-                        let skip = excluding?[qStart + q] ?? -1
-                        var bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
-                        let rowBase = q * rCount
-                        for r in 0..<rCount {
-                            let global = rStart + r
-                            if global == skip { continue }
-                            let approx = cp[rowBase + r]
-                            let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
-                            let lower = approx - tol
-                            if lower <= bound {
-                                candidates[q].append((global, lower))
-                                let upper = approx + tol
-                                if upper < bound || uppers[q].count < k {
-                                    Self.insert(upper, into: &uppers[q], keeping: k)
-                                    bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+            for (p, prefix) in prefixes.enumerated() {
+                while rStart < prefix {
+                    let rCount = min(rb, prefix - rStart)
+                    approximateDistances(
+                        preparedQueries, queryRows: qStart..<(qStart + qCount), referenceRows: rStart..<(rStart + rCount), into: &distances)
+                    distances.withUnsafeBufferPointer { cp in
+                        for q in 0..<qCount {
+                            let skip = excluding?[qStart + q] ?? -1
+                            var bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+                            let rowBase = q * rCount
+                            for r in 0..<rCount {
+                                let global = rStart + r
+                                if global == skip { continue }
+                                let approx = cp[rowBase + r]
+                                let tol = errorBound(preparedQueries, query: qStart + q, reference: global)
+                                let lower = approx - tol
+                                if lower <= bound {
+                                    candidates[q].append((global, lower))
+                                    let upper = approx + tol
+                                    if upper < bound || uppers[q].count < k {
+                                        Self.insert(upper, into: &uppers[q], keeping: k)
+                                        bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+                                    }
                                 }
                             }
+                            if candidates[q].count > 64 + 4 * k { candidates[q].removeAll { $0.lower > bound } }
                         }
-                        if candidates[q].count > 64 + 4 * k { candidates[q].removeAll { $0.lower > bound } }
                     }
+                    rStart += rCount
                 }
-                rStart += rCount
-            }
-            for q in 0..<qCount {
-                let query = qStart + q
-                let bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
-                var found = candidates[q].compactMap { candidate -> NearestNeighbor? in
-                    guard candidate.lower <= bound else { return nil }
-                    return NearestNeighbor(
-                        index: candidate.index, distance: exactDistance(preparedQueries, query: query, reference: candidate.index))
+                // The prefix ends here: its answer from the candidates so far.
+                for q in 0..<qCount {
+                    let query = qStart + q
+                    let bound = uppers[q].count < k ? Double.infinity : uppers[q][k - 1]
+                    var found = candidates[q].compactMap { candidate -> NearestNeighbor? in
+                        guard candidate.lower <= bound else { return nil }
+                        return NearestNeighbor(
+                            index: candidate.index, distance: exactDistance(preparedQueries, query: query, reference: candidate.index))
+                    }
+                    found.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
+                    result[p].append(Array(found.prefix(k)))
                 }
-                found.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
-                result.append(Array(found.prefix(k)))
             }
             qStart += qCount
             progress?(qStart, queries.rows)
