@@ -219,3 +219,33 @@ private func expectTailRisesWithTheRate(trials n: Int, threshold s: Int, delta: 
         previous = tail
     }
 }
+
+/// Near the mean (δ′ up to 0.7, p̄ ≤ (1 + c²)/2), where fact 3's threshold binds, the check's
+/// critical value keeps its size: the exact tail there is ≤ δ′ at every rate of a dense grid from c
+/// to p̄ (a fact 3 starting one point early fails this with a size above δ′, tried); and where
+/// fact 3 covers the value one below, that one fails only because its tail at p̄ exceeds δ′.
+@Test func criticalValuesDecidedNearTheMeanKeepTheirSize() {
+    var generator = SeededGenerator(seed: 1965)
+    var exact = 0
+    for _ in 0..<300 {
+        let c = Double.random(in: 0...0.3, using: &generator)
+        let top = min((1 + c * c) / 2, c + Double.random(in: 0.005...0.3, using: &generator))
+        let n = Int.random(in: 2...120, using: &generator)
+        let logDelta = log(Double.random(in: 0.05...0.7, using: &generator))
+        let test = ExactPairedTest(varianceBound: top)
+        let s = test.criticalDifference(trials: n, null: c, logDelta: logDelta)
+        guard s <= n else { continue }
+        let question = "n=\(n) c=\(c) p̄=\(top) δ′=\(exp(logDelta)) s=\(s)"
+        for step in 0...40 {
+            let p = c + (top - c) * Double(step) / 40
+            let tail = PairedWorstCase.logTail(trials: n, threshold: s, delta: c, disagreement: p)
+            #expect(tail <= logDelta + 1e-12, "\(question) p=\(p): \(exp(tail))")
+        }
+        // Where fact 3 covers s − 1 too, the proof is exact: s − 1 fails because its tail at p̄ does.
+        if s - 2 >= PairedWorstCase.decreasingFrom(outcomes: n - 1, delta: c) {
+            exact += 1
+            #expect(PairedWorstCase.logTail(trials: n, threshold: s - 1, delta: c, disagreement: top) > logDelta, "\(question)")
+        }
+    }
+    #expect(exact > 100, "fact 3 covered s − 1 in only \(exact) cases")
+}
