@@ -129,6 +129,9 @@ import Testing
     let modes: [Adaptivity] = [.full, .sparse(passes: 10), .sparse(passes: 5), .sparse(passes: 3), .firstChange, .ladder(gain: 0.03, floor: 0.8)]
     let support = try planner.supportedStepsByMode(testSize: n, method: .exact, reliability: 0.999, modes: modes)
     #expect(support.map(\.steps).prefix(3) == [32, 44, 221])
+    // The same at the issue's 53,096 (the search's N before the stable N).
+    let issue = try planner.supportedStepsByMode(testSize: 53_096, method: .exact, reliability: 0.999, modes: modes)
+    #expect(issue.map(\.steps) == support.map(\.steps))
     #expect((2_940...2_960).contains(support[3].steps), "\(support[3].steps)")
     #expect(support[4].reachedLimit)
     // The ladder at η = 0.03 from a floor of 0.8 allows 6 passes: 122 steps.

@@ -237,9 +237,9 @@ public struct ExactPairedTest: Sendable, Hashable {
     /// wherever it certifies, and `chernoffSeparates` is monotone in N), so the N below it are
     /// checked downwards until one fails: by blocks in the proven range (`stableByBlocks`, which
     /// needs no search), else one by one with the planner's own check (`stableByEveryN`) from the
-    /// search's N (`sampleSize`). When the blocks would decide more than `scanLimit` N one by one,
-    /// or more than `scanLimit` N lie between the search's N and Chernoff's, the search's N is
-    /// planned and `everyLargerFrom` is Chernoff's N.
+    /// search's N (`sampleSize`), also when the blocks would decide more than `scanLimit` N one by
+    /// one. When more than `scanLimit` N lie between the search's N and Chernoff's, the search's N
+    /// is planned and `everyLargerFrom` is Chernoff's N.
     public func stableSampleSize(null c0: Double, tolerance: Double, logDeltaSize: Double, logDeltaMiss: Double, scanLimit: Int = 1_500) -> StableSize? {
         let c1 = alternative(null: c0, tolerance: tolerance)
         guard c1 > c0 else { return nil }
@@ -308,7 +308,7 @@ public struct ExactPairedTest: Sendable, Hashable {
             var size = min(width, top)
             while size > 1, !covered((top - size + 1)...top, critical: s) { size /= 2 }
             if size > 1 || covered(top...top, critical: s) {
-                // A block that had to shrink is near where the promises fail: it does not grow again.
+                // A block that had to shrink is near where the promises fail: not doubled at once.
                 width = size < min(width, top) ? size : 2 * size
                 top -= size
                 continue
