@@ -173,22 +173,22 @@ public enum PairedWorstCase {
     /// Fact 2 of the type documentation on `[a, b]` (inside the log-concave range): `f` is
     /// nondecreasing there.
     static func isMonotone(trials n: Int, threshold s: Int, delta: Double, low a: Double, high b: Double) -> Bool {
+        // Facts 3 and 2 with Chernoff's bound at the cell's top rate cover the whole of [|Δ|, b],
+        // hence the cell; failing those, fact 2 with the cell's dominance law: Chernoff's bound on
+        // its tail, then the tail itself (each bounds the tail: the same answer when it decides).
+        if isMonotone(trials: n...n, threshold: s, delta: delta, high: b) { return true }
         let m = n - 1
         guard m >= 1, b <= logConcaveLimit(delta: delta) else { return false }
-        if isRealRooted(delta: delta, high: b), s - 1 >= decreasingFrom(outcomes: m, delta: delta) { return true }
         let level = monotoneLevel(outcomes: m...m, threshold: s, delta: delta, high: b)
-        // Chernoff's bound at the cell's top rate with the mean Δ itself bounds the tail at every rate up
-        // to b (`ExactPairedTest.logChernoffTail`): one evaluation covers a wide cell, whose dominance
-        // law (mean (b − a)/2 + Δ) is far from the tail. Then Chernoff's bound on the dominance tail,
-        // then the dominance tail itself (each bounds the tail: the same answer when it decides).
-        if ExactPairedTest.logChernoffTail(trials: m, threshold: s - 2, delta: delta, disagreement: b) < level - 1e-9 { return true }
         if logChernoffTail(trials: m, threshold: s - 2, delta: delta, low: a, high: b) < level - 1e-9 { return true }
         return law(trials: m, delta: delta, low: a, high: b).logSurvival(s - 2) < level - 1e-9
     }
 
     /// `f` nondecreasing on the whole range `[|Δ|, b]` at every N of `trials` at once: by fact 3 at
-    /// the range's ends (its condition is linear in N), else, for Δ ≥ 0, by fact 2 with Chernoff's
-    /// bound at b alone: for Δ ≥ 0 that bound at a fixed threshold never falls as N grows
+    /// the range's ends (its condition is linear in N), else by fact 2 with Chernoff's bound at b
+    /// with the mean Δ itself, which bounds the tail at every rate up to b (one evaluation covers a
+    /// wide cell, whose dominance law, of mean (b − a)/2 + Δ, is far from the tail). Over several N
+    /// that needs Δ ≥ 0: then the bound at a fixed threshold never falls as N grows
     /// (`N·rate(t/N) = sup_λ≥0 λt − N·ln E e^{λX}` with `ln E e^{λX} ≥ 0`), so its value at the
     /// largest N bounds every N's, and the Cantelli level is taken at its smallest over the N.
     /// A `false` decides nothing (the range may still be monotone at each N).
@@ -199,7 +199,7 @@ public enum PairedWorstCase {
             s - 1 >= max(decreasingFrom(outcomes: outcomes.lowerBound, delta: delta), decreasingFrom(outcomes: outcomes.upperBound, delta: delta)) {
             return true
         }
-        guard delta >= 0 else { return false }
+        guard delta >= 0 || outcomes.count == 1 else { return false }
         let level = monotoneLevel(outcomes: outcomes, threshold: s, delta: delta, high: b)
         return ExactPairedTest.logChernoffTail(trials: outcomes.upperBound, threshold: s - 2, delta: delta, disagreement: b) < level - 1e-9
     }
